@@ -1,0 +1,30 @@
+"""``calmdesk serve``: the web app and API with uvicorn."""
+
+from __future__ import annotations
+
+import typer
+
+from calmdesk.settings import get_settings
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(serve)
+
+
+def serve(
+    host: str = typer.Option(None, help="Address to bind (default CALMDESK_HOST, 127.0.0.1)."),
+    port: int = typer.Option(None, help="Port (default CALMDESK_PORT, 8000)."),
+    workers: int = typer.Option(1, min=1, help="Worker processes (>1 needs PostgreSQL and Redis)."),
+) -> None:
+    """Serve the web app and the API (http://127.0.0.1:8000 by default)."""
+    import uvicorn
+
+    settings = get_settings()
+    uvicorn.run(
+        "calmdesk.web.app:create_app",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        workers=workers,
+        log_level="info",
+    )

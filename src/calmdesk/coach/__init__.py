@@ -1,0 +1,1 @@
+"""calmdesk.coach."""

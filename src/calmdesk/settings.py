@@ -1,0 +1,63 @@
+"""One typed settings class, read from ``CALMDESK_*`` environment variables.
+
+The default is a development setup: an SQLite file in the user's data directory and no Redis.
+With ``CALMDESK_ENV=production`` a secret key must be given; a default is refused.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal, Self
+
+from platformdirs import user_data_dir
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_SECRET_KEY = "calmdesk-development-secret-do-not-use-in-production"  # noqa: S105
+
+
+def default_data_dir() -> Path:
+    return Path(user_data_dir("calmdesk", appauthor=False))
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CALMDESK_", extra="ignore")
+
+    env: Literal["development", "test", "production"] = "development"
+    data_dir: Path = Field(default_factory=default_data_dir)
+    database_url: str | None = None
+    redis_url: str | None = None
+    secret_key: str = DEV_SECRET_KEY
+    host: str = "127.0.0.1"
+    port: int = 8000
+    playbook: str = "pl"
+    """A default playbook's language key (pl, ru, en) or a path to a playbook YAML file."""
+    languages: tuple[str, ...] = ("pl", "ru", "en")
+    session_max_age_seconds: int = 8 * 3600
+    retention_days: int = 3 * 365
+    """Closed cases older than this have their personal data erased by the worker."""
+    worker_interval_seconds: float = 30.0
+    embedded_worker: bool = True
+    """Run the deadline worker inside ``calmdesk serve`` (the embedded default)."""
+
+    @model_validator(mode="after")
+    def _refuse_unsafe_production(self) -> Self:
+        if self.env == "production" and self.secret_key == DEV_SECRET_KEY:
+            raise ValueError("CALMDESK_SECRET_KEY must be set in production")
+        return self
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'calmdesk.sqlite3'}"
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.env == "production"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,1 @@
+"""Database access: the engine, sessions and migrations. Only domain services use it."""

@@ -1,0 +1,53 @@
+"""One place that renders errors: a :class:`CalmDeskError` becomes
+``{"code", "message", ...fields}`` with its status; a validation error names every bad field."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from calmdesk.errors import CalmDeskError
+
+
+def _field_path(loc: tuple[Any, ...] | list[Any]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header", "cookie")]
+    return ".".join(parts) or str(loc[0] if loc else "request")
+
+
+def validation_errors(errors: list[dict[str, Any]]) -> list[dict[str, str]]:
+    return [
+        {"field": _field_path(e.get("loc", ())), "problem": str(e.get("msg", ""))} for e in errors
+    ]
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(CalmDeskError)
+    async def _domain_error(_: Request, error: CalmDeskError) -> JSONResponse:
+        return JSONResponse(error.to_dict(), status_code=error.http_status)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation_error(_: Request, error: RequestValidationError) -> JSONResponse:
+        fields = validation_errors(list(error.errors()))
+        message = "; ".join(f"{f['field']}: {f['problem']}" for f in fields)
+        return JSONResponse(
+            {"code": "validation_error", "message": message or "invalid request", "fields": fields},
+            status_code=422,
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(_: Request, error: StarletteHTTPException) -> JSONResponse:
+        codes = {
+            404: "not_found",
+            405: "method_not_allowed",
+            401: "not_authenticated",
+            403: "permission_denied",
+        }
+        return JSONResponse(
+            {"code": codes.get(error.status_code, "http_error"), "message": str(error.detail)},
+            status_code=error.status_code,
+            headers=getattr(error, "headers", None),
+        )

@@ -1,0 +1,30 @@
+"""The command line's basics: version, help and how domain errors are shown."""
+
+import subprocess
+import sys
+
+from calmdesk import __version__
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "calmdesk", *args], capture_output=True, text=True, check=False
+    )
+
+
+def test_version_prints_the_package_version() -> None:
+    result = run_cli("version")
+    assert result.returncode == 0
+    assert result.stdout.strip() == __version__
+
+
+def test_help_lists_the_commands() -> None:
+    result = run_cli("--help")
+    assert result.returncode == 0
+    assert "version" in result.stdout
+
+
+def test_unknown_command_is_a_usage_error_not_a_traceback() -> None:
+    result = run_cli("no-such-command")
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
