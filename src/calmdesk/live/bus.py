@@ -1,0 +1,176 @@
+"""Fan-out of live events to the agent consoles and the supervisor board.
+
+Two channels matter: one per contact (``contact:<id>``, the agent's console) and ``board``
+(every supervisor). :class:`InProcessBus` serves a single ``calmdesk serve`` process; with
+``CALMDESK_REDIS_URL`` set, :class:`RedisBus` carries the same messages between workers, so a
+board connected to worker A sees a turn posted to worker B.
+
+Messages are JSON objects. Both buses round-trip them through JSON, so a message that would not
+cross Redis fails in the in-process bus too.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections import defaultdict
+from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Any, Protocol
+
+import redis.asyncio as aioredis
+from redis.asyncio.client import PubSub
+
+from calmdesk.settings import Settings
+
+Message = dict[str, Any]
+
+BOARD_CHANNEL = "board"
+DEFAULT_PREFIX = "calmdesk"
+SUBSCRIBER_QUEUE_SIZE = 1000
+"""A subscriber further behind than this loses the newest messages (a stuck browser tab must
+not grow the server's memory)."""
+
+log = logging.getLogger(__name__)
+
+
+def contact_channel(contact_id: int) -> str:
+    return f"contact:{contact_id}"
+
+
+def _round_trip(message: Message) -> Message:
+    decoded: Message = json.loads(json.dumps(message))
+    return decoded
+
+
+class Subscription(Protocol):
+    """Messages of one channel, in publishing order."""
+
+    async def next(self) -> Message: ...
+
+    def __aiter__(self) -> AsyncIterator[Message]: ...
+
+
+class EventBus(Protocol):
+    async def publish(self, channel: str, message: Message) -> None: ...
+
+    def subscribe(self, channel: str) -> AbstractAsyncContextManager[Subscription]:
+        """Messages published after the context is entered (the subscription is in effect
+        when ``__aenter__`` returns)."""
+        ...
+
+    async def close(self) -> None: ...
+
+
+class _QueueSubscription:
+    def __init__(self, queue: asyncio.Queue[Message]) -> None:
+        self._queue = queue
+
+    async def next(self) -> Message:
+        return await self._queue.get()
+
+    async def __aiter__(self) -> AsyncIterator[Message]:
+        while True:
+            yield await self._queue.get()
+
+
+class InProcessBus:
+    """Asyncio queues in one event loop: the default when Redis is not configured."""
+
+    def __init__(self) -> None:
+        self._queues: dict[str, set[asyncio.Queue[Message]]] = defaultdict(set)
+
+    async def publish(self, channel: str, message: Message) -> None:
+        decoded = _round_trip(message)
+        for queue in list(self._queues.get(channel, ())):
+            try:
+                queue.put_nowait(decoded)
+            except asyncio.QueueFull:
+                log.warning("live subscriber on %s is too slow; message dropped", channel)
+
+    @asynccontextmanager
+    async def subscribe(self, channel: str) -> AsyncIterator[Subscription]:
+        queue: asyncio.Queue[Message] = asyncio.Queue(maxsize=SUBSCRIBER_QUEUE_SIZE)
+        self._queues[channel].add(queue)
+        try:
+            yield _QueueSubscription(queue)
+        finally:
+            self._queues[channel].discard(queue)
+            if not self._queues[channel]:
+                del self._queues[channel]
+
+    def subscriber_count(self, channel: str) -> int:
+        return len(self._queues.get(channel, ()))
+
+    async def close(self) -> None:
+        self._queues.clear()
+
+
+class _RedisSubscription:
+    def __init__(self, pubsub: PubSub) -> None:
+        self._pubsub = pubsub
+
+    async def next(self) -> Message:
+        while True:
+            raw = await self._pubsub.get_message(ignore_subscribe_messages=True, timeout=None)
+            if raw is None or raw.get("type") != "message":
+                continue
+            try:
+                decoded: Message = json.loads(raw["data"])
+            except (ValueError, TypeError):
+                log.warning("ignoring a malformed live message on %s", raw.get("channel"))
+                continue
+            return decoded
+
+    async def __aiter__(self) -> AsyncIterator[Message]:
+        while True:
+            yield await self.next()
+
+
+class RedisBus:
+    """Redis pub/sub: channels are ``<prefix>:<channel>``; each subscription holds its own
+    pub/sub connection (simple, and a contact centre has hundreds of sockets, not millions).
+
+    Use a distinct ``prefix`` per deployment sharing one Redis (pub/sub ignores the db number).
+    """
+
+    def __init__(self, url: str, *, prefix: str = DEFAULT_PREFIX) -> None:
+        self._client: aioredis.Redis = aioredis.Redis.from_url(url)
+        self.prefix = prefix
+
+    def _name(self, channel: str) -> str:
+        return f"{self.prefix}:{channel}"
+
+    async def publish(self, channel: str, message: Message) -> None:
+        await self._client.publish(self._name(channel), json.dumps(message))
+
+    @asynccontextmanager
+    async def subscribe(self, channel: str) -> AsyncIterator[Subscription]:
+        pubsub = self._client.pubsub()
+        try:
+            await pubsub.subscribe(self._name(channel))
+            # Wait for Redis to confirm, so nothing published after we return is missed.
+            while True:
+                confirmation = await pubsub.get_message(timeout=None)
+                if confirmation is not None and confirmation.get("type") == "subscribe":
+                    break
+            yield _RedisSubscription(pubsub)
+        finally:
+            with contextlib.suppress(Exception):
+                await pubsub.unsubscribe()
+            await pubsub.aclose()  # type: ignore[no-untyped-call]
+
+    async def ping(self) -> bool:
+        return bool(await self._client.ping())
+
+    async def close(self) -> None:
+        await self._client.aclose()
+
+
+def bus_from_settings(settings: Settings, *, prefix: str = DEFAULT_PREFIX) -> EventBus:
+    """Redis when ``settings.redis_url`` is set, else the in-process bus."""
+    if settings.redis_url:
+        return RedisBus(settings.redis_url, prefix=prefix)
+    return InProcessBus()
