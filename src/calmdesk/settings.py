@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     worker_interval_seconds: float = 30.0
     embedded_worker: bool = True
     """Run the deadline worker inside ``calmdesk serve`` (the embedded default)."""
+    auto_migrate: bool = True
+    """Upgrade the database schema when the web app starts."""
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Self:

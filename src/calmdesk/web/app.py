@@ -2,11 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
+from starlette.concurrency import run_in_threadpool
 
 from calmdesk import __version__
 from calmdesk.settings import Settings, get_settings
+from calmdesk.storage.db import make_engine, make_session_factory
+from calmdesk.storage.migrate import upgrade
+from calmdesk.users.views import auth_router, users_router
 from calmdesk.web.errors import install_error_handlers
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    settings: Settings = app.state.settings
+    if settings.auto_migrate:
+        await run_in_threadpool(upgrade, app.state.engine)
+    try:
+        yield
+    finally:
+        app.state.engine.dispose()
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -18,9 +36,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "Complaint cases with two clocks, live de-escalation coaching and the company's "
             "complaint playbook, in Polish, Russian and English."
         ),
+        lifespan=_lifespan,
     )
     app.state.settings = settings
+    # Tests replace session_factory with one bound to their rolled-back transaction.
+    app.state.engine = make_engine(settings.effective_database_url)
+    app.state.session_factory = make_session_factory(app.state.engine)
     install_error_handlers(app)
+    app.include_router(auth_router)
+    app.include_router(users_router)
 
     @app.get("/healthz", tags=["meta"])
     def healthz() -> dict[str, str]:

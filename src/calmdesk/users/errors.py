@@ -1,0 +1,38 @@
+"""Errors of the users domain."""
+
+from __future__ import annotations
+
+from calmdesk.errors import CalmDeskError, Conflict, NotAuthenticated, NotFound
+
+
+class UserNotFound(NotFound):
+    code = "user_not_found"
+
+
+class TokenNotFound(NotFound):
+    code = "token_not_found"
+
+
+class UsernameTaken(Conflict):
+    code = "username_taken"
+
+
+class LastAdmin(Conflict):
+    """Refused: the change would leave no active administrator."""
+
+    code = "last_admin"
+
+
+class InvalidCredentials(NotAuthenticated):
+    code = "invalid_credentials"
+
+
+class InvalidToken(NotAuthenticated):
+    code = "invalid_token"
+
+
+class AccountDisabled(CalmDeskError):
+    """The password was right but the account is disabled."""
+
+    code = "account_disabled"
+    http_status = 403

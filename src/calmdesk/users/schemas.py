@@ -1,0 +1,109 @@
+"""What comes in and goes out of the users API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from calmdesk.users.models import Language, Role
+from calmdesk.users.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+
+USERNAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$"
+
+Username = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, to_lower=True, pattern=USERNAME_PATTERN),
+    Field(description="2-64 characters: letters, digits, '.', '_' or '-'", examples=["anna.nowak"]),
+]
+DisplayName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Password = Annotated[
+    str,
+    Field(min_length=MIN_PASSWORD_LENGTH, max_length=MAX_PASSWORD_LENGTH),
+]
+
+
+class UserCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    username: Username
+    display_name: DisplayName | None = None
+    """Defaults to the username."""
+    role: Role = Role.AGENT
+    password: Password
+    language: Language = Language.PL
+
+
+class UserUpdate(BaseModel):
+    """An admin's change to an account; omitted fields stay as they are."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    display_name: DisplayName | None = None
+    role: Role | None = None
+    language: Language | None = None
+    is_active: bool | None = None
+    password: Password | None = None
+
+
+class MeUpdate(BaseModel):
+    """What a person may change on their own account."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"language": "ru"}, {"display_name": "Anna Nowak"}]},
+    )
+
+    display_name: DisplayName | None = None
+    language: Language | None = None
+
+
+class UserRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    username: str
+    display_name: str
+    role: Role
+    language: Language
+    is_active: bool
+    created_at: datetime
+
+
+class MeRead(UserRead):
+    role_label: str
+    permissions: list[str]
+
+
+class LoginIn(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"username": "anna", "password": "********"}]}
+    )
+
+    username: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+    password: Annotated[str, Field(min_length=1, max_length=MAX_PASSWORD_LENGTH)]
+
+
+class TokenCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
+        Field(examples=["telephony"]),
+    ]
+
+
+class TokenRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name: str
+    created_at: datetime
+    last_used_at: datetime | None
+
+
+class TokenIssued(TokenRead):
+    token: str
+    """The plain token. It is shown this once and cannot be recovered."""

@@ -1,0 +1,149 @@
+"""The auth and users API: ``/api/auth/*``, ``/api/users/me`` and admin user management."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Response, status
+
+from calmdesk.users import service
+from calmdesk.users.deps import CurrentUser, SessionDep, SettingsDep, UserManager
+from calmdesk.users.errors import InvalidCredentials
+from calmdesk.users.labels import role_label
+from calmdesk.users.models import Role, User
+from calmdesk.users.permissions import permissions_of
+from calmdesk.users.schemas import (
+    LoginIn,
+    MeRead,
+    MeUpdate,
+    TokenCreate,
+    TokenIssued,
+    TokenRead,
+    UserCreate,
+    UserRead,
+    UserUpdate,
+)
+from calmdesk.users.sessions import end_session, start_session
+
+auth_router = APIRouter(prefix="/api/auth", tags=["auth"])
+users_router = APIRouter(prefix="/api/users", tags=["users"])
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"description": "Not logged in (`not_authenticated`, `invalid_token`)"},
+    403: {"description": "The role does not allow this (`permission_denied`)"},
+}
+
+
+def me_read(user: User) -> MeRead:
+    return MeRead(
+        **UserRead.model_validate(user).model_dump(),
+        role_label=role_label(user.role, user.language.value),
+        permissions=sorted(p.value for p in permissions_of(user.role)),
+    )
+
+
+@auth_router.post(
+    "/login",
+    responses={
+        401: {"description": "Wrong username or password (`invalid_credentials`)"},
+        403: {"description": "The account is disabled (`account_disabled`)"},
+    },
+)
+def login(
+    credentials: LoginIn, response: Response, session: SessionDep, settings: SettingsDep
+) -> MeRead:
+    """Log in with a username and password; sets the ``calmdesk_session`` cookie."""
+    user = service.authenticate(
+        session, username=credentials.username, password=credentials.password
+    )
+    if user is None:
+        raise InvalidCredentials("Wrong username or password.")
+    start_session(response, user, settings)
+    return me_read(user)
+
+
+@auth_router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)
+def logout(response: Response) -> None:
+    """End the web session (clears the cookie). Always succeeds."""
+    end_session(response)
+
+
+@users_router.get("/me", responses=_ERRORS)
+def read_me(user: CurrentUser) -> MeRead:
+    """Who is calling: the account, its role's label in its language and its permissions."""
+    return me_read(user)
+
+
+@users_router.patch("/me", responses=_ERRORS)
+def update_me(me_in: MeUpdate, user: CurrentUser, session: SessionDep) -> MeRead:
+    """Change one's own display name or interface language (``pl``, ``ru``, ``en``)."""
+    if me_in.display_name is not None:
+        user.display_name = me_in.display_name
+    if me_in.language is not None:
+        user.language = me_in.language
+    session.flush()
+    return me_read(user)
+
+
+@users_router.get("", responses=_ERRORS)
+def list_users(
+    session: SessionDep, _: UserManager, role: Role | None = None, active_only: bool = False
+) -> list[UserRead]:
+    """Every account (admins)."""
+    users = service.list_(session, role=role, active_only=active_only)
+    return [UserRead.model_validate(user) for user in users]
+
+
+@users_router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    responses={**_ERRORS, 409: {"description": "The username is taken (`username_taken`)"}},
+)
+def create_user(user_in: UserCreate, session: SessionDep, _: UserManager) -> UserRead:
+    """Create an account (admins)."""
+    return UserRead.model_validate(service.create(session, user_in=user_in))
+
+
+@users_router.get("/{user_id}", responses={**_ERRORS, 404: {"description": "`user_not_found`"}})
+def read_user(user_id: int, session: SessionDep, _: UserManager) -> UserRead:
+    return UserRead.model_validate(service.get_or_raise(session, user_id=user_id))
+
+
+@users_router.patch(
+    "/{user_id}",
+    responses={
+        **_ERRORS,
+        404: {"description": "`user_not_found`"},
+        409: {"description": "It would leave no active admin (`last_admin`)"},
+    },
+)
+def update_user(user_id: int, user_in: UserUpdate, session: SessionDep, _: UserManager) -> UserRead:
+    """Change an account's role, name, language, password or whether it is active (admins)."""
+    user = service.get_or_raise(session, user_id=user_id)
+    return UserRead.model_validate(service.update(session, user=user, user_in=user_in))
+
+
+@users_router.get("/{user_id}/tokens", responses=_ERRORS)
+def list_tokens(user_id: int, session: SessionDep, _: UserManager) -> list[TokenRead]:
+    user = service.get_or_raise(session, user_id=user_id)
+    return [TokenRead.model_validate(token) for token in service.list_tokens(session, user=user)]
+
+
+@users_router.post("/{user_id}/tokens", status_code=status.HTTP_201_CREATED, responses=_ERRORS)
+def issue_token(
+    user_id: int, token_in: TokenCreate, session: SessionDep, _: UserManager
+) -> TokenIssued:
+    """Issue an API token acting as this user (admins). The token is in this answer only."""
+    user = service.get_or_raise(session, user_id=user_id)
+    issued, plain = service.create_token(session, user=user, name=token_in.name)
+    return TokenIssued(**TokenRead.model_validate(issued).model_dump(), token=plain)
+
+
+@users_router.delete(
+    "/{user_id}/tokens/{token_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses={**_ERRORS, 404: {"description": "`token_not_found`"}},
+)
+def revoke_token(user_id: int, token_id: int, session: SessionDep, _: UserManager) -> None:
+    user = service.get_or_raise(session, user_id=user_id)
+    service.revoke_token(session, user=user, token_id=token_id)
