@@ -1,0 +1,238 @@
+"""Train the tone model's heads (``calmdesk model train``). Needs scikit-learn (a dev extra).
+
+Reproducible: the split, the caps and the solver depend only on ``seed`` and the data. The
+sentence embeddings dominate the time, so they are cached on disk per set (keyed by a digest of
+the texts) and a second run takes seconds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from calmdesk.analysis.features import (
+    HASH_DIM,
+    LANGS,
+    SentenceEncoder,
+    lang_index,
+    ngram_features,
+)
+from calmdesk.analysis.model import DEFAULT_WEIGHTS, HEADS, Head, LinearToneModel
+from calmdesk.analysis.train_data import (
+    CUSTOMER_SERVICE_SET,
+    PUBLIC_SETS,
+    Example,
+    load_customer_service,
+    load_public_set,
+)
+from calmdesk.errors import ConfigurationError
+
+# Inverse regularisation strength, chosen on the dev split (see docs/model-card.md).
+REGULARISATION_C = 4.0
+# The embedding block is scaled up so one C suits both it and the sparse n-gram block.
+EMBEDDING_SCALE = 2.0
+EMBED_BATCH = 256
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class SetScore:
+    source: str
+    head: str
+    rows: int
+    positives: int
+    precision: float
+    recall: float
+    f1: float
+
+
+@dataclass
+class TrainReport:
+    train_rows: dict[str, int] = field(default_factory=dict)
+    dev: list[SetScore] = field(default_factory=list)
+    out: Path | None = None
+    size_bytes: int = 0
+
+
+@dataclass
+class Matrix:
+    """Features of a list of examples, row-aligned with it."""
+
+    examples: list[Example]
+    embeddings: npt.NDArray[np.float32]
+    ngrams: list[tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]]
+
+
+def _noop(_description: str, _done: int, _total: int) -> None:
+    return None
+
+
+def load_examples(data_dir: Path, customer_service: Path | None, seed: int) -> list[Example]:
+    examples: list[Example] = []
+    for spec in PUBLIC_SETS:
+        examples.extend(load_public_set(data_dir, spec, seed))
+    if customer_service is not None and customer_service.exists():
+        examples.extend(load_customer_service(customer_service, seed))
+    return examples
+
+
+def embed_cached(
+    texts: Sequence[str],
+    encoder: SentenceEncoder,
+    cache_dir: Path | None,
+    label: str,
+    progress: Progress,
+) -> npt.NDArray[np.float32]:
+    """Embeddings of ``texts``, read from ``cache_dir`` when the same texts were seen before."""
+    digest = hashlib.sha256("\x00".join(texts).encode()).hexdigest()[:20]
+    cache_file = cache_dir / f"{label}-{digest}.npy" if cache_dir else None
+    if cache_file is not None and cache_file.exists():
+        progress(label, len(texts), len(texts))
+        return np.load(cache_file).astype(np.float32)
+    out = np.empty((len(texts), 512), dtype=np.float32)
+    for start in range(0, len(texts), EMBED_BATCH):
+        out[start : start + EMBED_BATCH] = encoder.encode(texts[start : start + EMBED_BATCH])
+        progress(label, min(start + EMBED_BATCH, len(texts)), len(texts))
+    if cache_file is not None:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        np.save(cache_file, out.astype(np.float16))
+    return out
+
+
+def featurize(
+    examples: list[Example], cache_dir: Path | None, progress: Progress, threads: int = 1
+) -> Matrix:
+    encoder = SentenceEncoder(threads=threads)
+    by_source: dict[str, list[int]] = defaultdict(list)
+    for position, example in enumerate(examples):
+        by_source[example.source].append(position)
+    embeddings = np.empty((len(examples), 512), dtype=np.float32)
+    for source, positions in by_source.items():
+        texts = [examples[i].text for i in positions]
+        embeddings[positions] = embed_cached(texts, encoder, cache_dir, source, progress)
+    ngrams = []
+    for position, example in enumerate(examples):
+        ngrams.append(ngram_features(example.text))
+        if position % 5000 == 0 or position == len(examples) - 1:
+            progress("character n-grams", position + 1, len(examples))
+    return Matrix(examples=examples, embeddings=embeddings, ngrams=ngrams)
+
+
+def design_matrix(matrix: Matrix, rows: Sequence[int]) -> Any:
+    """``[embedding * scale | n-grams | language one-hot]`` as a CSR matrix."""
+    from scipy import sparse
+
+    n_emb = matrix.embeddings.shape[1]
+    indptr = [0]
+    indices: list[npt.NDArray[np.int64]] = []
+    values: list[npt.NDArray[np.float32]] = []
+    emb_cols = np.arange(n_emb, dtype=np.int64)
+    lang_offset = n_emb + HASH_DIM
+    for row in rows:
+        idx, val = matrix.ngrams[row]
+        lang_col = np.array([lang_offset + lang_index(matrix.examples[row].lang)], dtype=np.int64)
+        indices.extend((emb_cols, idx + n_emb, lang_col))
+        values.extend(
+            (matrix.embeddings[row] * EMBEDDING_SCALE, val, np.ones(1, dtype=np.float32))
+        )
+        indptr.append(indptr[-1] + n_emb + idx.size + 1)
+    shape = (len(rows), lang_offset + len(LANGS))
+    return sparse.csr_matrix(
+        (np.concatenate(values), np.concatenate(indices), np.array(indptr)), shape=shape
+    )
+
+
+def fit_head(matrix: Matrix, head: str, seed: int) -> Head:
+    try:
+        from sklearn.linear_model import LogisticRegression
+    except ImportError as error:  # pragma: no cover - depends on the installed extras
+        raise ConfigurationError(
+            "training needs scikit-learn: pip install 'calmdesk[dev]'"
+        ) from error
+    rows = [
+        i for i, ex in enumerate(matrix.examples) if getattr(ex, head) is not None and not ex.is_dev
+    ]
+    labels = np.array([getattr(matrix.examples[i], head) for i in rows])
+    weights = np.array([matrix.examples[i].weight for i in rows])
+    classifier = LogisticRegression(
+        C=REGULARISATION_C, solver="liblinear", max_iter=200, random_state=seed
+    )
+    classifier.fit(design_matrix(matrix, rows), labels, sample_weight=weights)
+    coef = classifier.coef_[0].astype(np.float32)
+    n_emb = matrix.embeddings.shape[1]
+    return Head(
+        embedding=coef[:n_emb] * EMBEDDING_SCALE,
+        ngrams=coef[n_emb : n_emb + HASH_DIM],
+        lang=coef[n_emb + HASH_DIM :],
+        bias=float(classifier.intercept_[0]),
+    )
+
+
+def score_dev(model: LinearToneModel, matrix: Matrix) -> list[SetScore]:
+    """Positive-class precision, recall and F1 at 0.5 per (set, head) on the dev rows."""
+    scores: list[SetScore] = []
+    lang_ids = np.array([lang_index(ex.lang) for ex in matrix.examples], dtype=np.int64)
+    for head in HEADS:
+        groups: dict[str, list[int]] = defaultdict(list)
+        for i, ex in enumerate(matrix.examples):
+            if ex.is_dev and getattr(ex, head) is not None:
+                groups[ex.source].append(i)
+        for source, rows in sorted(groups.items()):
+            logits = model.heads[head].logits(
+                matrix.embeddings[rows], [matrix.ngrams[i] for i in rows], lang_ids[rows]
+            )
+            predicted = logits > 0
+            truth = np.array([getattr(matrix.examples[i], head) == 1 for i in rows])
+            scores.append(_set_score(source, head, predicted, truth))
+    return scores
+
+
+def _set_score(
+    source: str, head: str, predicted: npt.NDArray[np.bool_], truth: npt.NDArray[np.bool_]
+) -> SetScore:
+    tp = int(np.sum(predicted & truth))
+    precision = tp / max(int(predicted.sum()), 1)
+    recall = tp / max(int(truth.sum()), 1)
+    f1 = 2 * precision * recall / (precision + recall) if tp else 0.0
+    return SetScore(source, head, len(truth), int(truth.sum()), precision, recall, f1)
+
+
+def train(
+    data_dir: Path,
+    *,
+    out: Path = DEFAULT_WEIGHTS,
+    seed: int = 13,
+    customer_service: Path | None = None,
+    cache_dir: Path | None = None,
+    progress: Progress = _noop,
+) -> TrainReport:
+    """Train both heads on the train part, score them on the dev part, write ``out``."""
+    if not data_dir.is_dir():
+        raise ConfigurationError(f"data folder not found: {data_dir}")
+    examples = load_examples(data_dir, customer_service, seed)
+    matrix = featurize(examples, cache_dir, progress)
+    heads = {}
+    for number, head in enumerate(HEADS):
+        progress("fitting heads", number, len(HEADS))
+        heads[head] = fit_head(matrix, head, seed)
+    progress("fitting heads", len(HEADS), len(HEADS))
+    meta = {"seed": seed, "sets": sorted({ex.source for ex in examples}), "c": REGULARISATION_C}
+    model = LinearToneModel(heads=heads, meta=meta)
+    model.save(out)
+    report = TrainReport(out=out, size_bytes=out.stat().st_size)
+    for ex in examples:
+        if not ex.is_dev:
+            report.train_rows[ex.source] = report.train_rows.get(ex.source, 0) + 1
+    report.dev = score_dev(model, matrix)
+    return report
+
+
+__all__ = ["CUSTOMER_SERVICE_SET", "TrainReport", "train"]
