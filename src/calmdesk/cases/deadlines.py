@@ -1,0 +1,199 @@
+"""The two clocks of a case.
+
+* The **internal** clock: first-response and resolution targets from the category's KPI, counted
+  in business time (working hours, public holidays and closures of the playbook's calendar).
+  It is paused while the case waits for the customer; the pause is measured in business time
+  and added to both targets on resume.
+* The **legal** clock: the statutory maximum in calendar days; a deadline falling on a
+  non-working day moves to the next working day. It is never paused.
+
+Everything here is pure: it reads and writes a :class:`~calmdesk.cases.models.Case`'s columns
+and never touches the database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from calmdesk.cases.enums import CaseEventKind, CaseStatus, ClockName
+from calmdesk.cases.models import Case
+from calmdesk.playbook.calendar import business_deadline, business_time_between, legal_deadline
+from calmdesk.playbook.schema import Category, Playbook
+
+
+@dataclass(frozen=True, slots=True)
+class Clocks:
+    first_response_warn_at: datetime
+    first_response_due: datetime
+    resolution_warn_at: datetime
+    resolution_due: datetime
+    legal_due: date
+    legal_risk_at: datetime
+
+
+def clocks_for(
+    playbook: Playbook, category: Category, received_at: datetime, paused: timedelta
+) -> Clocks:
+    """Targets for a case received at ``received_at`` that has waited ``paused`` business time.
+
+    Example: a Polish playbook with an 8 h first-response KPI and 08:00-16:00 working hours,
+    received on 23 December at 15:00: the first response is due on 27 December at 15:00
+    (24-26 December are public holidays), whatever the wall clock says.
+    """
+    calendar = playbook.calendar
+    kpi = category.kpi
+
+    def after(duration: timedelta) -> datetime:
+        return business_deadline(calendar, received_at, duration + paused)
+
+    legal_due = legal_deadline(calendar, received_at, category.legal)
+    return Clocks(
+        first_response_warn_at=after(kpi.first_response * kpi.warning_share),
+        first_response_due=after(kpi.first_response),
+        resolution_warn_at=after(kpi.resolution * kpi.warning_share),
+        resolution_due=after(kpi.resolution),
+        legal_due=legal_due,
+        legal_risk_at=day_start(legal_due - timedelta(days=1), calendar.timezone),
+    )
+
+
+def day_start(day: date, timezone: str) -> datetime:
+    """Midnight at the start of ``day`` in ``timezone``, as UTC."""
+    return datetime.combine(day, time(0), tzinfo=ZoneInfo(timezone)).astimezone(UTC)
+
+
+def apply_clocks(case: Case, clocks: Clocks) -> None:
+    case.first_response_warn_at = clocks.first_response_warn_at
+    case.first_response_due = clocks.first_response_due
+    case.resolution_warn_at = clocks.resolution_warn_at
+    case.resolution_due = clocks.resolution_due
+    case.legal_due = clocks.legal_due
+    case.legal_risk_at = clocks.legal_risk_at
+    case.next_check_at = next_check_at(case)
+
+
+def pause(case: Case, *, at: datetime) -> None:
+    """Stop the internal clock (the case now waits for the customer)."""
+    if case.paused_at is None:
+        case.paused_at = at
+    case.next_check_at = next_check_at(case)
+
+
+def resume(case: Case, *, at: datetime, playbook: Playbook) -> timedelta:
+    """Restart the internal clock, pushing both targets by the business time spent waiting.
+    Returns that business time."""
+    if case.paused_at is None:
+        return timedelta(0)
+    waited = business_time_between(playbook.calendar, case.paused_at, at)
+    case.paused_seconds = (case.paused_seconds or 0) + int(waited.total_seconds())
+    case.paused_at = None
+    category = playbook.category(case.category)
+    apply_clocks(
+        case,
+        clocks_for(playbook, category, case.received_at, timedelta(seconds=case.paused_seconds)),
+    )
+    return waited
+
+
+@dataclass(frozen=True, slots=True)
+class DueEvent:
+    """An event the deadline worker must record, and the marker column that guards it."""
+
+    kind: CaseEventKind
+    clock: ClockName
+    marker: str
+    deadline: datetime | date
+    silent: bool = False
+    """Set the marker without recording (a warning overtaken by its breach)."""
+
+
+def _checks(case: Case) -> list[tuple[datetime, DueEvent]]:
+    """Every pending check of this case with the moment it becomes due."""
+    status = CaseStatus(case.status)
+    if not status.is_open:
+        return []
+    checks: list[tuple[datetime, DueEvent]] = []
+    internal_running = status != CaseStatus.WAITING_CUSTOMER and case.paused_at is None
+    if internal_running and case.first_responded_at is None:
+        if case.first_response_warned_at is None:
+            checks.append(
+                (
+                    case.first_response_warn_at,
+                    DueEvent(
+                        CaseEventKind.SLA_WARNING,
+                        ClockName.FIRST_RESPONSE,
+                        "first_response_warned_at",
+                        case.first_response_due,
+                    ),
+                )
+            )
+        if case.first_response_breached_at is None:
+            checks.append(
+                (
+                    case.first_response_due,
+                    DueEvent(
+                        CaseEventKind.SLA_BREACHED,
+                        ClockName.FIRST_RESPONSE,
+                        "first_response_breached_at",
+                        case.first_response_due,
+                    ),
+                )
+            )
+    if internal_running:
+        if case.resolution_warned_at is None:
+            checks.append(
+                (
+                    case.resolution_warn_at,
+                    DueEvent(
+                        CaseEventKind.SLA_WARNING,
+                        ClockName.RESOLUTION,
+                        "resolution_warned_at",
+                        case.resolution_due,
+                    ),
+                )
+            )
+        if case.resolution_breached_at is None:
+            checks.append(
+                (
+                    case.resolution_due,
+                    DueEvent(
+                        CaseEventKind.SLA_BREACHED,
+                        ClockName.RESOLUTION,
+                        "resolution_breached_at",
+                        case.resolution_due,
+                    ),
+                )
+            )
+    if case.legal_risk_flagged_at is None:
+        checks.append(
+            (
+                case.legal_risk_at,
+                DueEvent(
+                    CaseEventKind.LEGAL_DEADLINE_RISK,
+                    ClockName.LEGAL,
+                    "legal_risk_flagged_at",
+                    case.legal_due,
+                ),
+            )
+        )
+    return checks
+
+
+def next_check_at(case: Case) -> datetime | None:
+    """The earliest moment a pending check of this case becomes due (None: nothing pending)."""
+    return min((when for when, _ in _checks(case)), default=None)
+
+
+def due_events(case: Case, *, now: datetime) -> list[DueEvent]:
+    """The checks due at ``now``. A warning whose breach is also due is kept silent: the
+    breach says more, and the marker still keeps it from firing later."""
+    due = [check for when, check in _checks(case) if when <= now]
+    breached = {d.clock for d in due if d.kind == CaseEventKind.SLA_BREACHED}
+    return [
+        DueEvent(d.kind, d.clock, d.marker, d.deadline, silent=True)
+        if d.kind == CaseEventKind.SLA_WARNING and d.clock in breached
+        else d
+        for d in due
+    ]

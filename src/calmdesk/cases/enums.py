@@ -1,0 +1,66 @@
+"""The vocabularies of a complaint case: its status, the kinds of events in its history and the
+states of a compensation."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from calmdesk.playbook.schema import Channel, CompensationKind
+
+__all__ = [
+    "CaseEventKind",
+    "CaseStatus",
+    "Channel",
+    "ClockName",
+    "CompensationKind",
+    "CompensationStatus",
+]
+
+
+class CaseStatus(StrEnum):
+    RECEIVED = "received"
+    ACKNOWLEDGED = "acknowledged"
+    IN_PROGRESS = "in_progress"
+    WAITING_CUSTOMER = "waiting_customer"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+
+    @property
+    def is_open(self) -> bool:
+        """Work remains: neither resolved nor closed."""
+        return self not in (CaseStatus.RESOLVED, CaseStatus.CLOSED)
+
+
+OPEN_STATUSES = tuple(s for s in CaseStatus if s.is_open)
+
+
+class CaseEventKind(StrEnum):
+    CREATED = "created"
+    STATUS_CHANGED = "status_changed"
+    UPDATED = "updated"
+    CUSTOMER_INFORMED = "customer_informed"
+    COMPENSATION_PROPOSED = "compensation_proposed"
+    COMPENSATION_GRANTED = "compensation_granted"
+    COMPENSATION_APPROVED = "compensation_approved"
+    COMPENSATION_REJECTED = "compensation_rejected"
+    SLA_WARNING = "sla_warning"
+    SLA_BREACHED = "sla_breached"
+    LEGAL_DEADLINE_RISK = "legal_deadline_risk"
+    PERSONAL_DATA_ERASED = "personal_data_erased"
+
+
+class ClockName(StrEnum):
+    """The internal targets a worker event refers to."""
+
+    FIRST_RESPONSE = "first_response"
+    RESOLUTION = "resolution"
+    LEGAL = "legal"
+
+
+class CompensationStatus(StrEnum):
+    GRANTED = "granted"
+    """Within the agent's limit: granted when proposed."""
+    PENDING = "pending"
+    """Above the agent's limit: waits for a supervisor."""
+    APPROVED = "approved"
+    REJECTED = "rejected"

@@ -1,0 +1,162 @@
+"""Tables of the cases domain: ``cases``, their append-only ``case_events`` and
+``compensations``.
+
+Every deadline is a plain indexed column, so "what is overdue" and "what must the worker look at
+next" are index range scans (see ``next_check_at``). History rows are never updated through the
+ORM; only :mod:`calmdesk.cases.privacy` rewrites them, with a Core statement, to erase personal
+data.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    event,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from calmdesk.cases.enums import CaseStatus, Channel, CompensationKind, CompensationStatus
+from calmdesk.errors import CalmDeskError
+from calmdesk.storage.db import Base
+from calmdesk.storage.types import UTCDateTime, utcnow
+
+JsonType = JSON().with_variant(JSONB(), "postgresql")
+
+
+class Case(Base):
+    __tablename__ = "cases"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    status: Mapped[str] = mapped_column(String(20), default=CaseStatus.RECEIVED, index=True)
+    channel: Mapped[str] = mapped_column(String(20), default=Channel.PHONE, index=True)
+    language: Mapped[str] = mapped_column(String(8), index=True)
+    category: Mapped[str] = mapped_column(String(64), index=True)
+    category_suggested: Mapped[bool] = mapped_column(Boolean, default=False)
+    severity: Mapped[str] = mapped_column(String(64))
+    team: Mapped[str] = mapped_column(String(64), index=True)
+
+    # Personal data: erased by privacy.erase_customer and by retention.
+    customer_contact: Mapped[str | None] = mapped_column(String(320), index=True)
+    customer_name: Mapped[str | None] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text)
+    references: Mapped[list[str]] = mapped_column(JsonType, default=list)
+
+    occurred_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    source_contact_id: Mapped[int | None] = mapped_column(Integer)
+    """The live contact this case came from, if any (no foreign key: another domain's table)."""
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    owner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    first_responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+
+    # The internal clock, in business time; paused while waiting for the customer.
+    paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    paused_seconds: Mapped[int] = mapped_column(Integer, default=0)
+    """Business seconds spent waiting for the customer so far (added to both targets)."""
+    first_response_due: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    first_response_warn_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    resolution_due: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    resolution_warn_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    # The legal clock, in calendar days; never paused.
+    legal_due: Mapped[date] = mapped_column(Date, index=True)
+    legal_risk_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    """Start of the day before ``legal_due`` in the playbook's time zone."""
+
+    # One marker per worker event kind and clock: an event is recorded only while it is null.
+    first_response_warned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    first_response_breached_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolution_warned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolution_breached_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    legal_risk_flagged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    next_check_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    """When the deadline worker must next look at this case; null when nothing is pending."""
+
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    events: Mapped[list[CaseEvent]] = relationship(
+        back_populates="case", order_by="CaseEvent.id", lazy="raise_on_sql"
+    )
+
+    @property
+    def status_enum(self) -> CaseStatus:
+        return CaseStatus(self.status)
+
+    def __repr__(self) -> str:
+        return f"<Case {self.id} {self.status} {self.category}>"
+
+
+class CaseEvent(Base):
+    """One line of a case's history: who did what, when, from which status to which."""
+
+    __tablename__ = "case_events"
+    __table_args__ = (Index("ix_case_events_case_id_id", "case_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(40), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    to_status: Mapped[str | None] = mapped_column(String(20))
+    note: Mapped[str | None] = mapped_column(Text)
+    data: Mapped[dict[str, Any]] = mapped_column(JsonType, default=dict)
+    """Event details; ``data["changes"]`` holds the case columns this event set."""
+
+    case: Mapped[Case] = relationship(back_populates="events")
+
+
+class HistoryIsAppendOnly(CalmDeskError):
+    code = "history_is_append_only"
+    http_status = 409
+
+
+@event.listens_for(CaseEvent, "before_update")
+@event.listens_for(CaseEvent, "before_delete")
+def _refuse_history_rewrite(*_: Any) -> None:
+    raise HistoryIsAppendOnly("a case's history is append-only: events cannot be changed")
+
+
+class Compensation(Base):
+    __tablename__ = "compensations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(30), default=CompensationKind.VOUCHER)
+    amount: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    currency: Mapped[str] = mapped_column(String(8))
+    """The playbook currency, or ``%`` for a percent discount."""
+    reason: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    proposed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    rationale: Mapped[str | None] = mapped_column(Text)
+    """The supervisor's answer (approval or rejection)."""
+
+    @property
+    def status_enum(self) -> CompensationStatus:
+        return CompensationStatus(self.status)

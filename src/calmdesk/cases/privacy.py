@@ -1,0 +1,159 @@
+"""A customer's personal data: export it, erase it, and erase it after the retention period.
+
+Erasure keeps what statistics need (category, severity, team, channel, language, the dates and
+clocks, the status history, compensation kinds and amounts) and removes what identifies or
+describes the person: the contact, the name, the description, the references and every free
+text in the history (notes, what the customer was told, reasons and rationales).
+
+History rows are append-only for everything else; erasure is the one rewrite, done with Core
+statements so the ORM's append-only guard stays strict for all other code.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from calmdesk.cases.enums import CaseEventKind
+from calmdesk.cases.history import record, snapshot
+from calmdesk.cases.models import Case, CaseEvent, Compensation
+from calmdesk.cases.schemas import CaseEventRead, CaseRead, CompensationRead
+from calmdesk.errors import NotFound
+from calmdesk.storage.types import utcnow
+
+ERASED = "[erased]"
+ERASED_CASE_FIELDS: dict[str, Any] = {
+    "customer_contact": None,
+    "customer_name": None,
+    "description": ERASED,
+    "references": [],
+}
+FREE_TEXT_KEYS = frozenset({"told", "agent_reason", "suggestion"})
+
+
+class CustomerNotFound(NotFound):
+    code = "customer_not_found"
+
+
+def _cases_of(session: Session, contact: str) -> list[Case]:
+    from calmdesk.cases.service import normalise_contact
+
+    query = (
+        select(Case).where(Case.customer_contact == normalise_contact(contact)).order_by(Case.id)
+    )
+    return list(session.scalars(query))
+
+
+def export_customer(session: Session, *, contact: str) -> dict[str, Any]:
+    """Every case of the customer reached at ``contact``, with its history and compensation,
+    as JSON-ready data."""
+    cases = _cases_of(session, contact)
+    if not cases:
+        raise CustomerNotFound("No case is recorded for this customer contact.")
+    ids = [c.id for c in cases]
+    events = session.scalars(
+        select(CaseEvent).where(CaseEvent.case_id.in_(ids)).order_by(CaseEvent.id)
+    ).all()
+    compensations = session.scalars(
+        select(Compensation).where(Compensation.case_id.in_(ids)).order_by(Compensation.id)
+    ).all()
+    exported = []
+    for case in cases:
+        exported.append(
+            {
+                **CaseRead.model_validate(case).model_dump(mode="json"),
+                "events": [
+                    CaseEventRead.model_validate(e).model_dump(mode="json")
+                    for e in events
+                    if e.case_id == case.id
+                ],
+                "compensations": [
+                    CompensationRead.model_validate(c).model_dump(mode="json")
+                    for c in compensations
+                    if c.case_id == case.id
+                ],
+            }
+        )
+    return {
+        "customer_contact": cases[0].customer_contact,
+        "exported_at": utcnow().isoformat(),
+        "cases": exported,
+    }
+
+
+def _scrub(data: dict[str, Any]) -> dict[str, Any]:
+    clean = {k: v for k, v in data.items() if k not in FREE_TEXT_KEYS}
+    changes = dict(clean.get("changes") or {})
+    for key, value in ERASED_CASE_FIELDS.items():
+        if key in changes:
+            changes[key] = value
+    clean["changes"] = changes
+    return clean
+
+
+def erase_case(session: Session, *, case: Case, actor_id: int | None, now: datetime) -> None:
+    """Remove the personal data of one case and of its history; record that it was done."""
+    before = snapshot(case)
+    for key, value in ERASED_CASE_FIELDS.items():
+        setattr(case, key, value)
+    case.erased_at = now
+    session.flush()
+    events = session.execute(
+        select(CaseEvent.id, CaseEvent.data).where(CaseEvent.case_id == case.id)
+    ).all()
+    for event_id, data in events:
+        session.execute(
+            update(CaseEvent)
+            .where(CaseEvent.id == event_id)
+            .values(note=None, data=_scrub(dict(data or {})))
+            .execution_options(synchronize_session=False)
+        )
+    session.execute(
+        update(Compensation)
+        .where(Compensation.case_id == case.id)
+        .values(reason=ERASED, rationale=None)
+        .execution_options(synchronize_session=False)
+    )
+    for obj in list(session.identity_map.values()):
+        if isinstance(obj, CaseEvent | Compensation):
+            session.expire(obj)
+    record(
+        session,
+        case=case,
+        kind=CaseEventKind.PERSONAL_DATA_ERASED,
+        before=before,
+        actor_id=actor_id,
+        at=now,
+    )
+
+
+def erase_customer(
+    session: Session, *, contact: str, actor_id: int | None, now: datetime | None = None
+) -> int:
+    """Erase the personal data of every case of this customer; returns how many."""
+    now = now or utcnow()
+    cases = _cases_of(session, contact)
+    if not cases:
+        raise CustomerNotFound("No case is recorded for this customer contact.")
+    for case in cases:
+        erase_case(session, case=case, actor_id=actor_id, now=now)
+    return len(cases)
+
+
+def apply_retention(session: Session, *, retention_days: int, now: datetime | None = None) -> int:
+    """Erase the personal data of cases closed more than ``retention_days`` ago."""
+    now = now or utcnow()
+    cutoff = now - timedelta(days=retention_days)
+    query = (
+        select(Case)
+        .where(Case.closed_at < cutoff, Case.status == "closed", Case.erased_at.is_(None))
+        .order_by(Case.id)
+        .with_for_update(skip_locked=True)
+    )
+    cases = list(session.scalars(query))
+    for case in cases:
+        erase_case(session, case=case, actor_id=None, now=now)
+    return len(cases)

@@ -1,0 +1,307 @@
+"""What the cases API takes in and gives back. ``*Create``/``*Update`` come in, ``*Read`` go out.
+
+Strings refuse NUL characters and datetimes are kept within a sane range: the API is fuzzed with
+schemathesis, and both would otherwise reach the database as errors instead of answers.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Annotated, Any, Generic, Literal, TypeVar
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from calmdesk.cases.enums import CaseStatus, Channel, CompensationKind, CompensationStatus
+
+MIN_YEAR, MAX_YEAR = 1970, 2200
+MAX_ID = 2**31 - 1
+Language = Literal["pl", "ru", "en"]
+
+
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("text cannot contain NUL characters")
+    return value
+
+
+def _sane_moment(value: datetime) -> datetime:
+    """Naive datetimes are taken as UTC; years outside 1970-2200 are refused."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise ValueError(f"the year must be between {MIN_YEAR} and {MAX_YEAR}")
+    return value.astimezone(UTC)
+
+
+NoNul = AfterValidator(_no_nul)
+Contact = Annotated[str, Field(min_length=1, max_length=320), NoNul]
+Name = Annotated[str, Field(max_length=200), NoNul]
+Description = Annotated[str, Field(min_length=1, max_length=10_000), NoNul]
+Reference = Annotated[str, Field(min_length=1, max_length=100), NoNul]
+Note = Annotated[str, Field(max_length=4000), NoNul]
+Reason = Annotated[str, Field(min_length=1, max_length=2000), NoNul]
+
+
+Moment = Annotated[datetime, AfterValidator(_sane_moment)]
+Key = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[a-z0-9_\-]+$")]
+RecordId = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+class CaseCreate(BaseModel):
+    """A complaint from any channel. Without ``category`` one is suggested from the text."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "channel": "phone",
+                    "language": "pl",
+                    "customer_contact": "jan.kowalski@example.pl",
+                    "customer_name": "Jan Kowalski",
+                    "description": "Faktura za marzec jest o 200 zł wyższa niż kwota z umowy.",
+                    "references": ["FV/2026/03/118"],
+                },
+                {
+                    "channel": "chat",
+                    "language": "ru",
+                    "customer_contact": "+7 912 000-00-00",
+                    "description": "Заказ не доставили в срок, курьер не отвечает на звонки.",
+                },
+                {
+                    "channel": "email",
+                    "language": "en",
+                    "customer_contact": "pat@example.com",
+                    "description": "I was charged twice for the same order.",
+                    "category": "billing",
+                },
+            ]
+        },
+    )
+
+    channel: Channel = Channel.PHONE
+    customer_contact: Contact
+    customer_name: Name | None = None
+    description: Description
+    language: Language | None = None
+    category: Key | None = None
+    severity: Key | None = None
+    occurred_at: Moment | None = None
+    received_at: Moment | None = None
+    """When the complaint reached the company (default: now); used when importing."""
+    references: list[Reference] = Field(default_factory=list, max_length=20)
+    source_contact_id: RecordId | None = None
+
+
+class CaseUpdate(BaseModel):
+    """Corrections by the handler; a new category re-derives the team and both clocks."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"category": "billing", "severity": "high"},
+                {"owner_id": 3},
+                {"customer_name": "Анна Петрова"},
+            ]
+        },
+    )
+
+    category: Key | None = None
+    severity: Key | None = None
+    owner_id: RecordId | None = None
+    customer_name: Name | None = None
+    references: list[Reference] | None = Field(None, max_length=20)
+
+
+class CaseRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    status: CaseStatus
+    channel: Channel
+    language: str
+    category: str
+    category_suggested: bool
+    severity: str
+    team: str
+    customer_contact: str | None
+    customer_name: str | None
+    description: str
+    references: list[str]
+    occurred_at: datetime | None
+    source_contact_id: int | None
+    created_by_id: int | None
+    owner_id: int | None
+    received_at: datetime
+    first_responded_at: datetime | None
+    resolved_at: datetime | None
+    closed_at: datetime | None
+    paused_at: datetime | None
+    paused_seconds: int
+    first_response_due: datetime
+    resolution_due: datetime
+    legal_due: date
+    first_response_breached_at: datetime | None
+    resolution_breached_at: datetime | None
+    legal_risk_flagged_at: datetime | None
+    erased_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class CaseEventRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    case_id: int
+    kind: str
+    at: datetime
+    actor_id: int | None
+    from_status: str | None
+    to_status: str | None
+    note: str | None
+    data: dict[str, Any]
+
+
+class CustomerUpdate(BaseModel):
+    """What the customer was told: how the case will be handled, how long it may take, who will
+    contact them, when, and by which channel."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "how": "Sprawdzimy fakturę z umową i skorygujemy kwotę.",
+                    "expected_by": "2026-03-20T16:00:00+01:00",
+                    "contact_person": "Dział rozliczeń",
+                    "next_contact_at": "2026-03-18T12:00:00+01:00",
+                    "channel": "email",
+                },
+                {
+                    "how": "Передадим жалобу в службу доставки и проверим маршрут курьера.",
+                    "contact_person": "Служба доставки",
+                    "channel": "phone",
+                },
+                {
+                    "how": "We will refund the duplicate charge.",
+                    "channel": "email",
+                    "message": "Sorry for the trouble.",
+                },
+            ]
+        },
+    )
+
+    how: Reason
+    expected_by: Moment | None = None
+    contact_person: Name | None = None
+    next_contact_at: Moment | None = None
+    channel: Channel
+    message: Note | None = None
+
+
+class TransitionRequest(BaseModel):
+    """Move a case. Acknowledging records what the customer was told (``customer_update``, or a
+    default built from the playbook when omitted)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"to": "acknowledged", "note": "Klient poinformowany telefonicznie."},
+                {"to": "waiting_customer", "note": "Ждём фото повреждённой упаковки."},
+                {"to": "resolved", "note": "Refund issued."},
+            ]
+        },
+    )
+
+    to: CaseStatus
+    note: Note | None = None
+    customer_update: CustomerUpdate | None = None
+
+
+class CompensationCreate(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"kind": "voucher", "amount": "50.00", "reason": "Opóźnienie dostawy o tydzień."},
+                {"kind": "refund", "amount": "1500", "reason": "Товар пришёл повреждённым."},
+                {"kind": "discount_percent", "amount": "15", "reason": "Repeated billing error."},
+            ]
+        },
+    )
+
+    kind: CompensationKind
+    amount: Annotated[Decimal, Field(gt=0, max_digits=12, decimal_places=2)]
+    reason: Reason
+
+
+class CompensationRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    case_id: int
+    kind: CompensationKind
+    amount: Decimal
+    currency: str
+    reason: str
+    status: CompensationStatus
+    proposed_by_id: int | None
+    proposed_at: datetime
+    decided_by_id: int | None
+    decided_at: datetime | None
+    rationale: str | None
+
+
+class ApprovalDecision(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"rationale": "Zgoda: klient czekał trzy tygodnie."},
+                {"rationale": "Отказ: сумма превышает стоимость заказа."},
+                {"rationale": "Approved: second failure this month."},
+            ]
+        },
+    )
+
+    rationale: Reason
+
+
+class CaseFilters(BaseModel):
+    """List filters; all optional and combined with AND."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    status: list[CaseStatus] | None = None
+    category: Key | None = None
+    team: Key | None = None
+    channel: Channel | None = None
+    language: Language | None = None
+    due_before: Moment | None = None
+    """Resolution target before this moment."""
+    overdue: bool | None = None
+    """Open and past the resolution target."""
+    legal_risk: bool | None = None
+    """Open and the legal deadline is tomorrow or earlier."""
+    q: Name | None = None
+    """Text search in the description, the customer's contact and name."""
+    customer_contact: Contact | None = None
+
+
+class PageParams(BaseModel):
+    page: Annotated[int, Field(ge=1, le=100_000)] = 1
+    per_page: Annotated[int, Field(ge=1, le=200)] = 50
+
+
+T = TypeVar("T")
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    total: int
+    page: int
+    per_page: int

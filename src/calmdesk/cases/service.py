@@ -1,0 +1,313 @@
+"""Case verbs: ``intake``, ``get``, ``get_or_raise``, ``list_``, ``update``, ``transition`` and
+``inform_customer``. Keyword-only, session first; the caller commits."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.orm import Session
+
+from calmdesk.cases import deadlines, flows
+from calmdesk.cases.categorize import guess_language, suggest_category
+from calmdesk.cases.enums import OPEN_STATUSES, CaseEventKind, CaseStatus, Channel
+from calmdesk.cases.errors import CaseNotFound, InvalidCaseInput
+from calmdesk.cases.history import record, snapshot
+from calmdesk.cases.models import Case, CaseEvent
+from calmdesk.cases.schemas import (
+    CaseCreate,
+    CaseFilters,
+    CaseUpdate,
+    CustomerUpdate,
+    Page,
+    PageParams,
+)
+from calmdesk.playbook.schema import Category, Playbook
+from calmdesk.storage.types import utcnow
+from calmdesk.users.models import User
+
+FUTURE_TOLERANCE = timedelta(minutes=5)
+"""How far ahead of our clock a ``received_at`` may be (clients' clocks drift)."""
+
+
+def normalise_contact(contact: str) -> str:
+    """E-mail addresses compare case-insensitively; spaces around any contact are noise."""
+    contact = contact.strip()
+    return contact.lower() if "@" in contact else contact
+
+
+def _category(playbook: Playbook, key: str) -> Category:
+    try:
+        return playbook.category(key)
+    except KeyError:
+        known = ", ".join(c.key for c in playbook.categories)
+        raise InvalidCaseInput(
+            f"category: unknown category {key!r}; the playbook has: {known}",
+            field="category",
+        ) from None
+
+
+def _severity(category: Category, key: str | None) -> str:
+    if key is None:
+        return category.default_severity
+    keys = [s.key for s in category.severities]
+    if key not in keys:
+        raise InvalidCaseInput(
+            f"severity: {key!r} is not a severity of {category.key} ({', '.join(keys)})",
+            field="severity",
+        )
+    return key
+
+
+def intake(
+    session: Session,
+    *,
+    case_in: CaseCreate,
+    actor: User | None,
+    playbook: Playbook,
+    now: datetime | None = None,
+) -> Case:
+    """Record a complaint from any channel.
+
+    Without a category, one is suggested from the text and ``category_suggested`` is set;
+    severity defaults to the category's, the owning team and both clocks come from the playbook.
+    """
+    now = now or utcnow()
+    received_at = case_in.received_at or now
+    if received_at > now + FUTURE_TOLERANCE:
+        raise InvalidCaseInput("received_at: lies in the future", field="received_at")
+    suggestion = None
+    if case_in.category is None:
+        suggestion = suggest_category(playbook, case_in.description)
+        category = playbook.category(suggestion.category)
+    else:
+        category = _category(playbook, case_in.category)
+    language = case_in.language or guess_language(case_in.description, playbook)
+    case = Case(
+        status=str(CaseStatus.RECEIVED),
+        channel=str(case_in.channel),
+        language=language,
+        category=category.key,
+        category_suggested=suggestion is not None,
+        severity=_severity(category, case_in.severity),
+        team=category.team,
+        customer_contact=normalise_contact(case_in.customer_contact),
+        customer_name=case_in.customer_name,
+        description=case_in.description,
+        references=list(case_in.references),
+        occurred_at=case_in.occurred_at,
+        source_contact_id=case_in.source_contact_id,
+        created_by_id=actor.id if actor is not None else None,
+        received_at=received_at,
+        paused_seconds=0,
+    )
+    deadlines.apply_clocks(
+        case, deadlines.clocks_for(playbook, category, received_at, timedelta(0))
+    )
+    session.add(case)
+    session.flush()
+    data: dict[str, Any] = {}
+    if suggestion is not None:
+        data["suggestion"] = {"score": suggestion.score, "why": suggestion.explanation}
+    record(
+        session,
+        case=case,
+        kind=CaseEventKind.CREATED,
+        before=None,
+        actor_id=case.created_by_id,
+        data=data,
+        at=now,
+    )
+    return case
+
+
+def get(session: Session, *, case_id: int) -> Case | None:
+    return session.get(Case, case_id)
+
+
+def get_or_raise(session: Session, *, case_id: int) -> Case:
+    case = session.get(Case, case_id)
+    if case is None:
+        raise CaseNotFound(f"There is no case {case_id}.", case_id=case_id)
+    return case
+
+
+def events_of(session: Session, *, case_id: int) -> list[CaseEvent]:
+    """A case's history, oldest first."""
+    query = select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(CaseEvent.id)
+    return list(session.scalars(query))
+
+
+def _conditions(filters: CaseFilters, now: datetime) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if filters.status:
+        conditions.append(Case.status.in_([str(s) for s in filters.status]))
+    for column, value in (
+        (Case.category, filters.category),
+        (Case.team, filters.team),
+        (Case.channel, filters.channel),
+        (Case.language, filters.language),
+    ):
+        if value is not None:
+            conditions.append(column == str(value))
+    if filters.customer_contact is not None:
+        conditions.append(Case.customer_contact == normalise_contact(filters.customer_contact))
+    if filters.due_before is not None:
+        conditions.append(Case.resolution_due < filters.due_before)
+    is_open = Case.status.in_([str(s) for s in OPEN_STATUSES])
+    if filters.overdue is not None:
+        overdue = is_open & (Case.resolution_due < now)
+        conditions.append(overdue if filters.overdue else ~overdue)
+    if filters.legal_risk is not None:
+        at_risk = is_open & (Case.legal_due <= (now + timedelta(days=1)).date())
+        conditions.append(at_risk if filters.legal_risk else ~at_risk)
+    if filters.q:
+        conditions.append(
+            Case.description.icontains(filters.q, autoescape=True)
+            | Case.customer_contact.icontains(filters.q, autoescape=True)
+            | Case.customer_name.icontains(filters.q, autoescape=True)
+        )
+    return conditions
+
+
+def list_(
+    session: Session,
+    *,
+    filters: CaseFilters,
+    page: PageParams,
+    scope: ColumnElement[bool] | None = None,
+    now: datetime | None = None,
+) -> Page[Case]:
+    """Cases matching ``filters`` (and ``scope``, the viewer's visibility), most urgent first:
+    by resolution target, then id."""
+    conditions = _conditions(filters, now or utcnow())
+    if scope is not None:
+        conditions.append(scope)
+    total = session.scalar(select(func.count()).select_from(Case).where(*conditions)) or 0
+    query = (
+        select(Case)
+        .where(*conditions)
+        .order_by(Case.resolution_due, Case.id)
+        .limit(page.per_page)
+        .offset((page.page - 1) * page.per_page)
+    )
+    return Page[Case](
+        items=list(session.scalars(query)), total=total, page=page.page, per_page=page.per_page
+    )
+
+
+def update(
+    session: Session,
+    *,
+    case: Case,
+    case_in: CaseUpdate,
+    actor_id: int | None,
+    playbook: Playbook,
+) -> Case:
+    """Apply corrections. A new category takes its team and severity rules and re-derives both
+    clocks from the original reception time (keeping the time already spent waiting)."""
+    before = snapshot(case)
+    fields = case_in.model_fields_set
+    if "category" in fields and case_in.category and case_in.category != case.category:
+        category = _category(playbook, case_in.category)
+        case.category = category.key
+        case.category_suggested = False
+        case.team = category.team
+        if case.severity not in [s.key for s in category.severities]:
+            case.severity = category.default_severity
+        paused = timedelta(seconds=case.paused_seconds or 0)
+        deadlines.apply_clocks(
+            case, deadlines.clocks_for(playbook, category, case.received_at, paused)
+        )
+    if "severity" in fields and case_in.severity:
+        case.severity = _severity(playbook.category(case.category), case_in.severity)
+    if "owner_id" in fields:
+        case.owner_id = case_in.owner_id
+    if "customer_name" in fields:
+        case.customer_name = case_in.customer_name
+    if "references" in fields and case_in.references is not None:
+        case.references = list(case_in.references)
+    session.flush()
+    if snapshot(case) != before:
+        record(session, case=case, kind=CaseEventKind.UPDATED, before=before, actor_id=actor_id)
+    return case
+
+
+def default_customer_update(case: Case, playbook: Playbook) -> CustomerUpdate:
+    """What to tell the customer when nobody wrote it: the category's description as how the
+    case is handled, the resolution target, the owning team, the first-response target and the
+    channel the complaint came from, all in the case's language."""
+    category = playbook.category(case.category)
+    lang = case.language
+
+    def local(text: dict[str, str]) -> str:
+        return text.get(lang) or text.get(playbook.default_language) or next(iter(text.values()))
+
+    try:
+        team = local(playbook.team(case.team).name)
+    except KeyError:
+        team = case.team
+    return CustomerUpdate(
+        how=local(category.description),
+        expected_by=case.resolution_due,
+        contact_person=team,
+        next_contact_at=case.first_response_due,
+        channel=Channel(case.channel),
+    )
+
+
+def inform_customer(
+    session: Session,
+    *,
+    case: Case,
+    update: CustomerUpdate,
+    actor_id: int | None,
+    note: str | None = None,
+    now: datetime | None = None,
+) -> CaseEvent:
+    """Record what the customer was told; the first such update is the first response."""
+    now = now or utcnow()
+    before = snapshot(case)
+    if case.first_responded_at is None:
+        case.first_responded_at = now
+        case.next_check_at = deadlines.next_check_at(case)
+    session.flush()
+    return record(
+        session,
+        case=case,
+        kind=CaseEventKind.CUSTOMER_INFORMED,
+        before=before,
+        actor_id=actor_id,
+        note=note,
+        data={"told": update.model_dump(mode="json", exclude_none=True)},
+        at=now,
+    )
+
+
+def transition(
+    session: Session,
+    *,
+    case: Case,
+    to: CaseStatus,
+    actor_id: int | None,
+    note: str | None,
+    playbook: Playbook,
+    customer_update: CustomerUpdate | None = None,
+    now: datetime | None = None,
+) -> Case:
+    """:func:`calmdesk.cases.flows.transition`, and acknowledging records what the customer
+    was told (``customer_update`` or :func:`default_customer_update`)."""
+    now = now or utcnow()
+    flows.transition(
+        session, case=case, to=to, actor_id=actor_id, note=note, playbook=playbook, now=now
+    )
+    if customer_update is not None or to == CaseStatus.ACKNOWLEDGED:
+        inform_customer(
+            session,
+            case=case,
+            update=customer_update or default_customer_update(case, playbook),
+            actor_id=actor_id,
+            now=now,
+        )
+    return case

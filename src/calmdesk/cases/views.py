@@ -1,0 +1,259 @@
+"""The cases REST API: a thin shell over the services. Access is decided in
+:mod:`calmdesk.cases.permissions`; errors are domain errors rendered by ``web.errors``."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Depends, Path, Query, Request, status
+from pydantic import ConfigDict
+
+from calmdesk.cases import compensation, privacy, service
+from calmdesk.cases.enums import CompensationStatus
+from calmdesk.cases.errors import InvalidCaseInput
+from calmdesk.cases.models import Case, Compensation
+from calmdesk.cases.permissions import (
+    case_for_user,
+    ensure_may_assign,
+    ensure_may_decide_compensation,
+    ensure_may_erase_customer,
+    ensure_may_export_customer,
+    ensure_may_propose_compensation,
+    may_see,
+    visible_cases,
+)
+from calmdesk.cases.schemas import (
+    MAX_ID,
+    ApprovalDecision,
+    CaseCreate,
+    CaseEventRead,
+    CaseFilters,
+    CaseRead,
+    CaseUpdate,
+    CompensationCreate,
+    CompensationRead,
+    CustomerUpdate,
+    Page,
+    PageParams,
+    TransitionRequest,
+)
+from calmdesk.playbook.schema import Playbook
+from calmdesk.users.deps import CurrentUser, SessionDep
+from calmdesk.users.models import User
+
+router = APIRouter(tags=["cases"])
+
+
+def get_playbook(request: Request) -> Playbook:
+    """The playbook the app runs with (``app.state.playbook``, loaded once from settings)."""
+    playbook: Playbook | None = getattr(request.app.state, "playbook", None)
+    if playbook is None:
+        from calmdesk.playbook.load import load_playbook
+
+        playbook = load_playbook(request.app.state.settings.playbook)
+        request.app.state.playbook = playbook
+    return playbook
+
+
+PlaybookDep = Annotated[Playbook, Depends(get_playbook)]
+CaseId = Annotated[int, Path(ge=1, le=MAX_ID, description="The case's id")]
+CompensationId = Annotated[int, Path(ge=1, le=MAX_ID)]
+CustomerContact = Annotated[
+    str, Path(min_length=1, max_length=320, description="The customer's e-mail or phone")
+]
+
+
+class CaseListQuery(CaseFilters, PageParams):
+    model_config = ConfigDict(extra="forbid")
+
+
+def _examples(schema: type[Any]) -> dict[str, dict[str, Any]]:
+    """The schema's examples as named OpenAPI examples (one per language)."""
+    extra = schema.model_config.get("json_schema_extra") or {}
+    return {
+        lang: {"summary": lang, "value": example}
+        for lang, example in zip(("pl", "ru", "en"), extra.get("examples", []), strict=False)
+    }
+
+
+@router.post("/api/cases", status_code=status.HTTP_201_CREATED, response_model=CaseRead)
+def create_case(
+    case_in: Annotated[CaseCreate, Body(openapi_examples=_examples(CaseCreate))],
+    session: SessionDep,
+    user: CurrentUser,
+    playbook: PlaybookDep,
+) -> Case:
+    """Record a complaint from any channel; without a category one is suggested."""
+    visible_cases(user)  # refuses roles that do not work cases
+    return service.intake(session, case_in=case_in, actor=user, playbook=playbook)
+
+
+@router.get("/api/cases", response_model=Page[CaseRead])
+def list_cases(
+    query: Annotated[CaseListQuery, Query()], session: SessionDep, user: CurrentUser
+) -> Page[Case]:
+    """Cases the caller may see, most urgent first, filtered and paginated."""
+    filters = CaseFilters.model_validate(query.model_dump(include=set(CaseFilters.model_fields)))
+    return service.list_(
+        session,
+        filters=filters,
+        page=PageParams(page=query.page, per_page=query.per_page),
+        scope=visible_cases(user),
+    )
+
+
+@router.get("/api/cases/{case_id}", response_model=CaseRead)
+def read_case(case_id: CaseId, session: SessionDep, user: CurrentUser) -> Case:
+    return case_for_user(session, case_id=case_id, user=user)
+
+
+@router.patch("/api/cases/{case_id}", response_model=CaseRead)
+def update_case(
+    case_id: CaseId,
+    case_in: Annotated[CaseUpdate, Body(openapi_examples=_examples(CaseUpdate))],
+    session: SessionDep,
+    user: CurrentUser,
+    playbook: PlaybookDep,
+) -> Case:
+    """Correct a case; assigning an owner needs the assign permission."""
+    case = case_for_user(session, case_id=case_id, user=user)
+    if "owner_id" in case_in.model_fields_set:
+        ensure_may_assign(user)
+        if case_in.owner_id is not None and session.get(User, case_in.owner_id) is None:
+            raise InvalidCaseInput(
+                f"owner_id: there is no user {case_in.owner_id}", field="owner_id"
+            )
+    return service.update(session, case=case, case_in=case_in, actor_id=user.id, playbook=playbook)
+
+
+@router.get("/api/cases/{case_id}/events", response_model=list[CaseEventRead])
+def case_events(case_id: CaseId, session: SessionDep, user: CurrentUser) -> list[Any]:
+    """The case's history, oldest first."""
+    case = case_for_user(session, case_id=case_id, user=user)
+    return service.events_of(session, case_id=case.id)
+
+
+@router.post("/api/cases/{case_id}/transitions", response_model=CaseRead)
+def transition_case(
+    case_id: CaseId,
+    request_in: Annotated[TransitionRequest, Body(openapi_examples=_examples(TransitionRequest))],
+    session: SessionDep,
+    user: CurrentUser,
+    playbook: PlaybookDep,
+) -> Case:
+    """Move the case (409 ``invalid_transition`` names the allowed moves)."""
+    case = case_for_user(session, case_id=case_id, user=user)
+    return service.transition(
+        session,
+        case=case,
+        to=request_in.to,
+        actor_id=user.id,
+        note=request_in.note,
+        playbook=playbook,
+        customer_update=request_in.customer_update,
+    )
+
+
+@router.post(
+    "/api/cases/{case_id}/customer-updates",
+    status_code=status.HTTP_201_CREATED,
+    response_model=CaseEventRead,
+)
+def inform_customer(
+    case_id: CaseId,
+    update_in: Annotated[CustomerUpdate, Body(openapi_examples=_examples(CustomerUpdate))],
+    session: SessionDep,
+    user: CurrentUser,
+) -> Any:
+    """Record what the customer was told (how, how long, who, when, which channel)."""
+    case = case_for_user(session, case_id=case_id, user=user)
+    return service.inform_customer(session, case=case, update=update_in, actor_id=user.id)
+
+
+@router.get("/api/cases/{case_id}/compensations", response_model=list[CompensationRead])
+def case_compensations(case_id: CaseId, session: SessionDep, user: CurrentUser) -> list[Any]:
+    case = case_for_user(session, case_id=case_id, user=user)
+    return compensation.list_(session, case_id=case.id)
+
+
+@router.post(
+    "/api/cases/{case_id}/compensations",
+    status_code=status.HTTP_201_CREATED,
+    response_model=CompensationRead,
+)
+def propose_compensation(
+    case_id: CaseId,
+    compensation_in: Annotated[
+        CompensationCreate, Body(openapi_examples=_examples(CompensationCreate))
+    ],
+    session: SessionDep,
+    user: CurrentUser,
+    playbook: PlaybookDep,
+) -> Compensation:
+    """Granted at once within the agent's limit, otherwise pending a supervisor."""
+    case = case_for_user(session, case_id=case_id, user=user)
+    ensure_may_propose_compensation(user)
+    return compensation.propose(
+        session, case=case, compensation_in=compensation_in, actor_id=user.id, playbook=playbook
+    )
+
+
+@router.get("/api/compensations", response_model=list[CompensationRead])
+def list_compensations(
+    session: SessionDep,
+    user: CurrentUser,
+    status_: Annotated[CompensationStatus | None, Query(alias="status")] = None,
+) -> list[Compensation]:
+    """Compensation proposals on the cases the caller may see (``?status=pending``: the
+    supervisor's approval queue)."""
+    visible_cases(user)
+    found = compensation.list_(session, status=status_)
+    cases = {c.id: c for c in session.query(Case).filter(Case.id.in_({x.case_id for x in found}))}
+    return [c for c in found if may_see(user, cases[c.case_id])]
+
+
+def _decide(
+    session: SessionDep, user: User, compensation_id: int, decision: ApprovalDecision, approve: bool
+) -> Compensation:
+    ensure_may_decide_compensation(user)
+    found = compensation.get_or_raise(session, compensation_id=compensation_id)
+    verb = compensation.approve if approve else compensation.reject
+    return verb(session, compensation=found, actor_id=user.id, rationale=decision.rationale)
+
+
+@router.post("/api/compensations/{compensation_id}/approve", response_model=CompensationRead)
+def approve_compensation(
+    compensation_id: CompensationId,
+    decision: Annotated[ApprovalDecision, Body(openapi_examples=_examples(ApprovalDecision))],
+    session: SessionDep,
+    user: CurrentUser,
+) -> Compensation:
+    """A supervisor grants a pending proposal with a rationale."""
+    return _decide(session, user, compensation_id, decision, approve=True)
+
+
+@router.post("/api/compensations/{compensation_id}/reject", response_model=CompensationRead)
+def reject_compensation(
+    compensation_id: CompensationId,
+    decision: Annotated[ApprovalDecision, Body(openapi_examples=_examples(ApprovalDecision))],
+    session: SessionDep,
+    user: CurrentUser,
+) -> Compensation:
+    """A supervisor refuses a pending proposal with a rationale."""
+    return _decide(session, user, compensation_id, decision, approve=False)
+
+
+@router.get("/api/customers/{contact}/export", tags=["personal data"])
+def export_customer(contact: CustomerContact, session: SessionDep, user: CurrentUser) -> Any:
+    """Every case, event and compensation of this customer, as JSON."""
+    ensure_may_export_customer(user)
+    return privacy.export_customer(session, contact=contact)
+
+
+@router.delete("/api/customers/{contact}", tags=["personal data"])
+def erase_customer(
+    contact: CustomerContact, session: SessionDep, user: CurrentUser
+) -> dict[str, int]:
+    """Erase this customer's personal data, keeping anonymous case statistics (admins)."""
+    ensure_may_erase_customer(user)
+    return {"erased_cases": privacy.erase_customer(session, contact=contact, actor_id=user.id)}

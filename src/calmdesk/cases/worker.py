@@ -1,0 +1,132 @@
+"""The deadline worker: one step claims the cases whose ``next_check_at`` has come, records
+``sla_warning`` / ``sla_breached`` / ``legal_deadline_risk`` and moves ``next_check_at`` on.
+
+Any number of workers may run. On PostgreSQL the due rows are claimed with
+``SELECT ... FOR UPDATE SKIP LOCKED``: a row another worker holds is skipped, and a row it has
+just finished no longer matches (its ``next_check_at`` moved). Each event also has a marker
+column on the case, set in the same transaction as the event, so it is recorded at most once.
+SQLite has one writer at a time, so there a plain transaction is the guard.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from calmdesk.cases import deadlines, privacy
+from calmdesk.cases.history import record, snapshot
+from calmdesk.cases.models import Case
+from calmdesk.storage.types import utcnow
+
+log = logging.getLogger(__name__)
+
+BATCH_SIZE = 200
+
+
+@dataclass
+class StepReport:
+    """What one step did: event kinds recorded per clock, and cases erased by retention."""
+
+    recorded: list[tuple[int, str, str]] = field(default_factory=list)
+    """(case id, event kind, clock) for each event written."""
+    erased: int = 0
+
+    @property
+    def count(self) -> int:
+        return len(self.recorded)
+
+
+def _claim(session: Session, *, now: datetime, limit: int) -> list[Case]:
+    query = (
+        select(Case)
+        .where(Case.next_check_at <= now)
+        .order_by(Case.next_check_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    return list(session.scalars(query))
+
+
+def check_case(session: Session, *, case: Case, now: datetime) -> list[tuple[int, str, str]]:
+    """Record the events due on ``case`` at ``now`` and set their markers."""
+    recorded = []
+    for due in deadlines.due_events(case, now=now):
+        before = snapshot(case)
+        setattr(case, due.marker, now)
+        if due.silent:
+            continue
+        record(
+            session,
+            case=case,
+            kind=due.kind,
+            before=before,
+            data={"clock": str(due.clock), "deadline": due.deadline.isoformat()},
+            at=now,
+        )
+        recorded.append((case.id, str(due.kind), str(due.clock)))
+    case.next_check_at = deadlines.next_check_at(case)
+    return recorded
+
+
+def run_once(
+    factory: sessionmaker[Session],
+    *,
+    now: datetime | None = None,
+    retention_days: int | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> StepReport:
+    """One step: every due case in batches of ``batch_size`` (each batch its own transaction),
+    then retention when ``retention_days`` is given."""
+    now = now or utcnow()
+    report = StepReport()
+    while True:
+        with factory() as session, session.begin():
+            claimed = _claim(session, now=now, limit=batch_size)
+            for case in claimed:
+                report.recorded += check_case(session, case=case, now=now)
+        if len(claimed) < batch_size:
+            break
+    if retention_days is not None:
+        with factory() as session, session.begin():
+            report.erased = privacy.apply_retention(session, retention_days=retention_days, now=now)
+    return report
+
+
+def run_forever(
+    factory: sessionmaker[Session],
+    *,
+    interval: float,
+    retention_days: int | None = None,
+    max_steps: int | None = None,
+) -> None:
+    """Repeat :func:`run_once` every ``interval`` seconds (``max_steps`` bounds it for tests).
+    A failing step is logged and retried on the next tick."""
+    steps = 0
+    while max_steps is None or steps < max_steps:
+        try:
+            report = run_once(factory, retention_days=retention_days)
+            if report.count or report.erased:
+                log.info("deadline worker: %d events, %d erased", report.count, report.erased)
+        except Exception:
+            log.exception("deadline worker step failed")
+        steps += 1
+        if max_steps is None or steps < max_steps:
+            time.sleep(interval)
+
+
+async def run_embedded(
+    factory: sessionmaker[Session], *, interval: float, retention_days: int | None
+) -> None:
+    """The loop inside ``calmdesk serve``: each step in a thread, until cancelled."""
+    while True:
+        try:
+            await asyncio.to_thread(run_once, factory, retention_days=retention_days)
+        except Exception:
+            log.exception("deadline worker step failed")
+        await asyncio.sleep(interval)
