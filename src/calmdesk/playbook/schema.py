@@ -16,6 +16,7 @@ from enum import StrEnum
 from typing import Annotated, Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 LANGUAGES = ("pl", "ru", "en")
 
@@ -75,10 +76,14 @@ def parse_duration(value: Any) -> timedelta:
     business duration) into a timedelta; numbers are hours. Negative values are refused."""
     if isinstance(value, timedelta):
         result = value
+    elif isinstance(value, bool):
+        raise ValueError(f"{value!r} is not a duration")
     elif isinstance(value, int | float):
         result = timedelta(hours=value)
     elif isinstance(value, str):
         text = value.strip().lower()
+        if text.startswith("-"):
+            raise ValueError("a duration cannot be negative")
         parts = _DURATION_PART.findall(text)
         if not parts or _DURATION_PART.sub("", text).strip():
             raise ValueError(f"{value!r} is not a duration such as '4h', '1h 30m' or '90m'")
@@ -90,6 +95,14 @@ def parse_duration(value: Any) -> timedelta:
         raise ValueError(f"{value!r} is not a duration")
     if result < timedelta(0):
         raise ValueError("a duration cannot be negative")
+    return result
+
+
+def parse_positive_duration(value: Any) -> timedelta:
+    """:func:`parse_duration` that also refuses zero (a target of no time at all)."""
+    result = parse_duration(value)
+    if result <= timedelta(0):
+        raise ValueError("a duration must be longer than zero")
     return result
 
 
@@ -184,7 +197,7 @@ class Kpi(Strict):
     @field_validator("first_response", "resolution", mode="before")
     @classmethod
     def _duration(cls, value: Any) -> timedelta:
-        return parse_duration(value)
+        return parse_positive_duration(value)
 
 
 class LegalDeadline(Strict):
@@ -300,7 +313,7 @@ class PublicComplaints(Strict):
     @field_validator("first_response", "resolution", mode="before")
     @classmethod
     def _duration(cls, value: Any) -> timedelta:
-        return parse_duration(value)
+        return parse_positive_duration(value)
 
 
 class Playbook(Strict):
@@ -317,6 +330,21 @@ class Playbook(Strict):
     conversation: ConversationPolicy
     phrases: Phrasebook
     public: PublicComplaints
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        """Cross-field checks (see :mod:`calmdesk.playbook.checks`); every problem is reported,
+        each as ``path: problem``, and kept in the error's context for the loader."""
+        from calmdesk.playbook.checks import problems
+
+        found = problems(self)
+        if found:
+            raise PydanticCustomError(
+                "playbook_inconsistent",
+                "{summary}",
+                {"summary": "; ".join(map(str, found)), "problems": found},
+            )
+        return self
 
     def category(self, key: str) -> Category:
         for category in self.categories:
