@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 
 from calmdesk import __version__
-from calmdesk.cli import analyze, bench, coach, db, demo, model, playbook, serve, users
+from calmdesk.cli import analyze, bench, coach, db, demo, model, playbook, serve, users, worker
 from calmdesk.errors import CalmDeskError
 
 app = typer.Typer(
@@ -26,7 +26,7 @@ def version() -> None:
     typer.echo(__version__)
 
 
-for module in (analyze, bench, coach, db, demo, model, playbook, serve, users):
+for module in (analyze, bench, coach, db, demo, model, playbook, serve, users, worker):
     module.register(app)
 
 
