@@ -31,7 +31,9 @@ _REPEATS = re.compile(r"(.)\1{2,}")
 _LETTER = r"[^\W\d_]"
 # Digits and symbols standing for letters inside a word: sh1t, d3bil, c@ło, $uka.
 _LEET = re.compile(rf"(?<={_LETTER})[013457@$](?={_LETTER})|[@$](?={_LETTER})")
-_LEET_MAP = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"})
+_LEET_MAP = str.maketrans(
+    {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"}
+)
 _SPACES = re.compile(r"\s+")
 
 _MASK64 = np.uint64(0xFFFFFFFFFFFFFFFF)

@@ -99,7 +99,7 @@ class LinearToneModel:
         self.predict(["."], ["other"])
 
     def save(self, path: Path) -> None:
-        arrays: dict[str, npt.NDArray[Any]] = {
+        arrays: dict[str, Any] = {
             "meta": np.array(json.dumps({**self.meta, "format": FORMAT_VERSION}))
         }
         for name, head in self.heads.items():

@@ -96,7 +96,7 @@ def embed_cached(
     cache_file = cache_dir / f"{label}-{digest}.npy" if cache_dir else None
     if cache_file is not None and cache_file.exists():
         progress(label, len(texts), len(texts))
-        return np.load(cache_file).astype(np.float32)
+        return np.asarray(np.load(cache_file), dtype=np.float32)
     out = np.empty((len(texts), 512), dtype=np.float32)
     for start in range(0, len(texts), EMBED_BATCH):
         out[start : start + EMBED_BATCH] = encoder.encode(texts[start : start + EMBED_BATCH])
@@ -140,9 +140,7 @@ def design_matrix(matrix: Matrix, rows: Sequence[int]) -> Any:
         idx, val = matrix.ngrams[row]
         lang_col = np.array([lang_offset + lang_index(matrix.examples[row].lang)], dtype=np.int64)
         indices.extend((emb_cols, idx + n_emb, lang_col))
-        values.extend(
-            (matrix.embeddings[row] * EMBEDDING_SCALE, val, np.ones(1, dtype=np.float32))
-        )
+        values.extend((matrix.embeddings[row] * EMBEDDING_SCALE, val, np.ones(1, dtype=np.float32)))
         indptr.append(indptr[-1] + n_emb + idx.size + 1)
     shape = (len(rows), lang_offset + len(LANGS))
     return sparse.csr_matrix(

@@ -1,9 +1,143 @@
-"""`calmdesk model` commands (placeholder until its issue lands)."""
+"""`calmdesk model train` (train the tone model) and `calmdesk eval` (score the pipeline)."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+from typing import Annotated
+
 import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table
+
+from calmdesk.errors import InvalidInput
+
+model_app = typer.Typer(help="Train and inspect the tone model (abuse and anger).")
+
+DataOption = Annotated[
+    Path, typer.Option("--data", help="Folder with the public labelled sets (see its README).")
+]
+OutOption = Annotated[
+    Path | None,
+    typer.Option("--out", help="Where to write the weights (default: inside the package)."),
+]
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        transient=True,
+    )
+
+
+@model_app.command("train")
+def train_command(
+    data: DataOption = Path("../shared/data"),
+    out: OutOption = None,
+    seed: Annotated[int, typer.Option(help="Seed of the train/dev split and the solver.")] = 13,
+    customer_service: Annotated[
+        Path, typer.Option(help="CalmDesk's own labelled messages (train part).")
+    ] = Path("datasets/customer_service/train.jsonl"),
+    cache: Annotated[
+        Path | None, typer.Option(help="Embedding cache folder (default: the user cache dir).")
+    ] = None,
+) -> None:
+    """Train the abuse and anger heads, print dev scores per set, write the weights."""
+    import platformdirs
+
+    from calmdesk.analysis.model import DEFAULT_WEIGHTS
+    from calmdesk.analysis.train import train
+
+    cache_dir = cache or Path(platformdirs.user_cache_dir("calmdesk")) / "embeddings"
+    tasks: dict[str, TaskID] = {}
+    with _progress() as progress:
+
+        def report(description: str, done: int, total: int) -> None:
+            if description not in tasks:
+                tasks[description] = progress.add_task(escape(description), total=total)
+            progress.update(tasks[description], completed=done, total=total)
+
+        result = train(
+            data,
+            out=out or DEFAULT_WEIGHTS,
+            seed=seed,
+            customer_service=customer_service,
+            cache_dir=cache_dir,
+            progress=report,
+        )
+    table = Table(title="Dev scores (positive class, threshold 0.5)")
+    for column in ("head", "set", "rows", "positives", "precision", "recall", "F1"):
+        table.add_column(column, justify="left" if column in ("head", "set") else "right")
+    for s in result.dev:
+        table.add_row(
+            s.head,
+            s.source,
+            str(s.rows),
+            str(s.positives),
+            f"{s.precision:.3f}",
+            f"{s.recall:.3f}",
+            f"{s.f1:.3f}",
+        )
+    console = Console()
+    console.print(table)
+    console.print(f"weights: {result.out} ({result.size_bytes / 1e6:.1f} MB)")
+
+
+def eval_command(
+    file: Annotated[Path, typer.Argument(help="JSONL rows: text, lang, abuse, anger, intents.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """Precision, recall and F1 of the full analysis per language and per signal."""
+    from calmdesk.analysis.evaluate import evaluate
+
+    console = Console()
+    err = Console(stderr=True)
+    if as_json:
+        report = evaluate(file)
+    else:
+        with _progress() as progress:
+            task = progress.add_task("analysing", total=None)
+            report = evaluate(
+                file,
+                on_batch=lambda done, total: progress.update(task, completed=done, total=total),
+            )
+    for bad in report.bad_lines:
+        err.print(f"skipped line {bad.line}: {escape(bad.problem)}", highlight=False)
+    if not report.rows:
+        raise InvalidInput(f"{file}: no valid rows to evaluate")
+    if as_json:
+        typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        return
+    table = Table(title=f"{escape(str(file))}: {report.rows} rows")
+    for column in ("signal", "lang", "rows", "support", "precision", "recall", "F1"):
+        table.add_column(column, justify="left" if column in ("signal", "lang") else "right")
+    for m in report.metrics:
+        table.add_row(
+            m.signal,
+            m.lang,
+            str(m.rows),
+            str(m.support),
+            f"{m.precision:.3f}",
+            f"{m.recall:.3f}",
+            f"{m.f1:.3f}",
+            end_section=m.lang == "all",
+        )
+    console.print(table)
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to the root app."""
+    """Add `calmdesk model ...` and the top-level `calmdesk eval`."""
+    app.add_typer(model_app, name="model")
+    app.command("eval")(eval_command)
