@@ -1,0 +1,371 @@
+"""The live coach: one :class:`Conversation` per contact.
+
+A conversation is an append-only list of events (:mod:`calmdesk.coach.events`); every guidance is
+derived from them, so ``Conversation.from_events(playbook, conversation.events)`` gives back the
+same guidance, turn by turn. Example::
+
+    conversation = Conversation(playbook, agent_name="Bartek")
+    conversation.customer_says("Ile mam czekać na tego #$&^&%@! laptopa?").stage  # acknowledge
+    conversation.agent_did("boundary_stated")
+    conversation.summary().difficulty
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from calmdesk.analysis.signals import Intent, Signals
+from calmdesk.coach import messages, phrases
+from calmdesk.coach.category import CategoryMatcher
+from calmdesk.coach.events import AgentDid, AgentSaid, CustomerSaid, Event
+from calmdesk.coach.guidance import Alert, Guidance, Suggestion
+from calmdesk.coach.stages import Action, AlertKind, parse_action
+from calmdesk.coach.state import (
+    CallState,
+    Policy,
+    agent_action,
+    agent_turn,
+    customer_turn,
+    end_call_verdict,
+)
+from calmdesk.coach.summary import CallSummary, summarize
+from calmdesk.errors import InvalidInput
+from calmdesk.playbook.schema import Category, Playbook, Stage
+
+Analyzer = Callable[[str, str | None], Signals]
+
+_INTENT_ALERTS = {
+    Intent.SUPERVISOR_REQUEST: AlertKind.SUPERVISOR_REQUESTED,
+    Intent.THREAT_PUBLIC: AlertKind.THREAT_PUBLIC,
+    Intent.THREAT_LEGAL: AlertKind.THREAT_LEGAL,
+    Intent.CHURN: AlertKind.CHURN_RISK,
+}
+_MIN_WORDS_TO_DETECT = 2
+MAX_TEXT_LENGTH = 10_000
+
+
+def default_analyzer(text: str, lang: str | None) -> Signals:
+    from calmdesk.analysis import analyze
+
+    return analyze(text, lang=lang)
+
+
+class Conversation:
+    """Coach one call or chat. ``lang`` fixes the customer's language (else it is detected from
+    the customer's first clear message); ``channel`` is how the company will follow up
+    (``phone``, ``email``...); ``analyzer`` defaults to :func:`calmdesk.analysis.analyze`.
+
+    ``started_at`` (aware; now when omitted) anchors the deadline dates the coach tells the
+    customer: pass the same value to :meth:`from_events` to replay a stored conversation."""
+
+    def __init__(
+        self,
+        playbook: Playbook,
+        lang: str | None = None,
+        agent_name: str | None = None,
+        can_transfer: bool = True,
+        *,
+        channel: str = "phone",
+        started_at: datetime | None = None,
+        analyzer: Analyzer | None = None,
+    ) -> None:
+        if lang is not None and lang not in playbook.languages:
+            raise InvalidInput(
+                f"language {lang!r} is not in the playbook; use one of {playbook.languages}",
+                code="unsupported_language",
+            )
+        if channel not in messages.CHANNELS:
+            raise InvalidInput(
+                f"unknown channel {channel!r}; use one of {sorted(messages.CHANNELS)}",
+                code="unknown_channel",
+            )
+        self.playbook = playbook
+        self.agent_name = agent_name.strip() if agent_name and agent_name.strip() else None
+        self.can_transfer = can_transfer
+        self.channel = channel
+        zone = ZoneInfo(playbook.calendar.timezone)
+        self.started_at = (started_at or datetime.now(zone)).astimezone(zone)
+        self._fixed_lang = lang
+        self._lang = lang
+        self._analyze = analyzer or default_analyzer
+        policy = playbook.conversation
+        self._policy = Policy(
+            end_call_allowed=policy.end_call_allowed,
+            warnings_before_end=policy.warnings_before_end,
+            transfer_available=can_transfer and policy.transfer_available,
+        )
+        self._matcher = CategoryMatcher(playbook)
+        self._state = CallState()
+        self._events: list[Event] = []
+        self._last: Guidance | None = None
+
+    @classmethod
+    def from_events(
+        cls, playbook: Playbook, events: Iterable[Event], **options: Any
+    ) -> Conversation:
+        """Rebuild a conversation (same options as the constructor) by replaying its events."""
+        conversation = cls(playbook, **options)
+        for event in events:
+            conversation.record(event)
+        return conversation
+
+    @property
+    def events(self) -> tuple[Event, ...]:
+        return tuple(self._events)
+
+    @property
+    def lang(self) -> str:
+        """The customer's language: fixed, detected, or the playbook's default until known."""
+        return self._lang or self.playbook.default_language
+
+    @property
+    def guidance(self) -> Guidance | None:
+        """The latest guidance (``None`` before the first event)."""
+        return self._last
+
+    def customer_says(self, text: str, signals: Signals | None = None) -> Guidance:
+        """The customer's utterance; ``signals`` may be passed when already analysed."""
+        text = _checked_text(text, "customer")
+        if signals is None:
+            signals = self._analyze(text, self._fixed_lang)
+        return self.record(CustomerSaid(text=text, signals=signals))
+
+    def agent_says(self, text: str) -> Guidance:
+        return self.record(AgentSaid(text=_checked_text(text, "agent")))
+
+    def agent_did(self, action: str | Action) -> Guidance:
+        return self.record(AgentDid(action=parse_action(action)))
+
+    def record(self, event: Event) -> Guidance:
+        """Append one event and return the guidance that follows it."""
+        self._events.append(event)
+        if isinstance(event, CustomerSaid):
+            guidance = self._on_customer(event)
+        elif isinstance(event, AgentSaid):
+            guidance = self._on_agent_text(event)
+        else:
+            guidance = self._on_action(event)
+        self._last = guidance
+        return guidance
+
+    def summary(self) -> CallSummary:
+        return summarize(self._state, self.playbook.conversation, self._category())
+
+    # -- events -------------------------------------------------------------------------------
+
+    def _on_customer(self, event: CustomerSaid) -> Guidance:
+        signals = event.signals
+        self._detect_language(event.text, signals)
+        outcome = customer_turn(self._state, self._policy, event.text, signals)
+        alerts = self._signal_alerts(signals)
+        if outcome.still_here:
+            suggestions = self._suggest(
+                phrases.STILL_HERE, Stage.SILENT_RECORD, messages.STILL_HERE_WHY
+            )
+        elif outcome.stage is Stage.TRANSFER and Intent.SUPERVISOR_REQUEST in signals.intents:
+            suggestions = self._suggest(Stage.TRANSFER, Stage.TRANSFER, messages.SUPERVISOR_WHY)
+        else:
+            suggestions = self._stage_suggestions(outcome.stage)
+        return self._guidance(suggestions, alerts, signals)
+
+    def _on_agent_text(self, event: AgentSaid) -> Guidance:
+        agent_turn(self._state)
+        alerts = []
+        ui = self._ui_lang
+        for wording in phrases.find_negative_wordings(event.text, self.playbook, self.lang):
+            template = messages.ui(messages.ALERTS["negative_wording"], ui)
+            alerts.append(
+                Alert(
+                    kind=AlertKind.NEGATIVE_WORDING,
+                    message=template.format(phrase=wording.phrase, alternative=wording.alternative),
+                    evidence=(wording.phrase,),
+                    alternative=wording.alternative,
+                )
+            )
+        promise = phrases.find_risky_promise(event.text)
+        if promise:
+            template = messages.ui(messages.ALERTS["risky_promise"], ui)
+            alerts.append(
+                Alert(
+                    kind=AlertKind.RISKY_PROMISE,
+                    message=template.format(phrase=promise),
+                    evidence=(promise,),
+                )
+            )
+        return self._guidance((), alerts, None)
+
+    def _on_action(self, event: AgentDid) -> Guidance:
+        before = self._state.stage
+        stage = agent_action(self._state, self._policy, event.action)
+        alerts: list[Alert] = []
+        suggestions: tuple[Suggestion, ...] = ()
+        if self._state.ended and event.action in (Action.CALL_ENDED, Action.TRANSFERRED):
+            alerts.extend(self._break_alert())
+        elif stage is not before:
+            suggestions = self._stage_suggestions(stage)
+        return self._guidance(suggestions, alerts, None)
+
+    # -- building guidance --------------------------------------------------------------------
+
+    @property
+    def _ui_lang(self) -> str:
+        return self.playbook.default_language
+
+    def _detect_language(self, text: str, signals: Signals) -> None:
+        clear = len(text.split()) >= _MIN_WORDS_TO_DETECT
+        if self._lang is None and clear and signals.lang in self.playbook.languages:
+            self._lang = signals.lang
+
+    def _stage_suggestions(self, stage: Stage) -> tuple[Suggestion, ...]:
+        if stage is Stage.RESOLVE:
+            return self._resolve_suggestions()
+        suggestions = self._suggest(stage, stage, messages.WHY[stage])
+        if stage is Stage.LISTEN:
+            suggestions += self._suggest(phrases.LISTENING_SIGNAL, stage, messages.WHY[stage])
+        return suggestions
+
+    def _resolve_suggestions(self) -> tuple[Suggestion, ...]:
+        category = self._category()
+        at_fault = category is not None and not phrases.blames_self(self._state.texts)
+        note = messages.APOLOGY_WHY if at_fault else messages.NO_APOLOGY_WHY
+        why = f"{messages.ui(messages.WHY[Stage.RESOLVE], self._ui_lang)} " + messages.ui(
+            note, self._ui_lang
+        )
+        return self._suggest(Stage.RESOLVE, Stage.RESOLVE, {self._ui_lang: why}, apology=at_fault)
+
+    def _suggest(
+        self,
+        step: Stage | str,
+        stage: Stage,
+        why: dict[str, str],
+        *,
+        apology: bool | None = None,
+    ) -> tuple[Suggestion, ...]:
+        key = str(step)
+        occurrence = self._state.suggested[key]
+        options = phrases.variants(self.playbook, step, self.lang)
+        choice = phrases.choose(options, occurrence, self._values(), self.lang, apology=apology)
+        if choice is None:
+            return ()
+        self._state.suggested[key] += 1
+        return (Suggestion(step=key, text=choice.text, why=messages.ui(why, self._ui_lang)),)
+
+    def _values(self) -> dict[str, str | None]:
+        lang = self.lang
+        facts = self._state.facts
+        category = self._category()
+        amount = next((f for f in facts if f.kind == "amount" and f.amount), None)
+        team = None
+        if category is not None:
+            try:
+                names = self.playbook.team(category.team).name
+                team = names.get(lang) or names.get(self.playbook.default_language)
+            except KeyError:
+                team = None
+        return {
+            "agent_name": self.agent_name,
+            "facts": phrases.render_facts(facts, lang) or None,
+            "amount": phrases.render_amount(amount.amount or "", amount.currency, lang)
+            if amount
+            else None,
+            "deadline": self._deadline(category, lang) if category else None,
+            "team": team,
+            "channel": phrases.render_channel(self.channel, lang),
+        }
+
+    def _deadline(self, category: Category, lang: str) -> str:
+        """The date of the category's internal resolution target, counted in business time from
+        the start of the call (the legal maximum is later; the cases module tracks both)."""
+        due = resolution_due(self.started_at, category, self.playbook)
+        return phrases.render_date(due, lang, today=self.started_at.date())
+
+    def _category(self) -> Category | None:
+        return self._matcher.suggest(self._state.texts)
+
+    def _signal_alerts(self, signals: Signals) -> list[Alert]:
+        ui = self._ui_lang
+        alerts = []
+        if signals.is_abusive:
+            evidence = tuple(span.text for span in signals.profanity) or tuple(
+                e.reason for e in signals.explanations if e.signal == "abuse"
+            )
+            template = messages.ui(messages.ALERTS["abuse"], ui)
+            alerts.append(
+                Alert(
+                    kind=AlertKind.ABUSE,
+                    message=template.format(evidence=", ".join(evidence) or signals.level),
+                    evidence=evidence,
+                )
+            )
+        for intent, kind in _INTENT_ALERTS.items():
+            if intent in signals.intents:
+                message = messages.ui(messages.ALERTS[kind.value], ui)
+                alerts.append(Alert(kind=kind, message=message))
+        return alerts
+
+    def _break_alert(self) -> list[Alert]:
+        summary = self.summary()
+        if not summary.break_minutes:
+            return []
+        template = messages.ui(messages.ALERTS["break_recommended"], self._ui_lang)
+        return [
+            Alert(
+                kind=AlertKind.BREAK_RECOMMENDED,
+                message=template.format(minutes=summary.break_minutes),
+                minutes=summary.break_minutes,
+            )
+        ]
+
+    def _guidance(
+        self,
+        suggestions: tuple[Suggestion, ...],
+        alerts: list[Alert],
+        signals: Signals | None,
+    ) -> Guidance:
+        state = self._state
+        may_end, reason_key = end_call_verdict(state, self._policy)
+        reason = messages.ui(messages.END_CALL_REASONS[reason_key], self._ui_lang).format(
+            needed=self._policy.warnings_before_end,
+            given=state.warnings,
+            rung=state.rung.value if state.rung else "-",
+        )
+        category = self._category()
+        return Guidance(
+            turn=len(self._events),
+            stage=state.stage,
+            suggestions=suggestions,
+            alerts=tuple(alerts),
+            may_end_call=may_end,
+            end_call_reason=reason,
+            rung=state.rung,
+            lang=self.lang,
+            signals=signals,
+            facts=tuple(state.facts),
+            category=category.key if category else None,
+        )
+
+
+def _checked_text(text: object, who: str) -> str:
+    if not isinstance(text, str):
+        raise InvalidInput(f"the {who}'s message must be text", code="invalid_message")
+    cleaned = text.strip()
+    if not cleaned:
+        raise InvalidInput(f"the {who}'s message is empty", code="empty_message")
+    if len(cleaned) > MAX_TEXT_LENGTH:
+        raise InvalidInput(
+            f"the {who}'s message is longer than {MAX_TEXT_LENGTH} characters",
+            code="message_too_long",
+        )
+    return cleaned
+
+
+def resolution_due(start: datetime, category: Category, playbook: Playbook) -> date:
+    try:
+        from calmdesk.playbook.calendar import business_deadline
+    except ImportError:  # until the calendar lands: calendar time, an overestimate of speed
+        return (start + category.kpi.resolution).date()
+    due: datetime = business_deadline(start, category.kpi.resolution, playbook.calendar)
+    return due.date()

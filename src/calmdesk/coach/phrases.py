@@ -1,0 +1,190 @@
+"""What the coach suggests saying: a playbook phrase in the conversation's language, the variant
+rotated by how often the step was suggested, and its placeholders filled.
+
+Also the small detectors over the agent's and customer's words that decide *which* phrase fits:
+"are you there?", promises the agent cannot be sure to keep, and the playbook's negative
+wordings. Rendering helpers turn facts and deadlines into words of the conversation's language.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import TypeVar
+
+from babel.dates import format_date
+from babel.numbers import format_decimal, get_currency_symbol
+
+from calmdesk.analysis.signals import Fact
+from calmdesk.coach import messages
+from calmdesk.playbook.schema import NegativeWording, Playbook, Stage
+
+T = TypeVar("T")
+
+STILL_HERE = "still_here"
+LISTENING_SIGNAL = "listening_signal"
+
+# "Are you (still) there?" in each language; asked while the agent stays silent.
+_ARE_YOU_THERE = re.compile(
+    r"(jeste[śs]\s+tam|jest\s+pan[i]?\s+tam|czy\s+kto[śs]\s+tam|s[łl]yszy\s+mnie|halo\b"
+    r"|\bвы\s+(ещ[её]\s+)?там|\bты\s+(ещ[её]\s+)?там|\bалл?о\b|слышите\s+меня|есть\s+кто"
+    r"|are\s+you\s+(still\s+)?there|anyone\s+there|can\s+you\s+hear\s+me|\bhello\s*\?)",
+    re.IGNORECASE,
+)
+
+# Promises about outcomes the agent does not control: a guarantee, or a firm "tomorrow/today".
+_RISKY_PROMISE = re.compile(
+    r"(gwarantuj[eę]\w*|obiecuj[eę]\w*|na\s+(sto|100)\s*(procent|%)|na\s+pewno\s+(jutro|dzi[śs]|"
+    r"zaraz|b[eę]dzie)"
+    r"|гарантиру\w*|обещаю\w*|на\s+(сто|100)\s*(процентов|%)|точно\s+(завтра|сегодня|будет)"
+    r"|\bi\s+(guarantee|promise)\b|\bguaranteed\b|\b100\s*(percent|%)\s+(sure|certain)"
+    r"|\bdefinitely\s+(be\s+)?(done|fixed|sorted|tomorrow|today))",
+    re.IGNORECASE,
+)
+
+# The customer says the trouble is of their own making; then the coach helps without an apology.
+_CUSTOMER_FAULT = re.compile(
+    r"(zapomnia[łl][ae]?m|zgubi[łl][ae]?m|pomyli[łl][ae]?m\s+si[eę]|moja\s+wina|m[óo]j\s+b[łl][ąa]d"
+    r"|я\s+(сам[а]?\s+)?(забыл|потерял|перепутал|ошиб)|моя\s+вина|по\s+моей\s+вине"
+    r"|\bi\s+(forgot|lost|mixed\s+up)|\bmy\s+(own\s+)?(fault|mistake))",
+    re.IGNORECASE,
+)
+
+# Marks a resolve variant that apologises, so the coach can pick one with or without apology.
+_APOLOGY = re.compile(r"(przeprasza|przepros|извин|прошу\s+прощ|sorry|apolog)", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class PhraseChoice:
+    template: str
+    text: str
+
+
+def is_are_you_there(text: str) -> bool:
+    """True for "jesteś tam?", "вы там?", "are you still there?" and the like."""
+    return bool(_ARE_YOU_THERE.search(text))
+
+
+def find_risky_promise(text: str) -> str | None:
+    """The promise wording in ``text`` ("I guarantee", "gwarantuję"), or ``None``."""
+    match = _RISKY_PROMISE.search(text)
+    return match.group(0) if match else None
+
+
+def blames_self(texts: Iterable[str]) -> bool:
+    """True when the customer says the problem is their own doing ("zapomniałem hasła")."""
+    return any(_CUSTOMER_FAULT.search(text) for text in texts)
+
+
+def find_negative_wordings(text: str, playbook: Playbook, lang: str) -> list[NegativeWording]:
+    """The playbook's wordings to avoid that occur in ``text`` (case-insensitive, whole words).
+    A wording inside a longer one found ("nie mogę" in "nic nie mogę zrobić") is not repeated."""
+    lowered = text.lower()
+    wordings = _by_lang(playbook.phrases.negative_wordings, lang, playbook)
+    taken: list[tuple[int, int]] = []
+    found = []
+    for wording in sorted(wordings, key=lambda w: -len(w.phrase)):
+        pattern = r"(?<!\w)" + re.escape(wording.phrase.lower()) + r"(?!\w)"
+        for match in re.finditer(pattern, lowered):
+            if not any(match.start() < end and start < match.end() for start, end in taken):
+                taken.append(match.span())
+                found.append(wording)
+                break
+    return found
+
+
+def variants(playbook: Playbook, step: Stage | str, lang: str) -> list[str]:
+    """The phrasebook's variants for a stage (or ``still_here`` / ``listening_signal``)."""
+    book = playbook.phrases
+    if step == STILL_HERE:
+        return _by_lang(book.still_here, lang, playbook)
+    if step == LISTENING_SIGNAL:
+        return _by_lang(book.listening_signals, lang, playbook)
+    return _by_lang(book.stages.get(Stage(step), {}), lang, playbook)
+
+
+def choose(
+    options: Sequence[str],
+    occurrence: int,
+    values: Mapping[str, str | None],
+    lang: str,
+    *,
+    apology: bool | None = None,
+) -> PhraseChoice | None:
+    """Pick variant number ``occurrence`` (rotating, so a step suggested twice in a row never
+    repeats its variant), preferring variants whose placeholders all have values and, when
+    ``apology`` is given, variants that do (or do not) apologise."""
+    if not options:
+        return None
+    pool = list(options)
+    fillable = [t for t in pool if all(values.get(name) for name in _placeholders(t))]
+    pool = fillable or pool
+    if apology is not None:
+        matching = [t for t in pool if bool(_APOLOGY.search(t)) == apology]
+        pool = matching or pool
+    template = pool[occurrence % len(pool)]
+    return PhraseChoice(template=template, text=fill(template, values, lang))
+
+
+def fill(template: str, values: Mapping[str, str | None], lang: str) -> str:
+    """Fill ``{placeholders}``; a missing value gets a neutral stand-in rather than a gap."""
+    filled: dict[str, str] = {}
+    for name in _placeholders(template):
+        value = values.get(name)
+        if not value:
+            value = messages.ui(messages.FALLBACKS.get(name, {"en": ""}), lang)
+        filled[name] = value
+    return template.format_map(filled)
+
+
+def render_facts(facts: Sequence[Fact], lang: str) -> str:
+    """Facts as a short list in the language: ``kwota 200 zł, faktura FV/2025/03/123``."""
+    parts = []
+    for fact in facts:
+        label = messages.ui(messages.FACT_LABELS.get(fact.kind, {"en": fact.kind}), lang)
+        parts.append(f"{label} {render_fact_value(fact, lang)}")
+    return ", ".join(parts)
+
+
+def render_fact_value(fact: Fact, lang: str) -> str:
+    if fact.kind == "amount" and fact.amount:
+        return render_amount(fact.amount, fact.currency, lang) or fact.text
+    if fact.kind == "date":
+        try:
+            return format_date(date.fromisoformat(fact.value), format="long", locale=lang)
+        except ValueError:
+            return fact.text
+    return fact.value or fact.text
+
+
+def render_amount(amount: str, currency: str | None, lang: str) -> str | None:
+    try:
+        number = format_decimal(Decimal(amount), locale=lang)
+    except (InvalidOperation, ValueError):
+        return None
+    if not currency:
+        return number
+    return f"{number} {get_currency_symbol(currency, locale=lang)}"
+
+
+def render_date(day: date, lang: str, *, today: date) -> str:
+    """``25 listopada``, ``25 ноября``, ``25 November`` (the year only when it is not this one);
+    the genitive day-month form reads right after "najpóźniej", "не позднее" and "by"."""
+    pattern = "d MMMM" if day.year == today.year else "d MMMM y"
+    return format_date(day, format=pattern, locale=lang)
+
+
+def render_channel(channel: str, lang: str) -> str:
+    return messages.ui(messages.CHANNELS.get(channel, {"en": channel}), lang)
+
+
+def _by_lang(table: Mapping[str, list[T]], lang: str, playbook: Playbook) -> list[T]:
+    return list(table.get(lang) or table.get(playbook.default_language) or [])
+
+
+def _placeholders(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
