@@ -163,6 +163,20 @@ class BusinessCalendar(Strict):
                     raise ValueError(f"working periods overlap on {day}")
         return value
 
+    @model_validator(mode="after")
+    def _known_country(self) -> Self:
+        import holidays
+
+        try:
+            holidays.country_holidays(self.country, subdiv=self.subdivision)
+        except NotImplementedError:
+            place = f"{self.country}/{self.subdivision}" if self.subdivision else self.country
+            raise ValueError(
+                f"public holidays of {place!r} are unknown; use an ISO country code such as PL"
+                " and a subdivision the `holidays` package knows"
+            ) from None
+        return self
+
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
