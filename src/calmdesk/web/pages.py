@@ -1,0 +1,214 @@
+"""The HTML pages: sign-in, the language picker, the start page and the playbook; the console,
+board and case pages live in ``pages_*.py`` and are included here.
+
+``install_pages(app)`` mounts the static files, the routes and the HTML error pages (a page that
+needs a signed-in user redirects to ``/login``; 403 and 404 render a page, the API keeps JSON).
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, FastAPI, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from markupsafe import Markup
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from calmdesk.errors import CalmDeskError, NotAuthenticated
+from calmdesk.users import service as users_service
+from calmdesk.users.deps import CurrentUser, OptionalUser, SessionDep
+from calmdesk.users.models import Language
+from calmdesk.users.schemas import UserUpdate
+from calmdesk.users.sessions import end_session, start_session
+from calmdesk.web import pages_board, pages_cases, pages_console
+from calmdesk.web.csrf import CsrfChecked
+from calmdesk.web.i18n import LANGUAGE_COOKIE, SUPPORTED, gettext_for
+from calmdesk.web.pages_common import home_for, page_language, playbook_for, render, settings_of
+
+STATIC_DIR = Path(__file__).parent / "static"
+LANGUAGE_COOKIE_MAX_AGE = 365 * 24 * 3600
+# Paths whose errors stay JSON (the API and its tools); everything else is a page.
+NON_PAGE_PREFIXES = ("/api", "/ws", "/static", "/healthz", "/docs", "/redoc", "/openapi")
+
+router = APIRouter(include_in_schema=False)
+
+
+def safe_next(target: str | None, default: str = "/") -> str:
+    """A local path to return to after sign-in; anything else (``//evil``, ``https://...``)
+    falls back to ``default`` so the form cannot be used as an open redirect."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return default
+
+
+@router.get("/")
+def home(user: OptionalUser) -> RedirectResponse:
+    return RedirectResponse(home_for(user) if user else "/login", status_code=303)
+
+
+@router.get("/login")
+def login_page(request: Request, user: OptionalUser, next: str = "/") -> Response:
+    if user is not None:
+        return RedirectResponse(safe_next(next, home_for(user)), status_code=303)
+    gettext = gettext_for(page_language(request, None))
+    return render(
+        request, "login.html", user=None, title=gettext("Sign in"), next=next, username="", error=""
+    )
+
+
+@router.post("/login")
+def login(
+    request: Request,
+    session: SessionDep,
+    _csrf: CsrfChecked,
+    username: Annotated[str, Form(max_length=64)] = "",
+    password: Annotated[str, Form(max_length=1024)] = "",
+    next: Annotated[str, Form(max_length=2000)] = "/",
+) -> Response:
+    user = users_service.authenticate(session, username=username.strip(), password=password)
+    if user is None:
+        gettext = gettext_for(page_language(request, None))
+        return render(
+            request,
+            "login.html",
+            user=None,
+            status_code=401,
+            title=gettext("Sign in"),
+            next=next,
+            username=username,
+            error=gettext("The user name or the password is wrong."),
+        )
+    response = RedirectResponse(safe_next(next, home_for(user)), status_code=303)
+    if next == "/":
+        response.headers["location"] = home_for(user)
+    start_session(response, user, settings_of(request))
+    return response
+
+
+@router.post("/logout")
+def logout(_csrf: CsrfChecked) -> RedirectResponse:
+    response = RedirectResponse("/login", status_code=303)
+    end_session(response)
+    return response
+
+
+@router.post("/language")
+def choose_language(
+    request: Request,
+    session: SessionDep,
+    user: OptionalUser,
+    _csrf: CsrfChecked,
+    lang: Annotated[str, Form(max_length=8)],
+    next: Annotated[str, Form(max_length=2000)] = "/",
+) -> RedirectResponse:
+    """The picker: stored on the user when signed in, and in a cookie for the sign-in page."""
+    if lang not in SUPPORTED:
+        raise CalmDeskError(
+            f"unknown language {lang!r}; choose one of {', '.join(SUPPORTED)}",
+            code="unknown_language",
+            http_status=422,
+        )
+    if user is not None:
+        users_service.update(session, user=user, user_in=UserUpdate(language=Language(lang)))
+    response = RedirectResponse(safe_next(next), status_code=303)
+    response.set_cookie(
+        LANGUAGE_COOKIE,
+        lang,
+        max_age=LANGUAGE_COOKIE_MAX_AGE,
+        samesite="lax",
+        secure=settings_of(request).secure_cookies,
+        httponly=True,
+    )
+    return response
+
+
+@router.get("/playbook")
+def playbook_page(request: Request, user: CurrentUser) -> Response:
+    from calmdesk.playbook.export import render_html
+
+    lang = page_language(request, user)
+    playbook = playbook_for(request)
+    if lang not in playbook.languages:
+        lang = playbook.default_language
+    # The export escapes every value it renders; it is our own HTML, not the customer's.
+    fragment = Markup(render_html(playbook, lang, fragment=True))  # noqa: S704
+    return render(
+        request,
+        "playbook.html",
+        user=user,
+        title=gettext_for(page_language(request, user))("Playbook"),
+        playbook_html=fragment,
+    )
+
+
+def _is_page(request: Request) -> bool:
+    return not request.url.path.startswith(NON_PAGE_PREFIXES)
+
+
+Handler = Callable[[Request, Any], Response | Awaitable[Response]]
+
+
+async def _call(handler: Handler, request: Request, error: Exception) -> Response:
+    result = handler(request, error)
+    return await result if inspect.isawaitable(result) else result
+
+
+def _error_page(request: Request, status: int, message: str) -> Response:
+    gettext = gettext_for(page_language(request, None))
+    headings = {
+        403: gettext("You may not open this page"),
+        404: gettext("This page does not exist"),
+    }
+    heading = headings.get(status, gettext("Something went wrong"))
+    return render(
+        request,
+        "error.html",
+        user=None,
+        status_code=status,
+        title=heading,
+        heading=heading,
+        message=message,
+    )
+
+
+def install_error_pages(app: FastAPI) -> None:
+    """Wrap the JSON error handlers: pages get a redirect to sign in or an HTML page."""
+    api_domain: Handler = app.exception_handlers[CalmDeskError]
+    api_http: Handler = app.exception_handlers[StarletteHTTPException]
+
+    async def domain_error(request: Request, error: Exception) -> Response:
+        assert isinstance(error, CalmDeskError)
+        if not _is_page(request):
+            return await _call(api_domain, request, error)
+        if isinstance(error, NotAuthenticated):
+            target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+        return _error_page(request, error.http_status, error.message)
+
+    async def http_error(request: Request, error: Exception) -> Response:
+        assert isinstance(error, StarletteHTTPException)
+        if not _is_page(request):
+            return await _call(api_http, request, error)
+        gettext = gettext_for(page_language(request, None))
+        message = str(error.detail)
+        if error.status_code == 404:
+            message = gettext("Check the address, or go back to the start page.")
+        return _error_page(request, error.status_code, message)
+
+    app.add_exception_handler(CalmDeskError, domain_error)
+    app.add_exception_handler(StarletteHTTPException, http_error)
+
+
+def install_pages(app: FastAPI) -> None:
+    """Mount the static files, every page route and the HTML error pages."""
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.include_router(router)
+    app.include_router(pages_console.router)
+    app.include_router(pages_board.router)
+    app.include_router(pages_cases.router)
+    install_error_pages(app)

@@ -1,0 +1,372 @@
+"""The case pages: the queue with filters, a case with its timeline, transitions, what the
+customer was told and compensation, and a new case prefilled from a live contact."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+
+from calmdesk.cases import compensation as compensation_service
+from calmdesk.cases import permissions as case_permissions
+from calmdesk.cases import service as cases_service
+from calmdesk.cases.enums import CaseEventKind, CaseStatus, CompensationKind
+from calmdesk.cases.flows import ALLOWED
+from calmdesk.cases.models import Case
+from calmdesk.cases.schemas import (
+    CaseCreate,
+    CaseFilters,
+    CompensationCreate,
+    CustomerUpdate,
+    PageParams,
+)
+from calmdesk.errors import InvalidInput
+from calmdesk.live import permissions as live_permissions
+from calmdesk.live import service as live_service
+from calmdesk.playbook.schema import Playbook
+from calmdesk.users.deps import SessionDep, require_permission
+from calmdesk.users.models import User
+from calmdesk.users.permissions import Permission, can
+from calmdesk.web import pages_labels as labels
+from calmdesk.web.csrf import CsrfChecked
+from calmdesk.web.i18n import LANGUAGE_NAMES, gettext_for
+from calmdesk.web.pages_common import page_language, playbook_for, render
+from calmdesk.web.pages_console import CONTACT_CHANNELS
+
+router = APIRouter(include_in_schema=False)
+
+CaseWorker = Annotated[User, Depends(require_permission(Permission.WORK_CASES))]
+QUEUE_PAGE_SIZE = 50
+
+
+def localized(text: dict[str, str], lang: str, playbook: Playbook) -> str:
+    return text.get(lang) or text.get(playbook.default_language) or next(iter(text.values()), "")
+
+
+def moment_formatter(playbook: Playbook) -> Callable[[datetime | date | None], str]:
+    """Times shown in the company's time zone (the playbook calendar's), to the minute."""
+    zone = ZoneInfo(playbook.calendar.timezone)
+
+    def format_moment(value: datetime | date | None) -> str:
+        if value is None:
+            return "—"
+        if isinstance(value, datetime):
+            return value.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+        return value.isoformat()
+
+    return format_moment
+
+
+def invalid_form(error: ValidationError) -> InvalidInput:
+    """One readable message naming each bad field of a page's form."""
+    problems = "; ".join(
+        f"{'.'.join(str(p) for p in e['loc']) or 'form'}: {e['msg']}" for e in error.errors()
+    )
+    return InvalidInput(problems, code="invalid_form")
+
+
+def _common(request: Request, user: User) -> dict[str, Any]:
+    lang = page_language(request, user)
+    gettext = gettext_for(lang)
+    playbook = playbook_for(request)
+    return {
+        "gettext": gettext,
+        "lang": lang,
+        "playbook": playbook,
+        "fmt": moment_formatter(playbook),
+        "status_labels": labels.translated(labels.CASE_STATUSES, gettext),
+        "channel_labels": labels.translated(labels.CHANNELS, gettext),
+        "category_names": {c.key: localized(c.name, lang, playbook) for c in playbook.categories},
+    }
+
+
+def _filters_from_query(
+    status: str, category: str, channel: str, language: str, due: str, q: str
+) -> CaseFilters:
+    try:
+        return CaseFilters(
+            status=[CaseStatus(status)] if status else None,
+            category=category or None,
+            channel=channel or None,
+            language=language or None,
+            overdue=True if due == "overdue" else None,
+            legal_risk=True if due == "legal_risk" else None,
+            q=q or None,
+        )
+    except (ValidationError, ValueError) as error:
+        if isinstance(error, ValidationError):
+            raise invalid_form(error) from None
+        raise InvalidInput(str(error), code="invalid_filter") from None
+
+
+@router.get("/cases")
+def queue_page(
+    request: Request,
+    session: SessionDep,
+    user: CaseWorker,
+    status: Annotated[str, Query(max_length=20)] = "",
+    category: Annotated[str, Query(max_length=64)] = "",
+    channel: Annotated[str, Query(max_length=20)] = "",
+    language: Annotated[str, Query(max_length=8)] = "",
+    due: Annotated[str, Query(max_length=20)] = "",
+    q: Annotated[str, Query(max_length=200)] = "",
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+) -> Response:
+    common = _common(request, user)
+    filters = _filters_from_query(status, category, channel, language, due, q)
+    result = cases_service.list_(
+        session,
+        filters=filters,
+        page=PageParams(page=page, per_page=QUEUE_PAGE_SIZE),
+        scope=case_permissions.visible_cases(user),
+    )
+    gettext = common["gettext"]
+    return render(
+        request,
+        "cases.html",
+        user=user,
+        title=gettext("Complaint cases"),
+        cases=result,
+        chosen={
+            "status": status,
+            "category": category,
+            "channel": channel,
+            "language": language,
+            "due": due,
+            "q": q,
+        },
+        languages=LANGUAGE_NAMES,
+        **common,
+    )
+
+
+def _told_log(case: Case, events: list[Any]) -> list[dict[str, Any]]:
+    return [
+        {"at": e.at, "told": e.data.get("told", {}), "note": e.note}
+        for e in events
+        if e.kind == CaseEventKind.CUSTOMER_INFORMED
+    ]
+
+
+REFERENCE_FACTS = ("order", "invoice", "ticket")
+
+
+def prefill_from_contact(session: Session, *, contact_id: int, user: User) -> dict[str, Any]:
+    """A draft case from a contact: its channel and language, the customer's lines as the
+    description, the references and facts the coach found, and the suggested category."""
+    contact = live_permissions.contact_for_user(session, contact_id=contact_id, user=user)
+    events = live_service.events_of(session, contact=contact)
+    summary = contact.summary or {}
+    facts = summary.get("facts") or []
+    lang = contact.lang or next(
+        (e.signals.get("lang") for e in events if e.signals and e.signals.get("lang")), None
+    )
+    customer_lines = [e.text for e in events if e.kind == "customer_said" and e.text]
+    return {
+        "channel": contact.channel,
+        "language": lang,
+        "description": "\n".join(customer_lines),
+        "category": summary.get("category"),
+        "references": [f["value"] for f in facts if f.get("kind") in REFERENCE_FACTS],
+        "facts": [f"{f.get('kind')}: {f.get('value')}" for f in facts],
+    }
+
+
+@router.get("/cases/new")
+def new_case_page(
+    request: Request,
+    session: SessionDep,
+    user: CaseWorker,
+    contact: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+) -> Response:
+    common = _common(request, user)
+    playbook: Playbook = common["playbook"]
+    prefill: dict[str, Any] = {"channel": "phone", "language": common["lang"], "references": []}
+    if contact is not None:
+        prefill.update(prefill_from_contact(session, contact_id=contact, user=user))
+        prefill["language"] = prefill["language"] or common["lang"]
+    questions = [
+        {"key": q.key, "text": localized(q.text, common["lang"], playbook), "required": q.required}
+        for q in playbook.intake
+    ]
+    return render(
+        request,
+        "case_new.html",
+        user=user,
+        title=common["gettext"]("New complaint case"),
+        prefill=prefill,
+        contact_id=contact,
+        questions=questions,
+        channels={c.value: common["channel_labels"][c.value] for c in CONTACT_CHANNELS},
+        languages=LANGUAGE_NAMES,
+        **common,
+    )
+
+
+@router.post("/cases/new")
+async def create_case(
+    request: Request,
+    session: SessionDep,
+    user: CaseWorker,
+    _csrf: CsrfChecked,
+) -> RedirectResponse:
+    form = await request.form()
+    playbook = playbook_for(request)
+    text = {key: str(value).strip() for key, value in form.items() if isinstance(value, str)}
+    answers = [
+        f"{localized(q.text, text.get('language', 'en'), playbook)}\n{text[f'intake_{q.key}']}"
+        for q in playbook.intake
+        if text.get(f"intake_{q.key}")
+    ]
+    description = "\n\n".join(part for part in [text.get("description", ""), *answers] if part)
+    references = [r.strip() for r in text.get("references", "").splitlines() if r.strip()]
+    try:
+        case_in = CaseCreate(
+            channel=text.get("channel") or "phone",
+            customer_contact=text.get("customer_contact", ""),
+            customer_name=text.get("customer_name") or None,
+            description=description,
+            language=text.get("language") or None,
+            category=text.get("category") or None,
+            references=references,
+            source_contact_id=int(text["contact_id"]) if text.get("contact_id") else None,
+        )
+    except ValidationError as error:
+        raise invalid_form(error) from None
+    except ValueError as error:
+        raise InvalidInput(str(error), code="invalid_form") from None
+    case = cases_service.intake(session, case_in=case_in, actor=user, playbook=playbook)
+    return RedirectResponse(f"/cases/{case.id}", status_code=303)
+
+
+@router.get("/cases/{case_id}")
+def case_page(request: Request, session: SessionDep, user: CaseWorker, case_id: int) -> Response:
+    common = _common(request, user)
+    case = case_permissions.case_for_user(session, case_id=case_id, user=user)
+    events = cases_service.events_of(session, case_id=case.id)
+    compensations = compensation_service.list_(session, case_id=case.id)
+    gettext = common["gettext"]
+    return render(
+        request,
+        "case.html",
+        user=user,
+        title=gettext("Case {number}").format(number=case.id),
+        case=case,
+        events=events,
+        told=_told_log(case, events),
+        compensations=compensations,
+        next_statuses=sorted(ALLOWED[CaseStatus(case.status)], key=list(CaseStatus).index),
+        compensation_kinds=[k.value for k in CompensationKind],
+        may_decide=can(user, Permission.APPROVE_COMPENSATION),
+        currency=common["playbook"].currency,
+        compensation_labels=labels.translated(labels.COMPENSATION_STATUSES, gettext),
+        **common,
+    )
+
+
+@router.post("/cases/{case_id}/transition")
+def transition_case(
+    request: Request,
+    session: SessionDep,
+    user: CaseWorker,
+    _csrf: CsrfChecked,
+    case_id: int,
+    to: Annotated[str, Form(max_length=20)],
+    note: Annotated[str, Form(max_length=4000)] = "",
+) -> RedirectResponse:
+    case = case_permissions.case_for_user(session, case_id=case_id, user=user)
+    try:
+        target = CaseStatus(to)
+    except ValueError:
+        raise InvalidInput(f"unknown status {to!r}", code="unknown_status") from None
+    cases_service.transition(
+        session,
+        case=case,
+        to=target,
+        actor_id=user.id,
+        note=note.strip() or None,
+        playbook=playbook_for(request),
+    )
+    return RedirectResponse(f"/cases/{case.id}", status_code=303)
+
+
+@router.post("/cases/{case_id}/inform")
+def inform_customer(
+    session: SessionDep,
+    user: CaseWorker,
+    _csrf: CsrfChecked,
+    case_id: int,
+    how: Annotated[str, Form(max_length=2000)],
+    channel: Annotated[str, Form(max_length=20)],
+    contact_person: Annotated[str, Form(max_length=200)] = "",
+    message: Annotated[str, Form(max_length=4000)] = "",
+) -> RedirectResponse:
+    case = case_permissions.case_for_user(session, case_id=case_id, user=user)
+    try:
+        update = CustomerUpdate(
+            how=how.strip(),
+            channel=channel,
+            contact_person=contact_person.strip() or None,
+            message=message.strip() or None,
+        )
+    except ValidationError as error:
+        raise invalid_form(error) from None
+    cases_service.inform_customer(session, case=case, update=update, actor_id=user.id)
+    return RedirectResponse(f"/cases/{case.id}#told", status_code=303)
+
+
+@router.post("/cases/{case_id}/compensation")
+def propose_compensation(
+    request: Request,
+    session: SessionDep,
+    user: CaseWorker,
+    _csrf: CsrfChecked,
+    case_id: int,
+    kind: Annotated[str, Form(max_length=30)],
+    amount: Annotated[str, Form(max_length=20)],
+    reason: Annotated[str, Form(max_length=2000)],
+) -> RedirectResponse:
+    case = case_permissions.case_for_user(session, case_id=case_id, user=user)
+    case_permissions.ensure_may_propose_compensation(user)
+    try:
+        compensation_in = CompensationCreate(
+            kind=kind,
+            amount=amount.replace(",", ".").strip(),
+            reason=reason.strip(),
+        )
+    except ValidationError as error:
+        raise invalid_form(error) from None
+    compensation_service.propose(
+        session,
+        case=case,
+        compensation_in=compensation_in,
+        actor_id=user.id,
+        playbook=playbook_for(request),
+    )
+    return RedirectResponse(f"/cases/{case.id}#compensation", status_code=303)
+
+
+@router.post("/compensations/{compensation_id}/{decision}")
+def decide_compensation(
+    session: SessionDep,
+    user: CaseWorker,
+    _csrf: CsrfChecked,
+    compensation_id: int,
+    decision: str,
+    rationale: Annotated[str, Form(min_length=1, max_length=2000)],
+    back: Annotated[str, Form(max_length=200)] = "",
+) -> RedirectResponse:
+    case_permissions.ensure_may_decide_compensation(user)
+    if decision not in ("approve", "reject"):
+        raise InvalidInput("the decision is 'approve' or 'reject'", code="unknown_decision")
+    verb = compensation_service.approve if decision == "approve" else compensation_service.reject
+    compensation = compensation_service.get_or_raise(session, compensation_id=compensation_id)
+    verb(session, compensation=compensation, actor_id=user.id, rationale=rationale.strip())
+    local = back.startswith("/") and not back.startswith("//")
+    return RedirectResponse(back if local else f"/cases/{compensation.case_id}", status_code=303)
