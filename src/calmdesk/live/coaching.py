@@ -1,0 +1,176 @@
+"""The coach behind each live contact: rebuilt from stored events, cached between turns, and its
+guidance rendered as the wire messages the console and the board receive.
+
+A worker keeps the ``Conversation`` of each recent contact in :class:`ConversationCache`, keyed by
+the contact's event count. A turn whose count matches the cache costs one analysis; anything else
+(another worker took the previous turn, the process restarted, a failed commit) rebuilds the
+conversation from the stored events, which is exact because the coach is deterministic and the
+stored events keep the analysis they were judged on.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any
+
+from pydantic_core import to_jsonable_python
+
+from calmdesk.coach import Conversation
+from calmdesk.coach.events import AgentDid, AgentSaid, CustomerSaid, Event, event_from_dict
+from calmdesk.coach.messages import CHANNELS as COACH_CHANNELS
+from calmdesk.live.models import Contact, ContactEvent, EventKind
+from calmdesk.playbook.load import load_playbook
+from calmdesk.playbook.schema import Playbook
+
+Message = dict[str, Any]
+
+DEFAULT_CACHE_SIZE = 2048
+GUIDANCE_FIELDS = (
+    "stage",
+    "rung",
+    "suggestions",
+    "alerts",
+    "may_end_call",
+    "end_call_reason",
+    "signals",
+    "facts",
+)
+
+
+@lru_cache(maxsize=8)
+def playbook_for(source: str) -> Playbook:
+    """The playbook named by ``settings.playbook`` (a default's key or a file), loaded once."""
+    return load_playbook(source)
+
+
+class ConversationCache:
+    """A small LRU of conversations, each valid for exactly one event count.
+
+    :meth:`take` removes the entry, so two threads never advance the same conversation at once;
+    the turn puts it back under its new count.
+    """
+
+    def __init__(self, capacity: int = DEFAULT_CACHE_SIZE) -> None:
+        self.capacity = capacity
+        self._entries: OrderedDict[int, tuple[int, Conversation]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def take(self, contact_id: int, event_count: int) -> Conversation | None:
+        with self._lock:
+            entry = self._entries.pop(contact_id, None)
+        if entry is None or entry[0] != event_count:
+            return None
+        return entry[1]
+
+    def put(self, contact_id: int, event_count: int, conversation: Conversation) -> None:
+        with self._lock:
+            self._entries[contact_id] = (event_count, conversation)
+            self._entries.move_to_end(contact_id)
+            while len(self._entries) > self.capacity:
+                self._entries.popitem(last=False)
+
+    def forget(self, contact_id: int) -> None:
+        with self._lock:
+            self._entries.pop(contact_id, None)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+def coach_event(event: ContactEvent) -> Event:
+    """A stored contact event as the coach's event."""
+    if event.kind == EventKind.CUSTOMER_SAID and event.signals is not None:
+        return event_from_dict({"type": event.kind, "text": event.text, "signals": event.signals})
+    return event_from_dict({"type": event.kind, "text": event.text, "action": event.action})
+
+
+def rebuild(
+    contact: Contact,
+    events: Sequence[ContactEvent],
+    *,
+    playbook: Playbook,
+    agent_name: str | None,
+) -> Conversation:
+    """The contact's conversation, replayed from its stored events (no analysis is re-run)."""
+    return Conversation.from_events(
+        playbook, [coach_event(e) for e in events], **_options(contact, agent_name)
+    )
+
+
+def new_conversation(
+    contact: Contact, *, playbook: Playbook, agent_name: str | None
+) -> Conversation:
+    return Conversation(playbook, **_options(contact, agent_name))
+
+
+def _options(contact: Contact, agent_name: str | None) -> dict[str, Any]:
+    # The coach's ``channel`` is how the company follows up; a contact on a channel the coach
+    # has no wording for (in person, internal) is followed up by phone.
+    channel = contact.channel if contact.channel in COACH_CHANNELS else "phone"
+    return {
+        "lang": contact.lang,
+        "agent_name": agent_name,
+        "can_transfer": contact.can_transfer,
+        "channel": channel,
+    }
+
+
+def stored_fields(event: Event) -> dict[str, Any]:
+    """The columns of a :class:`ContactEvent` for the coach's latest event."""
+    if isinstance(event, CustomerSaid):
+        return {
+            "kind": EventKind.CUSTOMER_SAID,
+            "text": event.text,
+            "signals": jsonable(event.signals.to_dict()),
+        }
+    if isinstance(event, AgentSaid):
+        return {"kind": EventKind.AGENT_SAID, "text": event.text}
+    if isinstance(event, AgentDid):
+        return {"kind": EventKind.AGENT_DID, "action": event.action.value}
+    raise TypeError(f"unknown coach event {event!r}")
+
+
+def jsonable(value: Any) -> Any:
+    """Enums, dataclasses, decimals, dates and sets as plain JSON values."""
+    return to_jsonable_python(value)
+
+
+def guidance_message(contact_id: int, seq: int, guidance: Any) -> Message:
+    """``{"type": "guidance", "contact_id", "seq", "stage", "rung", "suggestions", ...}``."""
+    data: dict[str, Any] = jsonable(guidance.to_dict())
+    message: Message = {"type": "guidance", "contact_id": contact_id, "seq": seq}
+    for field in GUIDANCE_FIELDS:
+        message[field] = data.get(field)
+    message["suggestions"] = message["suggestions"] or []
+    message["alerts"] = message["alerts"] or []
+    message["facts"] = message["facts"] or []
+    message["may_end_call"] = bool(message["may_end_call"])
+    for key, value in data.items():
+        message.setdefault(key, value)
+    return message
+
+
+def heat_of(signals: dict[str, Any] | None) -> float | None:
+    """How heated the customer's line is: the higher of anger and abuse (``None`` for the
+    agent's own turns)."""
+    if not signals:
+        return None
+    return round(max(float(signals.get("anger", 0.0)), float(signals.get("abuse", 0.0))), 3)
+
+
+def alert_kinds(message: Message) -> list[str]:
+    kinds: list[str] = []
+    for alert in message.get("alerts") or []:
+        kind = alert.get("kind") if isinstance(alert, dict) else str(alert)
+        if kind and kind not in kinds:
+            kinds.append(str(kind))
+    return kinds
+
+
+def alert_text(alert: Any) -> str:
+    if isinstance(alert, dict):
+        return str(alert.get("message") or alert.get("kind") or "")
+    return str(alert)

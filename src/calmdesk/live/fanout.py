@@ -1,0 +1,49 @@
+"""The app's bus and publishing a turn's messages on it."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+from fastapi import FastAPI
+
+from calmdesk.live.bus import EventBus, bus_from_settings
+from calmdesk.live.coaching import playbook_for
+from calmdesk.live.service import Outgoing
+from calmdesk.playbook.schema import Playbook
+from calmdesk.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def get_bus(app: FastAPI) -> EventBus:
+    """The app's bus, created on first use (Redis when ``CALMDESK_REDIS_URL`` is set).
+
+    Set ``app.state.live_bus`` before the first request to use another (a test's own prefix)."""
+    bus: EventBus | None = getattr(app.state, "live_bus", None)
+    if bus is None:
+        bus = bus_from_settings(app.state.settings)
+        app.state.live_bus = bus
+    return bus
+
+
+async def close_bus(app: FastAPI) -> None:
+    bus: EventBus | None = getattr(app.state, "live_bus", None)
+    if bus is not None:
+        app.state.live_bus = None
+        await bus.close()
+
+
+def app_playbook(app: FastAPI) -> Playbook:
+    settings: Settings = app.state.settings
+    return playbook_for(settings.playbook)
+
+
+async def publish_all(bus: EventBus, outgoing: Sequence[Outgoing]) -> None:
+    """Publish in order. A bus failure is logged, never turned into a failed turn: the turn is
+    stored, and a console can always re-read it."""
+    for item in outgoing:
+        try:
+            await bus.publish(item.channel, item.message)
+        except Exception:
+            log.exception("could not publish a live message on %s", item.channel)

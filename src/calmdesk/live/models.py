@@ -1,0 +1,104 @@
+"""A live contact (one call or chat) and its append-only events.
+
+The coach's state is never stored: it is rebuilt by replaying a contact's events through a fresh
+``Conversation`` (the coach is deterministic). The columns on :class:`Contact` (stage, rung, heat,
+alerts) are a denormalised copy of the latest guidance so the board can list contacts cheaply.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+import calmdesk.users.models  # noqa: F401  (the users table our foreign keys point to)
+from calmdesk.storage.db import Base
+from calmdesk.storage.types import UTCDateTime, utcnow
+
+
+class ContactStatus(StrEnum):
+    LIVE = "live"
+    ENDED = "ended"
+
+
+class EventKind(StrEnum):
+    CUSTOMER_SAID = "customer_said"
+    AGENT_SAID = "agent_said"
+    AGENT_DID = "agent_did"
+
+
+class Contact(Base):
+    __tablename__ = "live_contacts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    agent_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    lang: Mapped[str | None] = mapped_column(String(5))
+    """The language fixed when the contact started; ``None`` lets the coach detect it."""
+    can_transfer: Mapped[bool] = mapped_column(Boolean)
+    status: Mapped[str] = mapped_column(String(10), default=ContactStatus.LIVE, index=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    stage: Mapped[str | None] = mapped_column(String(20))
+    rung: Mapped[str | None] = mapped_column(String(20))
+    heat: Mapped[float] = mapped_column(Float, default=0.0)
+    """The customer's latest heat (the higher of anger and abuse, 0..1)."""
+    peak_heat: Mapped[float] = mapped_column(Float, default=0.0)
+    alerts: Mapped[list[str]] = mapped_column(JSON, default=list)
+    """The alert kinds of the latest guidance."""
+    event_count: Mapped[int] = mapped_column(Integer, default=0)
+    summary: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    break_minutes: Mapped[int | None] = mapped_column(Integer)
+    """The break the playbook recommends after this contact (set when it ends; 0 for none)."""
+    break_granted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    break_granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    break_granted_minutes: Mapped[int | None] = mapped_column(Integer)
+
+    events: Mapped[list[ContactEvent]] = relationship(
+        back_populates="contact", order_by="ContactEvent.seq", lazy="raise_on_sql"
+    )
+
+    @property
+    def is_live(self) -> bool:
+        return self.status == ContactStatus.LIVE
+
+
+class ContactEvent(Base):
+    """One thing that happened in a contact, with the guidance the coach gave after it.
+
+    Append-only: rows are inserted, never updated (except by personal-data erasure)."""
+
+    __tablename__ = "live_contact_events"
+    __table_args__ = (UniqueConstraint("contact_id", "seq", name="uq_live_contact_events_seq"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("live_contacts.id", ondelete="CASCADE"), index=True
+    )
+    seq: Mapped[int] = mapped_column(Integer)
+    """1-based position in the contact."""
+    kind: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str | None] = mapped_column(Text)
+    """What was said (``customer_said``, ``agent_said``)."""
+    action: Mapped[str | None] = mapped_column(String(40))
+    """What the agent did (``agent_did``)."""
+    signals: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    """The analysis of a customer's line, kept so a replay gives the same guidance even after
+    the analysis models change (and costs no analysis)."""
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    guidance: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    contact: Mapped[Contact] = relationship(back_populates="events")

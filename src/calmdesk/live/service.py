@@ -1,0 +1,453 @@
+"""Live contacts: start one, feed it the customer's and the agent's lines and actions, end it.
+
+Each turn stores one :class:`ContactEvent` with the guidance the coach gave after it, and returns
+a :class:`TurnOutcome`: the guidance message plus every message to fan out (guidance to the
+contact's channel; the contact's new state and any new alert to the board). Publishing is the
+caller's job (the views do it after the turn is flushed), so this module stays synchronous and
+usable from the CLI, the demo and the tests.
+
+``actor`` is the user doing it; when given, :mod:`calmdesk.live.permissions` is asked first.
+``actor=None`` is a trusted caller (the demo data, a migration script).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from calmdesk.coach import Conversation
+from calmdesk.coach.stages import Action, parse_action
+from calmdesk.errors import Conflict, InvalidInput
+from calmdesk.live import coaching, permissions
+from calmdesk.live.bus import BOARD_CHANNEL, Message, contact_channel
+from calmdesk.live.models import Contact, ContactEvent, ContactStatus
+from calmdesk.playbook.schema import Channel, Playbook
+from calmdesk.settings import get_settings
+from calmdesk.storage.types import utcnow
+from calmdesk.users.models import User
+
+MAX_TEXT_LENGTH = 5000
+DEFAULT_CACHE = coaching.ConversationCache()
+
+
+class ContactEnded(Conflict):
+    code = "contact_ended"
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    channel: str
+    message: Message
+
+
+@dataclass(frozen=True)
+class TurnOutcome:
+    contact: Contact
+    guidance: Message | None
+    """The ``{"type": "guidance"}`` message of this turn (``None`` when only ending)."""
+    outgoing: list[Outgoing] = field(default_factory=list)
+
+
+def _playbook(playbook: Playbook | None) -> Playbook:
+    return playbook or coaching.playbook_for(get_settings().playbook)
+
+
+def _check_lang(lang: str | None, playbook: Playbook) -> str | None:
+    if lang in (None, "", "auto"):
+        return None
+    if lang not in playbook.languages:
+        raise InvalidInput(
+            f"Language {lang!r} is not one of {', '.join(playbook.languages)} (or 'auto').",
+            code="unknown_language",
+        )
+    return lang
+
+
+def _check_text(text: str) -> str:
+    text = text.strip()
+    if not text:
+        raise InvalidInput("The line is empty.", code="empty_text")
+    if len(text) > MAX_TEXT_LENGTH:
+        raise InvalidInput(f"A line is at most {MAX_TEXT_LENGTH} characters.", code="text_too_long")
+    return text
+
+
+def start_contact(
+    session: Session,
+    *,
+    agent: User,
+    channel: Channel | str = Channel.PHONE,
+    lang: str | None = None,
+    can_transfer: bool | None = None,
+    actor: User | None = None,
+    playbook: Playbook | None = None,
+) -> Contact:
+    """A new live contact for ``agent``; transfer follows the playbook unless given."""
+    playbook = _playbook(playbook)
+    if actor is not None:
+        permissions.ensure_may_start(actor, for_agent=agent)
+    try:
+        channel = Channel(channel)
+    except ValueError:
+        names = ", ".join(c.value for c in Channel)
+        raise InvalidInput(f"Unknown channel {channel!r}; use one of {names}.") from None
+    if can_transfer is None:
+        can_transfer = playbook.conversation.transfer_available
+    contact = Contact(
+        agent_id=agent.id,
+        channel=channel.value,
+        lang=_check_lang(lang, playbook),
+        can_transfer=can_transfer,
+        status=ContactStatus.LIVE,
+        started_at=utcnow(),
+        heat=0.0,
+        peak_heat=0.0,
+        alerts=[],
+        event_count=0,
+    )
+    session.add(contact)
+    session.flush()
+    return contact
+
+
+def get_contact(session: Session, *, contact_id: int) -> Contact | None:
+    return session.get(Contact, contact_id)
+
+
+def get_or_raise(session: Session, *, contact_id: int) -> Contact:
+    contact = session.get(Contact, contact_id)
+    if contact is None:
+        raise permissions.ContactNotFound(f"There is no contact {contact_id}.")
+    return contact
+
+
+def events_of(session: Session, *, contact: Contact) -> Sequence[ContactEvent]:
+    query = select(ContactEvent).where(ContactEvent.contact_id == contact.id)
+    return session.scalars(query.order_by(ContactEvent.seq)).all()
+
+
+def list_(
+    session: Session,
+    *,
+    live: bool | None = None,
+    viewer: User | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> Sequence[Contact]:
+    """Contacts newest first; a viewer without the board sees only their own."""
+    query = select(Contact)
+    if live is not None:
+        status = ContactStatus.LIVE if live else ContactStatus.ENDED
+        query = query.where(Contact.status == status)
+    if viewer is not None and not permissions.may_watch_board(viewer):
+        query = query.where(Contact.agent_id == viewer.id)
+    query = query.order_by(Contact.started_at.desc(), Contact.id.desc())
+    return session.scalars(query.limit(limit).offset(offset)).all()
+
+
+def list_live(session: Session, *, viewer: User | None = None) -> Sequence[Contact]:
+    return list_(session, live=True, viewer=viewer, limit=1000)
+
+
+def agent_names(session: Session, contacts: Sequence[Contact]) -> dict[int, User]:
+    ids = {c.agent_id for c in contacts}
+    if not ids:
+        return {}
+    return {u.id: u for u in session.scalars(select(User).where(User.id.in_(ids)))}
+
+
+def contact_update_message(contact: Contact, agent: User) -> Message:
+    """``{"type": "contact_update", ...}`` for the supervisor board."""
+    return {
+        "type": "contact_update",
+        "contact_id": contact.id,
+        "agent": agent.username,
+        "agent_name": agent.display_name,
+        "channel": contact.channel,
+        "lang": contact.lang,
+        "stage": contact.stage,
+        "rung": contact.rung,
+        "heat": contact.heat,
+        "peak_heat": contact.peak_heat,
+        "alerts": list(contact.alerts or []),
+        "status": contact.status,
+        "turns": contact.event_count,
+        "break_minutes": contact.break_minutes,
+        "started_at": contact.started_at.isoformat(),
+    }
+
+
+def _locked(session: Session, *, contact_id: int, actor: User | None) -> Contact:
+    """The contact, row-locked on PostgreSQL so two workers never interleave one contact's
+    turns (SQLite serialises writers anyway)."""
+    if actor is not None:
+        permissions.contact_for_user(session, contact_id=contact_id, user=actor, act=True)
+    query = select(Contact).where(Contact.id == contact_id).with_for_update()
+    contact = session.scalars(query.execution_options(populate_existing=True)).one_or_none()
+    if contact is None:
+        raise permissions.ContactNotFound(f"There is no contact {contact_id}.")
+    if not contact.is_live:
+        raise ContactEnded(f"Contact {contact_id} has ended.", contact_id=contact_id)
+    return contact
+
+
+def _conversation(
+    session: Session, contact: Contact, *, playbook: Playbook, cache: coaching.ConversationCache
+) -> Conversation:
+    cached = cache.take(contact.id, contact.event_count)
+    if cached is not None:
+        return cached
+    agent = session.get(User, contact.agent_id)
+    return coaching.rebuild(
+        contact,
+        events_of(session, contact=contact),
+        playbook=playbook,
+        agent_name=agent.display_name if agent else None,
+    )
+
+
+def _turn(
+    session: Session,
+    *,
+    contact_id: int,
+    actor: User | None,
+    step: Callable[[Conversation], Any],
+    playbook: Playbook | None,
+    cache: coaching.ConversationCache | None,
+) -> tuple[TurnOutcome, Conversation]:
+    playbook = _playbook(playbook)
+    cache = DEFAULT_CACHE if cache is None else cache
+    contact = _locked(session, contact_id=contact_id, actor=actor)
+    conversation = _conversation(session, contact, playbook=playbook, cache=cache)
+    guidance = step(conversation)
+    seq = contact.event_count + 1
+    message = coaching.guidance_message(contact.id, seq, guidance)
+    fields = coaching.stored_fields(conversation.events[-1])
+    session.add(
+        ContactEvent(
+            contact_id=contact.id,
+            seq=seq,
+            actor_id=actor.id if actor else None,
+            guidance=message,
+            created_at=utcnow(),
+            **fields,
+        )
+    )
+    previous_alerts = set(contact.alerts or [])
+    contact.stage = message["stage"]
+    contact.rung = message["rung"]
+    contact.alerts = coaching.alert_kinds(message)
+    heat = coaching.heat_of(fields.get("signals"))
+    if heat is not None:
+        contact.heat = heat
+        contact.peak_heat = max(contact.peak_heat or 0.0, heat)
+    contact.event_count = seq
+    try:
+        session.flush()
+    except IntegrityError:
+        raise Conflict(
+            f"Contact {contact_id} took another turn at the same moment; send the line again.",
+            code="contact_busy",
+        ) from None
+    cache.put(contact.id, seq, conversation)
+    agent = session.get(User, contact.agent_id)
+    assert agent is not None
+    outgoing = [
+        Outgoing(contact_channel(contact.id), message),
+        Outgoing(BOARD_CHANNEL, contact_update_message(contact, agent)),
+    ]
+    for alert in message["alerts"]:
+        kind = alert.get("kind") if isinstance(alert, dict) else str(alert)
+        if kind not in previous_alerts:
+            board_alert = {
+                "type": "alert",
+                "contact_id": contact.id,
+                "kind": kind,
+                "message": coaching.alert_text(alert),
+                "agent": agent.username,
+                "seq": seq,
+            }
+            outgoing.append(Outgoing(BOARD_CHANNEL, board_alert))
+    return TurnOutcome(contact=contact, guidance=message, outgoing=outgoing), conversation
+
+
+def customer_says(
+    session: Session,
+    *,
+    contact_id: int,
+    text: str,
+    actor: User | None,
+    playbook: Playbook | None = None,
+    cache: coaching.ConversationCache | None = None,
+) -> TurnOutcome:
+    """The customer's line (typed by the agent, or a transcript segment from an integration)."""
+    text = _check_text(text)
+    outcome, _ = _turn(
+        session,
+        contact_id=contact_id,
+        actor=actor,
+        step=lambda conversation: conversation.customer_says(text),
+        playbook=playbook,
+        cache=cache,
+    )
+    return outcome
+
+
+def agent_says(
+    session: Session,
+    *,
+    contact_id: int,
+    text: str,
+    actor: User | None,
+    playbook: Playbook | None = None,
+    cache: coaching.ConversationCache | None = None,
+) -> TurnOutcome:
+    """The agent's own line (checked for negative wording and risky promises)."""
+    text = _check_text(text)
+    outcome, _ = _turn(
+        session,
+        contact_id=contact_id,
+        actor=actor,
+        step=lambda conversation: conversation.agent_says(text),
+        playbook=playbook,
+        cache=cache,
+    )
+    return outcome
+
+
+def agent_did(
+    session: Session,
+    *,
+    contact_id: int,
+    action: str,
+    actor: User | None,
+    playbook: Playbook | None = None,
+    cache: coaching.ConversationCache | None = None,
+) -> TurnOutcome:
+    """An action of the ladder (``warning_given``, ``transfer_failed`` ...); ``call_ended``
+    also ends the contact."""
+    parsed = parse_action(action)
+    playbook = _playbook(playbook)
+    outcome, conversation = _turn(
+        session,
+        contact_id=contact_id,
+        actor=actor,
+        step=lambda conversation: conversation.agent_did(parsed),
+        playbook=playbook,
+        cache=cache,
+    )
+    if parsed is Action.CALL_ENDED:
+        finished = _finish(session, outcome.contact, conversation, playbook=playbook)
+        outcome.outgoing.extend(finished.outgoing)
+        (DEFAULT_CACHE if cache is None else cache).forget(outcome.contact.id)
+    return outcome
+
+
+def end_contact(
+    session: Session,
+    *,
+    contact_id: int,
+    actor: User | None,
+    playbook: Playbook | None = None,
+    cache: coaching.ConversationCache | None = None,
+) -> TurnOutcome:
+    """End the contact: store the coach's summary and the break the playbook recommends."""
+    playbook = _playbook(playbook)
+    cache = DEFAULT_CACHE if cache is None else cache
+    contact = _locked(session, contact_id=contact_id, actor=actor)
+    conversation = _conversation(session, contact, playbook=playbook, cache=cache)
+    cache.forget(contact.id)
+    return _finish(session, contact, conversation, playbook=playbook)
+
+
+def _finish(
+    session: Session, contact: Contact, conversation: Conversation, *, playbook: Playbook
+) -> TurnOutcome:
+    summary: dict[str, Any] = coaching.jsonable(conversation.summary().to_dict())
+    minutes = summary.get("break_minutes")
+    if not isinstance(minutes, int):
+        minutes = playbook.conversation.break_for(float(summary.get("difficulty") or 0.0))
+    contact.status = ContactStatus.ENDED
+    contact.ended_at = utcnow()
+    contact.summary = summary
+    contact.break_minutes = minutes
+    session.flush()
+    agent = session.get(User, contact.agent_id)
+    assert agent is not None
+    end_message: Message = {
+        "type": "summary",
+        "contact_id": contact.id,
+        "summary": summary,
+        "break_recommended": minutes > 0,
+        "break_minutes": minutes,
+    }
+    outgoing = [
+        Outgoing(contact_channel(contact.id), end_message),
+        Outgoing(BOARD_CHANNEL, contact_update_message(contact, agent)),
+    ]
+    if minutes > 0:
+        alert = {
+            "type": "alert",
+            "contact_id": contact.id,
+            "kind": "break_recommended",
+            "message": f"{agent.display_name}: a {minutes}-minute break is recommended.",
+            "agent": agent.username,
+            "minutes": minutes,
+        }
+        outgoing.append(Outgoing(BOARD_CHANNEL, alert))
+    return TurnOutcome(contact=contact, guidance=None, outgoing=outgoing)
+
+
+def summary(session: Session, *, contact_id: int) -> dict[str, Any] | None:
+    """The stored summary of an ended contact (``None`` while it is live)."""
+    return get_or_raise(session, contact_id=contact_id).summary
+
+
+def grant_break(
+    session: Session, *, contact_id: int, actor: User, minutes: int | None = None
+) -> TurnOutcome:
+    """A supervisor grants the agent the break recommended after this contact (or ``minutes``)."""
+    permissions.ensure_may_grant_break(actor)
+    contact = get_or_raise(session, contact_id=contact_id)
+    if contact.is_live:
+        raise Conflict("A break is granted once the contact has ended.", code="contact_live")
+    if contact.break_granted_at is not None:
+        raise Conflict("A break was already granted for this contact.", code="break_granted")
+    minutes = minutes if minutes is not None else contact.break_minutes
+    if not minutes or minutes <= 0:
+        raise InvalidInput("Say how many minutes of break to grant.", code="break_minutes")
+    contact.break_granted_at = utcnow()
+    contact.break_granted_by_id = actor.id
+    contact.break_granted_minutes = minutes
+    session.flush()
+    agent = session.get(User, contact.agent_id)
+    assert agent is not None
+    message = {
+        "type": "break_granted",
+        "contact_id": contact.id,
+        "agent": agent.username,
+        "minutes": minutes,
+        "granted_by": actor.username,
+    }
+    outgoing = [Outgoing(BOARD_CHANNEL, message), Outgoing(contact_channel(contact.id), message)]
+    return TurnOutcome(contact=contact, guidance=None, outgoing=outgoing)
+
+
+def breaks_pending(session: Session) -> Sequence[Contact]:
+    """Ended contacts with a recommended break nobody has granted yet, newest first."""
+    query = select(Contact).where(
+        Contact.status == ContactStatus.ENDED,
+        Contact.break_minutes > 0,
+        Contact.break_granted_at.is_(None),
+    )
+    return session.scalars(query.order_by(Contact.ended_at.desc())).all()
+
+
+def count_live(session: Session) -> int:
+    query = select(func.count()).select_from(Contact).where(Contact.status == ContactStatus.LIVE)
+    return int(session.scalar(query) or 0)

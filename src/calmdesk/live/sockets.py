@@ -1,0 +1,277 @@
+"""The two WebSockets: ``/ws/contacts/{id}`` (the agent's console) and ``/ws/board``
+(supervisors).
+
+Authentication: the session cookie, or ``?token=<api token>`` for integrations. A socket that is
+not authenticated is closed with code 4401, one without access with 4403, an unknown contact with
+4404. On connect the server subscribes first and then sends a ``snapshot``, so nothing published
+in between is lost. A bad frame (not JSON, unknown ``type``, missing field, a refused turn)
+answers ``{"type": "error", "code", "message"}`` and the socket stays open.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, WebSocket
+from pydantic import ValidationError
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
+from starlette.websockets import WebSocketDisconnect
+
+from calmdesk.errors import CalmDeskError, NotFound, PermissionDenied
+from calmdesk.live import permissions, service
+from calmdesk.live.bus import BOARD_CHANNEL, Message, Subscription, contact_channel
+from calmdesk.live.fanout import app_playbook, get_bus, publish_all
+from calmdesk.live.schemas import ActionIn, ContactRead, UtteranceIn
+from calmdesk.live.service import Outgoing
+from calmdesk.storage.db import session_scope
+from calmdesk.users import service as users_service
+from calmdesk.users.models import User
+from calmdesk.users.sessions import SESSION_COOKIE, user_from_cookie
+
+CLOSE_NOT_AUTHENTICATED = 4401
+CLOSE_FORBIDDEN = 4403
+CLOSE_NOT_FOUND = 4404
+MAX_FRAME_CHARS = 20_000
+
+socket_router = APIRouter()
+
+
+def _factory(app: FastAPI) -> sessionmaker[Session]:
+    factory: sessionmaker[Session] = app.state.session_factory
+    return factory
+
+
+def _authenticate(websocket: WebSocket) -> int | None:
+    """The id of the active user behind the socket's ``token`` or session cookie."""
+    app: FastAPI = websocket.app
+    token = websocket.query_params.get("token")
+    cookie = websocket.cookies.get(SESSION_COOKIE)
+    with session_scope(_factory(app)) as session:
+        user: User | None = None
+        if token:
+            user = users_service.user_for_token(session, token=token)
+        elif cookie:
+            user = user_from_cookie(session, cookie, app.state.settings)
+        return user.id if user is not None and user.is_active else None
+
+
+def _user(session: Session, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None or not user.is_active:
+        raise PermissionDenied("Your account is no longer active.", code="account_disabled")
+    return user
+
+
+def _contact_snapshot(app: FastAPI, user_id: int, contact_id: int) -> Message:
+    with session_scope(_factory(app)) as session:
+        user = _user(session, user_id)
+        contact = permissions.contact_for_user(session, contact_id=contact_id, user=user)
+        events = service.events_of(session, contact=contact)
+        agent = session.get(User, contact.agent_id)
+        assert agent is not None
+        last = next((e.guidance for e in reversed(events) if e.guidance), None)
+        return {
+            "type": "snapshot",
+            "contact": ContactRead.of(contact, agent).model_dump(mode="json"),
+            "guidance": last,
+        }
+
+
+def _board_snapshot(app: FastAPI, user_id: int) -> Message:
+    with session_scope(_factory(app)) as session:
+        user = _user(session, user_id)
+        permissions.ensure_may_watch_board(user)
+        contacts = service.list_live(session, viewer=user)
+        agents = service.agent_names(session, contacts)
+        pending = service.breaks_pending(session)
+        pending_agents = service.agent_names(session, pending)
+        return {
+            "type": "snapshot",
+            "contacts": [service.contact_update_message(c, agents[c.agent_id]) for c in contacts],
+            "breaks_pending": [
+                service.contact_update_message(c, pending_agents[c.agent_id]) for c in pending
+            ],
+        }
+
+
+def _client_turn(app: FastAPI, user_id: int, contact_id: int, frame: dict[str, Any]) -> Any:
+    """Run one client frame (utterance, action or end) as the user; returns the outgoing."""
+    playbook = app_playbook(app)
+    with session_scope(_factory(app)) as session:
+        user = _user(session, user_id)
+        kind = frame.get("type")
+        if kind == "utterance":
+            utterance = UtteranceIn.model_validate(_without_type(frame))
+            say = service.customer_says if utterance.speaker == "customer" else service.agent_says
+            outcome = say(
+                session,
+                contact_id=contact_id,
+                text=utterance.text,
+                actor=user,
+                playbook=playbook,
+            )
+        elif kind == "action":
+            action = ActionIn.model_validate(_without_type(frame))
+            outcome = service.agent_did(
+                session, contact_id=contact_id, action=action.action, actor=user, playbook=playbook
+            )
+        else:  # "end"
+            outcome = service.end_contact(
+                session, contact_id=contact_id, actor=user, playbook=playbook
+            )
+        return outcome.outgoing
+
+
+def _without_type(frame: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in frame.items() if k not in ("type", "ref")}
+
+
+def _error(code: str, message: str, frame: dict[str, Any] | None = None) -> Message:
+    error: Message = {"type": "error", "code": code, "message": message}
+    if frame is not None and "ref" in frame:
+        error["ref"] = frame["ref"]
+    return error
+
+
+def _parse(text: str | None) -> dict[str, Any] | Message:
+    """The client's frame, or an error message (returned with ``"type": "error"``)."""
+    if text is None:
+        return _error("bad_frame", "Send JSON text frames, not binary.")
+    if len(text) > MAX_FRAME_CHARS:
+        return _error("frame_too_large", f"A frame is at most {MAX_FRAME_CHARS} characters.")
+    try:
+        frame = json.loads(text)
+    except ValueError as error:
+        return _error("bad_json", f"The frame is not JSON: {error}.")
+    if not isinstance(frame, dict):
+        return _error("bad_json", "A frame is a JSON object with a 'type'.")
+    return frame
+
+
+class _Socket:
+    """A socket whose sends are serialised (the forwarder and the reader both send)."""
+
+    def __init__(self, websocket: WebSocket) -> None:
+        self.websocket = websocket
+        self._lock = asyncio.Lock()
+
+    async def send(self, message: Message) -> None:
+        async with self._lock:
+            await self.websocket.send_json(message)
+
+    async def forward(self, subscription: Subscription) -> None:
+        async for message in subscription:
+            await self.send(message)
+
+    async def receive(self) -> str | bool | None:
+        """The next text frame, ``None`` for a binary one, ``False`` once disconnected."""
+        raw = await self.websocket.receive()
+        if raw["type"] == "websocket.disconnect":
+            return False
+        text: str | None = raw.get("text")
+        return text
+
+
+async def _open(websocket: WebSocket) -> int | None:
+    await websocket.accept()
+    user_id = await run_in_threadpool(_authenticate, websocket)
+    if user_id is None:
+        await websocket.close(CLOSE_NOT_AUTHENTICATED, "log in, or pass ?token=<api token>")
+    return user_id
+
+
+async def _refuse(websocket: WebSocket, error: CalmDeskError) -> None:
+    code = CLOSE_NOT_FOUND if isinstance(error, NotFound) else CLOSE_FORBIDDEN
+    await websocket.close(code, error.message[:120])
+
+
+async def _serve(
+    socket: _Socket, subscription: Subscription, snapshot: Message, handle: Any
+) -> None:
+    await socket.send(snapshot)
+    forwarder = asyncio.create_task(socket.forward(subscription))
+    try:
+        while True:
+            text = await socket.receive()
+            if text is False:
+                return
+            frame = _parse(text if isinstance(text, str) else None)
+            if frame.get("type") == "error":
+                await socket.send(frame)
+                continue
+            reply = await handle(frame)
+            if reply is not None:
+                await socket.send(reply)
+    except WebSocketDisconnect:
+        return
+    finally:
+        forwarder.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await forwarder
+
+
+@socket_router.websocket("/ws/contacts/{contact_id}")
+async def contact_socket(websocket: WebSocket, contact_id: int) -> None:
+    """The agent's console: guidance after every turn; accepts ``utterance``, ``action``,
+    ``end`` and ``ping`` frames."""
+    user_id = await _open(websocket)
+    if user_id is None:
+        return
+    app: FastAPI = websocket.app
+    bus = get_bus(app)
+    async with bus.subscribe(contact_channel(contact_id)) as subscription:
+        try:
+            snapshot = await run_in_threadpool(_contact_snapshot, app, user_id, contact_id)
+        except CalmDeskError as error:
+            await _refuse(websocket, error)
+            return
+
+        async def handle(frame: dict[str, Any]) -> Message | None:
+            kind = frame.get("type")
+            if kind == "ping":
+                return {"type": "pong"}
+            if kind not in ("utterance", "action", "end"):
+                known = "utterance, action, end, ping"
+                return _error("unknown_type", f"Unknown type {kind!r}; use {known}.", frame)
+            try:
+                outgoing: list[Outgoing] = await run_in_threadpool(
+                    _client_turn, app, user_id, contact_id, frame
+                )
+            except CalmDeskError as error:
+                return _error(error.code, error.message, frame)
+            except ValidationError as error:
+                problems = "; ".join(
+                    f"{'.'.join(str(p) for p in e['loc']) or 'frame'}: {e['msg']}"
+                    for e in error.errors()
+                )
+                return _error("invalid_message", problems, frame)
+            await publish_all(bus, outgoing)
+            return None
+
+        await _serve(_Socket(websocket), subscription, snapshot, handle)
+
+
+@socket_router.websocket("/ws/board")
+async def board_socket(websocket: WebSocket) -> None:
+    """The supervisors' board: ``contact_update``, ``alert`` and ``break_granted`` messages."""
+    user_id = await _open(websocket)
+    if user_id is None:
+        return
+    app: FastAPI = websocket.app
+    async with get_bus(app).subscribe(BOARD_CHANNEL) as subscription:
+        try:
+            snapshot = await run_in_threadpool(_board_snapshot, app, user_id)
+        except CalmDeskError as error:
+            await _refuse(websocket, error)
+            return
+
+        async def handle(frame: dict[str, Any]) -> Message | None:
+            if frame.get("type") == "ping":
+                return {"type": "pong"}
+            return _error("unknown_type", "The board only accepts 'ping'.", frame)
+
+        await _serve(_Socket(websocket), subscription, snapshot, handle)

@@ -1,0 +1,177 @@
+"""The live API: REST for integrations and the console, WebSockets for pushes.
+
+Every turn is stored and committed first, then fanned out on the bus (the agent's socket gets
+the guidance, the board gets the contact's new state and any new alert), so a client that
+receives a message can always read the stored turn behind it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Annotated, Any
+
+import anyio.from_thread
+from fastapi import APIRouter, FastAPI, Query, Request, status
+
+from calmdesk.live import permissions, service
+from calmdesk.live.bus import BOARD_CHANNEL
+from calmdesk.live.fanout import app_playbook, get_bus, publish_all
+from calmdesk.live.schemas import (
+    ActionIn,
+    BreakGrant,
+    ContactCreate,
+    ContactDetail,
+    ContactEventRead,
+    ContactRead,
+    UtteranceIn,
+)
+from calmdesk.live.service import Outgoing
+from calmdesk.live.sockets import socket_router
+from calmdesk.users import service as users_service
+from calmdesk.users.deps import CurrentUser, SessionDep
+
+router = APIRouter(prefix="/api/contacts", tags=["live"])
+
+
+def _publish_from_thread(request: Request, outgoing: Sequence[Outgoing]) -> None:
+    anyio.from_thread.run(publish_all, get_bus(request.app), outgoing)
+
+
+def _commit_and_publish(request: Request, session: SessionDep, outcome: Any) -> None:
+    session.commit()
+    _publish_from_thread(request, outcome.outgoing)
+
+
+def _read(session: SessionDep, contacts: Sequence[Any]) -> list[ContactRead]:
+    agents = service.agent_names(session, contacts)
+    return [ContactRead.of(contact, agents[contact.agent_id]) for contact in contacts]
+
+
+@router.post("", status_code=status.HTTP_201_CREATED)
+def start_contact(
+    contact_in: ContactCreate, request: Request, session: SessionDep, user: CurrentUser
+) -> ContactRead:
+    """Start a live contact (a call or a chat) for yourself, or for ``agent`` (supervisors)."""
+    agent = user
+    if contact_in.agent is not None and contact_in.agent != user.username:
+        agent = users_service.get_by_username_or_raise(session, username=contact_in.agent)
+    contact = service.start_contact(
+        session,
+        agent=agent,
+        channel=contact_in.channel,
+        lang=contact_in.lang,
+        can_transfer=contact_in.can_transfer,
+        actor=user,
+        playbook=app_playbook(request.app),
+    )
+    session.commit()
+    update = service.contact_update_message(contact, agent)
+    _publish_from_thread(request, [Outgoing(BOARD_CHANNEL, update)])
+    return ContactRead.of(contact, agent)
+
+
+@router.get("")
+def list_contacts(
+    session: SessionDep,
+    user: CurrentUser,
+    live: bool | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> list[ContactRead]:
+    """Contacts newest first (``live=true``: only those in progress). Agents see their own."""
+    contacts = service.list_(session, live=live, viewer=user, limit=limit, offset=offset)
+    return _read(session, contacts)
+
+
+@router.get("/breaks")
+def pending_breaks(session: SessionDep, user: CurrentUser) -> list[ContactRead]:
+    """Ended contacts after which the playbook recommends a break not yet granted (board)."""
+    permissions.ensure_may_grant_break(user)
+    return _read(session, service.breaks_pending(session))
+
+
+@router.get("/{contact_id}")
+def get_contact(contact_id: int, session: SessionDep, user: CurrentUser) -> ContactDetail:
+    """A contact with every event and the guidance the coach gave after each: the replay."""
+    contact = permissions.contact_for_user(session, contact_id=contact_id, user=user)
+    agents = service.agent_names(session, [contact])
+    base = ContactRead.of(contact, agents[contact.agent_id])
+    events = [ContactEventRead.of(e) for e in service.events_of(session, contact=contact)]
+    return ContactDetail(**base.model_dump(), events=events)
+
+
+@router.post("/{contact_id}/utterances")
+def post_utterance(
+    contact_id: int,
+    utterance: UtteranceIn,
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+) -> dict[str, Any]:
+    """A line of the customer or of the agent; answers the guidance (also pushed to sockets)."""
+    say = service.customer_says if utterance.speaker == "customer" else service.agent_says
+    outcome = say(
+        session,
+        contact_id=contact_id,
+        text=utterance.text,
+        actor=user,
+        playbook=app_playbook(request.app),
+    )
+    _commit_and_publish(request, session, outcome)
+    assert outcome.guidance is not None
+    return outcome.guidance
+
+
+@router.post("/{contact_id}/actions")
+def post_action(
+    contact_id: int,
+    action_in: ActionIn,
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+) -> dict[str, Any]:
+    """What the agent did (``boundary_stated``, ``warning_given``, ``transfer_offered``,
+    ``transfer_failed``, ``transferred``, ``call_ended``); answers the guidance."""
+    outcome = service.agent_did(
+        session,
+        contact_id=contact_id,
+        action=action_in.action,
+        actor=user,
+        playbook=app_playbook(request.app),
+    )
+    _commit_and_publish(request, session, outcome)
+    assert outcome.guidance is not None
+    return outcome.guidance
+
+
+@router.post("/{contact_id}/end")
+def end_contact(
+    contact_id: int, request: Request, session: SessionDep, user: CurrentUser
+) -> dict[str, Any]:
+    """End the contact; answers the ``summary`` message (with the break recommendation)."""
+    outcome = service.end_contact(
+        session, contact_id=contact_id, actor=user, playbook=app_playbook(request.app)
+    )
+    _commit_and_publish(request, session, outcome)
+    return outcome.outgoing[0].message
+
+
+@router.post("/{contact_id}/break")
+def grant_break(
+    contact_id: int,
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    grant: BreakGrant | None = None,
+) -> dict[str, Any]:
+    """A supervisor grants the recommended break (or ``minutes``) to the contact's agent."""
+    minutes = grant.minutes if grant else None
+    outcome = service.grant_break(session, contact_id=contact_id, actor=user, minutes=minutes)
+    _commit_and_publish(request, session, outcome)
+    return outcome.outgoing[0].message
+
+
+def install(app: FastAPI) -> None:
+    """Add the live REST routes and WebSockets to ``app``."""
+    app.include_router(router)
+    app.include_router(socket_router)

@@ -1,0 +1,206 @@
+"""The live service on a real database: turns stored with their guidance, the conversation
+cached between turns and rebuilt exactly from the stored events, ending, breaks, access."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy.orm import Session
+
+from calmdesk.errors import InvalidInput, PermissionDenied
+from calmdesk.live import service
+from calmdesk.live.bus import BOARD_CHANNEL, contact_channel
+from calmdesk.live.coaching import ConversationCache, playbook_for
+from calmdesk.live.models import Contact, ContactStatus
+from calmdesk.live.service import ContactEnded
+from calmdesk.playbook.schema import Playbook
+from calmdesk.users.models import User
+from tests.live.dialogue import DIALOGUE, comparable
+
+
+@pytest.fixture
+def playbook() -> Playbook:
+    return playbook_for("pl")
+
+
+def play(
+    session: Session,
+    contact: Contact,
+    actor: User,
+    playbook: Playbook,
+    cache: ConversationCache,
+    turns: list[dict[str, str]] = DIALOGUE,
+    *,
+    forget_between_turns: bool = False,
+) -> list[dict[str, Any]]:
+    guidance = []
+    for turn in turns:
+        if forget_between_turns:
+            cache.forget(contact.id)
+        common = {"contact_id": contact.id, "actor": actor, "playbook": playbook, "cache": cache}
+        if "customer" in turn:
+            outcome = service.customer_says(session, text=turn["customer"], **common)
+        elif "agent" in turn:
+            outcome = service.agent_says(session, text=turn["agent"], **common)
+        else:
+            outcome = service.agent_did(session, action=turn["action"], **common)
+        assert outcome.guidance is not None
+        guidance.append(outcome.guidance)
+    return guidance
+
+
+def test_it_stores_every_turn_with_the_guidance_given_after_it(
+    session: Session, users: dict[str, User], playbook: Playbook, cache: ConversationCache
+) -> None:
+    agent = users["agent"]
+    contact = service.start_contact(session, agent=agent, lang="pl", playbook=playbook)
+    given = play(session, contact, agent, playbook, cache)
+    session.commit()
+
+    events = service.events_of(session, contact=contact)
+    assert [e.seq for e in events] == list(range(1, len(DIALOGUE) + 1))
+    assert [e.guidance for e in events] == given
+    assert [e.kind for e in events][:3] == ["customer_said", "agent_said", "customer_said"]
+    assert events[3].action == "boundary_stated"
+    assert events[0].signals is not None and events[1].signals is None
+    assert contact.event_count == len(DIALOGUE)
+    assert contact.stage == given[-1]["stage"] and contact.rung == given[-1]["rung"]
+    assert contact.peak_heat >= contact.heat > 0
+
+
+def test_a_rebuilt_conversation_gives_the_same_guidance_as_the_cached_one(
+    session: Session, users: dict[str, User], playbook: Playbook
+) -> None:
+    agent = users["agent"]
+    cached = service.start_contact(session, agent=agent, lang="pl", playbook=playbook)
+    rebuilt = service.start_contact(session, agent=agent, lang="pl", playbook=playbook)
+
+    with_cache = play(session, cached, agent, playbook, ConversationCache())
+    replayed = play(
+        session, rebuilt, agent, playbook, ConversationCache(), forget_between_turns=True
+    )
+
+    assert [comparable(g) for g in replayed] == [comparable(g) for g in with_cache]
+
+
+def test_it_keeps_the_conversation_cached_under_the_new_event_count(
+    session: Session, users: dict[str, User], playbook: Playbook, cache: ConversationCache
+) -> None:
+    agent = users["agent"]
+    contact = service.start_contact(session, agent=agent, playbook=playbook)
+    play(session, contact, agent, playbook, cache, DIALOGUE[:2])
+
+    assert cache.take(contact.id, event_count=1) is None  # a stale count is never served
+    play(session, contact, agent, playbook, cache, DIALOGUE[2:3])
+    conversation = cache.take(contact.id, event_count=3)
+    assert conversation is not None and len(conversation.events) == 3
+
+
+def test_a_turn_fans_out_guidance_to_the_contact_and_state_to_the_board(
+    session: Session, users: dict[str, User], playbook: Playbook, cache: ConversationCache
+) -> None:
+    agent = users["agent"]
+    contact = service.start_contact(session, agent=agent, lang="pl", playbook=playbook)
+    outcome = service.customer_says(
+        session, contact_id=contact.id, text=DIALOGUE[2]["customer"], actor=agent, cache=cache
+    )
+
+    by_channel = [(o.channel, o.message["type"]) for o in outcome.outgoing]
+    assert by_channel[:2] == [
+        (contact_channel(contact.id), "guidance"),
+        (BOARD_CHANNEL, "contact_update"),
+    ]
+    update = outcome.outgoing[1].message
+    assert update["agent"] == "agent" and update["status"] == "live"
+    assert update["alerts"] == [a["kind"] for a in outcome.guidance["alerts"]]  # type: ignore[index]
+    board_alerts = [o.message["kind"] for o in outcome.outgoing if o.message["type"] == "alert"]
+    assert board_alerts == update["alerts"]
+
+
+def test_ending_stores_the_summary_and_the_recommended_break(
+    session: Session, users: dict[str, User], playbook: Playbook, cache: ConversationCache
+) -> None:
+    agent = users["agent"]
+    contact = service.start_contact(session, agent=agent, lang="pl", playbook=playbook)
+    play(session, contact, agent, playbook, cache)
+    outcome = service.end_contact(session, contact_id=contact.id, actor=agent, cache=cache)
+
+    summary = outcome.outgoing[0].message
+    assert summary["type"] == "summary"
+    assert contact.status == ContactStatus.ENDED and contact.ended_at is not None
+    assert contact.summary == summary["summary"]
+    assert contact.summary["turns"] == len(DIALOGUE)
+    expected = playbook.conversation.break_for(contact.summary["difficulty"])
+    assert contact.break_minutes == summary["break_minutes"] == expected
+    with pytest.raises(ContactEnded):
+        service.customer_says(session, contact_id=contact.id, text="halo?", actor=agent)
+
+
+def test_the_call_ended_action_ends_the_contact(
+    session: Session, users: dict[str, User], playbook: Playbook, cache: ConversationCache
+) -> None:
+    agent = users["agent"]
+    contact = service.start_contact(session, agent=agent, lang="pl", playbook=playbook)
+    play(session, contact, agent, playbook, cache, [*DIALOGUE, {"action": "call_ended"}])
+
+    assert contact.status == ContactStatus.ENDED
+    assert contact.summary is not None and contact.summary["ended"] == "hang_up"
+
+
+def test_a_supervisor_grants_the_break_once(
+    session: Session, users: dict[str, User], playbook: Playbook, cache: ConversationCache
+) -> None:
+    agent, supervisor = users["agent"], users["supervisor"]
+    contact = service.start_contact(session, agent=agent, playbook=playbook)
+    with pytest.raises(Exception, match="once the contact has ended"):
+        service.grant_break(session, contact_id=contact.id, actor=supervisor, minutes=10)
+    service.end_contact(session, contact_id=contact.id, actor=agent, cache=cache)
+    with pytest.raises(PermissionDenied):
+        service.grant_break(session, contact_id=contact.id, actor=agent, minutes=10)
+
+    outcome = service.grant_break(session, contact_id=contact.id, actor=supervisor, minutes=10)
+    assert outcome.outgoing[0].message["minutes"] == 10
+    assert contact.break_granted_minutes == 10 and contact.break_granted_by_id == supervisor.id
+    with pytest.raises(Exception, match="already granted"):
+        service.grant_break(session, contact_id=contact.id, actor=supervisor, minutes=10)
+
+
+def test_an_agent_works_only_their_own_contacts(
+    session: Session, users: dict[str, User], playbook: Playbook
+) -> None:
+    contact = service.start_contact(session, agent=users["supervisor"], playbook=playbook)
+    with pytest.raises(PermissionDenied):
+        service.customer_says(
+            session, contact_id=contact.id, text="dzień dobry", actor=users["agent"]
+        )
+    assert service.list_(session, viewer=users["agent"]) == []
+    assert service.list_(session, viewer=users["supervisor"]) == [contact]
+
+
+@pytest.mark.parametrize("role", ["admin", "handler"])
+def test_only_agents_and_supervisors_take_contacts(
+    session: Session, users: dict[str, User], playbook: Playbook, role: str
+) -> None:
+    with pytest.raises(PermissionDenied):
+        service.start_contact(session, agent=users[role], actor=users[role], playbook=playbook)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"), [("channel", "pigeon"), ("lang", "de")], ids=["channel", "lang"]
+)
+def test_it_refuses_an_unknown_channel_or_language(
+    session: Session, users: dict[str, User], playbook: Playbook, field: str, value: str
+) -> None:
+    with pytest.raises(InvalidInput, match=value):
+        service.start_contact(session, agent=users["agent"], playbook=playbook, **{field: value})
+
+
+@pytest.mark.parametrize("text", ["", "   ", "x" * 5001])
+def test_it_refuses_an_empty_or_huge_line(
+    session: Session, users: dict[str, User], playbook: Playbook, text: str
+) -> None:
+    contact = service.start_contact(session, agent=users["agent"], playbook=playbook)
+    with pytest.raises(InvalidInput):
+        service.customer_says(session, contact_id=contact.id, text=text, actor=users["agent"])
+    assert contact.event_count == 0
