@@ -1,0 +1,189 @@
+"""Abuse detectors: swear words and insults from the lexicons, grawlix, abusive emoji.
+
+Swear words always count (``this f***ing printer`` is abuse-lite: a span, not directed). Insult
+words (``idiot``, ``złodzieje``, ``мошенники``) count only when aimed at the listener or the
+company: a second-person or company word nearby in the same sentence (``ty idioto``,
+``jesteście bandą złodziei``, ``вы все идиоты``, ``you people are useless``), a vocative, or a
+message that is nothing but the insult. ``I feel like an idiot`` is not abuse.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import ClassVar
+
+from calmdesk.analysis.base import Detector, Document
+from calmdesk.analysis.lexicon import Lexicon, load_lexicon, load_words, read_lines
+from calmdesk.analysis.normalize import Token, translit_to_cyrillic
+from calmdesk.analysis.signals import Explanation, ProfanitySpan
+
+# How many words apart an insult and "you"/"your company" may stand in one sentence.
+DIRECTED_WINDOW = 4
+# A message of at most this many words that contains an insult is aimed at the listener.
+BARE_INSULT_WORDS = 2
+
+_GRAWLIX = re.compile(r"(?<![\w@.#$])[#$%&@*!^]{3,}[^\W\d_]?(?![\w@])")
+_GRAWLIX_SYMBOLS = set("#$%&@*^")
+_EMAIL_AROUND = re.compile(r"\S+@\S+\.\w+")
+
+
+@dataclass(frozen=True, slots=True)
+class AbuseFinding:
+    span: ProfanitySpan
+    explanation: Explanation
+    directed: bool = False
+    directed_by: str | None = None
+
+
+def _candidate_forms(token: Token, doc_lang: str) -> list[tuple[str, str, bool]]:
+    """``(lang, form, is_pattern)`` pairs to look a token up with."""
+    forms: list[tuple[str, str, bool]] = []
+    if token.script == "cyrillic":
+        forms.append(("ru", token.plain, False))
+        if token.pattern:
+            forms.append(("ru", token.pattern, True))
+        if token.alternate:
+            forms += [("pl", token.alternate, False), ("en", token.alternate, False)]
+    elif token.script == "latin":
+        for lang in ("pl", "en"):
+            forms.append((lang, token.plain, False))
+            if token.pattern:
+                forms.append((lang, token.pattern, True))
+        if token.alternate:
+            forms.append(("ru", token.alternate, False))
+        if doc_lang == "ru" or token.plain in load_words("ru", "translit.txt"):
+            forms.append(("ru", translit_to_cyrillic(token.plain), False))
+    return forms
+
+
+def _lookup(lexicon: Lexicon, form: str, is_pattern: bool) -> str | None:
+    return lexicon.match_pattern(form) if is_pattern else lexicon.match(form)
+
+
+class LexiconAbuseDetector(Detector[AbuseFinding]):
+    """Swear words and insults of every language, matched per word after normalisation."""
+
+    name: ClassVar[str] = "lexicon_abuse"
+
+    def load(self) -> None:
+        for lang in ("pl", "ru", "en"):
+            load_lexicon(lang, "profanity")
+            load_lexicon(lang, "insult")
+        self._directed = {lang: load_words(lang, "directed.txt") for lang in ("pl", "ru", "en")}
+        self._all_directed = frozenset().union(*self._directed.values())
+
+    def _match(self, token: Token, doc_lang: str) -> tuple[str, str, str, str] | None:
+        """``(kind, lang, entry, normalised form)`` of the first lexicon hit."""
+        for kind in ("profanity", "insult"):
+            for lang, form, is_pattern in _candidate_forms(token, doc_lang):
+                entry = _lookup(load_lexicon(lang, kind), form, is_pattern)
+                if entry is not None:
+                    return kind, lang, entry, form
+        return None
+
+    def _director(self, doc: Document, words: list[Token], index: int, kind: str) -> str | None:
+        """The word that aims ``words[index]`` at the listener, if any. A bare insult
+        (``Idiot!``) is aimed by itself; a bare swear word (``kurwa!``) is not."""
+        token = words[index]
+        if token.plain in self._all_directed:
+            return token.text
+        if kind == "insult" and len(words) <= BARE_INSULT_WORDS:
+            return "(the whole message)"
+        sentence = doc.sentence_of(token.start)
+        low, high = max(0, index - DIRECTED_WINDOW), min(len(words), index + DIRECTED_WINDOW + 1)
+        for other in words[low:high]:
+            if other is token or doc.sentence_of(other.start) != sentence:
+                continue
+            if other.plain in self._all_directed:
+                return other.text
+        return None
+
+    def detect(self, doc: Document) -> list[AbuseFinding]:
+        words = [token for token in doc.tokens if not token.spaced]
+        findings: list[AbuseFinding] = []
+        for index, token in enumerate(words):
+            hit = self._match(token, doc.lang)
+            if hit is None:
+                continue
+            kind, lang, entry, form = hit
+            director = self._director(doc, words, index, kind)
+            if kind == "insult" and director is None:
+                continue
+            findings.append(self._finding(token, kind, lang, entry, form, director))
+        for token in doc.tokens:
+            if token.spaced and (hit := self._match(token, doc.lang)) is not None:
+                kind, lang, entry, form = hit
+                findings.append(self._finding(token, kind, lang, entry, form, None))
+        return findings
+
+    @staticmethod
+    def _finding(
+        token: Token, kind: str, lang: str, entry: str, form: str, director: str | None
+    ) -> AbuseFinding:
+        shown = form.replace("?", "·")
+        how = "" if shown == token.text.lower() else f" (read as '{shown}')"
+        reason = f"'{token.text}'{how} belongs to the {lang} {kind} family '{entry}'"
+        if director is not None and kind == "insult":
+            reason += f", aimed at the listener by '{director}'"
+        span = ProfanitySpan(token.start, token.end, token.text, kind, form, entry)
+        explanation = Explanation("abuse", reason, "lexicon", matched=token.text)
+        return AbuseFinding(span, explanation, director is not None, director)
+
+
+class GrawlixDetector(Detector[AbuseFinding]):
+    """Symbol strings standing for swearing (``#$&^&%@!``, ``#*&^a``): three or more of
+    ``#$%&@*!^`` with at least two different ones besides ``!``; e-mail addresses, prices
+    (``$20``) and hashtags (``#word``) are not grawlix."""
+
+    name: ClassVar[str] = "grawlix"
+
+    def detect(self, doc: Document) -> list[AbuseFinding]:
+        findings = []
+        for match in _GRAWLIX.finditer(doc.text):
+            symbols = set(match.group()) & _GRAWLIX_SYMBOLS
+            if len(symbols) < 2 or _inside_email(doc.text, match.start()):
+                continue
+            text = match.group()
+            span = ProfanitySpan(match.start(), match.end(), text, "grawlix", text, "grawlix")
+            reason = f"'{text}' is a string of symbols standing for swearing"
+            findings.append(
+                AbuseFinding(span, Explanation("abuse", reason, "pattern", matched=text))
+            )
+        return findings
+
+
+def _inside_email(text: str, offset: int) -> bool:
+    return any(m.start() <= offset < m.end() for m in _EMAIL_AROUND.finditer(text))
+
+
+class AbusiveEmojiDetector(Detector[AbuseFinding]):
+    """Emoji that insult by themselves (``lexicons/any/abusive_emoji.txt``); the middle finger
+    is aimed at the listener."""
+
+    name: ClassVar[str] = "abusive_emoji"
+    _AIMED = "🖕"
+
+    def load(self) -> None:
+        self._emoji = frozenset(read_lines("any", "abusive_emoji.txt"))
+
+    def detect(self, doc: Document) -> list[AbuseFinding]:
+        findings = []
+        for offset, char in enumerate(doc.text):
+            if char in self._emoji:
+                span = ProfanitySpan(offset, offset + 1, char, "emoji", char, char)
+                reason = f"'{char}' is an abusive emoji"
+                aimed = char == self._AIMED
+                explanation = Explanation("abuse", reason, "emoji", matched=char)
+                findings.append(AbuseFinding(span, explanation, aimed, char if aimed else None))
+        return findings
+
+
+def merge_overlapping(findings: list[AbuseFinding]) -> list[AbuseFinding]:
+    """One finding per stretch of text, earliest first; the first detector's finding wins."""
+    kept: list[AbuseFinding] = []
+    for finding in findings:
+        span = finding.span
+        if all(span.end <= other.span.start or span.start >= other.span.end for other in kept):
+            kept.append(finding)
+    return sorted(kept, key=lambda finding: finding.span.start)

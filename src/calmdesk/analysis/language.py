@@ -1,0 +1,123 @@
+"""Which language a message is in: ``pl``, ``ru``, ``en``, or ``other``.
+
+Short chat messages defeat statistical detectors, so cheap evidence comes first:
+
+1. the script: Cyrillic is Russian unless it has Ukrainian or Belarusian letters (``other``);
+2. Polish letters (``ą ę ł ś ź ż ć ń``) mean Polish;
+3. Russian typed in Latin letters (``ty che, idiot? gde moi den'gi``, ``blyat``) is recognised
+   from a short list of distinctive translit words (``lexicons/ru/translit.txt``);
+4. otherwise ``lingua``, restricted to a few languages and built once, decides; languages other
+   than pl/ru/en, and texts it cannot place (emoji, digits), are ``other``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from calmdesk.analysis.lexicon import load_lexicon, load_words
+from calmdesk.analysis.normalize import Token
+
+SUPPORTED: tuple[str, ...] = ("pl", "ru", "en")
+OTHER = "other"
+ALL_LANGS: tuple[str, ...] = (*SUPPORTED, OTHER)
+# Below this confidence lingua's answer on a short text is a guess: report ``other``.
+MIN_CONFIDENCE = 0.35
+# One translit word overrules lingua when lingua is less sure than this.
+TRANSLIT_OVERRULES_BELOW = 0.9
+# Up to this many words, everyday words and swear words of one language settle it.
+SHORT_MESSAGE_WORDS = 4
+
+_NON_RUSSIAN_CYRILLIC = set("іїєґўІЇЄҐЎ")
+_POLISH_LETTERS = set("ąęłśźżćńĄĘŁŚŹŻĆŃ")
+_LINGUA_NAMES = {"POLISH": "pl", "RUSSIAN": "ru", "ENGLISH": "en"}
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageGuess:
+    lang: str
+    reason: str
+
+
+@cache
+def _detector() -> Any:
+    from lingua import Language, LanguageDetectorBuilder
+
+    languages = (
+        Language.POLISH,
+        Language.RUSSIAN,
+        Language.ENGLISH,
+        Language.GERMAN,
+        Language.UKRAINIAN,
+        Language.CZECH,
+        Language.FRENCH,
+        Language.SPANISH,
+    )
+    return LanguageDetectorBuilder.from_languages(*languages).with_low_accuracy_mode().build()
+
+
+def _translit_hits(tokens: list[Token]) -> int:
+    words = load_words("ru", "translit.txt")
+    return sum(1 for token in tokens if token.script == "latin" and token.plain in words)
+
+
+def _vote_short(words: list[Token]) -> str | None:
+    """The Latin-script language with the most everyday words (2 points each) and swear or
+    insult words (1 point each) in a short message, when one language clearly leads."""
+    scores: dict[str, int] = {}
+    for lang in ("pl", "en"):
+        common = load_words(lang, "common.txt")
+        profanity, insults = load_lexicon(lang, "profanity"), load_lexicon(lang, "insult")
+        score = 0
+        for token in words:
+            if token.plain in common:
+                score += 2
+            elif (
+                profanity.match(token.plain)
+                or insults.match(token.plain)
+                or (token.pattern is not None and profanity.match_pattern(token.pattern))
+            ):
+                score += 1
+        scores[lang] = score
+    ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)
+    return ranked[0][0] if ranked[0][1] > ranked[1][1] else None
+
+
+def detect_language(text: str, tokens: list[Token]) -> LanguageGuess:
+    """Guess the language of ``text``; ``tokens`` are its words from
+    :func:`~calmdesk.analysis.normalize.tokenize`."""
+    cyrillic = latin = 0
+    for char in text:
+        if "\u0400" <= char <= "\u04ff":
+            cyrillic += 1
+        elif char.isalpha():
+            latin += 1
+    if cyrillic == 0 and latin == 0:
+        return LanguageGuess(OTHER, "no letters")
+    if cyrillic > latin:
+        if any(char in _NON_RUSSIAN_CYRILLIC for char in text):
+            return LanguageGuess(OTHER, "Cyrillic with Ukrainian or Belarusian letters")
+        return LanguageGuess("ru", "Cyrillic script")
+    if any(char in _POLISH_LETTERS for char in text):
+        return LanguageGuess("pl", "Polish letters")
+    return _latin_guess(text, [token for token in tokens if not token.spaced])
+
+
+def _latin_guess(text: str, words: list[Token]) -> LanguageGuess:
+    hits = _translit_hits(words)
+    if hits >= 2 or (hits == 1 and len(words) <= 3):
+        return LanguageGuess("ru", f"Russian typed in Latin letters ({hits} telltale words)")
+    if len(words) <= SHORT_MESSAGE_WORDS:
+        voted = _vote_short(words)
+        if voted is not None:
+            return LanguageGuess(voted, "everyday or swear words of one language")
+    detected = _detector().compute_language_confidence_values(text)
+    if detected:
+        best = detected[0]
+        lang = _LINGUA_NAMES.get(best.language.name, OTHER)
+        if hits and lang != "ru" and best.value < TRANSLIT_OVERRULES_BELOW:
+            return LanguageGuess("ru", "Russian typed in Latin letters (1 telltale word)")
+        if best.value >= MIN_CONFIDENCE:
+            return LanguageGuess(lang, f"lingua: {best.language.name.lower()} {best.value:.2f}")
+    return LanguageGuess(OTHER, "too short to tell")

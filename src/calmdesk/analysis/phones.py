@@ -1,0 +1,27 @@
+"""Phone numbers in free text via ``phonenumbers``, shared by the facts and the PII detectors."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import phonenumbers
+
+# A phone number has at least this many digits; texts with fewer skip the (slower) matcher.
+MIN_PHONE_DIGITS = 7
+DEFAULT_REGION = "PL"
+
+
+@lru_cache(maxsize=4096)
+def find_phones(text: str, region: str | None) -> tuple[tuple[int, int, str, str], ...]:
+    """``(start, end, text, E.164)`` of each valid phone number; ``region`` (PL, RU, GB) reads
+    numbers written without a country code."""
+    if sum(char.isdigit() for char in text) < MIN_PHONE_DIGITS:
+        return ()
+    found = []
+    matcher = phonenumbers.PhoneNumberMatcher(
+        text, region or DEFAULT_REGION, leniency=phonenumbers.Leniency.VALID
+    )
+    for match in matcher:
+        e164 = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
+        found.append((match.start, match.end, match.raw_string, e164))
+    return tuple(found)

@@ -1,0 +1,205 @@
+"""``analyze(text)`` and ``analyze_many(texts)``: one utterance in, :class:`Signals` out.
+
+The text is cleaned once (control characters removed), its language guessed (or taken from the
+caller), its words normalised once, and every registered detector runs on that one
+:class:`~calmdesk.analysis.base.Document`. The trained tone model, when installed, scores a whole
+batch in one call; :func:`~calmdesk.analysis.scoring.fuse` turns lexicon findings, cues and model
+scores into ``abuse``, ``anger`` and ``level``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from calmdesk.analysis import model as tone_model
+from calmdesk.analysis import registry
+from calmdesk.analysis.abuse import AbuseFinding, merge_overlapping
+from calmdesk.analysis.base import Detector, Document, FindingT
+from calmdesk.analysis.facts import drop_overlaps
+from calmdesk.analysis.language import ALL_LANGS, SUPPORTED, detect_language
+from calmdesk.analysis.normalize import strip_control, tokenize
+from calmdesk.analysis.scoring import FusionInput, fuse
+from calmdesk.analysis.signals import Explanation, Signals
+from calmdesk.errors import InvalidInput
+
+MAX_TEXT_CHARS = 5_000
+"""The longest utterance accepted (a chat message or one transcript segment)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    doc: Document
+    abuse: list[AbuseFinding]
+    explanations: list[Explanation]
+
+
+@cache
+def _tone_model() -> tone_model.ToneModel | None:
+    return tone_model.load_default_model()
+
+
+def _run(detectors: Sequence[Detector[FindingT]], doc: Document) -> list[FindingT]:
+    findings: list[FindingT] = []
+    for detector in detectors:
+        if detector.supports(doc.lang):
+            detector.ensure_loaded()
+            findings += detector.detect(doc)
+    return findings
+
+
+def clean_text(text: object) -> str:
+    """``text`` without control characters, or :class:`InvalidInput` when it is not a string,
+    is empty or blank (code ``empty_text``), or is longer than :data:`MAX_TEXT_CHARS` (code
+    ``text_too_long``)."""
+    if not isinstance(text, str):
+        raise InvalidInput("text must be a string", code="invalid_text")
+    if len(text) > MAX_TEXT_CHARS:
+        raise InvalidInput(
+            f"text is {len(text):,} characters long; the limit is {MAX_TEXT_CHARS:,}",
+            code="text_too_long",
+            limit=MAX_TEXT_CHARS,
+            length=len(text),
+        )
+    cleaned = strip_control(text)
+    if not cleaned.strip():
+        raise InvalidInput("text is empty", code="empty_text")
+    return cleaned
+
+
+def _check_lang(lang: str | None) -> str | None:
+    if lang is None:
+        return None
+    if lang not in ALL_LANGS:
+        raise InvalidInput(
+            f"unknown language {lang!r}; use one of {', '.join(ALL_LANGS)}",
+            code="unknown_language",
+            lang=str(lang),
+        )
+    return lang
+
+
+def _prepare(text: str, lang: str | None) -> _Prepared:
+    cleaned = clean_text(text)
+    forced = _check_lang(lang)
+    tokens = tokenize(cleaned)
+    explanations: list[Explanation] = []
+    if forced is None:
+        guess = detect_language(cleaned, tokens)
+        lang_code = guess.lang
+        explanations.append(Explanation("lang", guess.reason, "language"))
+    else:
+        lang_code = forced
+        explanations.append(Explanation("lang", "given by the caller", "caller"))
+    doc = Document.build(cleaned, lang_code, tokens)
+    abuse = merge_overlapping(_run(registry.ABUSE, doc))
+    return _Prepared(doc, abuse, explanations)
+
+
+def _finish(prepared: _Prepared, model_abuse: float | None, model_anger: float | None) -> Signals:
+    doc = prepared.doc
+    cues = _run(registry.CUES, doc)
+    shouting = [cue for cue in cues if cue.signal == "shouting"]
+    anger_cues = tuple(cue for cue in cues if cue.signal != "shouting")
+    intents = _run(registry.INTENTS, doc)
+    facts = drop_overlaps(_run(registry.FACTS, doc))
+    pii = _run(registry.PII, doc)
+    abuse = prepared.abuse
+    directed = [finding for finding in abuse if finding.directed]
+    spans = tuple(finding.span for finding in abuse)
+    fused = fuse(
+        FusionInput(
+            profanity=spans,
+            insult_directed=bool(directed),
+            shouting=bool(shouting),
+            anger_cues=anger_cues,
+            model_abuse=model_abuse,
+            model_anger=model_anger,
+        )
+    )
+    explanations = [*prepared.explanations, *(finding.explanation for finding in abuse)]
+    if directed:
+        first = directed[0]
+        reason = f"'{first.span.text}' is aimed at the listener by '{first.directed_by}'"
+        explanations.append(
+            Explanation("insult_directed", reason, "lexicon", matched=first.span.text)
+        )
+    explanations += shouting
+    explanations += anger_cues
+    explanations += (finding.explanation for finding in intents)
+    explanations += _model_explanations(fused.explanations, model_abuse, model_anger)
+    return Signals(
+        lang=doc.lang,
+        anger=fused.anger,
+        abuse=fused.abuse,
+        level=fused.level,
+        profanity=spans,
+        insult_directed=bool(directed),
+        shouting=bool(shouting),
+        intents=frozenset(str(finding.intent) for finding in intents),
+        facts=tuple(facts),
+        pii=tuple(pii),
+        explanations=tuple(explanations),
+    )
+
+
+def _model_explanations(
+    fused: tuple[Explanation, ...], model_abuse: float | None, model_anger: float | None
+) -> list[Explanation]:
+    """The fusion's own explanations, or the model's scores when the fusion gives none."""
+    if fused:
+        return list(fused)
+    out = []
+    if model_abuse is not None:
+        out.append(Explanation("abuse", "tone model score", "model", score=round(model_abuse, 3)))
+    if model_anger is not None:
+        out.append(Explanation("anger", "tone model score", "model", score=round(model_anger, 3)))
+    return out
+
+
+def _model_lang(lang: str) -> str:
+    return lang if lang in SUPPORTED else "other"
+
+
+def analyze(text: str, lang: str | None = None) -> Signals:
+    """What one utterance says and how: language, abuse, anger, level, intents, facts, PII,
+    each flag with its explanation.
+
+    >>> analyze("Faktura jest o 200 zł wyższa niż w umowie.").level
+    'calm'
+
+    ``lang`` (``pl``, ``ru``, ``en`` or ``other``) skips language detection. Raises
+    :class:`~calmdesk.errors.InvalidInput` for empty or over-long text."""
+    return analyze_many([text], None if lang is None else [lang])[0]
+
+
+def analyze_many(texts: Sequence[str], langs: Sequence[str | None] | None = None) -> list[Signals]:
+    """:func:`analyze` for a batch; the tone model scores the whole batch in one call.
+
+    One bad text fails the batch with :class:`~calmdesk.errors.InvalidInput` naming its index
+    (``index`` field); callers that want to skip bad rows call :func:`analyze` per row."""
+    if langs is not None and len(langs) != len(texts):
+        raise InvalidInput(
+            f"got {len(texts)} texts but {len(langs)} languages", code="langs_length_mismatch"
+        )
+    prepared = []
+    for index, text in enumerate(texts):
+        try:
+            prepared.append(_prepare(text, None if langs is None else langs[index]))
+        except InvalidInput as error:
+            if len(texts) == 1:
+                raise
+            raise InvalidInput(
+                f"text {index}: {error.message}", code=error.code, index=index, **error.fields
+            ) from error
+    model = _tone_model()
+    if model is None:
+        return [_finish(item, None, None) for item in prepared]
+    scores = model.predict(
+        [item.doc.text for item in prepared], [_model_lang(item.doc.lang) for item in prepared]
+    )
+    return [
+        _finish(item, score.abuse, score.anger)
+        for item, score in zip(prepared, scores, strict=True)
+    ]
