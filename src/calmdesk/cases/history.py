@@ -4,7 +4,7 @@ columns it set (``data["changes"]``), so the case can be rebuilt from its events
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -20,7 +20,9 @@ TRACKED_FIELDS: tuple[str, ...] = tuple(
 
 
 def _json_value(value: Any) -> Any:
-    if isinstance(value, datetime | date):
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat()
+    if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, list):
         return list(value)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -20,12 +21,20 @@ from calmdesk.cases.schemas import (
     CaseFilters,
     CaseUpdate,
     CustomerUpdate,
-    Page,
     PageParams,
 )
 from calmdesk.playbook.schema import Category, Playbook
 from calmdesk.storage.types import utcnow
 from calmdesk.users.models import User
+
+
+@dataclass(frozen=True, slots=True)
+class CasePage:
+    items: list[Case]
+    total: int
+    page: int
+    per_page: int
+
 
 FUTURE_TOLERANCE = timedelta(minutes=5)
 """How far ahead of our clock a ``received_at`` may be (clients' clocks drift)."""
@@ -178,7 +187,7 @@ def list_(
     page: PageParams,
     scope: ColumnElement[bool] | None = None,
     now: datetime | None = None,
-) -> Page[Case]:
+) -> CasePage:
     """Cases matching ``filters`` (and ``scope``, the viewer's visibility), most urgent first:
     by resolution target, then id."""
     conditions = _conditions(filters, now or utcnow())
@@ -192,7 +201,7 @@ def list_(
         .limit(page.per_page)
         .offset((page.page - 1) * page.per_page)
     )
-    return Page[Case](
+    return CasePage(
         items=list(session.scalars(query)), total=total, page=page.page, per_page=page.per_page
     )
 

@@ -91,14 +91,20 @@ def create_case(
 @router.get("/api/cases", response_model=Page[CaseRead])
 def list_cases(
     query: Annotated[CaseListQuery, Query()], session: SessionDep, user: CurrentUser
-) -> Page[Case]:
+) -> Page[CaseRead]:
     """Cases the caller may see, most urgent first, filtered and paginated."""
     filters = CaseFilters.model_validate(query.model_dump(include=set(CaseFilters.model_fields)))
-    return service.list_(
+    found = service.list_(
         session,
         filters=filters,
         page=PageParams(page=query.page, per_page=query.per_page),
         scope=visible_cases(user),
+    )
+    return Page[CaseRead](
+        items=[CaseRead.model_validate(case) for case in found.items],
+        total=found.total,
+        page=found.page,
+        per_page=found.per_page,
     )
 
 
