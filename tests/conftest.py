@@ -12,7 +12,7 @@ test, a fixed small cast of users, and the web app bound to that transaction.
 - ``users``: ``{"agent", "supervisor", "handler", "admin"}`` -> ``User``; passwords in
   ``PASSWORDS``.
 - ``app`` / ``client``: ``create_app()`` whose sessions join the test's transaction;
-  ``login(client, username)`` logs a cast member in (the cookie stays on the client).
+  ``login(client, username)`` logs a cast member in (the session cookie stays on the client).
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from calmdesk.storage.db import make_engine, make_session_factory
 from calmdesk.storage.migrate import upgrade
 from calmdesk.users.models import Language, Role, User
 from calmdesk.users.passwords import hash_password
+from calmdesk.users.sessions import SESSION_COOKIE, session_cookie_value
 from calmdesk.web.app import create_app
 
 DEFAULT_POSTGRES_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -170,13 +171,22 @@ LoginHelper = Callable[[TestClient, str], httpx.Response]
 
 
 @pytest.fixture
-def login(users: dict[str, User]) -> LoginHelper:
-    """``login(client, "agent")``: log a cast member in; the session cookie stays on ``client``."""
+def login(users: dict[str, User], settings: Settings) -> LoginHelper:
+    """``login(client, "agent")``: log a cast member in; the session cookie stays on ``client``.
+
+    It sets the same signed cookie ``POST /api/auth/login`` sets, without paying for an argon2
+    verification in every test (the login route has its own tests), and returns the
+    ``GET /api/users/me`` answer that proves the session works.
+    """
 
     def do_login(client: TestClient, username: str) -> httpx.Response:
-        response = client.post(
-            "/api/auth/login", json={"username": username, "password": PASSWORDS[username]}
+        # Stored under the domain a real Set-Cookie gets, so a later logout clears it.
+        host = client.base_url.host
+        domain = host if "." in host else f"{host}.local"
+        client.cookies.set(
+            SESSION_COOKIE, session_cookie_value(users[username], settings), domain=domain
         )
+        response = client.get("/api/users/me")
         assert response.status_code == 200, response.text
         return response
 
