@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -9,6 +10,8 @@ from fastapi import Depends, FastAPI
 from starlette.concurrency import run_in_threadpool
 
 from calmdesk import __version__
+from calmdesk.cases.views import router as cases_router
+from calmdesk.cases.worker import run_embedded
 from calmdesk.playbook.views import router as playbook_router
 from calmdesk.settings import Settings, get_settings
 from calmdesk.storage.db import make_engine, make_session_factory
@@ -23,9 +26,20 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings: Settings = app.state.settings
     if settings.auto_migrate:
         await run_in_threadpool(upgrade, app.state.engine)
+    deadline_worker = None
+    if settings.embedded_worker:
+        deadline_worker = asyncio.create_task(
+            run_embedded(
+                app.state.session_factory,
+                interval=settings.worker_interval_seconds,
+                retention_days=settings.retention_days,
+            )
+        )
     try:
         yield
     finally:
+        if deadline_worker is not None:
+            deadline_worker.cancel()
         app.state.engine.dispose()
 
 
@@ -47,6 +61,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     app.include_router(auth_router)
     app.include_router(users_router)
+    app.include_router(cases_router)
     app.include_router(playbook_router, dependencies=[Depends(get_current_user)])
 
     @app.get("/healthz", tags=["meta"])
