@@ -42,7 +42,7 @@ def board_labels(gettext: Any) -> dict[str, Any]:
         "connected": gettext("Live"),
         "disconnected": gettext("Reconnecting…"),
         "ended": gettext("ended"),
-        "break_granted": gettext("{agent}: {minutes}-minute break granted"),
+        "break_granted": gettext("{agent}: break of {minutes} min granted"),
     }
 
 

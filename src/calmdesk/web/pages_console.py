@@ -48,7 +48,7 @@ def console_labels(gettext: Any) -> dict[str, Any]:
         "no_alerts": gettext("No alerts."),
         "connected": gettext("Live"),
         "disconnected": gettext("Reconnecting…"),
-        "break_minutes": gettext("Recommended break: {minutes} minutes"),
+        "break_minutes": gettext("Recommended break: {minutes} min"),
         "no_break": gettext("No break needed after this contact."),
         "difficulty": gettext("Difficulty"),
         "outcome": gettext("Outcome"),
@@ -57,7 +57,7 @@ def console_labels(gettext: Any) -> dict[str, Any]:
         "top_rung": gettext("Highest rung"),
         "error": gettext("Could not send"),
         "instead": gettext("Say instead"),
-        "break_granted": gettext("Your supervisor granted a {minutes}-minute break."),
+        "break_granted": gettext("Your supervisor granted a break of {minutes} min."),
         "outcomes": {
             "hang_up": gettext("Ended by the agent (last rung)"),
             "closed": gettext("Closed normally"),
