@@ -12,6 +12,8 @@ from starlette.concurrency import run_in_threadpool
 from calmdesk import __version__
 from calmdesk.cases.views import router as cases_router
 from calmdesk.cases.worker import run_embedded
+from calmdesk.live.fanout import close_bus
+from calmdesk.live.views import install as install_live
 from calmdesk.playbook.views import router as playbook_router
 from calmdesk.settings import Settings, get_settings
 from calmdesk.storage.db import make_engine, make_session_factory
@@ -19,6 +21,7 @@ from calmdesk.storage.migrate import upgrade
 from calmdesk.users.deps import get_current_user
 from calmdesk.users.views import auth_router, users_router
 from calmdesk.web.errors import install_error_handlers
+from calmdesk.web.pages import install_pages
 
 
 @asynccontextmanager
@@ -40,6 +43,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     finally:
         if deadline_worker is not None:
             deadline_worker.cancel()
+        await close_bus(app)
         app.state.engine.dispose()
 
 
@@ -62,7 +66,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(auth_router)
     app.include_router(users_router)
     app.include_router(cases_router)
+    install_live(app)  # /api/contacts and the /ws/contacts/{id}, /ws/board sockets
     app.include_router(playbook_router, dependencies=[Depends(get_current_user)])
+    install_pages(app)  # HTML pages and their error pages; after the API's error handlers
 
     @app.get("/healthz", tags=["meta"])
     def healthz() -> dict[str, str]:
