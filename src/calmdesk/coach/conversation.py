@@ -33,6 +33,7 @@ from calmdesk.coach.state import (
 )
 from calmdesk.coach.summary import CallSummary, summarize
 from calmdesk.errors import InvalidInput
+from calmdesk.playbook.calendar import business_deadline
 from calmdesk.playbook.schema import Category, Playbook, Stage
 
 Analyzer = Callable[[str, str | None], Signals]
@@ -363,9 +364,5 @@ def _checked_text(text: object, who: str) -> str:
 
 
 def resolution_due(start: datetime, category: Category, playbook: Playbook) -> date:
-    try:
-        from calmdesk.playbook.calendar import business_deadline
-    except ImportError:  # until the calendar lands: calendar time, an overestimate of speed
-        return (start + category.kpi.resolution).date()
-    due: datetime = business_deadline(start, category.kpi.resolution, playbook.calendar)
-    return due.date()
+    """The day the category's internal resolution target falls due, in business time."""
+    return business_deadline(start, category.kpi.resolution, playbook.calendar).date()

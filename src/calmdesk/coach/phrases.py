@@ -64,9 +64,13 @@ class PhraseChoice:
     text: str
 
 
+_ARE_YOU_THERE_MAX_WORDS = 8
+
+
 def is_are_you_there(text: str) -> bool:
-    """True for "jesteś tam?", "вы там?", "are you still there?" and the like."""
-    return bool(_ARE_YOU_THERE.search(text))
+    """True for a short "jesteś tam?", "вы там?", "are you still there?" and the like (a long
+    message that merely contains "вы там" is something else)."""
+    return len(text.split()) <= _ARE_YOU_THERE_MAX_WORDS and bool(_ARE_YOU_THERE.search(text))
 
 
 def find_risky_promise(text: str) -> str | None:
