@@ -23,3 +23,8 @@ DIALOGUE: list[dict[str, str]] = [
 def comparable(guidance: dict[str, Any]) -> dict[str, Any]:
     """A guidance message without what differs between two contacts (their id)."""
     return {k: v for k, v in guidance.items() if k != "contact_id"}
+
+
+def without_event(guidance: dict[str, Any]) -> dict[str, Any]:
+    """A live guidance message as stored (the line it answers is stored once, in its event)."""
+    return {k: v for k, v in guidance.items() if k != "event"}

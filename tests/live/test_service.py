@@ -16,7 +16,7 @@ from calmdesk.live.models import Contact, ContactStatus
 from calmdesk.live.service import ContactEnded
 from calmdesk.playbook.schema import Playbook
 from calmdesk.users.models import User
-from tests.live.dialogue import DIALOGUE, comparable
+from tests.live.dialogue import DIALOGUE, comparable, without_event
 
 
 @pytest.fixture
@@ -60,7 +60,14 @@ def test_it_stores_every_turn_with_the_guidance_given_after_it(
 
     events = service.events_of(session, contact=contact)
     assert [e.seq for e in events] == list(range(1, len(DIALOGUE) + 1))
-    assert [e.guidance for e in events] == given
+    assert [e.guidance for e in events] == [without_event(g) for g in given]
+    assert given[0]["event"] == {
+        "seq": 1,
+        "kind": "customer_said",
+        "speaker": "customer",
+        "text": DIALOGUE[0]["customer"],
+        "action": None,
+    }
     assert [e.kind for e in events][:3] == ["customer_said", "agent_said", "customer_said"]
     assert events[3].action == "boundary_stated"
     assert events[0].signals is not None and events[1].signals is None

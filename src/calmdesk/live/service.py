@@ -257,8 +257,11 @@ def _turn(
     cache.put(contact.id, seq, conversation)
     agent = session.get(User, contact.agent_id)
     assert agent is not None
+    # What was said travels with the live message (the console adds it to the transcript);
+    # the stored guidance does not repeat it: the event row holds it once.
+    live_message = {**message, "event": _event_view(seq, fields)}
     outgoing = [
-        Outgoing(contact_channel(contact.id), message),
+        Outgoing(contact_channel(contact.id), live_message),
         Outgoing(BOARD_CHANNEL, contact_update_message(contact, agent)),
     ]
     for alert in message["alerts"]:
@@ -273,7 +276,19 @@ def _turn(
                 "seq": seq,
             }
             outgoing.append(Outgoing(BOARD_CHANNEL, board_alert))
-    return TurnOutcome(contact=contact, guidance=message, outgoing=outgoing), conversation
+    return TurnOutcome(contact=contact, guidance=live_message, outgoing=outgoing), conversation
+
+
+def _event_view(seq: int, fields: dict[str, Any]) -> Message:
+    kind = fields["kind"]
+    speaker = {"customer_said": "customer", "agent_said": "agent"}.get(kind)
+    return {
+        "seq": seq,
+        "kind": str(kind),
+        "speaker": speaker,
+        "text": fields.get("text"),
+        "action": fields.get("action"),
+    }
 
 
 def customer_says(
