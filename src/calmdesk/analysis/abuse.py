@@ -70,8 +70,9 @@ class LexiconAbuseDetector(Detector[AbuseFinding]):
         for lang in ("pl", "ru", "en"):
             load_lexicon(lang, "profanity")
             load_lexicon(lang, "insult")
-        self._directed = {lang: load_words(lang, "directed.txt") for lang in ("pl", "ru", "en")}
-        self._all_directed = frozenset().union(*self._directed.values())
+        words = set().union(*(load_words(lang, "directed.txt") for lang in ("pl", "ru", "en")))
+        self._aiming = frozenset(word for word in words if not word.startswith(">"))
+        self._possessives = frozenset(word[1:] for word in words if word.startswith(">"))
 
     def _match(self, token: Token, doc_lang: str) -> tuple[str, str, str, str] | None:
         """``(kind, lang, entry, normalised form)`` of the first lexicon hit."""
@@ -86,16 +87,19 @@ class LexiconAbuseDetector(Detector[AbuseFinding]):
         """The word that aims ``words[index]`` at the listener, if any. A bare insult
         (``Idiot!``) is aimed by itself; a bare swear word (``kurwa!``) is not."""
         token = words[index]
-        if token.plain in self._all_directed:
+        if token.plain in self._aiming:
             return token.text
         if kind == "insult" and len(words) <= BARE_INSULT_WORDS:
             return "(the whole message)"
         sentence = doc.sentence_of(token.start)
         low, high = max(0, index - DIRECTED_WINDOW), min(len(words), index + DIRECTED_WINDOW + 1)
-        for other in words[low:high]:
-            if other is token or doc.sentence_of(other.start) != sentence:
+        for position in range(low, high):
+            other = words[position]
+            if position == index or doc.sentence_of(other.start) != sentence:
                 continue
-            if other.plain in self._all_directed:
+            if other.plain in self._aiming or (
+                position < index and other.plain in self._possessives
+            ):
                 return other.text
         return None
 

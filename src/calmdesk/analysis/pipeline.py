@@ -68,7 +68,8 @@ def clean_text(text: object) -> str:
     return cleaned
 
 
-def _check_lang(lang: str | None) -> str | None:
+def check_lang(lang: str | None) -> str | None:
+    """``lang`` itself when it is one of pl, ru, en, other (or ``None``); else InvalidInput."""
     if lang is None:
         return None
     if lang not in ALL_LANGS:
@@ -82,7 +83,7 @@ def _check_lang(lang: str | None) -> str | None:
 
 def _prepare(text: str, lang: str | None) -> _Prepared:
     cleaned = clean_text(text)
-    forced = _check_lang(lang)
+    forced = check_lang(lang)
     tokens = tokenize(cleaned)
     explanations: list[Explanation] = []
     if forced is None:
