@@ -1,0 +1,132 @@
+"""Compensation: granted at once within the agent's limit, otherwise a supervisor decides with a
+rationale; the agent's reason and the supervisor's answer both stay in the history."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from sqlalchemy.orm import Session
+
+from calmdesk.cases import compensation, service
+from calmdesk.cases.enums import CaseEventKind, CompensationKind, CompensationStatus
+from calmdesk.cases.errors import CompensationNotAllowed, CompensationNotPending
+from calmdesk.cases.models import Case
+from calmdesk.cases.schemas import CompensationCreate
+from calmdesk.playbook.schema import Playbook
+from calmdesk.users.models import User
+from tests.cases.conftest import MakeCase
+
+
+def propose(
+    session: Session, case: Case, pl: Playbook, kind: str, amount: str, actor: User
+) -> compensation.Compensation:
+    return compensation.propose(
+        session,
+        case=case,
+        compensation_in=CompensationCreate(
+            kind=CompensationKind(kind), amount=Decimal(amount), reason="Nadpłata z marca."
+        ),
+        actor_id=actor.id,
+        playbook=pl,
+    )
+
+
+def kinds(session: Session, case: Case) -> list[str]:
+    return [e.kind for e in service.events_of(session, case_id=case.id)]
+
+
+@pytest.mark.parametrize(("kind", "amount"), [("refund", "200"), ("discount_percent", "10")])
+def test_within_the_agent_limit_it_is_granted_at_once(
+    kind: str,
+    amount: str,
+    make_case: MakeCase,
+    session: Session,
+    pl: Playbook,
+    users: dict[str, User],
+) -> None:
+    case = make_case(category="invoice_error")
+    granted = propose(session, case, pl, kind, amount, users["agent"])
+    assert granted.status == CompensationStatus.GRANTED
+    assert kinds(session, case)[-2:] == ["compensation_proposed", "compensation_granted"]
+
+
+@pytest.mark.parametrize(("kind", "amount"), [("refund", "200.01"), ("discount_percent", "15")])
+def test_above_the_agent_limit_it_waits_for_a_supervisor(
+    kind: str,
+    amount: str,
+    make_case: MakeCase,
+    session: Session,
+    pl: Playbook,
+    users: dict[str, User],
+) -> None:
+    case = make_case(category="invoice_error")
+    pending = propose(session, case, pl, kind, amount, users["agent"])
+    assert pending.status == CompensationStatus.PENDING
+    assert kinds(session, case)[-1] == "compensation_proposed"
+    assert compensation.list_(session, status=CompensationStatus.PENDING) == [pending]
+
+
+@pytest.mark.parametrize("approve", [True, False])
+def test_the_supervisor_decides_and_both_sides_are_kept(
+    approve: bool, make_case: MakeCase, session: Session, pl: Playbook, users: dict[str, User]
+) -> None:
+    case = make_case(category="invoice_error")
+    pending = propose(session, case, pl, "refund", "900", users["agent"])
+    decide = compensation.approve if approve else compensation.reject
+    decided = decide(
+        session,
+        compensation=pending,
+        actor_id=users["supervisor"].id,
+        rationale="Klient czekał trzy tygodnie.",
+    )
+    assert decided.status == (
+        CompensationStatus.APPROVED if approve else CompensationStatus.REJECTED
+    )
+    assert decided.rationale == "Klient czekał trzy tygodnie."
+    assert decided.decided_by_id == users["supervisor"].id
+    events = service.events_of(session, case_id=case.id)
+    proposed = next(e for e in events if e.kind == CaseEventKind.COMPENSATION_PROPOSED)
+    answer = events[-1]
+    assert proposed.note == "Nadpłata z marca."
+    assert proposed.actor_id == users["agent"].id
+    assert answer.kind == ("compensation_approved" if approve else "compensation_rejected")
+    assert answer.note == "Klient czekał trzy tygodnie."
+    assert answer.data["agent_reason"] == "Nadpłata z marca."
+    with pytest.raises(CompensationNotPending):
+        compensation.approve(session, compensation=decided, actor_id=None, rationale="again")
+
+
+def test_a_granted_compensation_cannot_be_decided_again(
+    make_case: MakeCase, session: Session, pl: Playbook, users: dict[str, User]
+) -> None:
+    granted = propose(session, make_case(), pl, "refund", "50", users["agent"])
+    with pytest.raises(CompensationNotPending):
+        compensation.reject(session, compensation=granted, actor_id=None, rationale="no")
+
+
+def test_a_kind_the_playbook_does_not_offer_is_refused(
+    make_case: MakeCase, session: Session, pl: Playbook, users: dict[str, User]
+) -> None:
+    with pytest.raises(CompensationNotAllowed) as error:
+        propose(session, make_case(category="invoice_error"), pl, "gift", "10", users["agent"])
+    assert error.value.fields["field"] == "kind"
+
+
+def test_more_than_the_playbook_maximum_is_refused(
+    make_case: MakeCase, session: Session, pl: Playbook, users: dict[str, User]
+) -> None:
+    with pytest.raises(CompensationNotAllowed) as error:
+        propose(
+            session, make_case(category="invoice_error"), pl, "refund", "2000.01", users["agent"]
+        )
+    assert error.value.fields["field"] == "amount"
+
+
+def test_a_severity_specific_rule_sets_a_higher_limit(
+    make_case: MakeCase, session: Session, pl: Playbook, users: dict[str, User]
+) -> None:
+    ordinary = make_case(category="delivery_delay", severity="medium")
+    critical = make_case(category="delivery_delay", severity="critical")
+    assert propose(session, ordinary, pl, "voucher", "80", users["agent"]).status == "pending"
+    assert propose(session, critical, pl, "voucher", "80", users["agent"]).status == "granted"
