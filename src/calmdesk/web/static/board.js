@@ -54,7 +54,14 @@
   }
 
   CalmDesk.socket("/ws/board", (message) => {
-    if (message.type === "contact_update") upsertContact(message);
+    if (message.type === "snapshot") {
+      // Sent on every (re)connection: the live contacts as they are now.
+      const live = new Set((message.contacts || []).map((c) => String(c.contact_id)));
+      for (const row of [...$("live-contacts").querySelectorAll("tr[data-contact-id]")]) {
+        if (!live.has(row.dataset.contactId)) row.remove();
+      }
+      for (const contact of message.contacts || []) upsertContact(contact);
+    } else if (message.type === "contact_update") upsertContact(message);
     else if (message.type === "alert") addAlert(message);
     else if (message.type === "break_granted") breakGranted(message);
   }, (status) => {

@@ -163,6 +163,11 @@
       renderGuidance(message.guidance || message);
     } else if (type === "event") {
       renderEvent(message.event || message);
+    } else if (type === "snapshot") {
+      // Sent on every (re)connection: the latest guidance, and the summary once ended.
+      if (message.guidance) renderGuidance(message.guidance);
+      const contact = message.contact || {};
+      if (contact.summary && !ended) renderSummary({ summary: contact.summary, break_minutes: contact.break_minutes });
     } else if (type === "summary") {
       renderSummary(message);
     } else if (type === "break_granted") {
