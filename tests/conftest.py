@@ -25,6 +25,8 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from pwdlib import PasswordHash
+from pwdlib.hashers.argon2 import Argon2Hasher
 from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
@@ -33,6 +35,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from calmdesk.settings import Settings
 from calmdesk.storage.db import make_engine, make_session_factory
 from calmdesk.storage.migrate import upgrade
+from calmdesk.users import passwords
 from calmdesk.users.models import Language, Role, User
 from calmdesk.users.passwords import hash_password
 from calmdesk.users.sessions import SESSION_COOKIE, session_cookie_value
@@ -115,6 +118,17 @@ def session(session_factory: sessionmaker[Session]) -> Iterator[Session]:
         yield session
     finally:
         session.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheap_argon2() -> Iterator[None]:
+    """Real argon2, with the cost turned down: production's cost makes each hash take a sizeable
+    fraction of a second on a shared CI machine. Hashes still verify under the real settings,
+    since argon2 reads its parameters from the hash."""
+    cheap = PasswordHash((Argon2Hasher(time_cost=1, memory_cost=1024, parallelism=1),))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(passwords, "_hasher", lambda: cheap)
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -17,9 +17,14 @@ MAX_PASSWORD_LENGTH = 256
 """Upper bound so a megabyte-long password cannot be used to burn CPU in the hasher."""
 
 
+def make_hasher() -> PasswordHash:
+    """argon2id with pwdlib's defaults (64 MiB, 3 passes, 4 lanes)."""
+    return PasswordHash((Argon2Hasher(),))
+
+
 @lru_cache(maxsize=1)
 def _hasher() -> PasswordHash:
-    return PasswordHash((Argon2Hasher(),))
+    return make_hasher()
 
 
 def check_policy(password: str) -> None:
