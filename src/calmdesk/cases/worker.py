@@ -54,23 +54,27 @@ def _claim(session: Session, *, now: datetime, limit: int) -> list[Case]:
 
 
 def check_case(session: Session, *, case: Case, now: datetime) -> list[tuple[int, str, str]]:
-    """Record the events due on ``case`` at ``now`` and set their markers."""
+    """Record the events due on ``case`` at ``now`` and set their markers.
+
+    The first event recorded carries every column the step changed (silent markers and the new
+    ``next_check_at`` included), so the case stays rebuildable from its history."""
+    due = deadlines.due_events(case, now=now)
+    before = snapshot(case)
+    for event in due:
+        setattr(case, event.marker, now)
+    case.next_check_at = deadlines.next_check_at(case)
     recorded = []
-    for due in deadlines.due_events(case, now=now):
-        before = snapshot(case)
-        setattr(case, due.marker, now)
-        if due.silent:
-            continue
+    for event in (e for e in due if not e.silent):
         record(
             session,
             case=case,
-            kind=due.kind,
+            kind=event.kind,
             before=before,
-            data={"clock": str(due.clock), "deadline": due.deadline.isoformat()},
+            data={"clock": str(event.clock), "deadline": event.deadline.isoformat()},
             at=now,
         )
-        recorded.append((case.id, str(due.kind), str(due.clock)))
-    case.next_check_at = deadlines.next_check_at(case)
+        before = snapshot(case)
+        recorded.append((case.id, str(event.kind), str(event.clock)))
     return recorded
 
 
