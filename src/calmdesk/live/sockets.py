@@ -176,17 +176,27 @@ class _Socket:
         return text
 
 
-async def _open(websocket: WebSocket) -> int | None:
-    await websocket.accept()
+async def _open(websocket: WebSocket, snapshot: Any, *args: Any) -> tuple[int, Message] | None:
+    """Authenticate, check access and take the snapshot (the caller has subscribed already),
+    then accept. Every database read happens before the socket is accepted; a refusal is a
+    close code."""
+    app: FastAPI = websocket.app
     user_id = await run_in_threadpool(_authenticate, websocket)
+    refusal: tuple[int, str] | None = None
+    first: Message = {}
     if user_id is None:
-        await websocket.close(CLOSE_NOT_AUTHENTICATED, "log in, or pass ?token=<api token>")
-    return user_id
-
-
-async def _refuse(websocket: WebSocket, error: CalmDeskError) -> None:
-    code = CLOSE_NOT_FOUND if isinstance(error, NotFound) else CLOSE_FORBIDDEN
-    await websocket.close(code, error.message[:120])
+        refusal = (CLOSE_NOT_AUTHENTICATED, "log in, or pass ?token=<api token>")
+    else:
+        try:
+            first = await run_in_threadpool(snapshot, app, user_id, *args)
+        except CalmDeskError as error:
+            code = CLOSE_NOT_FOUND if isinstance(error, NotFound) else CLOSE_FORBIDDEN
+            refusal = (code, error.message[:120])
+    await websocket.accept()
+    if refusal is not None or user_id is None:
+        await websocket.close(*(refusal or (CLOSE_NOT_AUTHENTICATED, "")))
+        return None
+    return user_id, first
 
 
 async def _serve(
@@ -214,21 +224,23 @@ async def _serve(
             await forwarder
 
 
+def _invalid(error: ValidationError) -> str:
+    return "; ".join(
+        f"{'.'.join(str(p) for p in e['loc']) or 'frame'}: {e['msg']}" for e in error.errors()
+    )
+
+
 @socket_router.websocket("/ws/contacts/{contact_id}")
 async def contact_socket(websocket: WebSocket, contact_id: int) -> None:
     """The agent's console: guidance after every turn; accepts ``utterance``, ``action``,
     ``end`` and ``ping`` frames."""
-    user_id = await _open(websocket)
-    if user_id is None:
-        return
     app: FastAPI = websocket.app
     bus = get_bus(app)
     async with bus.subscribe(contact_channel(contact_id)) as subscription:
-        try:
-            snapshot = await run_in_threadpool(_contact_snapshot, app, user_id, contact_id)
-        except CalmDeskError as error:
-            await _refuse(websocket, error)
+        opened = await _open(websocket, _contact_snapshot, contact_id)
+        if opened is None:
             return
+        user_id, snapshot = opened
 
         async def handle(frame: dict[str, Any]) -> Message | None:
             kind = frame.get("type")
@@ -244,11 +256,7 @@ async def contact_socket(websocket: WebSocket, contact_id: int) -> None:
             except CalmDeskError as error:
                 return _error(error.code, error.message, frame)
             except ValidationError as error:
-                problems = "; ".join(
-                    f"{'.'.join(str(p) for p in e['loc']) or 'frame'}: {e['msg']}"
-                    for e in error.errors()
-                )
-                return _error("invalid_message", problems, frame)
+                return _error("invalid_message", _invalid(error), frame)
             await publish_all(bus, outgoing)
             return None
 
@@ -258,16 +266,11 @@ async def contact_socket(websocket: WebSocket, contact_id: int) -> None:
 @socket_router.websocket("/ws/board")
 async def board_socket(websocket: WebSocket) -> None:
     """The supervisors' board: ``contact_update``, ``alert`` and ``break_granted`` messages."""
-    user_id = await _open(websocket)
-    if user_id is None:
-        return
-    app: FastAPI = websocket.app
-    async with get_bus(app).subscribe(BOARD_CHANNEL) as subscription:
-        try:
-            snapshot = await run_in_threadpool(_board_snapshot, app, user_id)
-        except CalmDeskError as error:
-            await _refuse(websocket, error)
+    async with get_bus(websocket.app).subscribe(BOARD_CHANNEL) as subscription:
+        opened = await _open(websocket, _board_snapshot)
+        if opened is None:
             return
+        _, snapshot = opened
 
         async def handle(frame: dict[str, Any]) -> Message | None:
             if frame.get("type") == "ping":

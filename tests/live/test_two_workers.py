@@ -1,0 +1,201 @@
+"""Two real ``uvicorn`` workers sharing one database and Redis: a board connected to worker A
+sees the turn posted to worker B, and so does the agent's console on A."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import redis
+from websockets.sync.client import ClientConnection, connect
+
+from calmdesk.storage.db import make_engine, make_session_factory, session_scope
+from calmdesk.storage.migrate import upgrade
+from calmdesk.users import service as users_service
+from calmdesk.users.models import Role, User
+from tests.live.dialogue import DIALOGUE
+
+REDIS_URL = "redis://127.0.0.1:6379/0"
+ROOT = Path(__file__).resolve().parents[2]
+STARTUP_SECONDS = 30
+RECEIVE_SECONDS = 10
+
+
+def _redis_available() -> bool:
+    try:
+        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=0.5).ping())
+    except redis.RedisError:
+        return False
+
+
+pytestmark = [
+    pytest.mark.redis,
+    pytest.mark.slow,
+    pytest.mark.skipif(not _redis_available(), reason="no Redis on 127.0.0.1:6379"),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def _prepare_database(url: str) -> dict[str, str]:
+    """Migrate, add an agent and a supervisor, and return their bearer tokens."""
+    engine = make_engine(url)
+    upgrade(engine)
+    tokens = {}
+    with session_scope(make_session_factory(engine)) as session:
+        for username, role in (("bartek", Role.AGENT), ("sylwia", Role.SUPERVISOR)):
+            user = User(
+                username=username,
+                display_name=username.title(),
+                role=role,
+                password_hash="unused: tokens only",
+                is_active=True,
+            )
+            session.add(user)
+            session.flush()
+            tokens[username] = users_service.issue_token(session, user=user, name="worker test")
+    engine.dispose()
+    return tokens
+
+
+@pytest.fixture
+def workers(tmp_path: Path) -> Iterator[tuple[str, str, dict[str, str]]]:
+    url = f"sqlite:///{tmp_path / 'shared.sqlite3'}"
+    tokens = _prepare_database(url)
+    env = {
+        **os.environ,
+        "CALMDESK_ENV": "test",
+        "CALMDESK_DATABASE_URL": url,
+        "CALMDESK_REDIS_URL": REDIS_URL,
+        "CALMDESK_SECRET_KEY": "two-workers-test-secret",
+        "CALMDESK_AUTO_MIGRATE": "false",
+        "CALMDESK_EMBEDDED_WORKER": "false",
+        "CALMDESK_DATA_DIR": str(tmp_path / "data"),
+        "CALMDESK_TEST_CHANNEL_PREFIX": f"calmdesk-test-{uuid.uuid4().hex}",
+    }
+    ports = [_free_port(), _free_port()]
+    processes = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "tests.live.worker_app:create_worker_app",
+                "--factory",
+                "--host=127.0.0.1",
+                f"--port={port}",
+                "--log-level=warning",
+            ],
+            cwd=ROOT,
+            env=env,
+        )
+        for port in ports
+    ]
+    try:
+        bases = [f"http://127.0.0.1:{port}" for port in ports]
+        for base, process in zip(bases, processes, strict=True):
+            _wait_until_up(base, process)
+        yield bases[0], bases[1], tokens
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def _wait_until_up(base: str, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"worker {base} exited with {process.returncode}")
+        try:
+            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    raise AssertionError(f"worker {base} did not start in {STARTUP_SECONDS} s")
+
+
+def _receive(ws: ClientConnection, kind: str, contact_id: int) -> dict[str, Any]:
+    deadline = time.monotonic() + RECEIVE_SECONDS
+    while True:
+        message: dict[str, Any] = json.loads(ws.recv(timeout=deadline - time.monotonic()))
+        if message["type"] == kind and message.get("contact_id") == contact_id:
+            return message
+
+
+def test_a_board_on_one_worker_sees_a_turn_posted_to_another(
+    workers: tuple[str, str, dict[str, str]],
+) -> None:
+    worker_a, worker_b, tokens = workers
+    agent = {"Authorization": f"Bearer {tokens['bartek']}"}
+    ws_a = worker_a.replace("http://", "ws://")
+
+    with connect(f"{ws_a}/ws/board?token={tokens['sylwia']}") as board:
+        assert json.loads(board.recv(timeout=RECEIVE_SECONDS))["type"] == "snapshot"
+        started = httpx.post(f"{worker_b}/api/contacts", json={"lang": "pl"}, headers=agent)
+        assert started.status_code == 201, started.text
+        contact_id = started.json()["id"]
+        assert _receive(board, "contact_update", contact_id)["status"] == "live"
+
+        with connect(f"{ws_a}/ws/contacts/{contact_id}?token={tokens['bartek']}") as console:
+            assert json.loads(console.recv(timeout=RECEIVE_SECONDS))["type"] == "snapshot"
+            answered = httpx.post(
+                f"{worker_b}/api/contacts/{contact_id}/utterances",
+                json={"speaker": "customer", "text": DIALOGUE[2]["customer"]},
+                headers=agent,
+            )
+            assert answered.status_code == 200, answered.text
+            update = _receive(board, "contact_update", contact_id)
+            guidance = _receive(console, "guidance", contact_id)
+
+    assert guidance == answered.json()
+    assert update["turns"] == 1 and update["agent"] == "bartek"
+    assert (update["stage"], update["rung"]) == (guidance["stage"], guidance["rung"])
+
+
+def test_a_turn_sent_on_worker_a_continues_the_conversation_stored_by_worker_b(
+    workers: tuple[str, str, dict[str, str]],
+) -> None:
+    """The conversation cache is per worker: A rebuilds B's turns from the database."""
+    worker_a, worker_b, tokens = workers
+    agent = {"Authorization": f"Bearer {tokens['bartek']}"}
+    contact_id = httpx.post(f"{worker_b}/api/contacts", json={"lang": "pl"}, headers=agent).json()[
+        "id"
+    ]
+    for index, turn in enumerate(DIALOGUE[:5]):
+        base = worker_a if index % 2 else worker_b
+        if "action" in turn:
+            response = httpx.post(
+                f"{base}/api/contacts/{contact_id}/actions", json=turn, headers=agent
+            )
+        else:
+            speaker = "customer" if "customer" in turn else "agent"
+            response = httpx.post(
+                f"{base}/api/contacts/{contact_id}/utterances",
+                json={"speaker": speaker, "text": turn[speaker]},
+                headers=agent,
+            )
+        assert response.status_code == 200, response.text
+        assert response.json()["seq"] == index + 1
+
+    replay = httpx.get(f"{worker_a}/api/contacts/{contact_id}", headers=agent).json()
+    assert [e["seq"] for e in replay["events"]] == [1, 2, 3, 4, 5]
