@@ -62,4 +62,5 @@ def record(
         data={**(data or {}), "changes": changes},
     )
     session.add(event)
+    session.flush()
     return event
