@@ -176,3 +176,15 @@ def test_one_cannot_change_ones_role_or_set_a_bad_value_on_me(
     assert response.status_code == 422
     assert response.json()["code"] == "validation_error"
     assert client.get("/api/users/me").json()["role"] == "agent"
+
+
+def test_a_cross_site_form_body_is_not_read_as_json(client: TestClient, login: LoginHelper) -> None:
+    # A form on another site can send the cookie with text/plain, never with application/json
+    # (that needs a CORS preflight CalmDesk never grants).
+    login(client, "agent")
+    response = client.patch(
+        "/api/users/me", content='{"language": "en"}', headers={"content-type": "text/plain"}
+    )
+    assert response.status_code == 422
+    assert client.get("/api/users/me").json()["language"] == "pl"
+    assert "access-control-allow-origin" not in response.headers

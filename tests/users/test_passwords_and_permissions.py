@@ -64,6 +64,9 @@ def _user(role: Role, *, active: bool = True) -> User:
         (Role.SUPERVISOR, Permission.VIEW_BOARD, Permission.EDIT_PLAYBOOK),
         (Role.ADMIN, Permission.MANAGE_USERS, Permission.VIEW_ALL_CASES),
         (Role.ADMIN, Permission.EDIT_PLAYBOOK, Permission.WORK_CONTACTS),
+        (Role.ADMIN, Permission.ERASE_PERSONAL_DATA, Permission.APPROVE_COMPENSATION),
+        (Role.HANDLER, Permission.EXPORT_PERSONAL_DATA, Permission.ERASE_PERSONAL_DATA),
+        (Role.AGENT, Permission.WORK_CASES, Permission.EXPORT_PERSONAL_DATA),
     ],
 )
 def test_the_role_table_grants_and_refuses(
@@ -85,6 +88,10 @@ def test_every_permission_belongs_to_some_role() -> None:
 
 def test_only_supervisors_approve_compensation() -> None:
     assert roles_with(Permission.APPROVE_COMPENSATION) == (Role.SUPERVISOR,)
+
+
+def test_only_admins_erase_personal_data() -> None:
+    assert roles_with(Permission.ERASE_PERSONAL_DATA) == (Role.ADMIN,)
 
 
 def test_a_disabled_user_may_do_nothing() -> None:

@@ -28,6 +28,10 @@ class Permission(StrEnum):
     """Approve or reject compensation above the agent's limit."""
     MANAGE_USERS = "users.manage"
     EDIT_PLAYBOOK = "playbook.edit"
+    EXPORT_PERSONAL_DATA = "personal_data.export"
+    """Export everything stored about one customer (a data-subject access request)."""
+    ERASE_PERSONAL_DATA = "personal_data.erase"
+    """Erase a customer's personal data, keeping the anonymous case statistics."""
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -35,7 +39,12 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         {Permission.WORK_CONTACTS, Permission.WORK_CASES, Permission.PROPOSE_COMPENSATION}
     ),
     Role.HANDLER: frozenset(
-        {Permission.WORK_CASES, Permission.VIEW_ALL_CASES, Permission.PROPOSE_COMPENSATION}
+        {
+            Permission.WORK_CASES,
+            Permission.VIEW_ALL_CASES,
+            Permission.PROPOSE_COMPENSATION,
+            Permission.EXPORT_PERSONAL_DATA,
+        }
     ),
     Role.SUPERVISOR: frozenset(
         {
@@ -46,10 +55,19 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.ASSIGN_CASES,
             Permission.PROPOSE_COMPENSATION,
             Permission.APPROVE_COMPENSATION,
+            Permission.EXPORT_PERSONAL_DATA,
         }
     ),
-    # Admins run the system, not the complaints: no access to customers' data by default.
-    Role.ADMIN: frozenset({Permission.MANAGE_USERS, Permission.EDIT_PLAYBOOK}),
+    # Admins run the system, not the complaints: they do not read the case queue, but they
+    # answer data-subject requests (export, erasure).
+    Role.ADMIN: frozenset(
+        {
+            Permission.MANAGE_USERS,
+            Permission.EDIT_PLAYBOOK,
+            Permission.EXPORT_PERSONAL_DATA,
+            Permission.ERASE_PERSONAL_DATA,
+        }
+    ),
 }
 
 
