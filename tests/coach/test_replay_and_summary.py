@@ -94,3 +94,12 @@ def test_a_transfer_is_recorded_in_the_summary(conversation: ConversationFactory
     assert summary.transfer.offered and summary.transfer.done and not summary.transfer.failed
     assert summary.ended == "transferred"
     assert summary.supervisor_requested
+
+
+def test_the_bench_reports_ordered_percentiles() -> None:
+    from calmdesk.coach.bench import run_coach_bench
+
+    figures = run_coach_bench(n=30)
+    assert figures["turns"] == 30
+    assert 0 < figures["p50_ms"] <= figures["p99_ms"] <= figures["max_ms"]
+    assert figures["target_p99_ms"] == 15.0

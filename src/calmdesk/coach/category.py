@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from decimal import Decimal, InvalidOperation
 
-from calmdesk.playbook.schema import Category, Playbook
+from calmdesk.analysis.signals import Fact
+from calmdesk.playbook.schema import Category, CompensationKind, Playbook
 
 _WORD = re.compile(r"[^\W\d_]{3,}")
 _SHORT_STEM = 4
@@ -37,19 +39,23 @@ class CategoryMatcher:
         frequency: Counter[str] = Counter(s for vocab in self._vocab for s in vocab)
         self._weight = {stem: 1.0 / count for stem, count in frequency.items()}
 
-    def scores(self, texts: Iterable[str]) -> list[tuple[Category, float]]:
-        said: set[str] = set()
-        for text in texts:
-            said |= stems(text)
+    def scores(self, said: set[str]) -> list[tuple[Category, float]]:
+        """Each category's score for the stems the customer used."""
         return [
             (category, sum(self._weight[s] for s in said & vocab))
             for category, vocab in zip(self._categories, self._vocab, strict=True)
         ]
 
     def suggest(self, texts: Iterable[str]) -> Category | None:
+        said: set[str] = set()
+        for text in texts:
+            said |= stems(text)
+        return self.suggest_for(said)
+
+    def suggest_for(self, said: set[str]) -> Category | None:
         best: Category | None = None
         best_score = 0.0
-        for category, score in self.scores(texts):
+        for category, score in self.scores(said):
             if score > best_score:
                 best, best_score = category, score
         return best
@@ -63,3 +69,24 @@ def _category_stems(category: Category) -> set[str]:
     for text in words:
         result |= stems(text)
     return result
+
+
+def refund_within_agent_limit(
+    playbook: Playbook, category: Category, facts: Sequence[Fact]
+) -> Decimal | None:
+    """The disputed amount (the first amount the customer named) when the agent may refund it
+    alone: the category's compensation rule has a refund option covering it, it is within the
+    agent's limit, and it is in the playbook's currency. Otherwise ``None``: the coach then picks
+    a phrase that offers no amount, and anything larger goes through the cases' approvals."""
+    fact = next((f for f in facts if f.kind == "amount" and f.amount), None)
+    if fact is None or fact.currency != playbook.currency:
+        return None
+    try:
+        value = Decimal(fact.amount or "")
+    except InvalidOperation:
+        return None
+    rule = playbook.compensation_rule(category.key, category.default_severity)
+    if rule is None or value > rule.agent_limit:
+        return None
+    refunds = [o for o in rule.options if o.kind is CompensationKind.REFUND]
+    return value if any(o.min <= value <= o.max for o in refunds) else None

@@ -12,14 +12,14 @@ same guidance, turn by turn. Example::
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from calmdesk.analysis.signals import Intent, Signals
 from calmdesk.coach import messages, phrases
-from calmdesk.coach.category import CategoryMatcher
+from calmdesk.coach.category import CategoryMatcher, refund_within_agent_limit, stems
 from calmdesk.coach.events import AgentDid, AgentSaid, CustomerSaid, Event
 from calmdesk.coach.guidance import Alert, Guidance, Suggestion
 from calmdesk.coach.stages import Action, AlertKind, parse_action
@@ -102,6 +102,9 @@ class Conversation:
         self._state = CallState()
         self._events: list[Event] = []
         self._last: Guidance | None = None
+        self._category_at = 0
+        self._said_stems: set[str] = set()
+        self._category_cached: Category | None = None
 
     @classmethod
     def from_events(
@@ -254,37 +257,59 @@ class Conversation:
         self._state.suggested[key] += 1
         return (Suggestion(step=key, text=choice.text, why=messages.ui(why, self._ui_lang)),)
 
-    def _values(self) -> dict[str, str | None]:
+    def _values(self) -> LazyValues:
+        """Placeholder values, each computed only if a phrase asks for it."""
         lang = self.lang
-        facts = self._state.facts
-        category = self._category()
-        amount = next((f for f in facts if f.kind == "amount" and f.amount), None)
-        team = None
-        if category is not None:
-            try:
-                names = self.playbook.team(category.team).name
-                team = names.get(lang) or names.get(self.playbook.default_language)
-            except KeyError:
-                team = None
-        return {
-            "agent_name": self.agent_name,
-            "facts": phrases.render_facts(facts, lang) or None,
-            "amount": phrases.render_amount(amount.amount or "", amount.currency, lang)
-            if amount
-            else None,
-            "deadline": self._deadline(category, lang) if category else None,
-            "team": team,
-            "channel": phrases.render_channel(self.channel, lang),
-        }
+        return LazyValues(
+            {
+                "agent_name": lambda: self.agent_name,
+                "facts": lambda: phrases.render_facts(self._state.facts, lang) or None,
+                "amount": lambda: self._refund_amount(lang),
+                "deadline": lambda: self._deadline(lang),
+                "team": lambda: self._team(lang),
+                "channel": lambda: phrases.render_channel(self.channel, lang),
+            }
+        )
 
-    def _deadline(self, category: Category, lang: str) -> str:
+    def _team(self, lang: str) -> str | None:
+        category = self._category()
+        if category is None:
+            return None
+        try:
+            names = self.playbook.team(category.team).name
+        except KeyError:
+            return None
+        return names.get(lang) or names.get(self.playbook.default_language)
+
+    def _refund_amount(self, lang: str) -> str | None:
+        category = self._category()
+        if category is None:
+            return None
+        refund = refund_within_agent_limit(self.playbook, category, self._state.facts)
+        return (
+            None
+            if refund is None
+            else phrases.render_amount(str(refund), self.playbook.currency, lang)
+        )
+
+    def _deadline(self, lang: str) -> str | None:
         """The date of the category's internal resolution target, counted in business time from
         the start of the call (the legal maximum is later; the cases module tracks both)."""
+        category = self._category()
+        if category is None:
+            return None
         due = resolution_due(self.started_at, category, self.playbook)
         return phrases.render_date(due, lang, today=self.started_at.date())
 
     def _category(self) -> Category | None:
-        return self._matcher.suggest(self._state.texts)
+        """The suggested category, recomputed only when the customer said something new."""
+        texts = self._state.texts
+        if self._category_at != len(texts):
+            for text in texts[self._category_at :]:
+                self._said_stems |= stems(text)
+            self._category_cached = self._matcher.suggest_for(self._said_stems)
+            self._category_at = len(texts)
+        return self._category_cached
 
     def _signal_alerts(self, signals: Signals) -> list[Alert]:
         ui = self._ui_lang
@@ -361,6 +386,25 @@ def _checked_text(text: object, who: str) -> str:
             code="message_too_long",
         )
     return cleaned
+
+
+class LazyValues(Mapping[str, str | None]):
+    """A mapping whose values are computed on first access and kept."""
+
+    def __init__(self, factories: dict[str, Callable[[], str | None]]) -> None:
+        self._factories = factories
+        self._values: dict[str, str | None] = {}
+
+    def __getitem__(self, key: str) -> str | None:
+        if key not in self._values:
+            self._values[key] = self._factories[key]()
+        return self._values[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._factories)
+
+    def __len__(self) -> int:
+        return len(self._factories)
 
 
 def resolution_due(start: datetime, category: Category, playbook: Playbook) -> date:
