@@ -114,7 +114,11 @@ def yaml_path(loc: list[Any]) -> str:
     return path
 
 
-class _StrictLoader(yaml.SafeLoader):
+# libyaml's parser when PyYAML was built with it (ten times faster), else the pure-Python one.
+_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _StrictLoader(_SafeLoader):  # type: ignore[valid-type,misc]
     """A safe loader that refuses a key repeated in one mapping (YAML keeps the last)."""
 
 
@@ -128,7 +132,8 @@ def _mapping_without_duplicates(loader: _StrictLoader, node: yaml.MappingNode) -
                 None, None, f"duplicate key {key!r}", key_node.start_mark
             )
         seen[key] = key_node
-    return loader.construct_mapping(node, deep=True)
+    mapping: dict[Any, Any] = loader.construct_mapping(node, deep=True)
+    return mapping
 
 
 _StrictLoader.add_constructor(
