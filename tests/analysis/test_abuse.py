@@ -73,8 +73,9 @@ def test_it_does_not_read_symbols_as_grawlix(text: str) -> None:
     assert analyze(text).profanity == ()
 
 
-@pytest.mark.parametrize(("text", "emoji"), [("🖕", "🖕"), ("wasza obsługa 💩", "💩"),
-                                             ("🤬🤬🤬", "🤬")])
+@pytest.mark.parametrize(
+    ("text", "emoji"), [("🖕", "🖕"), ("wasza obsługa 💩", "💩"), ("🤬🤬🤬", "🤬")]
+)
 def test_it_flags_abusive_emoji(text: str, emoji: str) -> None:
     signals = analyze(text)
     assert emoji in [span.text for span in signals.profanity]
@@ -130,8 +131,11 @@ def test_insult_words_not_aimed_at_anyone_are_not_abuse(lang: str, text: str) ->
 
 @pytest.mark.parametrize(
     ("lang", "text"),
-    [("pl", "ten pierdolony drukarka znowu się zaciął"), ("en", "this f***ing printer"),
-     ("ru", "этот блядский принтер опять сломался")],
+    [
+        ("pl", "ten pierdolony drukarka znowu się zaciął"),
+        ("en", "this f***ing printer"),
+        ("ru", "этот блядский принтер опять сломался"),
+    ],
 )
 def test_swearing_at_things_is_abuse_but_not_directed(lang: str, text: str) -> None:
     signals = analyze(text, lang=lang)
@@ -139,8 +143,9 @@ def test_swearing_at_things_is_abuse_but_not_directed(lang: str, text: str) -> N
     assert not signals.insult_directed
 
 
-@pytest.mark.parametrize(("lang", "text"), [("en", "fuck you"), ("ru", "пошёл ты нахуй"),
-                                            ("pl", "jebać was")])
+@pytest.mark.parametrize(
+    ("lang", "text"), [("en", "fuck you"), ("ru", "пошёл ты нахуй"), ("pl", "jebać was")]
+)
 def test_swearing_at_the_listener_is_directed(lang: str, text: str) -> None:
     assert analyze(text, lang=lang).insult_directed
 

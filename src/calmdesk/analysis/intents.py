@@ -17,7 +17,7 @@ from calmdesk.analysis.lexicon import LANGUAGES, load_patterns
 from calmdesk.analysis.signals import Explanation, Intent
 
 # How many words before a match a negation may stand and still cancel it.
-NEGATION_WINDOW = 3
+NEGATION_WINDOW = 4
 _NEGATIONS = frozenset(
     {
         "nie",

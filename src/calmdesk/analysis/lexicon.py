@@ -119,10 +119,8 @@ class Lexicon:
 
     def _lookup(self, form: str, index: _Index, collapsed: _Index) -> str | None:
         entry = index.lookup(form, self._prefixes, self._stem_lengths)
-        if entry is None:
-            squeezed = collapse_repeats(form)
-            if squeezed != form:
-                entry = collapsed.lookup(squeezed, self._prefixes, self._stem_lengths)
+        if entry is None:  # kuurwa, or a single letter where the entry has two (ashole)
+            entry = collapsed.lookup(collapse_repeats(form), self._prefixes, self._stem_lengths)
         return entry
 
     def match(self, form: str) -> str | None:
