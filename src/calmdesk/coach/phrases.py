@@ -12,11 +12,11 @@ import re
 import string
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import TypeVar
 
-from babel.dates import format_date
+from babel.dates import format_date, format_timedelta
 from babel.numbers import format_decimal, get_currency_symbol
 
 from calmdesk.analysis.signals import Fact
@@ -162,7 +162,29 @@ def render_fact_value(fact: Fact, lang: str) -> str:
             return format_date(date.fromisoformat(fact.value), format="long", locale=lang)
         except ValueError:
             return fact.text
+    if fact.kind == "duration":
+        duration = parse_iso_duration(fact.value)
+        return format_timedelta(duration, locale=lang) if duration else fact.text
     return fact.value or fact.text
+
+
+_ISO_DURATION = re.compile(
+    r"P(?:(?P<years>\d+)Y)?(?:(?P<months>\d+)M)?(?:(?P<weeks>\d+)W)?(?:(?P<days>\d+)D)?"
+    r"(?:T(?:(?P<hours>\d+)H)?(?:(?P<minutes>\d+)M)?)?"
+)
+_DAYS_PER = {"years": 365, "months": 30, "weeks": 7, "days": 1}
+
+
+def parse_iso_duration(value: str) -> timedelta | None:
+    """``P14D``, ``P2W``, ``PT3H`` into a timedelta (a year as 365 days, a month as 30);
+    ``None`` when it is not such a duration or is zero."""
+    match = _ISO_DURATION.fullmatch(value)
+    if not match:
+        return None
+    parts = {name: int(number) for name, number in match.groupdict().items() if number}
+    days = sum(_DAYS_PER[name] * parts.get(name, 0) for name in _DAYS_PER)
+    duration = timedelta(days=days, hours=parts.get("hours", 0), minutes=parts.get("minutes", 0))
+    return duration or None
 
 
 def render_amount(amount: str, currency: str | None, lang: str) -> str | None:
