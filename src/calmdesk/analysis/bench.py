@@ -167,7 +167,7 @@ def run_analysis_bench(
     on_step: Callable[[str], None] | None = None,
 ) -> AnalysisBench:
     """Measure the full pipeline (``analyze`` / ``analyze_many``)."""
-    from calmdesk.analysis import pipeline
+    from calmdesk.analysis import pipeline  # the pipeline imports this package's model
 
     step = on_step or (lambda _: None)
     messages = sample_messages(n)

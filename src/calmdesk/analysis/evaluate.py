@@ -207,9 +207,28 @@ Analyzer = Callable[[list[str], list[str | None]], list[Signals]]
 
 
 def _pipeline(texts: list[str], langs: list[str | None]) -> list[Signals]:
-    from calmdesk.analysis import pipeline
+    from calmdesk.analysis.pipeline import analyze_many
 
-    return pipeline.analyze_many(texts, langs=langs)
+    return analyze_many(texts, langs)
+
+
+def _analyze_batch(
+    analyzer: Analyzer, batch: list[LabelledRow], bad: list[BadLine]
+) -> list[tuple[LabelledRow, Signals]]:
+    """The batch's signals; when the pipeline refuses a text (too long, unknown language...),
+    each row is retried alone and the refused ones are reported as bad lines."""
+    try:
+        results = analyzer([r.text for r in batch], [r.lang for r in batch])
+        return list(zip(batch, results, strict=True))
+    except InvalidInput:
+        pass
+    analysed = []
+    for row in batch:
+        try:
+            analysed.append((row, analyzer([row.text], [row.lang])[0]))
+        except InvalidInput as error:
+            bad.append(BadLine(line=row.line, problem=error.message))
+    return analysed
 
 
 def evaluate(
@@ -221,16 +240,18 @@ def evaluate(
 ) -> EvalReport:
     """Run ``analyzer`` (the full pipeline by default) over ``path`` and score it."""
     rows, bad = read_labelled(path)
+    kept: list[LabelledRow] = []
     predictions: list[dict[str, bool]] = []
     langs: list[str] = []
     for start in range(0, len(rows), batch_size):
-        batch = rows[start : start + batch_size]
-        results = analyzer([r.text for r in batch], [r.lang for r in batch])
-        predictions.extend(predicted_labels(s) for s in results)
-        langs.extend(r.lang or s.lang for r, s in zip(batch, results, strict=True))
+        for row, signals in _analyze_batch(analyzer, rows[start : start + batch_size], bad):
+            kept.append(row)
+            predictions.append(predicted_labels(signals))
+            langs.append(row.lang or signals.lang)
         if on_batch is not None:
             on_batch(min(start + batch_size, len(rows)), len(rows))
-    return EvalReport(metrics=score(rows, predictions, langs), bad_lines=bad, rows=len(rows))
+    bad.sort(key=lambda b: b.line)
+    return EvalReport(metrics=score(kept, predictions, langs), bad_lines=bad, rows=len(kept))
 
 
 def signals_in(metrics: Iterable[Metric]) -> list[str]:
