@@ -96,4 +96,5 @@ def test_show_reports_a_broken_playbook_file(tmp_path: Path, monkeypatch, capsys
     broken.write_text("name: [", encoding="utf-8")
     code, _, err = run_cli(monkeypatch, capsys, "playbook", "show", "-p", str(broken))
     assert code == 2
-    assert f"{broken}: line 1, column" in err
+    assert f"{broken}: line " in err
+    assert ", column " in err
