@@ -193,3 +193,26 @@ def test_a_hang_up_is_recorded_and_recommends_a_break(conversation: Conversation
     assert summary.ended == "hang_up"
     assert summary.highest_rung is Stage.END_CALL
     assert summary.break_minutes > 0
+
+
+def test_a_supervisor_request_without_transfer_promises_no_transfer(
+    conversation: ConversationFactory,
+) -> None:
+    talk = conversation(can_transfer=False)
+    guidance = talk.customer_says(
+        "Chcę rozmawiać z kierownikiem.", signals("upset", intents=["supervisor_request"])
+    )
+    assert guidance.stage is Stage.TRANSFER
+    assert guidance.alert_kinds() == ["supervisor_requested"]
+    assert "transfer_failed" in guidance.alerts[0].message
+    assert guidance.suggestions == ()
+
+
+def test_offering_a_transfer_ahead_of_the_coach_counts_as_the_transfer_rung(
+    conversation: ConversationFactory,
+) -> None:
+    talk = walk_to_silent_record(conversation)
+    talk.agent_did("transfer_offered")
+    assert talk.guidance is not None and talk.guidance.rung is Stage.TRANSFER
+    assert talk.agent_did("transfer_failed").may_end_call
+    assert talk.summary().rungs[-2:] == (Stage.TRANSFER, Stage.END_CALL)

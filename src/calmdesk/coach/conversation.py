@@ -170,7 +170,10 @@ class Conversation:
                 phrases.STILL_HERE, Stage.SILENT_RECORD, messages.STILL_HERE_WHY
             )
         elif outcome.stage is Stage.TRANSFER and Intent.SUPERVISOR_REQUEST in signals.intents:
-            suggestions = self._suggest(Stage.TRANSFER, Stage.TRANSFER, messages.SUPERVISOR_WHY)
+            if self._transfer_possible():
+                suggestions = self._suggest(Stage.TRANSFER, Stage.TRANSFER, messages.SUPERVISOR_WHY)
+            else:  # honoured, but a transfer phrase would promise what cannot happen
+                suggestions = ()
         else:
             suggestions = self._stage_suggestions(outcome.stage)
         return self._guidance(suggestions, alerts, signals)
@@ -213,6 +216,9 @@ class Conversation:
         return self._guidance(suggestions, alerts, None)
 
     # -- building guidance --------------------------------------------------------------------
+
+    def _transfer_possible(self) -> bool:
+        return self._state.transfer_possible(self._policy)
 
     @property
     def _ui_lang(self) -> str:
@@ -328,8 +334,10 @@ class Conversation:
             )
         for intent, kind in _INTENT_ALERTS.items():
             if intent in signals.intents:
-                message = messages.ui(messages.ALERTS[kind.value], ui)
-                alerts.append(Alert(kind=kind, message=message))
+                table = messages.ALERTS[kind.value]
+                if kind is AlertKind.SUPERVISOR_REQUESTED and not self._transfer_possible():
+                    table = messages.SUPERVISOR_NO_TRANSFER
+                alerts.append(Alert(kind=kind, message=messages.ui(table, ui)))
         return alerts
 
     def _break_alert(self) -> list[Alert]:

@@ -101,6 +101,15 @@ SUPERVISOR_WHY = {
     "en": "The customer asks for a supervisor: that request is always honoured.",
 }
 
+SUPERVISOR_NO_TRANSFER = {
+    "pl": "Klient prosi o przełożonego, a przełączenie nie jest tu możliwe: nie obiecuj go. "
+    "Zapisz prośbę, powiedz, że przełożony się odezwie, i zgłoś to akcją transfer_failed.",
+    "ru": "Клиент просит руководителя, но перевод здесь невозможен: не обещайте его. Запишите "
+    "просьбу, скажите, что руководитель свяжется, и отметьте действие transfer_failed.",
+    "en": "The customer asks for a supervisor but no transfer is possible here: do not promise "
+    "one. Note the request, say a supervisor will get back to them, and record transfer_failed.",
+}
+
 APOLOGY_WHY = {
     "pl": "Sprawa wygląda na błąd firmy: przeproś w jej imieniu, bez tłumaczenia się.",
     "ru": "Похоже на ошибку компании: извинитесь от её имени, без оправданий.",

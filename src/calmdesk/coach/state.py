@@ -123,6 +123,8 @@ def agent_action(state: CallState, policy: Policy, action: Action) -> Stage:
         state.reach(Stage.WARN)
     elif action is Action.TRANSFER_OFFERED:
         state.transfer_offered = True
+        if state.last_customer_abusive and rung_index(state.rung) >= rung_index(Stage.WARN):
+            state.reach(Stage.TRANSFER)  # the agent moved to the transfer rung ahead of the coach
         stage = Stage.TRANSFER
     elif action is Action.TRANSFER_FAILED:
         stage = _after_failed_transfer(state, policy)
