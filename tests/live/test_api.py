@@ -251,3 +251,25 @@ def test_a_supervisor_grants_the_recommended_break_seen_on_the_board(
 def test_it_runs_in_process_without_redis(app: FastAPI) -> None:
     assert app.state.settings.redis_url is None
     assert isinstance(get_bus(app), InProcessBus)
+
+
+def test_a_failing_turn_answers_an_error_and_keeps_the_console_open(
+    client: TestClient, tokens: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    contact_id = start(client, tokens["agent"])
+
+    def broken(*_: Any, **__: Any) -> None:
+        raise RuntimeError("a bug")
+
+    with client.websocket_connect(f"/ws/contacts/{contact_id}?token={tokens['agent']}") as ws:
+        ws.receive_json()
+        monkeypatch.setattr("calmdesk.live.service.customer_says", broken)
+        ws.send_json({"type": "utterance", "speaker": "customer", "text": "halo", "ref": "a"})
+        assert ws.receive_json() == {
+            "type": "error",
+            "code": "internal_error",
+            "message": "The line could not be processed.",
+            "ref": "a",
+        }
+        ws.send_json({"type": "ping"})
+        assert ws.receive_json() == {"type": "pong"}

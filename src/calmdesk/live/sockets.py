@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, WebSocket
@@ -38,6 +39,7 @@ CLOSE_NOT_FOUND = 4404
 MAX_FRAME_CHARS = 20_000
 
 socket_router = APIRouter()
+log = logging.getLogger(__name__)
 
 
 def _factory(app: FastAPI) -> sessionmaker[Session]:
@@ -257,6 +259,9 @@ async def contact_socket(websocket: WebSocket, contact_id: int) -> None:
                 return _error(error.code, error.message, frame)
             except ValidationError as error:
                 return _error("invalid_message", _invalid(error), frame)
+            except Exception:  # a bug must not take the agent's console down with it
+                log.exception("live turn failed on contact %s", contact_id)
+                return _error("internal_error", "The line could not be processed.", frame)
             await publish_all(bus, outgoing)
             return None
 
