@@ -244,3 +244,12 @@ def test_defaults_load_by_key_once_and_by_path(minimal: dict[str, Any]) -> None:
     assert load_playbook("ru") is default_playbook("ru")
     from_file = load_playbook(DEFAULTS_DIR / "ru.yaml")
     assert from_file == default_playbook("ru")
+
+
+def test_a_directory_or_binary_file_is_a_playbook_error(tmp_path: Path) -> None:
+    with pytest.raises(PlaybookError, match="cannot be read"):
+        load_playbook(tmp_path)
+    binary = tmp_path / "latin2.yaml"
+    binary.write_bytes("name: Zażółć".encode("iso-8859-2"))
+    with pytest.raises(PlaybookError, match="cannot be read"):
+        load_playbook(binary)
