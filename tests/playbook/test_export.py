@@ -145,3 +145,11 @@ def test_durations_read_in_hours_and_minutes() -> None:
     assert duration_text("en", timedelta(hours=22, minutes=30)) == "22 h 30 min"
     assert duration_text("ru", timedelta(minutes=45)) == "45 мин"
     assert duration_text("pl", timedelta(days=2)) == "48 godz."
+
+
+def test_working_hours_group_consecutive_days_with_the_same_periods(
+    minimal: dict[str, Any],
+) -> None:
+    assert "Mon–Fri 08:00-12:00, 12:30-16:00" in render_markdown(default_playbook("pl"), "en")
+    separate = render_markdown(Playbook.model_validate(minimal), "pl")
+    assert "pon. 08:00-12:00, 12:30-16:00; pt. 09:00-13:00" in separate

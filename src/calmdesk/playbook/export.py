@@ -108,11 +108,23 @@ class _Texts:
         return f"{category.name[self.lang]}, {severity}"
 
     def working_hours(self) -> list[tuple[str, str]]:
+        """Runs of consecutive weekdays with the same periods: ``[("Mon–Fri", "08:00-16:00")]``."""
         hours = self.playbook.calendar.working_hours
+        runs: list[tuple[list[str], str]] = []
+        previous: str | None = None
+        for day in WEEKDAYS:
+            periods = ", ".join(f"{p.start:%H:%M}-{p.end:%H:%M}" for p in hours.get(day, []))
+            if periods and periods == previous:
+                runs[-1][0].append(day)
+            elif periods:
+                runs.append(([day], periods))
+            previous = periods
         return [
-            (self.words[day], ", ".join(f"{p.start:%H:%M}-{p.end:%H:%M}" for p in hours[day]))
-            for day in WEEKDAYS
-            if hours.get(day)
+            (
+                self.words[days[0]] + (f"–{self.words[days[-1]]}" if len(days) > 1 else ""),
+                periods,
+            )
+            for days, periods in runs
         ]
 
     def yes_no(self, value: bool) -> str:
