@@ -18,7 +18,7 @@ from calmdesk.users.errors import (
     UserNotFound,
 )
 from calmdesk.users.models import ApiToken, Language, Role, User
-from calmdesk.users.schemas import UserCreate, UserUpdate
+from calmdesk.users.schemas import MeUpdate, UserCreate, UserUpdate
 from calmdesk.users.tokens import TOKEN_PREFIX, token_digest
 from tests.conftest import PASSWORDS
 
@@ -167,3 +167,12 @@ def test_a_token_cannot_be_revoked_through_another_user(
     api_token, _ = service.create_token(session, user=users["agent"], name="chat")
     with pytest.raises(TokenNotFound):
         service.revoke_token(session, user=users["handler"], token_id=api_token.id)
+
+
+def test_update_me_changes_only_name_and_language(session: Session, users: dict[str, User]) -> None:
+    agent = users["agent"]
+    service.update_me(session, user=agent, me_in=MeUpdate(language=Language.RU))
+    assert agent.language is Language.RU
+    assert agent.display_name == "Anna Agent"
+    service.update_me(session, user=agent, me_in=MeUpdate(display_name="Anna N."))
+    assert (agent.display_name, agent.language, agent.role) == ("Anna N.", Language.RU, Role.AGENT)

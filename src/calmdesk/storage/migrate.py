@@ -5,6 +5,7 @@ Each domain owns a branch rooted at ``0001_users``; ``upgrade`` applies every he
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from alembic import command
@@ -19,6 +20,10 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 Target = str | Engine | Connection
 
+# Alembic keeps the running migration in module-level proxies, so two upgrades in one process
+# must not overlap; between processes, env.py takes a PostgreSQL advisory lock.
+_UPGRADE_LOCK = threading.Lock()
+
 
 def alembic_config(url: str | None = None, connection: Connection | None = None) -> Config:
     """A programmatic Alembic config pointing at the package's migrations."""
@@ -32,16 +37,17 @@ def alembic_config(url: str | None = None, connection: Connection | None = None)
 
 def upgrade(target: Target, revision: str = "heads") -> None:
     """Bring the schema of ``target`` (a URL, an engine or an open connection) to ``revision``."""
-    if isinstance(target, Connection):
-        command.upgrade(alembic_config(connection=target), revision)
-        return
-    engine = make_engine(target) if isinstance(target, str) else target
-    try:
-        with engine.begin() as connection:
-            command.upgrade(alembic_config(connection=connection), revision)
-    finally:
-        if isinstance(target, str):
-            engine.dispose()
+    with _UPGRADE_LOCK:
+        if isinstance(target, Connection):
+            command.upgrade(alembic_config(connection=target), revision)
+            return
+        engine = make_engine(target) if isinstance(target, str) else target
+        try:
+            with engine.begin() as connection:
+                command.upgrade(alembic_config(connection=connection), revision)
+        finally:
+            if isinstance(target, str):
+                engine.dispose()
 
 
 def current(target: Target) -> tuple[str, ...]:

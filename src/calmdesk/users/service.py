@@ -19,7 +19,7 @@ from calmdesk.users.errors import (
 )
 from calmdesk.users.models import ApiToken, Role, User
 from calmdesk.users.passwords import burn_verification_time, hash_password, verify_password
-from calmdesk.users.schemas import UserCreate, UserUpdate
+from calmdesk.users.schemas import MeUpdate, UserCreate, UserUpdate
 from calmdesk.users.tokens import new_token, token_digest
 
 LAST_USED_PRECISION = timedelta(minutes=1)
@@ -92,6 +92,16 @@ def update(session: Session, *, user: User, user_in: UserUpdate) -> User:
         user.language = user_in.language
     if user_in.password is not None:
         set_password(session, user=user, password=user_in.password)
+    session.flush()
+    return user
+
+
+def update_me(session: Session, *, user: User, me_in: MeUpdate) -> User:
+    """Apply what a person may change on their own account: display name and language."""
+    if me_in.display_name is not None:
+        user.display_name = me_in.display_name
+    if me_in.language is not None:
+        user.language = me_in.language
     session.flush()
     return user
 

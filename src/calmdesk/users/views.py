@@ -77,12 +77,7 @@ def read_me(user: CurrentUser) -> MeRead:
 @users_router.patch("/me", responses=_ERRORS)
 def update_me(me_in: MeUpdate, user: CurrentUser, session: SessionDep) -> MeRead:
     """Change one's own display name or interface language (``pl``, ``ru``, ``en``)."""
-    if me_in.display_name is not None:
-        user.display_name = me_in.display_name
-    if me_in.language is not None:
-        user.language = me_in.language
-    session.flush()
-    return me_read(user)
+    return me_read(service.update_me(session, user=user, me_in=me_in))
 
 
 @users_router.get("", responses=_ERRORS)
