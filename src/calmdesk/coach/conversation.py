@@ -19,10 +19,11 @@ from zoneinfo import ZoneInfo
 
 from calmdesk.analysis.signals import Intent, Signals
 from calmdesk.coach import messages, phrases
+from calmdesk.coach.alerts import break_alert, signal_alerts, wording_alerts
 from calmdesk.coach.category import CategoryMatcher, refund_within_agent_limit, stems
 from calmdesk.coach.events import AgentDid, AgentSaid, CustomerSaid, Event
 from calmdesk.coach.guidance import Alert, Guidance, Suggestion
-from calmdesk.coach.stages import Action, AlertKind, parse_action
+from calmdesk.coach.stages import Action, parse_action
 from calmdesk.coach.state import (
     CallState,
     Policy,
@@ -38,17 +39,12 @@ from calmdesk.playbook.schema import Category, Playbook, Stage
 
 Analyzer = Callable[[str, str | None], Signals]
 
-_INTENT_ALERTS = {
-    Intent.SUPERVISOR_REQUEST: AlertKind.SUPERVISOR_REQUESTED,
-    Intent.THREAT_PUBLIC: AlertKind.THREAT_PUBLIC,
-    Intent.THREAT_LEGAL: AlertKind.THREAT_LEGAL,
-    Intent.CHURN: AlertKind.CHURN_RISK,
-}
 _MIN_WORDS_TO_DETECT = 2
 MAX_TEXT_LENGTH = 10_000
 
 
 def default_analyzer(text: str, lang: str | None) -> Signals:
+    # Imported on first use: importing the coach (the CLI does at start) stays cheap.
     from calmdesk.analysis import analyze
 
     return analyze(text, lang=lang)
@@ -164,7 +160,7 @@ class Conversation:
         signals = event.signals
         self._detect_language(event.text, signals)
         outcome = customer_turn(self._state, self._policy, event.text, signals)
-        alerts = self._signal_alerts(signals)
+        alerts = signal_alerts(signals, self._ui_lang, transfer_possible=self._transfer_possible())
         if outcome.still_here:
             suggestions = self._suggest(
                 phrases.STILL_HERE, Stage.SILENT_RECORD, messages.STILL_HERE_WHY
@@ -180,29 +176,8 @@ class Conversation:
 
     def _on_agent_text(self, event: AgentSaid) -> Guidance:
         agent_turn(self._state)
-        alerts = []
-        ui = self._ui_lang
-        for wording in phrases.find_negative_wordings(event.text, self.playbook, self.lang):
-            template = messages.ui(messages.ALERTS["negative_wording"], ui)
-            alerts.append(
-                Alert(
-                    kind=AlertKind.NEGATIVE_WORDING,
-                    message=template.format(phrase=wording.phrase, alternative=wording.alternative),
-                    evidence=(wording.phrase,),
-                    alternative=wording.alternative,
-                )
-            )
-        promise = phrases.find_risky_promise(event.text)
-        if promise:
-            template = messages.ui(messages.ALERTS["risky_promise"], ui)
-            alerts.append(
-                Alert(
-                    kind=AlertKind.RISKY_PROMISE,
-                    message=template.format(phrase=promise),
-                    evidence=(promise,),
-                )
-            )
-        return self._guidance((), alerts, None)
+        found = wording_alerts(event.text, self.playbook, self.lang, self._ui_lang)
+        return self._guidance((), found, None)
 
     def _on_action(self, event: AgentDid) -> Guidance:
         before = self._state.stage
@@ -210,7 +185,7 @@ class Conversation:
         alerts: list[Alert] = []
         suggestions: tuple[Suggestion, ...] = ()
         if self._state.ended and event.action in (Action.CALL_ENDED, Action.TRANSFERRED):
-            alerts.extend(self._break_alert())
+            alerts.extend(break_alert(self.summary().break_minutes, self._ui_lang))
         elif stage is not before:
             suggestions = self._stage_suggestions(stage)
         return self._guidance(suggestions, alerts, None)
@@ -316,42 +291,6 @@ class Conversation:
             self._category_cached = self._matcher.suggest_for(self._said_stems)
             self._category_at = len(texts)
         return self._category_cached
-
-    def _signal_alerts(self, signals: Signals) -> list[Alert]:
-        ui = self._ui_lang
-        alerts = []
-        if signals.is_abusive:
-            evidence = tuple(span.text for span in signals.profanity) or tuple(
-                e.reason for e in signals.explanations if e.signal == "abuse"
-            )
-            template = messages.ui(messages.ALERTS["abuse"], ui)
-            alerts.append(
-                Alert(
-                    kind=AlertKind.ABUSE,
-                    message=template.format(evidence=", ".join(evidence) or signals.level),
-                    evidence=evidence,
-                )
-            )
-        for intent, kind in _INTENT_ALERTS.items():
-            if intent in signals.intents:
-                table = messages.ALERTS[kind.value]
-                if kind is AlertKind.SUPERVISOR_REQUESTED and not self._transfer_possible():
-                    table = messages.SUPERVISOR_NO_TRANSFER
-                alerts.append(Alert(kind=kind, message=messages.ui(table, ui)))
-        return alerts
-
-    def _break_alert(self) -> list[Alert]:
-        summary = self.summary()
-        if not summary.break_minutes:
-            return []
-        template = messages.ui(messages.ALERTS["break_recommended"], self._ui_lang)
-        return [
-            Alert(
-                kind=AlertKind.BREAK_RECOMMENDED,
-                message=template.format(minutes=summary.break_minutes),
-                minutes=summary.break_minutes,
-            )
-        ]
 
     def _guidance(
         self,

@@ -1,0 +1,81 @@
+"""Building the coach's alerts: from the analysis of a customer's message, from the agent's own
+words, and at the end of a hard contact. Messages are in the interface language ``ui``."""
+
+from __future__ import annotations
+
+from calmdesk.analysis.signals import Intent, Signals
+from calmdesk.coach import messages, phrases
+from calmdesk.coach.guidance import Alert
+from calmdesk.coach.stages import AlertKind
+from calmdesk.playbook.schema import Playbook
+
+_INTENT_ALERTS = {
+    Intent.SUPERVISOR_REQUEST: AlertKind.SUPERVISOR_REQUESTED,
+    Intent.THREAT_PUBLIC: AlertKind.THREAT_PUBLIC,
+    Intent.THREAT_LEGAL: AlertKind.THREAT_LEGAL,
+    Intent.CHURN: AlertKind.CHURN_RISK,
+}
+
+
+def signal_alerts(signals: Signals, ui: str, *, transfer_possible: bool) -> list[Alert]:
+    """``abuse`` with the words that triggered it, then one alert per intent."""
+    alerts = []
+    if signals.is_abusive:
+        evidence = tuple(span.text for span in signals.profanity) or tuple(
+            e.reason for e in signals.explanations if e.signal == "abuse"
+        )
+        template = messages.ui(messages.ALERTS["abuse"], ui)
+        alerts.append(
+            Alert(
+                kind=AlertKind.ABUSE,
+                message=template.format(evidence=", ".join(evidence) or signals.level),
+                evidence=evidence,
+            )
+        )
+    for intent, kind in _INTENT_ALERTS.items():
+        if intent in signals.intents:
+            table = messages.ALERTS[kind.value]
+            if kind is AlertKind.SUPERVISOR_REQUESTED and not transfer_possible:
+                table = messages.SUPERVISOR_NO_TRANSFER
+            alerts.append(Alert(kind=kind, message=messages.ui(table, ui)))
+    return alerts
+
+
+def wording_alerts(text: str, playbook: Playbook, lang: str, ui: str) -> list[Alert]:
+    """The playbook's negative wordings (with their alternatives) and risky promises."""
+    alerts = []
+    for wording in phrases.find_negative_wordings(text, playbook, lang):
+        template = messages.ui(messages.ALERTS["negative_wording"], ui)
+        alerts.append(
+            Alert(
+                kind=AlertKind.NEGATIVE_WORDING,
+                message=template.format(phrase=wording.phrase, alternative=wording.alternative),
+                evidence=(wording.phrase,),
+                alternative=wording.alternative,
+            )
+        )
+    promise = phrases.find_risky_promise(text)
+    if promise:
+        template = messages.ui(messages.ALERTS["risky_promise"], ui)
+        alerts.append(
+            Alert(
+                kind=AlertKind.RISKY_PROMISE,
+                message=template.format(phrase=promise),
+                evidence=(promise,),
+            )
+        )
+    return alerts
+
+
+def break_alert(break_minutes: int, ui: str) -> list[Alert]:
+    """``break_recommended`` when the playbook grants a break for the contact's difficulty."""
+    if not break_minutes:
+        return []
+    template = messages.ui(messages.ALERTS["break_recommended"], ui)
+    return [
+        Alert(
+            kind=AlertKind.BREAK_RECOMMENDED,
+            message=template.format(minutes=break_minutes),
+            minutes=break_minutes,
+        )
+    ]
