@@ -65,6 +65,10 @@ class Contact(Base):
     break_granted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     break_granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     break_granted_minutes: Mapped[int | None] = mapped_column(Integer)
+    redacted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    """When personal data was replaced by placeholders (see :mod:`calmdesk.live.privacy`)."""
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    """When every word of the contact was erased (on request, or after the retention period)."""
 
     events: Mapped[list[ContactEvent]] = relationship(
         back_populates="contact", order_by="ContactEvent.seq", lazy="raise_on_sql"

@@ -68,6 +68,8 @@ class ContactRead(BaseModel):
     break_minutes: int | None
     break_granted_minutes: int | None
     break_granted_at: datetime | None
+    redacted_at: datetime | None = None
+    erased_at: datetime | None = None
 
     @classmethod
     def of(cls, contact: Contact, agent: User) -> ContactRead:
@@ -91,6 +93,8 @@ class ContactRead(BaseModel):
             break_minutes=contact.break_minutes,
             break_granted_minutes=contact.break_granted_minutes,
             break_granted_at=contact.break_granted_at,
+            redacted_at=contact.redacted_at,
+            erased_at=contact.erased_at,
         )
 
 

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 import anyio.from_thread
 from fastapi import APIRouter, FastAPI, Query, Request, status
 
-from calmdesk.live import permissions, service
+from calmdesk.live import permissions, privacy, service
 from calmdesk.live.bus import BOARD_CHANNEL
 from calmdesk.live.fanout import app_playbook, get_bus, publish_all
 from calmdesk.live.schemas import (
@@ -169,6 +169,21 @@ def grant_break(
     outcome = service.grant_break(session, contact_id=contact_id, actor=user, minutes=minutes)
     _commit_and_publish(request, session, outcome)
     return outcome.outgoing[0].message
+
+
+@router.post("/{contact_id}/redact")
+def redact_contact(contact_id: int, session: SessionDep, user: CurrentUser) -> ContactRead:
+    """Replace personal data (phones, e-mails, PESEL, IBAN, cards...) in an ended contact's
+    stored texts by placeholders (supervisors)."""
+    contact = privacy.redact_contact(session, contact_id=contact_id, actor=user)
+    return _read(session, [contact])[0]
+
+
+@router.post("/{contact_id}/erase")
+def erase_contact(contact_id: int, session: SessionDep, user: CurrentUser) -> ContactRead:
+    """Erase every word of an ended contact, keeping its stages and counts (supervisors)."""
+    contact = privacy.erase_contact(session, contact_id=contact_id, actor=user)
+    return _read(session, [contact])[0]
 
 
 def install(app: FastAPI) -> None:
