@@ -18,6 +18,7 @@ test, a fixed small cast of users, and the web app bound to that transaction.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -58,6 +59,31 @@ CAST: tuple[tuple[str, str, Role, Language], ...] = (
 )
 
 
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _stale_test_databases(connection: Connection, server: str) -> list[str]:
+    """Databases left by test runs on this machine that were killed before their clean-up."""
+    if make_url(server).host not in ("127.0.0.1", "localhost", "::1"):
+        return []
+    names = connection.execute(
+        text("SELECT datname FROM pg_database WHERE datname LIKE 'calmdesk\\_test\\_%'")
+    ).scalars()
+    stale = []
+    for name in names:
+        match = re.fullmatch(r"calmdesk_test_(\d+)(_\w+)?", name)
+        if match and not _pid_alive(int(match.group(1))):
+            stale.append(name)
+    return stale
+
+
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
     """A fresh PostgreSQL database for this test run, dropped at the end."""
@@ -66,6 +92,8 @@ def postgres_url() -> Iterator[str]:
     admin = create_engine(server, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
     try:
         with admin.connect() as connection:
+            for stale in _stale_test_databases(connection, server):
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{stale}" WITH (FORCE)'))
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
             connection.execute(text(f'CREATE DATABASE "{name}"'))
     except OperationalError as error:
