@@ -162,12 +162,10 @@ class Conversation:
         outcome = customer_turn(self._state, self._policy, event.text, signals)
         alerts = signal_alerts(signals, self._ui_lang, transfer_possible=self._transfer_possible())
         if outcome.still_here:
-            suggestions = self._suggest(
-                phrases.STILL_HERE, Stage.SILENT_RECORD, messages.STILL_HERE_WHY
-            )
+            suggestions = self._suggest(phrases.STILL_HERE, messages.STILL_HERE_WHY)
         elif outcome.stage is Stage.TRANSFER and Intent.SUPERVISOR_REQUEST in signals.intents:
             if self._transfer_possible():
-                suggestions = self._suggest(Stage.TRANSFER, Stage.TRANSFER, messages.SUPERVISOR_WHY)
+                suggestions = self._suggest(Stage.TRANSFER, messages.SUPERVISOR_WHY)
             else:  # honoured, but a transfer phrase would promise what cannot happen
                 suggestions = ()
         else:
@@ -207,9 +205,9 @@ class Conversation:
     def _stage_suggestions(self, stage: Stage) -> tuple[Suggestion, ...]:
         if stage is Stage.RESOLVE:
             return self._resolve_suggestions()
-        suggestions = self._suggest(stage, stage, messages.WHY[stage])
+        suggestions = self._suggest(stage, messages.WHY[stage])
         if stage is Stage.LISTEN:
-            suggestions += self._suggest(phrases.LISTENING_SIGNAL, stage, messages.WHY[stage])
+            suggestions += self._suggest(phrases.LISTENING_SIGNAL, messages.LISTENING_SIGNAL_WHY)
         return suggestions
 
     def _resolve_suggestions(self) -> tuple[Suggestion, ...]:
@@ -219,12 +217,11 @@ class Conversation:
         why = f"{messages.ui(messages.WHY[Stage.RESOLVE], self._ui_lang)} " + messages.ui(
             note, self._ui_lang
         )
-        return self._suggest(Stage.RESOLVE, Stage.RESOLVE, {self._ui_lang: why}, apology=at_fault)
+        return self._suggest(Stage.RESOLVE, {self._ui_lang: why}, apology=at_fault)
 
     def _suggest(
         self,
         step: Stage | str,
-        stage: Stage,
         why: dict[str, str],
         *,
         apology: bool | None = None,

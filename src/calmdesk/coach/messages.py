@@ -89,6 +89,12 @@ WHY: dict[Stage, dict[str, str]] = {
     },
 }
 
+LISTENING_SIGNAL_WHY = {
+    "pl": "Krótki sygnał, że słuchasz; nie przerywaj wypowiedzi.",
+    "ru": "Короткий знак, что вы слушаете; не перебивайте.",
+    "en": "A short sign that you are listening; do not cut in.",
+}
+
 STILL_HERE_WHY = {
     "pl": "Klient pyta, czy jesteś. Potwierdź krótko i nie wracaj do sporu.",
     "ru": "Клиент спрашивает, на связи ли вы. Коротко подтвердите и не возвращайтесь к спору.",
