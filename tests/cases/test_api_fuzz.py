@@ -17,7 +17,7 @@ from calmdesk.settings import Settings
 from calmdesk.web.app import create_app
 from tests.cases.conftest import MakeCase
 
-EXAMPLES_PER_OPERATION = 15
+EXAMPLES_PER_OPERATION = 10
 CASES_API = re.compile(r"^/api/(cases|compensations|customers)")
 
 

@@ -1,0 +1,163 @@
+"""A burst of intakes while the server is killed with SIGKILL loses no case whose creation was
+answered 201: the session commits before the response is sent."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import create_engine, select, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+
+from calmdesk.cases.models import Case
+from calmdesk.storage.db import make_engine, make_session_factory
+from calmdesk.storage.migrate import upgrade
+from calmdesk.users import service as users
+from calmdesk.users.models import Role
+from calmdesk.users.schemas import UserCreate
+from tests.conftest import DEFAULT_POSTGRES_SERVER
+
+pytestmark = pytest.mark.slow
+
+REQUESTS = 200
+KILL_AFTER = 40
+"""SIGKILL once this many creations were answered 201."""
+STARTUP_TIMEOUT = 60.0
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def crash_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'crash.sqlite3'}"
+        return
+    server = os.environ.get("CALMDESK_TEST_POSTGRES_URL", DEFAULT_POSTGRES_SERVER)
+    name = f"calmdesk_crash_{os.getpid()}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except OperationalError as error:
+        admin.dispose()
+        pytest.skip(f"PostgreSQL is not reachable: {error.orig}")
+    yield make_url(server).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def prepare(url: str) -> str:
+    """Migrate and create an agent; returns the agent's bearer token."""
+    engine = make_engine(url)
+    upgrade(engine)
+    with make_session_factory(engine)() as session, session.begin():
+        agent = users.create(
+            session,
+            user_in=UserCreate(username="crash", role=Role.AGENT, password="crash-test-password"),
+        )
+        token = users.issue_token(session, user=agent, name="crash")
+    engine.dispose()
+    return token
+
+
+def start_server(url: str, port: int, data_dir: Path) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "CALMDESK_DATABASE_URL": url,
+        "CALMDESK_DATA_DIR": str(data_dir),
+        "CALMDESK_PORT": str(port),
+        "CALMDESK_EMBEDDED_WORKER": "false",
+    }
+    server = subprocess.Popen(
+        [sys.executable, "-m", "calmdesk", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + STARTUP_TIMEOUT
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                return server
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    server.kill()
+    raise AssertionError("calmdesk serve did not start")
+
+
+def test_no_answered_intake_is_lost_when_the_server_is_killed(
+    crash_db: str, tmp_path: Path
+) -> None:
+    token = prepare(crash_db)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = start_server(crash_db, port, tmp_path)
+    answered: list[tuple[int, str]] = []
+    lock = threading.Lock()
+
+    def intake(n: int) -> None:
+        contact = f"burst-{n}@example.com"
+        try:
+            response = httpx.post(
+                f"{base}/api/cases",
+                json={
+                    "customer_contact": contact,
+                    "description": "Faktura wyższa niż w umowie.",
+                    "category": "invoice_error",
+                    "language": "pl",
+                },
+                headers={"Authorization": f"Bearer {token}"},
+                timeout=10,
+            )
+        except httpx.HTTPError:
+            return  # the server died under this request: no promise was made
+        if response.status_code == 201:
+            with lock:
+                answered.append((response.json()["id"], contact))
+                if len(answered) == KILL_AFTER:
+                    server.send_signal(signal.SIGKILL)
+
+    try:
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            list(pool.map(intake, range(REQUESTS)))
+        assert server.wait(timeout=10) == -signal.SIGKILL
+        assert len(answered) >= KILL_AFTER
+
+        restarted = start_server(crash_db, port, tmp_path)
+        try:
+            headers = {"Authorization": f"Bearer {token}"}
+            for case_id, contact in answered:
+                response = httpx.get(f"{base}/api/cases/{case_id}", headers=headers, timeout=10)
+                assert response.status_code == 200, (case_id, response.text)
+                assert response.json()["customer_contact"] == contact
+        finally:
+            restarted.kill()
+            restarted.wait()
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()
+
+    engine = make_engine(crash_db)
+    with engine.connect() as connection:
+        stored = set(connection.scalars(select(Case.id)))
+    engine.dispose()
+    assert {case_id for case_id, _ in answered} <= stored
