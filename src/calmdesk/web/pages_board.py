@@ -74,6 +74,7 @@ def board_page(request: Request, session: SessionDep, user: BoardWatcher) -> Res
         legal_risk=cases(CaseFilters(legal_risk=True)),
         fmt=moment_formatter(playbook),
         stage_labels=labels.translated(labels.STAGES, gettext),
+        kind_labels=labels.translated(labels.COMPENSATION_KINDS, gettext),
         alert_labels=labels.translated(labels.ALERTS, gettext),
         board_data={"labels": board_labels(gettext)},
     )

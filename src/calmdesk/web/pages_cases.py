@@ -83,6 +83,13 @@ def _common(request: Request, user: User) -> dict[str, Any]:
         "status_labels": labels.translated(labels.CASE_STATUSES, gettext),
         "channel_labels": labels.translated(labels.CHANNELS, gettext),
         "category_names": {c.key: localized(c.name, lang, playbook) for c in playbook.categories},
+        "severity_names": {
+            (c.key, s.key): localized(s.name, lang, playbook)
+            for c in playbook.categories
+            for s in c.severities
+        },
+        "kind_labels": labels.translated(labels.COMPENSATION_KINDS, gettext),
+        "event_labels": labels.translated(labels.CASE_EVENTS, gettext),
     }
 
 
@@ -263,6 +270,7 @@ def case_page(request: Request, session: SessionDep, user: CaseWorker, case_id: 
         compensations=compensations,
         next_statuses=sorted(ALLOWED[CaseStatus(case.status)], key=list(CaseStatus).index),
         compensation_kinds=[k.value for k in CompensationKind],
+        severity_name=common["severity_names"].get((case.category, case.severity), case.severity),
         may_decide=can(user, Permission.APPROVE_COMPENSATION),
         currency=common["playbook"].currency,
         compensation_labels=labels.translated(labels.COMPENSATION_STATUSES, gettext),

@@ -75,6 +75,28 @@ COMPENSATION_STATUSES: dict[str, str] = {
     "rejected": N_("Rejected"),
 }
 
+COMPENSATION_KINDS: dict[str, str] = {
+    "refund": N_("Refund"),
+    "discount_percent": N_("Discount (%)"),
+    "voucher": N_("Voucher"),
+    "gift": N_("Gift"),
+}
+
+CASE_EVENTS: dict[str, str] = {
+    "created": N_("Recorded"),
+    "status_changed": N_("Status changed"),
+    "updated": N_("Corrected"),
+    "customer_informed": N_("Customer informed"),
+    "compensation_proposed": N_("Compensation proposed"),
+    "compensation_granted": N_("Compensation granted"),
+    "compensation_approved": N_("Compensation approved"),
+    "compensation_rejected": N_("Compensation rejected"),
+    "sla_warning": N_("Internal target near"),
+    "sla_breached": N_("Internal target missed"),
+    "legal_deadline_risk": N_("Legal deadline at risk"),
+    "personal_data_erased": N_("Personal data erased"),
+}
+
 FACT_KINDS: dict[str, str] = {
     "amount": N_("Amount"),
     "date": N_("Date"),

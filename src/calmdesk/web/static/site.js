@@ -1,6 +1,8 @@
 // CalmDesk pages: small behaviours that need no framework (the CSP forbids inline scripts).
 "use strict";
 
+document.documentElement.classList.add("js");
+
 document.addEventListener("DOMContentLoaded", () => {
   // The language picker submits itself when a language is chosen; the button stays for
   // keyboard users and for browsers without JavaScript.
