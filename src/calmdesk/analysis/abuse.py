@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import ClassVar
 
 from calmdesk.analysis.base import Detector, Document
-from calmdesk.analysis.lexicon import Lexicon, load_lexicon, load_words, read_lines
+from calmdesk.analysis.lexicon import load_lexicon, load_words, read_lines
 from calmdesk.analysis.normalize import Token, translit_to_cyrillic
 from calmdesk.analysis.signals import Explanation, ProfanitySpan
 
@@ -36,29 +37,42 @@ class AbuseFinding:
     directed_by: str | None = None
 
 
-def _candidate_forms(token: Token, doc_lang: str) -> list[tuple[str, str, bool]]:
-    """``(lang, form, is_pattern)`` pairs to look a token up with."""
+def _candidate_forms(
+    plain: str, script: str, pattern: str | None, alternate: str | None, translit: bool
+) -> list[tuple[str, str, bool]]:
+    """``(lang, form, is_pattern)`` pairs to look a word up with."""
     forms: list[tuple[str, str, bool]] = []
-    if token.script == "cyrillic":
-        forms.append(("ru", token.plain, False))
-        if token.pattern:
-            forms.append(("ru", token.pattern, True))
-        if token.alternate:
-            forms += [("pl", token.alternate, False), ("en", token.alternate, False)]
-    elif token.script == "latin":
+    if script == "cyrillic":
+        forms.append(("ru", plain, False))
+        if pattern:
+            forms.append(("ru", pattern, True))
+        if alternate:
+            forms += [("pl", alternate, False), ("en", alternate, False)]
+    elif script == "latin":
         for lang in ("pl", "en"):
-            forms.append((lang, token.plain, False))
-            if token.pattern:
-                forms.append((lang, token.pattern, True))
-        if token.alternate:
-            forms.append(("ru", token.alternate, False))
-        if doc_lang == "ru" or token.plain in load_words("ru", "translit.txt"):
-            forms.append(("ru", translit_to_cyrillic(token.plain), False))
+            forms.append((lang, plain, False))
+            if pattern:
+                forms.append((lang, pattern, True))
+        if alternate:
+            forms.append(("ru", alternate, False))
+        if translit:
+            forms.append(("ru", translit_to_cyrillic(plain), False))
     return forms
 
 
-def _lookup(lexicon: Lexicon, form: str, is_pattern: bool) -> str | None:
-    return lexicon.match_pattern(form) if is_pattern else lexicon.match(form)
+@lru_cache(maxsize=65536)
+def match_word(
+    plain: str, script: str, pattern: str | None, alternate: str | None, translit: bool
+) -> tuple[str, str, str, str] | None:
+    """``(kind, lang, entry, normalised form)`` of a word's first lexicon hit, swear words
+    before insults; ``translit`` also reads a Latin word as Russian."""
+    for kind in ("profanity", "insult"):
+        for lang, form, is_pattern in _candidate_forms(plain, script, pattern, alternate, translit):
+            lexicon = load_lexicon(lang, kind)
+            entry = lexicon.match_pattern(form) if is_pattern else lexicon.match(form)
+            if entry is not None:
+                return kind, lang, entry, form
+    return None
 
 
 class LexiconAbuseDetector(Detector[AbuseFinding]):
@@ -70,18 +84,14 @@ class LexiconAbuseDetector(Detector[AbuseFinding]):
         for lang in ("pl", "ru", "en"):
             load_lexicon(lang, "profanity")
             load_lexicon(lang, "insult")
+        self._translit = load_words("ru", "translit.txt")
         words = set().union(*(load_words(lang, "directed.txt") for lang in ("pl", "ru", "en")))
         self._aiming = frozenset(word for word in words if not word.startswith(">"))
         self._possessives = frozenset(word[1:] for word in words if word.startswith(">"))
 
     def _match(self, token: Token, doc_lang: str) -> tuple[str, str, str, str] | None:
-        """``(kind, lang, entry, normalised form)`` of the first lexicon hit."""
-        for kind in ("profanity", "insult"):
-            for lang, form, is_pattern in _candidate_forms(token, doc_lang):
-                entry = _lookup(load_lexicon(lang, kind), form, is_pattern)
-                if entry is not None:
-                    return kind, lang, entry, form
-        return None
+        translit = doc_lang == "ru" or token.plain in self._translit
+        return match_word(token.plain, token.script, token.pattern, token.alternate, translit)
 
     def _director(self, doc: Document, words: list[Token], index: int, kind: str) -> str | None:
         """The word that aims ``words[index]`` at the listener, if any. A bare insult

@@ -18,6 +18,8 @@ from calmdesk.analysis.normalize import Token
 
 ALL_LANGUAGES: frozenset[str] = frozenset({"pl", "ru", "en", "other"})
 _SENTENCE_END = re.compile(r"[.!?;\n]+")
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+_LATIN = re.compile("[a-zA-Z\u00c0-\u024f]")
 _CLAUSE_END = re.compile(r"[.!?;,\n]+|\s(?:ale|but|но|a)\s")
 
 FindingT = TypeVar("FindingT")
@@ -37,6 +39,8 @@ class Document:
     folded: str = ""
     sentence_ends: tuple[int, ...] = field(default=())
     clause_ends: tuple[int, ...] = field(default=())
+    scripts: frozenset[str] = frozenset()
+    """``latin`` and/or ``cyrillic``: pattern detectors skip other scripts' patterns."""
 
     @classmethod
     def build(cls, text: str, lang: str, tokens: list[Token]) -> Document:
@@ -45,7 +49,16 @@ class Document:
         folded = text.lower().replace("ё", "е")
         if len(folded) != len(text):  # a few characters change length when lower-cased
             folded = "".join(char.lower()[:1] or char for char in text).replace("ё", "е")
-        return cls(text, lang, tuple(tokens), folded, sentence_ends, clause_ends)
+        scripts = frozenset(
+            name
+            for name, pattern in (("latin", _LATIN), ("cyrillic", _CYRILLIC))
+            if pattern.search(text)
+        )
+        return cls(text, lang, tuple(tokens), folded, sentence_ends, clause_ends, scripts)
+
+    def may_hold(self, lang: str) -> bool:
+        """Whether patterns written for ``lang`` can match: its script occurs in the text."""
+        return ("cyrillic" if lang == "ru" else "latin") in self.scripts
 
     def sentence_of(self, offset: int) -> int:
         """The index of the sentence holding ``offset``."""

@@ -37,14 +37,13 @@ class ShoutingDetector(Detector[Explanation]):
     name: ClassVar[str] = "shouting"
 
     def detect(self, doc: Document) -> list[Explanation]:
-        letters = sum(char.isalpha() for char in doc.text)
-        caps_words = [
-            word
-            for word in _LETTERS.findall(doc.text)
-            if len(word) > ACRONYM_MAX_LETTERS and word.isupper()
-        ]
+        words = _LETTERS.findall(doc.text)
+        caps_words = [word for word in words if len(word) > ACRONYM_MAX_LETTERS and word.isupper()]
         caps_letters = sum(len(word) for word in caps_words)
-        if caps_letters < SHOUT_MIN_CAPS_LETTERS or caps_letters < SHOUT_MIN_SHARE * letters:
+        if caps_letters < SHOUT_MIN_CAPS_LETTERS:
+            return []
+        letters = sum(len(word) for word in words)
+        if caps_letters < SHOUT_MIN_SHARE * letters:
             return []
         sample = " ".join(caps_words[:3])
         reason = f"written in capitals ({caps_letters} of {letters} letters, e.g. '{sample}')"
@@ -75,7 +74,9 @@ class PhraseCueDetector(Detector[Explanation]):
 
     def detect(self, doc: Document) -> list[Explanation]:
         found: dict[str, Explanation] = {}
-        for _lang, sections in self._patterns:
+        for lang, sections in self._patterns:
+            if not doc.may_hold(lang):
+                continue
             for section, pattern in sections.items():
                 if section in found:
                     continue

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 from typing import ClassVar
 
 from calmdesk.analysis.base import Detector, Document
@@ -112,6 +113,10 @@ _RELATIVE_DAYS = {
     "в прошлом месяце": "-P1M",
     "w zeszłym miesiącu": "-P1M",
 }
+# Words without which no relative date can match (the check is cheaper than the pattern).
+_RELATIVE_KEYS = frozenset(
+    word for phrase in _RELATIVE_DAYS for word in phrase.split() if len(word) > 3
+)
 _RELATIVE = re.compile(
     r"(?<!\w)(?:"
     + "|".join(sorted(map(re.escape, _RELATIVE_DAYS), key=len, reverse=True))
@@ -164,6 +169,7 @@ _NUMBER_WORD = "|".join(sorted(map(re.escape, _NUMBER_WORDS), key=len, reverse=T
 _DURATION = re.compile(
     rf"(?<![\w.,])(?P<n>\d{{1,3}}|{_NUMBER_WORD}) (?:{_UNIT})(?!\w)", re.IGNORECASE
 )
+_UNIT_WORD = re.compile(_UNIT, re.IGNORECASE)
 _DURATION_SINGLE = re.compile(
     r"(?<!\w)(?:od|przez|już|juz|cały|caly|całą|cala|уже|целую|целый|целый|for|over|about)"
     r" (?P<unit>tygodnia|tydzień|tydzien|miesiąca|miesiaca|miesiąc|miesiac|roku|rok|dnia|dzień"
@@ -198,6 +204,7 @@ _REFERENCES = (
     ),
 )
 _REGIONS = {"pl": "PL", "ru": "RU", "en": "GB"}
+_DIGIT = re.compile(r"\d")
 
 
 def _parse_number(raw: str) -> str:
@@ -255,13 +262,25 @@ class DateDetector(Detector[Fact]):
 
     def detect(self, doc: Document) -> list[Fact]:
         facts: list[Fact] = []
-        for pattern in (_DATE_ISO, _DATE_NUMERIC, _DATE_DAY_MONTH, _DATE_MONTH_DAY):
+        numeric: tuple[re.Pattern[str], ...] = (
+            _DATE_ISO,
+            _DATE_NUMERIC,
+            _DATE_DAY_MONTH,
+            _DATE_MONTH_DAY,
+        )
+        if not _DIGIT.search(doc.text):
+            numeric = ()
+        elif not any(token.plain in _MONTHS for token in doc.tokens):
+            numeric = (_DATE_ISO, _DATE_NUMERIC)
+        for pattern in numeric:
             for match in pattern.finditer(doc.text):
                 groups = match.groupdict()
                 month = _MONTHS[groups["month"].lower()] if "month" in groups else int(groups["m"])
                 value = _iso_date(groups.get("y"), month, int(groups["d"]))
                 if value is not None and not _overlaps(facts, match.start(), match.end()):
                     facts.append(Fact("date", match.group(), value, match.start(), match.end()))
+        if not any(token.plain in _RELATIVE_KEYS for token in doc.tokens):
+            return facts
         for match in _RELATIVE.finditer(doc.text):
             value = _RELATIVE_DAYS[match.group().lower()]
             facts.append(Fact("date", match.group(), value, match.start(), match.end()))
@@ -273,6 +292,8 @@ class DurationDetector(Detector[Fact]):
 
     def detect(self, doc: Document) -> list[Fact]:
         facts: list[Fact] = []
+        if not any(_is_unit(token.plain) for token in doc.tokens):
+            return facts
         for match in _DURATION.finditer(doc.text):
             raw = match.group("n").lower()
             count = int(raw) if raw.isdigit() else _NUMBER_WORDS[raw]
@@ -288,6 +309,11 @@ class DurationDetector(Detector[Fact]):
             if not _overlaps(facts, match.start(), match.end()):
                 facts.append(_duration(match, 1, index))
         return facts
+
+
+@lru_cache(maxsize=65536)
+def _is_unit(word: str) -> bool:
+    return _UNIT_WORD.fullmatch(word) is not None
 
 
 def _duration(match: re.Match[str], count: int, unit_index: int) -> Fact:

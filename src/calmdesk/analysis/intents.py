@@ -62,15 +62,15 @@ class IntentPatternDetector(Detector[IntentFinding]):
     name: ClassVar[str] = "intent_patterns"
 
     def load(self) -> None:
-        self._patterns: list[tuple[Intent, re.Pattern[str]]] = []
+        self._patterns: list[tuple[str, Intent, re.Pattern[str]]] = []
         for lang in LANGUAGES:
             for section, pattern in load_patterns(lang, "intents.txt").items():
-                self._patterns.append((Intent(section), pattern))
+                self._patterns.append((lang, Intent(section), pattern))
 
     def detect(self, doc: Document) -> list[IntentFinding]:
         found: dict[Intent, IntentFinding] = {}
-        for intent, pattern in self._patterns:
-            if intent in found:
+        for lang, intent, pattern in self._patterns:
+            if intent in found or not doc.may_hold(lang):
                 continue
             for match in pattern.finditer(doc.folded):
                 if _negated(doc, match.start()):

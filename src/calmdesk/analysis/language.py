@@ -12,6 +12,7 @@ Short chat messages defeat statistical detectors, so cheap evidence comes first:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -26,9 +27,11 @@ ALL_LANGS: tuple[str, ...] = (*SUPPORTED, OTHER)
 MIN_CONFIDENCE = 0.35
 # One translit word overrules lingua when lingua is less sure than this.
 TRANSLIT_OVERRULES_BELOW = 0.9
-# Up to this many words, everyday words and swear words of one language settle it.
+# Up to this many words, any lead in everyday and swear words settles the language.
 SHORT_MESSAGE_WORDS = 4
 
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+_LETTER = re.compile(r"[^\W\d_]")
 _NON_RUSSIAN_CYRILLIC = set("іїєґўІЇЄҐЎ")
 _POLISH_LETTERS = set("ąęłśźżćńĄĘŁŚŹŻĆŃ")
 _LINGUA_NAMES = {"POLISH": "pl", "RUSSIAN": "ru", "ENGLISH": "en"}
@@ -62,9 +65,10 @@ def _translit_hits(tokens: list[Token]) -> int:
     return sum(1 for token in tokens if token.script == "latin" and token.plain in words)
 
 
-def _vote_short(words: list[Token]) -> str | None:
-    """The Latin-script language with the most everyday words (2 points each) and swear or
-    insult words (1 point each) in a short message, when one language clearly leads."""
+def _vote(words: list[Token]) -> str | None:
+    """Polish or English by everyday words (2 points each) and swear or insult words (1 point)
+    when one clearly leads: in a short message any lead, in a longer one a third of the words'
+    worth and three times the other language's score. Otherwise ``None`` (lingua decides)."""
     scores: dict[str, int] = {}
     for lang in ("pl", "en"):
         common = load_words(lang, "common.txt")
@@ -80,19 +84,19 @@ def _vote_short(words: list[Token]) -> str | None:
             ):
                 score += 1
         scores[lang] = score
-    ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)
-    return ranked[0][0] if ranked[0][1] > ranked[1][1] else None
+    (best, top), (_, second) = sorted(scores.items(), key=lambda item: item[1], reverse=True)
+    if len(words) <= SHORT_MESSAGE_WORDS:
+        return best if top > second else None
+    if top >= 2 * len(words) / 3 and top >= 3 * second:
+        return best
+    return None
 
 
 def detect_language(text: str, tokens: list[Token]) -> LanguageGuess:
     """Guess the language of ``text``; ``tokens`` are its words from
     :func:`~calmdesk.analysis.normalize.tokenize`."""
-    cyrillic = latin = 0
-    for char in text:
-        if "\u0400" <= char <= "\u04ff":
-            cyrillic += 1
-        elif char.isalpha():
-            latin += 1
+    cyrillic = len(_CYRILLIC.findall(text))
+    latin = len(_LETTER.findall(text)) - cyrillic
     if cyrillic == 0 and latin == 0:
         return LanguageGuess(OTHER, "no letters")
     if cyrillic > latin:
@@ -108,10 +112,9 @@ def _latin_guess(text: str, words: list[Token]) -> LanguageGuess:
     hits = _translit_hits(words)
     if hits >= 2 or (hits == 1 and len(words) <= 3):
         return LanguageGuess("ru", f"Russian typed in Latin letters ({hits} telltale words)")
-    if len(words) <= SHORT_MESSAGE_WORDS:
-        voted = _vote_short(words)
-        if voted is not None:
-            return LanguageGuess(voted, "everyday or swear words of one language")
+    voted = _vote(words)
+    if voted is not None:
+        return LanguageGuess(voted, "everyday or swear words of one language")
     detected = _detector().compute_language_confidence_values(text)
     if detected:
         best = detected[0]

@@ -216,8 +216,9 @@ def load_words(lang: str, name: str) -> frozenset[str]:
 
 @cache
 def load_patterns(lang: str, name: str) -> dict[str, re.Pattern[str]]:
-    """Sectioned pattern files: ``[section]`` then one regex a line; one compiled regex per
-    section, matched case-insensitively on word boundaries."""
+    """Sectioned pattern files: ``[section]`` then one regex a line, written in lower case; one
+    compiled regex per section, matched on word boundaries against lower-cased text (see
+    :attr:`calmdesk.analysis.base.Document.folded`)."""
     sections: dict[str, list[str]] = {}
     current: str | None = None
     path = resources.files("calmdesk.analysis").joinpath("lexicons", lang, name)
@@ -235,9 +236,7 @@ def load_patterns(lang: str, name: str) -> dict[str, re.Pattern[str]]:
         else:
             sections[current].append(line)
     return {
-        section: re.compile(
-            r"(?<!\w)(?:" + "|".join(f"(?:{p})" for p in patterns) + r")(?!\w)", re.IGNORECASE
-        )
+        section: re.compile(r"(?<!\w)(?:" + "|".join(f"(?:{p})" for p in patterns) + r")(?!\w)")
         for section, patterns in sections.items()
         if patterns
     }

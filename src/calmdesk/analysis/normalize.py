@@ -17,8 +17,8 @@ Spaced-out words (``k u r w a``, ``f.u.c.k``) are joined into one extra token.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 WILDCARD = "?"
 MASK_CHARS = "*#@$%&^!|_0123456789"
@@ -36,6 +36,7 @@ _SPACED = re.compile(rf"(?<![\w*])(?:{_LETTER}[ .\-_]){{2,}}{_LETTER}(?![\w*])")
 _CONTROL = re.compile(
     r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]"
 )
+_HAS_LETTER = re.compile(_LETTER)
 _REPEAT = re.compile(r"(.)\1+")
 _LONG_REPEAT = re.compile(r"(.)\1{2,}")
 
@@ -94,9 +95,9 @@ _CYRILLIC_TO_LATIN = str.maketrans(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
-    """One word of the original text: ``text[start:end]`` as typed, plus its lookup forms."""
+class Token(NamedTuple):
+    """One word of the original text: ``text[start:end]`` as typed, plus its lookup forms
+    (a named tuple: cheap to create, and a message has dozens)."""
 
     start: int
     end: int
@@ -105,9 +106,9 @@ class Token:
     script: str
     """``latin``, ``cyrillic`` or ``none`` (the main script after look-alikes are mapped)."""
     pattern: str | None = None
-    spaced: bool = False
     alternate: str | None = None
     """For a word mixing Latin and Cyrillic letters: ``plain`` mapped into the other script."""
+    spaced: bool = False
 
 
 def strip_control(text: str) -> str:
@@ -155,8 +156,8 @@ def alternate_form(plain: str, script: str) -> str:
 
 
 @lru_cache(maxsize=65536)
-def normalize_word(raw: str) -> tuple[str, str, str | None]:
-    """``(plain, script, pattern)`` for one typed word; see the module docstring."""
+def normalize_word(raw: str) -> tuple[str, str, str | None, str | None]:
+    """``(plain, script, pattern, alternate)`` for one typed word; see :class:`Token`."""
     folded = _fold(raw).replace("’", "'")
     script = script_of(folded)
     has_masks = any(char in MASK_CHARS for char in folded)
@@ -169,7 +170,8 @@ def normalize_word(raw: str) -> tuple[str, str, str | None]:
     pattern = None
     if has_masks:
         pattern = "".join(WILDCARD if char in MASK_CHARS else char for char in mapped)
-    return plain, script, pattern
+    alternate = alternate_form(plain, script) if _is_mixed(folded) else None
+    return plain, script, pattern, alternate
 
 
 def tokenize(text: str) -> list[Token]:
@@ -177,17 +179,15 @@ def tokenize(text: str) -> list[Token]:
     tokens = []
     for match in _TOKEN.finditer(text):
         raw = match.group().rstrip("!|_")
-        if not any(char.isalpha() for char in raw):
+        if not raw[:1].isalpha() and not _HAS_LETTER.search(raw):
             continue
-        plain, script, pattern = normalize_word(raw)
         start = match.start()
-        alternate = alternate_form(plain, script) if _is_mixed(raw) else None
-        tokens.append(Token(start, start + len(raw), raw, plain, script, pattern, False, alternate))
+        tokens.append(Token(start, start + len(raw), raw, *normalize_word(raw)))
     for match in _SPACED.finditer(text):
         raw = match.group()
         joined = "".join(char for char in raw if char.isalpha())
-        plain, script, _ = normalize_word(joined)
-        tokens.append(Token(match.start(), match.end(), raw, plain, script, None, spaced=True))
+        plain, script, _, _ = normalize_word(joined)
+        tokens.append(Token(match.start(), match.end(), raw, plain, script, spaced=True))
     return tokens
 
 
