@@ -24,6 +24,7 @@ from sqlalchemy import (
     String,
     Text,
     event,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -36,8 +37,30 @@ from calmdesk.storage.types import UTCDateTime, utcnow
 JsonType = JSON().with_variant(JSONB(), "postgresql")
 
 
+FINISHED = ("resolved", "closed")
+OPEN_CASE_SQL = "status NOT IN ('resolved', 'closed')"
+"""The predicate of the partial indexes on open cases; queries must spell it the same way."""
+
+
 class Case(Base):
     __tablename__ = "cases"
+    __table_args__ = (
+        # "Overdue" and "legal risk" lists look at open cases only: a small part of a big table.
+        Index(
+            "ix_cases_open_resolution_due",
+            "resolution_due",
+            "id",
+            postgresql_where=text(OPEN_CASE_SQL),
+            sqlite_where=text(OPEN_CASE_SQL),
+        ),
+        Index(
+            "ix_cases_open_legal_due",
+            "legal_due",
+            "id",
+            postgresql_where=text(OPEN_CASE_SQL),
+            sqlite_where=text(OPEN_CASE_SQL),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     status: Mapped[str] = mapped_column(String(20), default=CaseStatus.RECEIVED, index=True)

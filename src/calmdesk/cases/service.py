@@ -12,10 +12,10 @@ from sqlalchemy.orm import Session
 
 from calmdesk.cases import deadlines, flows
 from calmdesk.cases.categorize import guess_language, suggest_category
-from calmdesk.cases.enums import OPEN_STATUSES, CaseEventKind, CaseStatus, Channel
+from calmdesk.cases.enums import CaseEventKind, CaseStatus, Channel
 from calmdesk.cases.errors import CaseNotFound, InvalidCaseInput
 from calmdesk.cases.history import record, snapshot
-from calmdesk.cases.models import Case, CaseEvent
+from calmdesk.cases.models import FINISHED, Case, CaseEvent
 from calmdesk.cases.schemas import (
     CaseCreate,
     CaseFilters,
@@ -164,7 +164,8 @@ def _conditions(filters: CaseFilters, now: datetime) -> list[ColumnElement[bool]
         conditions.append(Case.customer_contact == normalise_contact(filters.customer_contact))
     if filters.due_before is not None:
         conditions.append(Case.resolution_due < filters.due_before)
-    is_open = Case.status.in_([str(s) for s in OPEN_STATUSES])
+    # Spelled like the partial indexes' predicate (models.OPEN_CASE_SQL) so they are used.
+    is_open = Case.status.not_in(FINISHED)
     if filters.overdue is not None:
         overdue = is_open & (Case.resolution_due < now)
         conditions.append(overdue if filters.overdue else ~overdue)

@@ -84,6 +84,16 @@ def upgrade() -> None:
         "created_at",
     ):
         op.create_index(f"ix_cases_{column}", "cases", [column])
+    # Partial indexes for the lists of open cases ("overdue", "legal risk").
+    open_case = sa.text("status NOT IN ('resolved', 'closed')")
+    for column in ("resolution_due", "legal_due"):
+        op.create_index(
+            f"ix_cases_open_{column}",
+            "cases",
+            [column, "id"],
+            postgresql_where=open_case,
+            sqlite_where=open_case,
+        )
 
     op.create_table(
         "case_events",
