@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from starlette.testclient import WebSocketTestSession
 from starlette.websockets import WebSocketDisconnect
 
-from calmdesk.live.bus import InProcessBus
+from calmdesk.live.bus import InProcessBus, RedisBus
 from calmdesk.live.fanout import get_bus
 from tests.conftest import LoginHelper
 from tests.live.dialogue import DIALOGUE, comparable, without_event
@@ -273,3 +273,17 @@ def test_a_failing_turn_answers_an_error_and_keeps_the_console_open(
         }
         ws.send_json({"type": "ping"})
         assert ws.receive_json() == {"type": "pong"}
+
+
+def test_without_its_bus_a_turn_is_still_stored_and_sockets_close_with_1011(
+    app: FastAPI, client: TestClient, tokens: dict[str, str]
+) -> None:
+    app.state.live_bus = RedisBus("redis://127.0.0.1:1/0")  # nothing listens there
+    contact_id = start(client, tokens["agent"])
+    answered = post_turn(client, tokens["agent"], contact_id, DIALOGUE[0])
+    assert answered["seq"] == 1
+
+    url = f"/ws/contacts/{contact_id}?token={tokens['agent']}"
+    with pytest.raises(WebSocketDisconnect) as closed, client.websocket_connect(url) as ws:
+        ws.receive_json()
+    assert closed.value.code == 1011

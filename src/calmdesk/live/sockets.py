@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import json
 import logging
+from collections.abc import AsyncIterator
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, WebSocket
@@ -24,7 +25,7 @@ from starlette.websockets import WebSocketDisconnect
 
 from calmdesk.errors import CalmDeskError, NotFound, PermissionDenied
 from calmdesk.live import permissions, service
-from calmdesk.live.bus import BOARD_CHANNEL, Message, Subscription, contact_channel
+from calmdesk.live.bus import BOARD_CHANNEL, EventBus, Message, Subscription, contact_channel
 from calmdesk.live.fanout import app_playbook, get_bus, publish_all
 from calmdesk.live.schemas import ActionIn, ContactRead, UtteranceIn
 from calmdesk.live.service import Outgoing
@@ -36,6 +37,7 @@ from calmdesk.users.sessions import SESSION_COOKIE, user_from_cookie
 CLOSE_NOT_AUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
 CLOSE_NOT_FOUND = 4404
+CLOSE_BUS_UNAVAILABLE = 1011
 MAX_FRAME_CHARS = 20_000
 
 socket_router = APIRouter()
@@ -166,8 +168,16 @@ class _Socket:
             await self.websocket.send_json(message)
 
     async def forward(self, subscription: Subscription) -> None:
-        async for message in subscription:
-            await self.send(message)
+        try:
+            async for message in subscription:
+                await self.send(message)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            # The bus is gone (Redis restarted): close, so the client reconnects and resubscribes.
+            log.exception("live subscription failed; closing the socket")
+            with contextlib.suppress(Exception):
+                await self.websocket.close(CLOSE_BUS_UNAVAILABLE, "live events unavailable")
 
     async def receive(self) -> str | bool | None:
         """The next text frame, ``None`` for a binary one, ``False`` once disconnected."""
@@ -226,6 +236,24 @@ async def _serve(
             await forwarder
 
 
+@contextlib.asynccontextmanager
+async def _subscribed(
+    websocket: WebSocket, bus: EventBus, channel: str
+) -> AsyncIterator[Subscription | None]:
+    """The bus subscription, or ``None`` after closing the socket with 1011 when the bus (Redis)
+    cannot be reached."""
+    async with contextlib.AsyncExitStack() as stack:
+        try:
+            subscription = await stack.enter_async_context(bus.subscribe(channel))
+        except Exception:
+            log.exception("cannot subscribe to %s", channel)
+            await websocket.accept()
+            await websocket.close(CLOSE_BUS_UNAVAILABLE, "live events unavailable")
+            yield None
+            return
+        yield subscription
+
+
 def _invalid(error: ValidationError) -> str:
     return "; ".join(
         f"{'.'.join(str(p) for p in e['loc']) or 'frame'}: {e['msg']}" for e in error.errors()
@@ -238,7 +266,9 @@ async def contact_socket(websocket: WebSocket, contact_id: int) -> None:
     ``end`` and ``ping`` frames."""
     app: FastAPI = websocket.app
     bus = get_bus(app)
-    async with bus.subscribe(contact_channel(contact_id)) as subscription:
+    async with _subscribed(websocket, bus, contact_channel(contact_id)) as subscription:
+        if subscription is None:
+            return
         opened = await _open(websocket, _contact_snapshot, contact_id)
         if opened is None:
             return
@@ -271,7 +301,9 @@ async def contact_socket(websocket: WebSocket, contact_id: int) -> None:
 @socket_router.websocket("/ws/board")
 async def board_socket(websocket: WebSocket) -> None:
     """The supervisors' board: ``contact_update``, ``alert`` and ``break_granted`` messages."""
-    async with get_bus(websocket.app).subscribe(BOARD_CHANNEL) as subscription:
+    async with _subscribed(websocket, get_bus(websocket.app), BOARD_CHANNEL) as subscription:
+        if subscription is None:
+            return
         opened = await _open(websocket, _board_snapshot)
         if opened is None:
             return
