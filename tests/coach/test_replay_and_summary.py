@@ -2,7 +2,10 @@
 
 import json
 
+import pytest
+
 from calmdesk.coach import Conversation, Stage, event_from_dict
+from calmdesk.errors import InvalidInput
 from calmdesk.playbook.schema import Playbook
 from tests.coach.conftest import ConversationFactory
 from tests.coach.helpers import STARTED_AT, amount, signals
@@ -103,3 +106,17 @@ def test_the_bench_reports_ordered_percentiles() -> None:
     assert figures["turns"] == 30
     assert 0 < figures["p50_ms"] <= figures["p99_ms"] <= figures["max_ms"]
     assert figures["target_p99_ms"] == 15.0
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"type": "customer_said", "text": "hi"},
+        {"type": "agent_did", "action": "dance"},
+        {"type": "shouted", "text": "HI"},
+        {"type": "customer_said", "text": "hi", "signals": {"lang": "pl", "level": "furious"}},
+    ],
+)
+def test_a_malformed_stored_event_is_refused_clearly(data: dict[str, object]) -> None:
+    with pytest.raises(InvalidInput):
+        event_from_dict(data)
