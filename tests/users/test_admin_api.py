@@ -134,3 +134,13 @@ def test_a_token_acting_as_an_agent_cannot_manage_users(
     client.cookies.clear()
     response = client.get("/api/users", headers={"Authorization": f"Bearer {token['token']}"})
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize("user_id", ["0", str(2**63 + 1), "abc"])
+def test_an_impossible_user_id_is_a_validation_error(
+    client: TestClient, login: LoginHelper, user_id: str
+) -> None:
+    login(client, "admin")
+    response = client.get(f"/api/users/{user_id}")
+    assert response.status_code == 422
+    assert response.json()["fields"][0]["field"] == "user_id"

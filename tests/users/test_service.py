@@ -176,3 +176,10 @@ def test_update_me_changes_only_name_and_language(session: Session, users: dict[
     assert agent.display_name == "Anna Agent"
     service.update_me(session, user=agent, me_in=MeUpdate(display_name="Anna N."))
     assert (agent.display_name, agent.language, agent.role) == ("Anna N.", Language.RU, Role.AGENT)
+
+
+@pytest.mark.parametrize("user_id", [0, -1, 2**31, 2**63 + 1])
+def test_an_id_no_column_can_hold_is_nobody_not_an_overflow(session: Session, user_id: int) -> None:
+    assert service.get(session, user_id=user_id) is None
+    with pytest.raises(UserNotFound):
+        service.get_or_raise(session, user_id=user_id)

@@ -27,12 +27,17 @@ LAST_USED_PRECISION = timedelta(minutes=1)
 every request."""
 
 
+MAX_ID = 2**31 - 1
+
+
 def get(session: Session, *, user_id: int) -> User | None:
+    if not 1 <= user_id <= MAX_ID:  # an id the column cannot hold: nobody, not an overflow
+        return None
     return session.get(User, user_id)
 
 
 def get_or_raise(session: Session, *, user_id: int) -> User:
-    user = session.get(User, user_id)
+    user = get(session, user_id=user_id)
     if user is None:
         raise UserNotFound(f"There is no user with id {user_id}.", user_id=user_id)
     return user

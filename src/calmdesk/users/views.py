@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Path, Response, status
 
 from calmdesk.users import service
 from calmdesk.users.deps import CurrentUser, SessionDep, SettingsDep, UserManager
@@ -24,6 +24,10 @@ from calmdesk.users.schemas import (
     UserUpdate,
 )
 from calmdesk.users.sessions import end_session, start_session
+
+# Ids are 32-bit integers in the database; a larger one is a 422, not an overflow.
+UserId = Annotated[int, Path(ge=1, le=service.MAX_ID)]
+TokenId = Annotated[int, Path(ge=1, le=service.MAX_ID)]
 
 auth_router = APIRouter(prefix="/api/auth", tags=["auth"])
 users_router = APIRouter(prefix="/api/users", tags=["users"])
@@ -100,7 +104,7 @@ def create_user(user_in: UserCreate, session: SessionDep, _: UserManager) -> Use
 
 
 @users_router.get("/{user_id}", responses={**_ERRORS, 404: {"description": "`user_not_found`"}})
-def read_user(user_id: int, session: SessionDep, _: UserManager) -> UserRead:
+def read_user(user_id: UserId, session: SessionDep, _: UserManager) -> UserRead:
     return UserRead.model_validate(service.get_or_raise(session, user_id=user_id))
 
 
@@ -112,21 +116,23 @@ def read_user(user_id: int, session: SessionDep, _: UserManager) -> UserRead:
         409: {"description": "It would leave no active admin (`last_admin`)"},
     },
 )
-def update_user(user_id: int, user_in: UserUpdate, session: SessionDep, _: UserManager) -> UserRead:
+def update_user(
+    user_id: UserId, user_in: UserUpdate, session: SessionDep, _: UserManager
+) -> UserRead:
     """Change an account's role, name, language, password or whether it is active (admins)."""
     user = service.get_or_raise(session, user_id=user_id)
     return UserRead.model_validate(service.update(session, user=user, user_in=user_in))
 
 
 @users_router.get("/{user_id}/tokens", responses=_ERRORS)
-def list_tokens(user_id: int, session: SessionDep, _: UserManager) -> list[TokenRead]:
+def list_tokens(user_id: UserId, session: SessionDep, _: UserManager) -> list[TokenRead]:
     user = service.get_or_raise(session, user_id=user_id)
     return [TokenRead.model_validate(token) for token in service.list_tokens(session, user=user)]
 
 
 @users_router.post("/{user_id}/tokens", status_code=status.HTTP_201_CREATED, responses=_ERRORS)
 def issue_token(
-    user_id: int, token_in: TokenCreate, session: SessionDep, _: UserManager
+    user_id: UserId, token_in: TokenCreate, session: SessionDep, _: UserManager
 ) -> TokenIssued:
     """Issue an API token acting as this user (admins). The token is in this answer only."""
     user = service.get_or_raise(session, user_id=user_id)
@@ -139,6 +145,6 @@ def issue_token(
     status_code=status.HTTP_204_NO_CONTENT,
     responses={**_ERRORS, 404: {"description": "`token_not_found`"}},
 )
-def revoke_token(user_id: int, token_id: int, session: SessionDep, _: UserManager) -> None:
+def revoke_token(user_id: UserId, token_id: TokenId, session: SessionDep, _: UserManager) -> None:
     user = service.get_or_raise(session, user_id=user_id)
     service.revoke_token(session, user=user, token_id=token_id)
