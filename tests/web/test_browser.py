@@ -184,3 +184,14 @@ def test_the_playbook_page_shows_the_policy(signed_in: SignedIn) -> None:
         page.locator("[data-testid=playbook] h1, [data-testid=playbook] h2").first
     ).to_be_visible()
     page.screenshot(path=SCREENSHOTS / "playbook.png", full_page=False)
+
+
+def test_a_supervisor_grants_the_recommended_break_from_the_board(signed_in: SignedIn) -> None:
+    board = signed_in("supervisor")
+    board.goto("/board")
+    button = board.locator("[data-grant-break]").first
+    contact_id = button.get_attribute("data-grant-break")
+    button.click()
+    item = board.locator(f"#breaks li[data-contact-id='{contact_id}']")
+    expect(item.locator("button")).to_have_count(0)
+    expect(item).to_contain_text("Agata")

@@ -308,3 +308,92 @@ def test_the_board_lists_live_contacts_for_a_supervisor(
     login(client, "supervisor")
     page = client.get("/board").text
     assert f'data-contact-id="{contact.id}"' in page
+
+
+def test_a_handler_moves_a_case_with_the_form_and_the_timeline_shows_it(
+    client: TestClient,
+    login: LoginHelper,
+    users: dict[str, User],
+    session: Session,
+    csrf_token: TokenGetter,
+) -> None:
+    case_id = _intake(session, client, users["agent"], "Reklamacja: zepsuty czajnik.")
+    login(client, "handler")
+    token = csrf_token(client, f"/cases/{case_id}")
+    response = client.post(
+        f"/cases/{case_id}/transition",
+        data={"to": "acknowledged", "note": "Klient poinformowany.", "csrf_token": token},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    page = client.get(f"/cases/{case_id}").text
+    assert "Klient poinformowany." in page
+    assert 'data-testid="case-status">Acknowledged' in page
+
+
+def test_a_move_the_workflow_forbids_is_refused_by_name(
+    client: TestClient,
+    login: LoginHelper,
+    users: dict[str, User],
+    session: Session,
+    csrf_token: TokenGetter,
+) -> None:
+    case_id = _intake(session, client, users["agent"], "Reklamacja: zepsuty czajnik.")
+    login(client, "handler")
+    token = csrf_token(client, f"/cases/{case_id}")
+    response = client.post(
+        f"/cases/{case_id}/transition", data={"to": "closed", "csrf_token": token}
+    )
+    assert response.status_code == 409
+    assert "text/html" in response.headers["content-type"]
+
+
+def _pending_compensation(
+    client: TestClient, login: LoginHelper, case_id: int, csrf_token: TokenGetter
+) -> None:
+    token = csrf_token(client, f"/cases/{case_id}")
+    response = client.post(
+        f"/cases/{case_id}/compensation",
+        data={"kind": "refund", "amount": "1500,00", "reason": "Zwrot ceny", "csrf_token": token},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+
+
+def test_a_supervisor_approves_compensation_above_the_agents_limit_from_the_board(
+    client: TestClient,
+    login: LoginHelper,
+    users: dict[str, User],
+    session: Session,
+    csrf_token: TokenGetter,
+) -> None:
+    from calmdesk.cases import compensation as compensation_service
+
+    case_id = _intake(
+        session, client, users["agent"], "Pralka przestała działać po miesiącu, chcę zwrotu."
+    )
+    login(client, "agent")
+    _pending_compensation(client, login, case_id, csrf_token)
+    [offer] = compensation_service.list_(session, case_id=case_id)
+    assert offer.status == "pending"
+    refused = client.post(
+        f"/compensations/{offer.id}/approve",
+        data={"rationale": "ok", "csrf_token": csrf_token(client, f"/cases/{case_id}")},
+    )
+    assert refused.status_code == 403
+    login(client, "supervisor")
+    board = client.get("/board").text
+    assert f'action="/compensations/{offer.id}/approve"' in board
+    response = client.post(
+        f"/compensations/{offer.id}/approve",
+        data={
+            "rationale": "Druga awaria",
+            "back": "/board",
+            "csrf_token": csrf_token(client, "/board"),
+        },
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    assert response.headers["location"] == "/board"
+    session.refresh(offer)
+    assert offer.status == "approved"

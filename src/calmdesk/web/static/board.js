@@ -50,7 +50,9 @@
 
   function breakGranted(message) {
     const item = $("breaks").querySelector(`li[data-contact-id="${CSS.escape(String(message.contact_id))}"]`);
-    if (item) item.replaceChildren(L.break_granted.replace("{agent}", message.agent).replace("{minutes}", message.minutes));
+    if (!item) return;
+    const agent = item.dataset.agentName || message.agent;
+    item.replaceChildren(L.break_granted.replace("{agent}", agent).replace("{minutes}", message.minutes));
   }
 
   CalmDesk.socket("/ws/board", (message) => {
