@@ -9,7 +9,7 @@ from fastapi import FastAPI
 
 from calmdesk.live.bus import EventBus, bus_from_settings
 from calmdesk.live.coaching import playbook_for
-from calmdesk.live.service import Outgoing
+from calmdesk.live.messages import Outgoing
 from calmdesk.playbook.schema import Playbook
 from calmdesk.settings import Settings
 

@@ -13,10 +13,9 @@ usable from the CLI, the demo and the tests.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -24,7 +23,17 @@ from calmdesk.coach import Conversation
 from calmdesk.coach.stages import Action, parse_action
 from calmdesk.errors import Conflict, InvalidInput
 from calmdesk.live import coaching, permissions
-from calmdesk.live.bus import BOARD_CHANNEL, Message, contact_channel
+
+# `Outgoing` and `contact_update_message` are re-exported (`X as X`) for the web pages.
+from calmdesk.live.messages import Outgoing as Outgoing
+from calmdesk.live.messages import (
+    TurnOutcome,
+    break_granted_messages,
+    end_messages,
+    event_view,
+    turn_messages,
+)
+from calmdesk.live.messages import contact_update_message as contact_update_message
 from calmdesk.live.models import Contact, ContactEvent, ContactStatus
 from calmdesk.playbook.schema import Channel, Playbook
 from calmdesk.settings import get_settings
@@ -37,20 +46,6 @@ DEFAULT_CACHE = coaching.ConversationCache()
 
 class ContactEnded(Conflict):
     code = "contact_ended"
-
-
-@dataclass(frozen=True)
-class Outgoing:
-    channel: str
-    message: Message
-
-
-@dataclass(frozen=True)
-class TurnOutcome:
-    contact: Contact
-    guidance: Message | None
-    """The ``{"type": "guidance"}`` message of this turn (``None`` when only ending)."""
-    outgoing: list[Outgoing] = field(default_factory=list)
 
 
 def _playbook(playbook: Playbook | None) -> Playbook:
@@ -161,27 +156,6 @@ def agent_names(session: Session, contacts: Sequence[Contact]) -> dict[int, User
     return {u.id: u for u in session.scalars(select(User).where(User.id.in_(ids)))}
 
 
-def contact_update_message(contact: Contact, agent: User) -> Message:
-    """``{"type": "contact_update", ...}`` for the supervisor board."""
-    return {
-        "type": "contact_update",
-        "contact_id": contact.id,
-        "agent": agent.username,
-        "agent_name": agent.display_name,
-        "channel": contact.channel,
-        "lang": contact.lang,
-        "stage": contact.stage,
-        "rung": contact.rung,
-        "heat": contact.heat,
-        "peak_heat": contact.peak_heat,
-        "alerts": list(contact.alerts or []),
-        "status": contact.status,
-        "turns": contact.event_count,
-        "break_minutes": contact.break_minutes,
-        "started_at": contact.started_at.isoformat(),
-    }
-
-
 def _locked(session: Session, *, contact_id: int, actor: User | None) -> Contact:
     """The contact, row-locked on PostgreSQL so two workers never interleave one contact's
     turns (SQLite serialises writers anyway)."""
@@ -259,36 +233,9 @@ def _turn(
     assert agent is not None
     # What was said travels with the live message (the console adds it to the transcript);
     # the stored guidance does not repeat it: the event row holds it once.
-    live_message = {**message, "event": _event_view(seq, fields)}
-    outgoing = [
-        Outgoing(contact_channel(contact.id), live_message),
-        Outgoing(BOARD_CHANNEL, contact_update_message(contact, agent)),
-    ]
-    for alert in message["alerts"]:
-        kind = alert.get("kind") if isinstance(alert, dict) else str(alert)
-        if kind not in previous_alerts:
-            board_alert = {
-                "type": "alert",
-                "contact_id": contact.id,
-                "kind": kind,
-                "message": coaching.alert_text(alert),
-                "agent": agent.username,
-                "seq": seq,
-            }
-            outgoing.append(Outgoing(BOARD_CHANNEL, board_alert))
+    live_message = {**message, "event": event_view(seq, fields)}
+    outgoing = turn_messages(contact, agent, live_message, previous_alerts)
     return TurnOutcome(contact=contact, guidance=live_message, outgoing=outgoing), conversation
-
-
-def _event_view(seq: int, fields: dict[str, Any]) -> Message:
-    kind = fields["kind"]
-    speaker = {"customer_said": "customer", "agent_said": "agent"}.get(kind)
-    return {
-        "seq": seq,
-        "kind": str(kind),
-        "speaker": speaker,
-        "text": fields.get("text"),
-        "action": fields.get("action"),
-    }
 
 
 def customer_says(
@@ -394,27 +341,7 @@ def _finish(
     session.flush()
     agent = session.get(User, contact.agent_id)
     assert agent is not None
-    end_message: Message = {
-        "type": "summary",
-        "contact_id": contact.id,
-        "summary": summary,
-        "break_recommended": minutes > 0,
-        "break_minutes": minutes,
-    }
-    outgoing = [
-        Outgoing(contact_channel(contact.id), end_message),
-        Outgoing(BOARD_CHANNEL, contact_update_message(contact, agent)),
-    ]
-    if minutes > 0:
-        alert = {
-            "type": "alert",
-            "contact_id": contact.id,
-            "kind": "break_recommended",
-            "message": f"{agent.display_name}: a {minutes}-minute break is recommended.",
-            "agent": agent.username,
-            "minutes": minutes,
-        }
-        outgoing.append(Outgoing(BOARD_CHANNEL, alert))
+    outgoing = end_messages(contact, agent)
     return TurnOutcome(contact=contact, guidance=None, outgoing=outgoing)
 
 
@@ -442,14 +369,7 @@ def grant_break(
     session.flush()
     agent = session.get(User, contact.agent_id)
     assert agent is not None
-    message = {
-        "type": "break_granted",
-        "contact_id": contact.id,
-        "agent": agent.username,
-        "minutes": minutes,
-        "granted_by": actor.username,
-    }
-    outgoing = [Outgoing(BOARD_CHANNEL, message), Outgoing(contact_channel(contact.id), message)]
+    outgoing = break_granted_messages(contact, agent, actor)
     return TurnOutcome(contact=contact, guidance=None, outgoing=outgoing)
 
 
@@ -461,8 +381,3 @@ def breaks_pending(session: Session) -> Sequence[Contact]:
         Contact.break_granted_at.is_(None),
     )
     return session.scalars(query.order_by(Contact.ended_at.desc())).all()
-
-
-def count_live(session: Session) -> int:
-    query = select(func.count()).select_from(Contact).where(Contact.status == ContactStatus.LIVE)
-    return int(session.scalar(query) or 0)

@@ -27,8 +27,8 @@ from calmdesk.errors import CalmDeskError, NotFound, PermissionDenied
 from calmdesk.live import permissions, service
 from calmdesk.live.bus import BOARD_CHANNEL, EventBus, Message, Subscription, contact_channel
 from calmdesk.live.fanout import app_playbook, get_bus, publish_all
+from calmdesk.live.messages import Outgoing
 from calmdesk.live.schemas import ActionIn, ContactRead, UtteranceIn
-from calmdesk.live.service import Outgoing
 from calmdesk.storage.db import session_scope
 from calmdesk.users import service as users_service
 from calmdesk.users.models import User

@@ -16,6 +16,7 @@ from fastapi import APIRouter, FastAPI, Query, Request, status
 from calmdesk.live import permissions, privacy, service
 from calmdesk.live.bus import BOARD_CHANNEL
 from calmdesk.live.fanout import app_playbook, get_bus, publish_all
+from calmdesk.live.messages import Outgoing
 from calmdesk.live.schemas import (
     ActionIn,
     BreakGrant,
@@ -25,7 +26,6 @@ from calmdesk.live.schemas import (
     ContactRead,
     UtteranceIn,
 )
-from calmdesk.live.service import Outgoing
 from calmdesk.live.sockets import socket_router
 from calmdesk.users import service as users_service
 from calmdesk.users.deps import CurrentUser, SessionDep
