@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from calmdesk.analysis.signals import Intent
-from calmdesk.coach import Action, AgentDid, Conversation, CustomerSaid, Stage
+from calmdesk.coach import LADDER, Action, AgentDid, Conversation, CustomerSaid, Stage
 from calmdesk.playbook.load import default_playbook
 from tests.coach.helpers import signals
 
@@ -97,3 +97,20 @@ def test_replaying_the_events_gives_equal_guidance(
     assert [again.record(event) for event in talk.events] == guidance
     assert again.summary() == talk.summary()
     assert 0.0 <= talk.summary().difficulty <= 1.0
+
+
+@settings(max_examples=100, deadline=None)
+@given(steps, options)
+def test_the_rung_never_goes_down_and_ending_needs_the_last_rung(
+    steps: list[tuple[object, ...]], opts: dict[str, object]
+) -> None:
+    _, guidance = play(steps, **opts)
+    reached = -1
+    for advice in guidance:
+        index = LADDER.index(advice.rung) if advice.rung else -1  # type: ignore[attr-defined]
+        assert index >= reached
+        reached = index
+        if advice.may_end_call:  # type: ignore[attr-defined]
+            assert advice.rung is Stage.END_CALL  # type: ignore[attr-defined]
+            # transfer: a supervisor request or an offer the agent made with no transfer possible
+            assert advice.stage in (Stage.END_CALL, Stage.TRANSFER)  # type: ignore[attr-defined]
