@@ -36,3 +36,10 @@ class AccountDisabled(CalmDeskError):
 
     code = "account_disabled"
     http_status = 403
+
+
+class TooManyAttempts(CalmDeskError):
+    """Too many wrong passwords in a row for this account; carries ``retry_after_seconds``."""
+
+    code = "too_many_attempts"
+    http_status = 429

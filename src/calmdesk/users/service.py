@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from datetime import timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy import update as sql_update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -14,12 +16,14 @@ from calmdesk.users.errors import (
     AccountDisabled,
     LastAdmin,
     TokenNotFound,
+    TooManyAttempts,
     UsernameTaken,
     UserNotFound,
 )
 from calmdesk.users.models import ApiToken, Role, User
 from calmdesk.users.passwords import burn_verification_time, hash_password, verify_password
 from calmdesk.users.schemas import MeUpdate, UserCreate, UserUpdate
+from calmdesk.users.throttle import retry_after
 from calmdesk.users.tokens import new_token, token_digest
 
 LAST_USED_PRECISION = timedelta(minutes=1)
@@ -138,18 +142,43 @@ def set_password(session: Session, *, user: User, password: str) -> User:
 def authenticate(session: Session, *, username: str, password: str) -> User | None:
     """The user whose password this is, or ``None``.
 
-    Raises :class:`AccountDisabled` when the password is right but the account is disabled
-    (saying so only to someone who knows the password). An unknown username costs the same
-    hashing time as a wrong password, so timing does not reveal which usernames exist.
+    - An unknown username costs the same hashing time as a wrong password, so timing does not
+      reveal which usernames exist.
+    - A wrong password is counted on the account; after a few in a row, further attempts must
+      wait (:mod:`calmdesk.users.throttle`) and raise :class:`TooManyAttempts` until then.
+      The count is written with the session: a caller that raises after a ``None`` must commit
+      first or the failure is forgotten.
+    - Raises :class:`AccountDisabled` when the password is right but the account is disabled
+      (said only to someone who knows the password).
     """
     user = get_by_username(session, username=username)
     if user is None:
         burn_verification_time(password)
         return None
+    now = utcnow()
+    wait = retry_after(user.failed_logins, user.last_failed_login_at, now)
+    if wait > 0:
+        seconds = math.ceil(wait)
+        raise TooManyAttempts(
+            f"Too many wrong passwords for this account; try again in {seconds} s.",
+            retry_after_seconds=seconds,
+        )
     if not verify_password(password, user.password_hash):
+        # One UPDATE, so guesses sent in parallel are all counted.
+        session.execute(
+            sql_update(User)
+            .where(User.id == user.id)
+            .values(failed_logins=User.failed_logins + 1, last_failed_login_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        session.expire(user, ["failed_logins", "last_failed_login_at"])
         return None
     if not user.is_active:
         raise AccountDisabled("This account is disabled; ask an administrator.")
+    if user.failed_logins:
+        user.failed_logins = 0
+        user.last_failed_login_at = None
+        session.flush()
     return user
 
 

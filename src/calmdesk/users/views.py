@@ -51,6 +51,7 @@ def me_read(user: User) -> MeRead:
     responses={
         401: {"description": "Wrong username or password (`invalid_credentials`)"},
         403: {"description": "The account is disabled (`account_disabled`)"},
+        429: {"description": "Too many wrong passwords in a row (`too_many_attempts`)"},
     },
 )
 def login(
@@ -61,6 +62,7 @@ def login(
         session, username=credentials.username, password=credentials.password
     )
     if user is None:
+        session.commit()  # keep the failed-attempt count the error below would roll back
         raise InvalidCredentials("Wrong username or password.")
     start_session(response, user, settings)
     return me_read(user)
