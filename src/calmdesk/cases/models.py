@@ -37,9 +37,9 @@ from calmdesk.storage.types import UTCDateTime, utcnow
 JsonType = JSON().with_variant(JSONB(), "postgresql")
 
 
-FINISHED = ("resolved", "closed")
 OPEN_CASE_SQL = "status NOT IN ('resolved', 'closed')"
-"""The predicate of the partial indexes on open cases; queries must spell it the same way."""
+"""Open cases, as the partial indexes below say it. Queries must spell it the same way (SQLite
+matches the terms literally), unqualified: do not use it in a join with another ``status``."""
 
 
 class Case(Base):

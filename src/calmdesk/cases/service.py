@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, and_, func, not_, select, text
 from sqlalchemy.orm import Session
 
 from calmdesk.cases import deadlines, flows
@@ -15,7 +15,7 @@ from calmdesk.cases.categorize import guess_language, suggest_category
 from calmdesk.cases.enums import CaseEventKind, CaseStatus, Channel
 from calmdesk.cases.errors import CaseNotFound, InvalidCaseInput
 from calmdesk.cases.history import record, snapshot
-from calmdesk.cases.models import FINISHED, Case, CaseEvent
+from calmdesk.cases.models import OPEN_CASE_SQL, Case, CaseEvent
 from calmdesk.cases.schemas import (
     CaseCreate,
     CaseFilters,
@@ -36,6 +36,8 @@ class CasePage:
     per_page: int
 
 
+LIST_ORDER = (Case.resolution_due, Case.id)
+"""Most urgent first; matches the open-case index."""
 FUTURE_TOLERANCE = timedelta(minutes=5)
 """How far ahead of our clock a ``received_at`` may be (clients' clocks drift)."""
 
@@ -148,7 +150,8 @@ def events_of(session: Session, *, case_id: int) -> list[CaseEvent]:
     return list(session.scalars(query))
 
 
-def _conditions(filters: CaseFilters, now: datetime) -> list[ColumnElement[bool]]:
+def conditions_for(filters: CaseFilters, now: datetime) -> list[ColumnElement[bool]]:
+    """The WHERE terms of :func:`list_` for ``filters`` at ``now``."""
     conditions: list[ColumnElement[bool]] = []
     if filters.status:
         conditions.append(Case.status.in_([str(s) for s in filters.status]))
@@ -164,14 +167,15 @@ def _conditions(filters: CaseFilters, now: datetime) -> list[ColumnElement[bool]
         conditions.append(Case.customer_contact == normalise_contact(filters.customer_contact))
     if filters.due_before is not None:
         conditions.append(Case.resolution_due < filters.due_before)
-    # Spelled like the partial indexes' predicate (models.OPEN_CASE_SQL) so they are used.
-    is_open = Case.status.not_in(FINISHED)
+    # The partial indexes' own predicate, as literal SQL: with bound parameters neither SQLite
+    # nor PostgreSQL can prove a query only wants rows those indexes hold.
+    is_open = text(OPEN_CASE_SQL)
     if filters.overdue is not None:
-        overdue = is_open & (Case.resolution_due < now)
-        conditions.append(overdue if filters.overdue else ~overdue)
+        overdue = and_(is_open, Case.resolution_due < now)
+        conditions.append(overdue if filters.overdue else not_(overdue))
     if filters.legal_risk is not None:
-        at_risk = is_open & (Case.legal_due <= (now + timedelta(days=1)).date())
-        conditions.append(at_risk if filters.legal_risk else ~at_risk)
+        at_risk = and_(is_open, Case.legal_due <= (now + timedelta(days=1)).date())
+        conditions.append(at_risk if filters.legal_risk else not_(at_risk))
     if filters.q:
         conditions.append(
             Case.description.icontains(filters.q, autoescape=True)
@@ -191,14 +195,14 @@ def list_(
 ) -> CasePage:
     """Cases matching ``filters`` (and ``scope``, the viewer's visibility), most urgent first:
     by resolution target, then id."""
-    conditions = _conditions(filters, now or utcnow())
+    conditions = conditions_for(filters, now or utcnow())
     if scope is not None:
         conditions.append(scope)
     total = session.scalar(select(func.count()).select_from(Case).where(*conditions)) or 0
     query = (
         select(Case)
         .where(*conditions)
-        .order_by(Case.resolution_due, Case.id)
+        .order_by(*LIST_ORDER)
         .limit(page.per_page)
         .offset((page.page - 1) * page.per_page)
     )
