@@ -97,3 +97,8 @@ def test_every_language_ships_every_data_file() -> None:
             "long_wait",
             "exasperation",
         }
+
+
+@pytest.mark.parametrize("typed", ["TW055", "abc123", "A4"])
+def test_trailing_digits_are_a_code_not_hidden_letters(typed: str) -> None:
+    assert all(token.pattern is None for token in tokenize(typed))

@@ -179,17 +179,19 @@ class AbusiveEmojiDetector(Detector[AbuseFinding]):
     _AIMED = "🖕"
 
     def load(self) -> None:
-        self._emoji = frozenset(read_lines("any", "abusive_emoji.txt"))
+        emoji = read_lines("any", "abusive_emoji.txt")
+        self._pattern = re.compile("|".join(map(re.escape, emoji)))
 
     def detect(self, doc: Document) -> list[AbuseFinding]:
         findings = []
-        for offset, char in enumerate(doc.text):
-            if char in self._emoji:
-                span = ProfanitySpan(offset, offset + 1, char, "emoji", char, char)
-                reason = f"'{char}' is an abusive emoji"
-                aimed = char == self._AIMED
-                explanation = Explanation("abuse", reason, "emoji", matched=char)
-                findings.append(AbuseFinding(span, explanation, aimed, char if aimed else None))
+        for match in self._pattern.finditer(doc.text):
+            char = match.group()
+            span = ProfanitySpan(match.start(), match.end(), char, "emoji", char, char)
+            aimed = char == self._AIMED
+            explanation = Explanation(
+                "abuse", f"'{char}' is an abusive emoji", "emoji", matched=char
+            )
+            findings.append(AbuseFinding(span, explanation, aimed, char if aimed else None))
         return findings
 
 

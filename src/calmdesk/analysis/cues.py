@@ -92,10 +92,12 @@ class AngerEmojiDetector(Detector[Explanation]):
     name: ClassVar[str] = "anger_emoji"
 
     def load(self) -> None:
-        self._emoji = frozenset(read_lines("any", "anger_emoji.txt"))
+        emoji = read_lines("any", "anger_emoji.txt")
+        self._pattern = re.compile("|".join(map(re.escape, emoji)))
 
     def detect(self, doc: Document) -> list[Explanation]:
-        for char in doc.text:
-            if char in self._emoji:
-                return [Explanation("anger", f"angry emoji '{char}'", "cue", matched=char)]
-        return []
+        match = self._pattern.search(doc.text)
+        if match is None:
+            return []
+        char = match.group()
+        return [Explanation("anger", f"angry emoji '{char}'", "cue", matched=char)]

@@ -37,6 +37,8 @@ _CONTROL = re.compile(
     r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]"
 )
 _HAS_LETTER = re.compile(_LETTER)
+_TRAILING_DIGITS = re.compile(rf"{_LETTER}\d+$")
+_SYMBOL_MASK = re.compile(r"[*#@$%&^!|_]")
 _REPEAT = re.compile(r"(.)\1+")
 _LONG_REPEAT = re.compile(r"(.)\1{2,}")
 
@@ -168,7 +170,8 @@ def normalize_word(raw: str) -> tuple[str, str, str | None, str | None]:
         unleeted = unleeted.translate(_LATIN_TO_CYRILLIC)
     plain = _LONG_REPEAT.sub(r"\1\1", unleeted)
     pattern = None
-    if has_masks:
+    # Digits that only trail a word (TW055, abc123) are a code, not hidden letters.
+    if has_masks and not (_TRAILING_DIGITS.search(mapped) and not _SYMBOL_MASK.search(mapped)):
         pattern = "".join(WILDCARD if char in MASK_CHARS else char for char in mapped)
     alternate = alternate_form(plain, script) if _is_mixed(folded) else None
     return plain, script, pattern, alternate
