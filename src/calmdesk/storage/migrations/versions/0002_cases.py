@@ -5,6 +5,7 @@ Revises: 0001_users
 """
 
 from collections.abc import Sequence
+from datetime import datetime
 
 import sqlalchemy as sa
 from alembic import op
@@ -18,11 +19,11 @@ depends_on: str | Sequence[str] | None = None
 JSON = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
 
 
-def _moment(name: str, nullable: bool = True) -> sa.Column[sa.DateTime]:
+def _moment(name: str, nullable: bool = True) -> sa.Column[datetime]:
     return sa.Column(name, sa.DateTime(timezone=True), nullable=nullable)
 
 
-def _user(name: str) -> sa.Column[sa.Integer]:
+def _user(name: str) -> sa.Column[int]:
     return sa.Column(name, sa.Integer(), sa.ForeignKey("users.id", ondelete="SET NULL"))
 
 
