@@ -25,7 +25,34 @@ Password = Annotated[
 
 
 class UserCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "username": "anna.nowak",
+                    "display_name": "Anna Nowak",
+                    "role": "agent",
+                    "password": "długie hasło do konsoli",
+                    "language": "pl",
+                },
+                {
+                    "username": "olga.ivanova",
+                    "display_name": "Ольга Иванова",
+                    "role": "handler",
+                    "password": "длинный пароль для очереди",
+                    "language": "ru",
+                },
+                {
+                    "username": "sam.taylor",
+                    "display_name": "Sam Taylor",
+                    "role": "supervisor",
+                    "password": "a long board passphrase",
+                    "language": "en",
+                },
+            ]
+        },
+    )
 
     username: Username
     display_name: DisplayName | None = None
