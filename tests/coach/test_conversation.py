@@ -179,3 +179,24 @@ def test_guidance_serialises_to_plain_data(conversation: ConversationFactory) ->
     assert data["stage"] == "acknowledge"
     assert data["alerts"][0]["kind"] == "abuse"
     assert data["signals"]["level"] == "abusive"
+
+
+def test_an_upset_customer_with_facts_gets_empathy_and_the_facts_in_one_turn(
+    conversation: ConversationFactory,
+) -> None:
+    guidance = conversation().customer_says(
+        INVOICE_COMPLAINT, signals("upset", facts=[amount("200")])
+    )
+    assert guidance.stage is Stage.CLARIFY
+    assert [s.step for s in guidance.suggestions] == ["acknowledge", "clarify"]
+    assert "Bartek" in guidance.suggestions[0].text
+    assert "200 zł" in guidance.suggestions[1].text
+
+
+def test_without_facts_clarify_asks_the_playbooks_intake_questions(
+    conversation: ConversationFactory, playbook: Playbook
+) -> None:
+    guidance = conversation().customer_says("Mam pewien kłopot.", signals())
+    assert guidance.stage is Stage.CLARIFY
+    assert guidance.suggestions[0].step == "intake_question"
+    assert guidance.suggestions[0].text == playbook.intake[0].text["pl"]

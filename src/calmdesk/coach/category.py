@@ -17,13 +17,13 @@ from decimal import Decimal, InvalidOperation
 from calmdesk.analysis.signals import Fact
 from calmdesk.playbook.schema import Category, CompensationKind, Playbook
 
-_WORD = re.compile(r"[^\W\d_]{3,}")
+_WORD = re.compile(r"[^\W\d_]{4,}")  # shorter words are mostly "nie", "mam", "the"
 _SHORT_STEM = 4
 _STEM = 5
 
 
 def stems(text: str) -> set[str]:
-    """Prefix stems of the words of ``text`` (letters only, three or more of them)."""
+    """Prefix stems of the words of ``text`` (letters only, four or more of them)."""
     result = set()
     for word in _WORD.findall(text.lower().replace("ё", "е")):
         result.add(word[:_SHORT_STEM] if len(word) <= _STEM else word[:_STEM])

@@ -170,6 +170,9 @@ class Conversation:
                 suggestions = ()
         else:
             suggestions = self._stage_suggestions(outcome.stage)
+        if outcome.acknowledge_first:
+            acknowledge = Stage.ACKNOWLEDGE
+            suggestions = self._suggest(acknowledge, messages.WHY[acknowledge]) + suggestions
         return self._guidance(suggestions, alerts, signals)
 
     def _on_agent_text(self, event: AgentSaid) -> Guidance:
@@ -205,6 +208,9 @@ class Conversation:
     def _stage_suggestions(self, stage: Stage) -> tuple[Suggestion, ...]:
         if stage is Stage.RESOLVE:
             return self._resolve_suggestions()
+        if stage is Stage.CLARIFY and not self._state.facts:
+            # Nothing to restate yet: ask the playbook's intake questions, one at a time.
+            return self._suggest(phrases.INTAKE_QUESTION, messages.WHY[stage])
         suggestions = self._suggest(stage, messages.WHY[stage])
         if stage is Stage.LISTEN:
             suggestions += self._suggest(phrases.LISTENING_SIGNAL, messages.LISTENING_SIGNAL_WHY)

@@ -227,9 +227,14 @@ FACT_LABELS: dict[str, dict[str, str]] = {
 
 # Stand-ins when the conversation lacks what a phrase needs; kept neutral on purpose.
 FALLBACKS: dict[str, dict[str, str]] = {
-    "facts": {"pl": "opisaną sprawę", "ru": "описанную ситуацию", "en": "the matter you describe"},
+    "facts": {"pl": "opisana sprawa", "ru": "описанная ситуация", "en": "the matter you describe"},
     "agent_name": {"pl": "konsultant", "ru": "консультант", "en": "your adviser"},
-    "team": {"pl": "nasz zespół", "ru": "наша команда", "en": "our team"},
+    "team": {"pl": "nasz zespół", "ru": "наша команда", "en": "support team"},
+    "deadline": {
+        "pl": "w ustawowym terminie",
+        "ru": "установленного срока",
+        "en": "the statutory deadline",
+    },
     "amount": {"pl": "tę kwotę", "ru": "эту сумму", "en": "the amount"},
 }
 

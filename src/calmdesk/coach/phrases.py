@@ -27,6 +27,7 @@ T = TypeVar("T")
 
 STILL_HERE = "still_here"
 LISTENING_SIGNAL = "listening_signal"
+INTAKE_QUESTION = "intake_question"
 
 # "Are you (still) there?" in each language; asked while the agent stays silent.
 _ARE_YOU_THERE = re.compile(
@@ -108,6 +109,9 @@ def variants(playbook: Playbook, step: Stage | str, lang: str) -> list[str]:
         return _by_lang(book.still_here, lang, playbook)
     if step == LISTENING_SIGNAL:
         return _by_lang(book.listening_signals, lang, playbook)
+    if step == INTAKE_QUESTION:
+        questions = [q.text for q in playbook.intake if q.required]
+        return [q.get(lang) or q.get(playbook.default_language) or "" for q in questions]
     return _by_lang(book.stages.get(Stage(step), {}), lang, playbook)
 
 
@@ -120,13 +124,14 @@ def choose(
     apology: bool | None = None,
 ) -> PhraseChoice | None:
     """Pick variant number ``occurrence`` (rotating, so a step suggested twice in a row never
-    repeats its variant), preferring variants whose placeholders all have values and, when
-    ``apology`` is given, variants that do (or do not) apologise."""
-    if not options:
+    repeats its variant) among the variants missing the fewest placeholder values and, when
+    ``apology`` is given, preferably those that do (or do not) apologise."""
+    pool = [t for t in options if t]
+    if not pool:
         return None
-    pool = list(options)
-    fillable = [t for t in pool if all(values.get(name) for name in _placeholders(t))]
-    pool = fillable or pool
+    missing = {t: sum(1 for name in _placeholders(t) if not values.get(name)) for t in pool}
+    fewest = min(missing.values())
+    pool = [t for t in pool if missing[t] == fewest]
     if apology is not None:
         matching = [t for t in pool if bool(_APOLOGY.search(t)) == apology]
         pool = matching or pool

@@ -68,9 +68,13 @@ class CallState:
 
 @dataclass(frozen=True, slots=True)
 class CustomerOutcome:
+    """``acknowledge_first``: an upset customer who already gave facts gets the empathy phrase
+    and the restated facts in one turn (name the emotion, then pin down the facts)."""
+
     stage: Stage
     still_here: bool
     new_facts: tuple[Fact, ...]
+    acknowledge_first: bool = False
 
 
 def customer_turn(state: CallState, policy: Policy, text: str, signals: Signals) -> CustomerOutcome:
@@ -85,7 +89,7 @@ def customer_turn(state: CallState, policy: Policy, text: str, signals: Signals)
 
     abusive = signals.is_abusive
     state.last_customer_abusive = abusive
-    still_here = False
+    still_here = acknowledge_first = False
     if abusive:
         state.abusive_turns += 1
         if state.warnings:
@@ -95,6 +99,13 @@ def customer_turn(state: CallState, policy: Policy, text: str, signals: Signals)
         stage, still_here = Stage.SILENT_RECORD, True
     else:
         stage = _conversation_step(state, signals, bool(new_facts))
+        acknowledge_first = (
+            stage is Stage.CLARIFY
+            and not state.acknowledged
+            and (signals.level == "upset" or state.listened)
+        )
+        if acknowledge_first:
+            state.acknowledged = True
 
     if Intent.SUPERVISOR_REQUEST in signals.intents:
         state.supervisor_requested = True
@@ -103,7 +114,7 @@ def customer_turn(state: CallState, policy: Policy, text: str, signals: Signals)
     elif state.supervisor_pending:
         stage = Stage.TRANSFER
     _enter(state, stage)
-    return CustomerOutcome(stage=stage, still_here=still_here, new_facts=new_facts)
+    return CustomerOutcome(stage, still_here, new_facts, acknowledge_first)
 
 
 def agent_turn(state: CallState) -> None:
@@ -184,7 +195,7 @@ def _conversation_step(state: CallState, signals: Signals, new_facts: bool) -> S
         return Stage.RESOLVE if state.clarified and not new_facts else Stage.CLARIFY
     if signals.level == "angry" and not state.acknowledged:
         return Stage.ACKNOWLEDGE if state.listened else Stage.LISTEN
-    if not state.acknowledged and (signals.level == "upset" or state.listened):
+    if not state.acknowledged and (signals.level == "upset" or state.listened) and not new_facts:
         return Stage.ACKNOWLEDGE
     if not state.clarified or new_facts or signals.level == "angry":
         return Stage.CLARIFY
