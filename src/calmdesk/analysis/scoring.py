@@ -1,5 +1,20 @@
 """Fusion: lexicon findings, cues and the trained model's scores become ``abuse``, ``anger``
-and ``level``. Kept apart from the detectors so its thresholds can be tuned on dev data."""
+and ``level``. Kept apart from the detectors so its thresholds can be tuned on dev data
+(``benchmarks/tune_fusion.py``; the chosen values and their dev scores are in
+``docs/model-card.md``).
+
+The rules, in order of strength:
+
+- a swear word, grawlix or abusive emoji, or an insult aimed at the listener, makes the message
+  abusive whatever the model says (the lexicons explain themselves and are precise);
+- otherwise the model's abuse probability must reach :data:`MODEL_ABUSE_THRESHOLD`;
+- anger is the strongest of the model's anger probability, the cues (capitals, ``!!!``,
+  "third time I call", "czekam od tygodnia") and the abuse itself.
+
+Both model probabilities are rescaled piecewise-linearly so that their tuned thresholds land on
+the public ones (:data:`ABUSE_THRESHOLD`, :data:`ANGRY_THRESHOLD`): ``abuse >= 0.5`` always
+means the level is ``abusive``, whatever drove it.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +25,20 @@ from calmdesk.analysis.signals import Explanation, Level, ProfanitySpan
 ABUSE_THRESHOLD = 0.5
 ANGRY_THRESHOLD = 0.6
 UPSET_THRESHOLD = 0.3
+
+# Raw model probabilities that count as abusive / angry on their own (tuned on the dev split).
+MODEL_ABUSE_THRESHOLD = 0.6
+MODEL_ANGER_THRESHOLD = 0.5
+
+# Lexicon evidence: swearing aimed at someone is the clearest abuse there is.
+PROFANITY_DIRECTED_SCORE = 0.95
+PROFANITY_SCORE = 0.8
+INSULT_DIRECTED_SCORE = 0.85
+# Each anger cue adds this much; shouting (most letters in capitals) a little more.
+CUE_WEIGHT = 0.2
+SHOUTING_WEIGHT = 0.25
+# Abuse implies some anger: an abusive message is at least this share as angry.
+ANGER_FROM_ABUSE = 0.8
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,27 +59,66 @@ class FusionResult:
     explanations: tuple[Explanation, ...] = field(default_factory=tuple)
 
 
-def fuse(data: FusionInput) -> FusionResult:
-    """Combine the evidence. Lexicon hits dominate abuse; the model refines both scores."""
-    lexicon_abuse = 0.0
+def rescale(probability: float, pivot: float, target: float) -> float:
+    """Piecewise-linear map of [0, 1] onto itself sending ``pivot`` to ``target``.
+
+    >>> rescale(0.6, pivot=0.6, target=0.5)
+    0.5
+    """
+    probability = min(1.0, max(0.0, probability))
+    if probability <= pivot:
+        return target * probability / pivot
+    return target + (1.0 - target) * (probability - pivot) / (1.0 - pivot)
+
+
+def _lexicon_abuse(data: FusionInput) -> float:
     if data.profanity:
-        lexicon_abuse = 0.9 if data.insult_directed else 0.75
-    elif data.insult_directed:
-        lexicon_abuse = 0.8
-    model_abuse = data.model_abuse or 0.0
+        return PROFANITY_DIRECTED_SCORE if data.insult_directed else PROFANITY_SCORE
+    return INSULT_DIRECTED_SCORE if data.insult_directed else 0.0
+
+
+def _level(abuse: float, anger: float) -> Level:
+    if abuse >= ABUSE_THRESHOLD:
+        return "abusive"
+    if anger >= ANGRY_THRESHOLD:
+        return "angry"
+    if anger >= UPSET_THRESHOLD:
+        return "upset"
+    return "calm"
+
+
+def fuse(data: FusionInput) -> FusionResult:
+    """Combine the evidence: lexicon hits decide abuse when present, the model otherwise."""
+    explanations: list[Explanation] = []
+    lexicon_abuse = _lexicon_abuse(data)
+    model_abuse = 0.0
+    if data.model_abuse is not None:
+        model_abuse = rescale(data.model_abuse, MODEL_ABUSE_THRESHOLD, ABUSE_THRESHOLD)
+        if model_abuse >= ABUSE_THRESHOLD:
+            reason = f"tone model: abusive wording ({data.model_abuse:.2f})"
+        else:
+            reason = f"tone model: not abusive on its own ({data.model_abuse:.2f})"
+        explanations.append(Explanation("abuse", reason, "model", score=round(data.model_abuse, 3)))
     abuse = max(lexicon_abuse, model_abuse)
 
-    cue_anger = min(1.0, 0.2 * len(data.anger_cues) + (0.2 if data.shouting else 0.0))
-    model_anger = data.model_anger or 0.0
-    anger = min(1.0, max(model_anger, cue_anger, abuse * 0.8))
-
-    level: Level
-    if abuse >= ABUSE_THRESHOLD:
-        level = "abusive"
-    elif anger >= ANGRY_THRESHOLD:
-        level = "angry"
-    elif anger >= UPSET_THRESHOLD:
-        level = "upset"
-    else:
-        level = "calm"
-    return FusionResult(abuse=round(abuse, 3), anger=round(anger, 3), level=level)
+    cue_anger = min(
+        1.0, CUE_WEIGHT * len(data.anger_cues) + (SHOUTING_WEIGHT if data.shouting else 0.0)
+    )
+    model_anger = 0.0
+    if data.model_anger is not None:
+        model_anger = rescale(data.model_anger, MODEL_ANGER_THRESHOLD, ANGRY_THRESHOLD)
+        explanations.append(
+            Explanation(
+                "anger",
+                f"tone model: anger {data.model_anger:.2f}",
+                "model",
+                score=round(data.model_anger, 3),
+            )
+        )
+    anger = min(1.0, max(model_anger, cue_anger, abuse * ANGER_FROM_ABUSE))
+    return FusionResult(
+        abuse=round(abuse, 3),
+        anger=round(anger, 3),
+        level=_level(abuse, anger),
+        explanations=tuple(explanations),
+    )
