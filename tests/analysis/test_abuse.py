@@ -35,6 +35,7 @@ DISGUISED_SWEARING = [
     ("en", "f***, it broke again", "f***"),
     ("en", "f u c k this service", "f u c k"),
     ("en", "fuuuuck, nothing works", "fuuuuck"),
+    ("pl", "k*u*r*w*a, znowu", "k*u*r*w*a"),
     ("en", "absolute bullshit", "bullshit"),
 ]
 
@@ -210,3 +211,38 @@ def test_every_flag_explains_the_entry_and_the_reading() -> None:
     assert span.normalized == "k???a"
     reasons = [e.reason for e in signals.explanations if e.signal == "abuse"]
     assert any("k***a" in reason and "~kurw*" in reason for reason in reasons)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "kind"),
+    [
+        ("pl", "Zamknij się i słuchaj", "insult"),
+        ("pl", "Spadaj z tą ofertą", "insult"),
+        ("pl", "Wiem gdzie mieszkasz", "threat"),
+        ("ru", "Заткнись!", "insult"),
+        ("ru", "Идите к черту со своим тарифом", "insult"),
+        ("ru", "Я тебя найду, знаю, где ты живешь", "threat"),
+        ("en", "Shut up and listen", "insult"),
+        ("en", "Screw you and your company", "insult"),
+        ("en", "I know where you live", "threat"),
+    ],
+)
+def test_rude_phrases_and_threats_without_swear_words_are_aimed_abuse(
+    lang: str, text: str, kind: str
+) -> None:
+    signals = analyze(text, lang=lang)
+    assert kind in [span.kind for span in signals.profanity]
+    assert signals.insult_directed
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("pl", "Cena spada, a faktura rośnie"),
+        ("ru", "Я найду вас в списке клиентов?"),
+        ("en", "Did my parcel get lost?"),
+        ("en", "I will get your manager on the line myself"),
+    ],
+)
+def test_look_alike_phrases_are_not_threats(lang: str, text: str) -> None:
+    assert not analyze(text, lang=lang).insult_directed

@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import ClassVar
 
 from calmdesk.analysis.base import Detector, Document
-from calmdesk.analysis.lexicon import load_lexicon, load_words, read_lines
+from calmdesk.analysis.lexicon import LANGUAGES, load_lexicon, load_patterns, load_words, read_lines
 from calmdesk.analysis.normalize import Token, translit_to_cyrillic
 from calmdesk.analysis.signals import Explanation, ProfanitySpan
 
@@ -192,6 +192,35 @@ class AbusiveEmojiDetector(Detector[AbuseFinding]):
                 "abuse", f"'{char}' is an abusive emoji", "emoji", matched=char
             )
             findings.append(AbuseFinding(span, explanation, aimed, char if aimed else None))
+        return findings
+
+
+class AbusivePhraseDetector(Detector[AbuseFinding]):
+    """Phrases that insult or threaten the listener without a swear word (``zamknij się``,
+    ``заткнись``, ``shut up``, ``I know where you live``), from
+    ``lexicons/<lang>/abuse_phrases.txt``; every match is aimed at the listener."""
+
+    name: ClassVar[str] = "abusive_phrases"
+
+    def load(self) -> None:
+        self._patterns = [
+            (lang, kind, pattern)
+            for lang in LANGUAGES
+            for kind, pattern in load_patterns(lang, "abuse_phrases.txt").items()
+        ]
+
+    def detect(self, doc: Document) -> list[AbuseFinding]:
+        findings = []
+        for lang, kind, pattern in self._patterns:
+            if not doc.may_hold(lang):
+                continue
+            for match in pattern.finditer(doc.folded):
+                text = doc.text[match.start() : match.end()]
+                span = ProfanitySpan(match.start(), match.end(), text, kind, match.group(), kind)
+                what = "a threat" if kind == "threat" else "an insult"
+                reason = f"'{text}' is {what} aimed at the listener ({lang} phrase list)"
+                explanation = Explanation("abuse", reason, "pattern", matched=text)
+                findings.append(AbuseFinding(span, explanation, True, text))
         return findings
 
 

@@ -11,7 +11,7 @@ regex pass. Each token carries the forms a lexicon is asked about:
   ``k0rwa``), the same text with each hidden letter as :data:`WILDCARD`, for
   :meth:`calmdesk.analysis.lexicon.Lexicon.match_pattern`.
 
-Spaced-out words (``k u r w a``, ``f.u.c.k``) are joined into one extra token.
+Spaced-out words (``k u r w a``, ``f.u.c.k``, ``k*u*r*w*a``) are joined into one extra token.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ _TOKEN = re.compile(
     rf"(?:{_LETTER}|(?<=\w)[*#@$%&^]|[*#@$%&^!|_\d](?={_LETTER}))"
     rf"(?:{_LETTER}|{_MASK_CLASS}|['’](?={_LETTER}))*"
 )
-_SPACED = re.compile(rf"(?<![\w*])(?:{_LETTER}[ .\-_]){{2,}}{_LETTER}(?![\w*])")
+_SPACED = re.compile(rf"(?<![\w*])(?:{_LETTER}[ .\-_*]){{2,}}{_LETTER}(?![\w*])")
 _CONTROL = re.compile(
     r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]"
 )

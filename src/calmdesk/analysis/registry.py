@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from calmdesk.analysis.abuse import (
     AbuseFinding,
+    AbusivePhraseDetector,
     AbusiveEmojiDetector,
     GrawlixDetector,
     LexiconAbuseDetector,
@@ -33,6 +34,7 @@ from calmdesk.analysis.signals import Explanation, Fact, PiiSpan
 
 ABUSE: tuple[Detector[AbuseFinding], ...] = (
     LexiconAbuseDetector(),
+    AbusivePhraseDetector(),
     GrawlixDetector(),
     AbusiveEmojiDetector(),
 )

@@ -37,7 +37,8 @@ class Explanation:
 class ProfanitySpan:
     """A swear word, insult, grawlix (``#$&^&%@!``) or abusive emoji in the original text.
 
-    ``kind`` is ``profanity``, ``insult``, ``grawlix`` or ``emoji``; ``text`` is the text as typed
+    ``kind`` is ``profanity``, ``insult``, ``threat`` (``I know where you live``), ``grawlix`` or
+    ``emoji``; ``text`` is the text as typed
     (``k***a``), ``normalized`` the form that matched after de-obfuscation, ``entry`` the lexicon
     entry (the word family's stem)."""
 
