@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from calmdesk.analysis.abuse import (
     AbuseFinding,
-    AbusivePhraseDetector,
     AbusiveEmojiDetector,
+    AbusivePhraseDetector,
     GrawlixDetector,
     LexiconAbuseDetector,
 )
