@@ -89,7 +89,7 @@ def customer_turn(state: CallState, policy: Policy, text: str, signals: Signals)
 
     abusive = signals.is_abusive
     state.last_customer_abusive = abusive
-    still_here = acknowledge_first = False
+    still_here = False
     if abusive:
         state.abusive_turns += 1
         if state.warnings:
@@ -99,13 +99,6 @@ def customer_turn(state: CallState, policy: Policy, text: str, signals: Signals)
         stage, still_here = Stage.SILENT_RECORD, True
     else:
         stage = _conversation_step(state, signals, bool(new_facts))
-        acknowledge_first = (
-            stage is Stage.CLARIFY
-            and not state.acknowledged
-            and (signals.level == "upset" or state.listened)
-        )
-        if acknowledge_first:
-            state.acknowledged = True
 
     if Intent.SUPERVISOR_REQUEST in signals.intents:
         state.supervisor_requested = True
@@ -113,6 +106,14 @@ def customer_turn(state: CallState, policy: Policy, text: str, signals: Signals)
         stage = Stage.TRANSFER  # always honoured, whatever the ladder says
     elif state.supervisor_pending:
         stage = Stage.TRANSFER
+    acknowledge_first = (
+        stage is Stage.CLARIFY
+        and not abusive
+        and not state.acknowledged
+        and (signals.level == "upset" or state.listened)
+    )
+    if acknowledge_first:
+        state.acknowledged = True
     _enter(state, stage)
     return CustomerOutcome(stage, still_here, new_facts, acknowledge_first)
 
