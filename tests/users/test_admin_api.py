@@ -13,6 +13,7 @@ ADMIN_ROUTES = [
     ("POST", "/api/users"),
     ("GET", "/api/users/1"),
     ("PATCH", "/api/users/1"),
+    ("POST", "/api/users/1/erase"),
     ("GET", "/api/users/1/tokens"),
     ("POST", "/api/users/1/tokens"),
     ("DELETE", "/api/users/1/tokens/1"),
@@ -144,3 +145,15 @@ def test_an_impossible_user_id_is_a_validation_error(
     response = client.get(f"/api/users/{user_id}")
     assert response.status_code == 422
     assert response.json()["fields"][0]["field"] == "user_id"
+
+
+def test_an_admin_erases_a_former_colleague(
+    client: TestClient, login: LoginHelper, users: dict[str, User]
+) -> None:
+    login(client, "admin")
+    handler_id = users["handler"].id
+    response = client.post(f"/api/users/{handler_id}/erase")
+    assert response.status_code == 200
+    assert response.json()["username"] == f"erased-{handler_id}"
+    assert response.json()["is_active"] is False
+    assert "Helen" not in response.text

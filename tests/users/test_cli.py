@@ -124,3 +124,13 @@ def test_the_real_command_prints_one_line_and_exits_2_on_a_domain_error(tmp_path
     assert result.returncode == 2
     assert "error: There is no user named 'nobody'." in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_erase_asks_first_and_then_erases(cli_db: str) -> None:
+    run("users", "add", "leaver", "--password", "leaver-password")
+    refused = run("users", "erase", "leaver", input="n\n")
+    assert refused.exit_code == 1
+    assert stored_role(cli_db, "leaver") == (Role.AGENT, True)
+    assert run("users", "erase", "leaver", "--yes").exit_code == 0
+    with pytest.raises(UserNotFound):
+        stored_role(cli_db, "leaver")

@@ -183,3 +183,25 @@ def test_an_id_no_column_can_hold_is_nobody_not_an_overflow(session: Session, us
     assert service.get(session, user_id=user_id) is None
     with pytest.raises(UserNotFound):
         service.get_or_raise(session, user_id=user_id)
+
+
+def test_erase_removes_the_name_login_and_tokens_but_keeps_the_row(
+    session: Session, users: dict[str, User]
+) -> None:
+    agent = users["agent"]
+    plain = service.issue_token(session, user=agent, name="chat")
+    service.erase(session, user=agent)
+    session.commit()
+    assert agent.username == f"erased-{agent.id}"
+    assert "Anna" not in agent.display_name
+    assert not agent.is_active
+    assert service.get_by_username(session, username="agent") is None
+    assert service.user_for_token(session, token=plain) is None
+    assert session.scalars(select(ApiToken)).all() == []
+    assert service.get(session, user_id=agent.id) is agent
+
+
+def test_the_last_admin_cannot_be_erased(session: Session, users: dict[str, User]) -> None:
+    with pytest.raises(LastAdmin):
+        service.erase(session, user=users["admin"])
+    assert users["admin"].username == "admin"

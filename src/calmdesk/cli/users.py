@@ -128,6 +128,20 @@ def enable(username: Annotated[str, typer.Argument()]) -> None:
         typer.echo(f"{user.username} is enabled.")
 
 
+@users_app.command("erase")
+def erase(
+    username: Annotated[str, typer.Argument()],
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Erase a former colleague's name and login for good; their history stays as #id."""
+    if not yes:
+        typer.confirm(f"Erase {username}'s personal data? This cannot be undone", abort=True)
+    with database_session() as session:
+        user = service.get_by_username_or_raise(session, username=username)
+        service.erase(session, user=user)
+        typer.echo(f"{username} erased; their history now shows {user.display_name}.")
+
+
 @users_app.command("token")
 def token(
     username: Annotated[str, typer.Argument(help="The account the integration acts as.")],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import secrets
 from collections.abc import Sequence
 from datetime import timedelta
 
@@ -135,6 +136,22 @@ def set_active(session: Session, *, user: User, is_active: bool) -> User:
 def set_password(session: Session, *, user: User, password: str) -> User:
     """Change the password; this also ends every session signed with the old one."""
     user.password_hash = hash_password(password)
+    session.flush()
+    return user
+
+
+def erase(session: Session, *, user: User) -> User:
+    """Erase a former colleague's personal data but keep the row, so case and contact history
+    still say "#<id> did this": the name becomes ``erased-<id>``, the password unusable, the
+    account disabled and its tokens revoked. Cannot be undone."""
+    set_active(session, user=user, is_active=False)
+    user.username = f"erased-{user.id}"
+    user.display_name = f"#{user.id}"
+    user.password_hash = hash_password(secrets.token_urlsafe(32))
+    user.failed_logins = 0
+    user.last_failed_login_at = None
+    for api_token in list(user.tokens):
+        session.delete(api_token)
     session.flush()
     return user
 

@@ -126,6 +126,20 @@ def update_user(
     return UserRead.model_validate(service.update(session, user=user, user_in=user_in))
 
 
+@users_router.post(
+    "/{user_id}/erase",
+    responses={
+        **_ERRORS,
+        404: {"description": "`user_not_found`"},
+        409: {"description": "It would leave no active admin (`last_admin`)"},
+    },
+)
+def erase_user(user_id: UserId, session: SessionDep, _: UserManager) -> UserRead:
+    """Erase a former colleague's name and login for good (admins); history shows ``#id``."""
+    user = service.get_or_raise(session, user_id=user_id)
+    return UserRead.model_validate(service.erase(session, user=user))
+
+
 @users_router.get("/{user_id}/tokens", responses=_ERRORS)
 def list_tokens(user_id: UserId, session: SessionDep, _: UserManager) -> list[TokenRead]:
     user = service.get_or_raise(session, user_id=user_id)
