@@ -12,11 +12,12 @@ usable from the CLI, the demo and the tests.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from calmdesk.coach import Conversation
@@ -157,17 +158,36 @@ def agent_names(session: Session, contacts: Sequence[Contact]) -> dict[int, User
 
 
 def _locked(session: Session, *, contact_id: int, actor: User | None) -> Contact:
-    """The contact, row-locked on PostgreSQL so two workers never interleave one contact's
-    turns (SQLite serialises writers anyway)."""
+    """The live contact, write-locked for this turn so two workers never interleave one
+    contact's turns: a no-op ``UPDATE`` takes SQLite's write lock (a racing turn waits for the
+    busy timeout) and PostgreSQL's row lock before the contact is read."""
     if actor is not None:
         permissions.contact_for_user(session, contact_id=contact_id, user=actor, act=True)
-    query = select(Contact).where(Contact.id == contact_id).with_for_update()
-    contact = session.scalars(query.execution_options(populate_existing=True)).one_or_none()
+    with _busy_as_conflict(contact_id):
+        lock = update(Contact).where(Contact.id == contact_id)
+        session.execute(lock.values(event_count=Contact.event_count))
+        query = select(Contact).where(Contact.id == contact_id).with_for_update()
+        contact = session.scalars(query.execution_options(populate_existing=True)).one_or_none()
     if contact is None:
         raise permissions.ContactNotFound(f"There is no contact {contact_id}.")
     if not contact.is_live:
         raise ContactEnded(f"Contact {contact_id} has ended.", contact_id=contact_id)
     return contact
+
+
+@contextmanager
+def _busy_as_conflict(contact_id: int) -> Iterator[None]:
+    """A turn that lost a race (same ``seq`` stored first, or SQLite's lock held past the busy
+    timeout by another worker) is refused with 409 ``contact_busy``: the client sends it again."""
+    try:
+        yield
+    except (IntegrityError, OperationalError) as error:
+        if isinstance(error, OperationalError) and "locked" not in str(error.orig):
+            raise
+        raise Conflict(
+            f"Contact {contact_id} took another turn at the same moment; send the line again.",
+            code="contact_busy",
+        ) from None
 
 
 def _conversation(
@@ -221,13 +241,8 @@ def _turn(
         contact.heat = heat
         contact.peak_heat = max(contact.peak_heat or 0.0, heat)
     contact.event_count = seq
-    try:
+    with _busy_as_conflict(contact_id):
         session.flush()
-    except IntegrityError:
-        raise Conflict(
-            f"Contact {contact_id} took another turn at the same moment; send the line again.",
-            code="contact_busy",
-        ) from None
     cache.put(contact.id, seq, conversation)
     agent = session.get(User, contact.agent_id)
     assert agent is not None
