@@ -26,6 +26,7 @@ DISGUISED_SWEARING = [
     ("ru", "опять всё через жопу, блять", "блять"),
     ("ru", "кто спиздил мои деньги", "спиздил"),
     ("ru", "ну ты и сука", "сука"),
+    ("ru", "Вы там совсем охренели?", "охренели"),
     ("ru", "cyкa, где деньги", "cyкa"),  # Latin c, y and a mixed into a Cyrillic word
     ("ru", "xyйня какая-то", "xyйня"),  # Latin x and y
     ("ru", "blyat, gde moi dengi", "blyat"),  # Russian typed in Latin letters
@@ -122,6 +123,7 @@ def test_it_flags_insults_aimed_at_the_agent_or_company(lang: str, text: str) ->
         ("ru", "Я чувствую себя идиотом, ничего не понимаю в этом меню."),
         ("en", "I feel like an idiot, I can't find the button."),
         ("en", "The scam warning on your page was helpful."),
+        ("en", "That was a stupid mistake on my part, sorry."),  # Polish "was" aims nothing here
     ],
 )
 def test_insult_words_not_aimed_at_anyone_are_not_abuse(lang: str, text: str) -> None:

@@ -85,19 +85,32 @@ class LexiconAbuseDetector(Detector[AbuseFinding]):
             load_lexicon(lang, "profanity")
             load_lexicon(lang, "insult")
         self._translit = load_words("ru", "translit.txt")
-        words = set().union(*(load_words(lang, "directed.txt") for lang in ("pl", "ru", "en")))
-        self._aiming = frozenset(word for word in words if not word.startswith(">"))
-        self._possessives = frozenset(word[1:] for word in words if word.startswith(">"))
+        self._aiming: dict[str, frozenset[str]] = {}
+        self._possessives: dict[str, frozenset[str]] = {}
+        for lang in LANGUAGES:
+            words = load_words(lang, "directed.txt")
+            self._aiming[lang] = frozenset(word for word in words if not word.startswith(">"))
+            self._possessives[lang] = frozenset(word[1:] for word in words if word[0] == ">")
+
+    def _markers(self, langs: set[str]) -> tuple[frozenset[str], frozenset[str]]:
+        """Aiming words and possessives of ``langs`` only: Polish ``was`` is not English."""
+        aiming = frozenset().union(*(self._aiming[lang] for lang in langs))
+        possessives = frozenset().union(*(self._possessives[lang] for lang in langs))
+        return aiming, possessives
 
     def _match(self, token: Token, doc_lang: str) -> tuple[str, str, str, str] | None:
         translit = doc_lang == "ru" or token.plain in self._translit
         return match_word(token.plain, token.script, token.pattern, token.alternate, translit)
 
-    def _director(self, doc: Document, words: list[Token], index: int, kind: str) -> str | None:
-        """The word that aims ``words[index]`` at the listener, if any. A bare insult
-        (``Idiot!``) is aimed by itself; a bare swear word (``kurwa!``) is not."""
+    def _director(
+        self, doc: Document, words: list[Token], index: int, kind: str, lang: str
+    ) -> str | None:
+        """The word that aims ``words[index]`` at the listener, if any, among the aiming words of
+        the message's language and of the lexicon that matched. A bare insult (``Idiot!``) is
+        aimed by itself; a bare swear word (``kurwa!``) is not."""
+        aiming, possessives = self._markers({lang} | set(doc.languages))
         token = words[index]
-        if token.plain in self._aiming:
+        if token.plain in aiming:
             return token.text
         if kind == "insult" and len(words) <= BARE_INSULT_WORDS:
             return "(the whole message)"
@@ -107,9 +120,7 @@ class LexiconAbuseDetector(Detector[AbuseFinding]):
             other = words[position]
             if position == index or doc.sentence_of(other.start) != sentence:
                 continue
-            if other.plain in self._aiming or (
-                position < index and other.plain in self._possessives
-            ):
+            if other.plain in aiming or (position < index and other.plain in possessives):
                 return other.text
         return None
 
@@ -121,7 +132,7 @@ class LexiconAbuseDetector(Detector[AbuseFinding]):
             if hit is None:
                 continue
             kind, lang, entry, form = hit
-            director = self._director(doc, words, index, kind)
+            director = self._director(doc, words, index, kind, lang)
             if kind == "insult" and director is None:
                 continue
             findings.append(self._finding(token, kind, lang, entry, form, director))
