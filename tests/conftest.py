@@ -228,7 +228,7 @@ def login(users: dict[str, User], settings: Settings) -> LoginHelper:
         client.cookies.set(
             SESSION_COOKIE, session_cookie_value(users[username], settings), domain=domain
         )
-        response = client.get("/api/users/me")
+        response: httpx.Response = client.get("/api/users/me")
         assert response.status_code == 200, response.text
         return response
 
