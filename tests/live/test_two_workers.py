@@ -18,12 +18,16 @@ from typing import Any
 import httpx
 import pytest
 import redis
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from websockets.sync.client import ClientConnection, connect
 
 from calmdesk.storage.db import make_engine, make_session_factory, session_scope
 from calmdesk.storage.migrate import upgrade
 from calmdesk.users import service as users_service
 from calmdesk.users.models import Role, User
+from tests.conftest import DEFAULT_POSTGRES_SERVER
 from tests.live.dialogue import DIALOGUE
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -76,11 +80,41 @@ def _prepare_database(url: str) -> dict[str, str]:
     return tokens
 
 
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
+def shared_db_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """A database both workers use: an SQLite file (WAL), or a PostgreSQL database of its own
+    (the suite's test database lives in rolled-back transactions other processes cannot see)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('two-workers') / 'shared.sqlite3'}"
+        return
+    server = os.environ.get("CALMDESK_TEST_POSTGRES_URL", DEFAULT_POSTGRES_SERVER)
+    name = f"calmdesk_live_workers_{os.getpid()}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except OperationalError as error:
+        admin.dispose()
+        pytest.skip(f"PostgreSQL is not reachable: {error.orig}")
+    yield make_url(server).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
 @pytest.fixture(scope="module")
-def workers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str, dict[str, str]]]:
-    """Two workers for the module (each test uses its own contacts)."""
-    tmp_path = tmp_path_factory.mktemp("two-workers")
-    url = f"sqlite:///{tmp_path / 'shared.sqlite3'}"
+def workers(
+    shared_db_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, str, dict[str, str]]]:
+    """Two workers on one database and Redis, for the module (each test uses its own
+    contacts)."""
+    tmp_path = tmp_path_factory.mktemp("two-workers-data")
+    url = shared_db_url
     tokens = _prepare_database(url)
     env = {
         **os.environ,
