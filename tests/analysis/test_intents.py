@@ -39,6 +39,9 @@ INTENTS = [
     ("pl", "Rezygnuję z waszych usług", "churn"),
     ("pl", "Wypowiadam umowę z końcem miesiąca", "churn"),
     ("pl", "Przechodzę do konkurencji", "churn"),
+    ("pl", "Jak tak dalej pójdzie, to przejdę do Playa", "churn"),
+    ("ru", "Перейду на МТС, раз так", "churn"),
+    ("en", "I'm switching to Vodafone next month", "churn"),
     ("ru", "Я расторгну договор", "churn"),
     ("ru", "Ухожу к другому оператору", "churn"),
     ("en", "I want to cancel my contract", "churn"),
@@ -65,6 +68,8 @@ NOT_INTENTS = [
     ("en", "I don't want to sue anyone, I just want a refund.", "threat_legal"),
     ("en", "You cancelled my order by mistake.", "churn"),
     ("en", "Press the button and nothing happens.", "threat_public"),
+    ("pl", "Przejdę do sedna: faktura jest za wysoka.", "churn"),
+    ("en", "I'm going to the shop to check the modem.", "churn"),
 ]
 
 
