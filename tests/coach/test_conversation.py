@@ -200,3 +200,20 @@ def test_without_facts_clarify_asks_the_playbooks_intake_questions(
     assert guidance.stage is Stage.CLARIFY
     assert guidance.suggestions[0].step == "intake_question"
     assert guidance.suggestions[0].text == playbook.intake[0].text["pl"]
+
+
+def test_explanations_follow_the_agents_language_and_phrases_the_customers(
+    conversation: ConversationFactory,
+) -> None:
+    guidance = conversation(lang="ru", ui_lang="en").customer_says(
+        "Вы меня слышите?", signals("upset", lang="ru")
+    )
+    assert "Ольга" not in guidance.suggestions[0].text
+    assert any("а" <= ch <= "я" for ch in guidance.suggestions[0].text)
+    assert guidance.suggestions[0].why.startswith("Name the emotion")
+    assert guidance.end_call_reason.startswith("The customer is not abusive")
+
+
+def test_an_unknown_interface_language_is_refused(playbook: Playbook) -> None:
+    with pytest.raises(InvalidInput, match="'de'"):
+        Conversation(playbook, ui_lang="de")

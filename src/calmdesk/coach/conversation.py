@@ -56,7 +56,9 @@ class Conversation:
     (``phone``, ``email``...); ``analyzer`` defaults to :func:`calmdesk.analysis.analyze`.
 
     ``started_at`` (aware; now when omitted) anchors the deadline dates the coach tells the
-    customer: pass the same value to :meth:`from_events` to replay a stored conversation."""
+    customer: pass the same value to :meth:`from_events` to replay a stored conversation.
+    ``ui_lang`` is the agent's language for explanations, alerts and reasons (the playbook's
+    default language when omitted); phrases for the customer follow the customer's language."""
 
     def __init__(
         self,
@@ -67,8 +69,14 @@ class Conversation:
         *,
         channel: str = "phone",
         started_at: datetime | None = None,
+        ui_lang: str | None = None,
         analyzer: Analyzer | None = None,
     ) -> None:
+        if ui_lang is not None and ui_lang not in messages.UI_LANGUAGES:
+            raise InvalidInput(
+                f"interface language {ui_lang!r} is not one of {list(messages.UI_LANGUAGES)}",
+                code="unsupported_language",
+            )
         if lang is not None and lang not in playbook.languages:
             raise InvalidInput(
                 f"language {lang!r} is not in the playbook; use one of {playbook.languages}",
@@ -83,6 +91,7 @@ class Conversation:
         self.agent_name = agent_name.strip() if agent_name and agent_name.strip() else None
         self.can_transfer = can_transfer
         self.channel = channel
+        self.ui_lang = ui_lang
         zone = ZoneInfo(playbook.calendar.timezone)
         self.started_at = (started_at or datetime.now(zone)).astimezone(zone)
         self._fixed_lang = lang
@@ -198,7 +207,7 @@ class Conversation:
 
     @property
     def _ui_lang(self) -> str:
-        return self.playbook.default_language
+        return self.ui_lang or self.playbook.default_language
 
     def _detect_language(self, text: str, signals: Signals) -> None:
         clear = len(text.split()) >= _MIN_WORDS_TO_DETECT
