@@ -287,3 +287,26 @@ def test_without_its_bus_a_turn_is_still_stored_and_sockets_close_with_1011(
     with pytest.raises(WebSocketDisconnect) as closed, client.websocket_connect(url) as ws:
         ws.receive_json()
     assert closed.value.code == 1011
+
+
+@pytest.mark.parametrize("contact_id", ["0", "99999999999", "abc"])
+def test_an_impossible_contact_id_is_a_clear_422(
+    client: TestClient, tokens: dict[str, str], contact_id: str
+) -> None:
+    response = client.get(f"/api/contacts/{contact_id}", headers=bearer(tokens["supervisor"]))
+    assert response.status_code == 422
+    assert response.json()["code"] == "validation_error"
+
+
+def test_a_socket_for_an_impossible_contact_id_closes_as_not_found(
+    client: TestClient, tokens: dict[str, str]
+) -> None:
+    url = f"/ws/contacts/99999999999?token={tokens['agent']}"
+    with pytest.raises(WebSocketDisconnect) as closed, client.websocket_connect(url) as ws:
+        ws.receive_json()
+    assert closed.value.code == 4404
+
+
+def test_the_live_routes_are_described_in_the_openapi_schema(client: TestClient) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    assert {"/api/contacts", "/api/contacts/{contact_id}/utterances"} <= set(paths)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
+from fastapi import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from calmdesk.live.models import Contact, ContactEvent
@@ -12,6 +13,10 @@ from calmdesk.playbook.schema import Channel
 from calmdesk.users.models import User
 
 MAX_TEXT = 5000
+MAX_ID = 2**31 - 1
+"""The largest id an integer column holds on PostgreSQL; a larger one is a 422, not a crash."""
+
+ContactId = Annotated[int, Path(ge=1, le=MAX_ID, description="the contact's id")]
 
 
 class ContactCreate(BaseModel):

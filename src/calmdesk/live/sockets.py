@@ -28,7 +28,7 @@ from calmdesk.live import permissions, service
 from calmdesk.live.bus import BOARD_CHANNEL, EventBus, Message, Subscription, contact_channel
 from calmdesk.live.fanout import app_playbook, get_bus, publish_all
 from calmdesk.live.messages import Outgoing
-from calmdesk.live.schemas import ActionIn, ContactRead, UtteranceIn
+from calmdesk.live.schemas import MAX_ID, ActionIn, ContactRead, UtteranceIn
 from calmdesk.storage.db import session_scope
 from calmdesk.users import service as users_service
 from calmdesk.users.models import User
@@ -265,6 +265,10 @@ async def contact_socket(websocket: WebSocket, contact_id: int) -> None:
     """The agent's console: guidance after every turn; accepts ``utterance``, ``action``,
     ``end`` and ``ping`` frames."""
     app: FastAPI = websocket.app
+    if not 1 <= contact_id <= MAX_ID:
+        await websocket.accept()
+        await websocket.close(CLOSE_NOT_FOUND, f"There is no contact {contact_id}.")
+        return
     bus = get_bus(app)
     async with _subscribed(websocket, bus, contact_channel(contact_id)) as subscription:
         if subscription is None:

@@ -23,6 +23,7 @@ from calmdesk.live.schemas import (
     ContactCreate,
     ContactDetail,
     ContactEventRead,
+    ContactId,
     ContactRead,
     UtteranceIn,
 )
@@ -91,7 +92,7 @@ def pending_breaks(session: SessionDep, user: CurrentUser) -> list[ContactRead]:
 
 
 @router.get("/{contact_id}")
-def get_contact(contact_id: int, session: SessionDep, user: CurrentUser) -> ContactDetail:
+def get_contact(contact_id: ContactId, session: SessionDep, user: CurrentUser) -> ContactDetail:
     """A contact with every event and the guidance the coach gave after each: the replay."""
     contact = permissions.contact_for_user(session, contact_id=contact_id, user=user)
     agents = service.agent_names(session, [contact])
@@ -102,7 +103,7 @@ def get_contact(contact_id: int, session: SessionDep, user: CurrentUser) -> Cont
 
 @router.post("/{contact_id}/utterances")
 def post_utterance(
-    contact_id: int,
+    contact_id: ContactId,
     utterance: UtteranceIn,
     request: Request,
     session: SessionDep,
@@ -124,7 +125,7 @@ def post_utterance(
 
 @router.post("/{contact_id}/actions")
 def post_action(
-    contact_id: int,
+    contact_id: ContactId,
     action_in: ActionIn,
     request: Request,
     session: SessionDep,
@@ -146,7 +147,7 @@ def post_action(
 
 @router.post("/{contact_id}/end")
 def end_contact(
-    contact_id: int, request: Request, session: SessionDep, user: CurrentUser
+    contact_id: ContactId, request: Request, session: SessionDep, user: CurrentUser
 ) -> dict[str, Any]:
     """End the contact; answers the ``summary`` message (with the break recommendation)."""
     outcome = service.end_contact(
@@ -158,7 +159,7 @@ def end_contact(
 
 @router.post("/{contact_id}/break")
 def grant_break(
-    contact_id: int,
+    contact_id: ContactId,
     request: Request,
     session: SessionDep,
     user: CurrentUser,
@@ -172,7 +173,7 @@ def grant_break(
 
 
 @router.post("/{contact_id}/redact")
-def redact_contact(contact_id: int, session: SessionDep, user: CurrentUser) -> ContactRead:
+def redact_contact(contact_id: ContactId, session: SessionDep, user: CurrentUser) -> ContactRead:
     """Replace personal data (phones, e-mails, PESEL, IBAN, cards...) in an ended contact's
     stored texts by placeholders (supervisors)."""
     contact = privacy.redact_contact(session, contact_id=contact_id, actor=user)
@@ -180,7 +181,7 @@ def redact_contact(contact_id: int, session: SessionDep, user: CurrentUser) -> C
 
 
 @router.post("/{contact_id}/erase")
-def erase_contact(contact_id: int, session: SessionDep, user: CurrentUser) -> ContactRead:
+def erase_contact(contact_id: ContactId, session: SessionDep, user: CurrentUser) -> ContactRead:
     """Erase every word of an ended contact, keeping its stages and counts (supervisors)."""
     contact = privacy.erase_contact(session, contact_id=contact_id, actor=user)
     return _read(session, [contact])[0]
