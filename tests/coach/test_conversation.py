@@ -3,6 +3,7 @@
 import pytest
 
 from calmdesk.coach import Conversation, Stage
+from calmdesk.coach.conversation import MAX_TEXT_LENGTH
 from calmdesk.errors import InvalidInput
 from calmdesk.playbook.schema import Playbook
 from tests.coach.conftest import ConversationFactory
@@ -155,7 +156,7 @@ def test_a_careful_agent_gets_no_wording_alerts(conversation: ConversationFactor
     assert conversation().agent_says(said).alerts == ()
 
 
-@pytest.mark.parametrize("text", ["", "   ", "x" * 10_001])
+@pytest.mark.parametrize("text", ["", "   ", "x" * (MAX_TEXT_LENGTH + 1)])
 def test_empty_or_huge_messages_are_refused_clearly(
     conversation: ConversationFactory, text: str
 ) -> None:

@@ -17,6 +17,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from calmdesk.analysis import MAX_TEXT_CHARS, analyze
 from calmdesk.analysis.signals import Intent, Signals
 from calmdesk.coach import messages, phrases
 from calmdesk.coach.alerts import break_alert, signal_alerts, wording_alerts
@@ -40,13 +41,10 @@ from calmdesk.playbook.schema import Category, Playbook, Stage
 Analyzer = Callable[[str, str | None], Signals]
 
 _MIN_WORDS_TO_DETECT = 2
-MAX_TEXT_LENGTH = 10_000
+MAX_TEXT_LENGTH = MAX_TEXT_CHARS  # the analysis' limit, for the agent's words too
 
 
 def default_analyzer(text: str, lang: str | None) -> Signals:
-    # Imported on first use: importing the coach (the CLI does at start) stays cheap.
-    from calmdesk.analysis import analyze
-
     return analyze(text, lang=lang)
 
 
