@@ -8,10 +8,11 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session
 
+from calmdesk.coach import Conversation
 from calmdesk.errors import InvalidInput, PermissionDenied
 from calmdesk.live import service
 from calmdesk.live.bus import BOARD_CHANNEL, contact_channel
-from calmdesk.live.coaching import ConversationCache, playbook_for
+from calmdesk.live.coaching import ConversationCache, jsonable, playbook_for
 from calmdesk.live.models import Contact, ContactStatus
 from calmdesk.live.service import ContactEnded
 from calmdesk.playbook.schema import Playbook
@@ -211,3 +212,31 @@ def test_it_refuses_an_empty_or_huge_line(
     with pytest.raises(InvalidInput):
         service.customer_says(session, contact_id=contact.id, text=text, actor=users["agent"])
     assert contact.event_count == 0
+
+
+def test_explanations_follow_the_agents_language_and_phrases_the_customers(
+    session: Session, users: dict[str, User], playbook: Playbook, cache: ConversationCache
+) -> None:
+    """The cast's supervisor works in Russian; the customer writes Polish."""
+    supervisor = users["supervisor"]
+    contact = service.start_contact(session, agent=supervisor, lang="pl", playbook=playbook)
+    line = DIALOGUE[2]["customer"]
+    outcome = service.customer_says(
+        session, contact_id=contact.id, text=line, actor=supervisor, cache=cache
+    )
+
+    def direct(ui_lang: str) -> dict[str, Any]:
+        conversation = Conversation(
+            playbook,
+            lang="pl",
+            agent_name=supervisor.display_name,
+            can_transfer=contact.can_transfer,
+            started_at=contact.started_at,
+            ui_lang=ui_lang,
+        )
+        return dict(jsonable(conversation.customer_says(line).to_dict()))
+
+    assert outcome.guidance is not None
+    in_russian, in_polish = direct("ru"), direct("pl")
+    assert outcome.guidance["alerts"] == in_russian["alerts"] != in_polish["alerts"]
+    assert outcome.guidance["suggestions"] == in_russian["suggestions"]

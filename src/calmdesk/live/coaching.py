@@ -21,9 +21,11 @@ from pydantic_core import to_jsonable_python
 from calmdesk.coach import Conversation
 from calmdesk.coach.events import AgentDid, AgentSaid, CustomerSaid, Event, event_from_dict
 from calmdesk.coach.messages import CHANNELS as COACH_CHANNELS
+from calmdesk.coach.messages import UI_LANGUAGES
 from calmdesk.live.models import Contact, ContactEvent, EventKind
 from calmdesk.playbook.load import load_playbook
 from calmdesk.playbook.schema import Playbook
+from calmdesk.users.models import User
 
 Message = dict[str, Any]
 
@@ -92,29 +94,33 @@ def rebuild(
     events: Sequence[ContactEvent],
     *,
     playbook: Playbook,
-    agent_name: str | None,
+    agent: User | None,
 ) -> Conversation:
     """The contact's conversation, replayed from its stored events (no analysis is re-run)."""
     return Conversation.from_events(
-        playbook, [coach_event(e) for e in events], **_options(contact, agent_name)
+        playbook, [coach_event(e) for e in events], **_options(contact, agent)
     )
 
 
-def new_conversation(
-    contact: Contact, *, playbook: Playbook, agent_name: str | None
-) -> Conversation:
-    return Conversation(playbook, **_options(contact, agent_name))
+def new_conversation(contact: Contact, *, playbook: Playbook, agent: User | None) -> Conversation:
+    return Conversation(playbook, **_options(contact, agent))
 
 
-def _options(contact: Contact, agent_name: str | None) -> dict[str, Any]:
+def _options(contact: Contact, agent: User | None) -> dict[str, Any]:
     # The coach's ``channel`` is how the company follows up; a contact on a channel the coach
-    # has no wording for (in person, internal) is followed up by phone.
+    # has no wording for (internal) is followed up by phone.
     channel = contact.channel if contact.channel in COACH_CHANNELS else "phone"
+    ui_lang = str(agent.language) if agent is not None else None
     return {
         "lang": contact.lang,
-        "agent_name": agent_name,
+        "agent_name": agent.display_name if agent is not None else None,
         "can_transfer": contact.can_transfer,
         "channel": channel,
+        # The same start on every rebuild: the deadline dates told to the customer derive
+        # from it, so a replay gives the very guidance the agent saw.
+        "started_at": contact.started_at,
+        # The agent's own language for the explanations and alerts.
+        "ui_lang": ui_lang if ui_lang in UI_LANGUAGES else None,
     }
 
 

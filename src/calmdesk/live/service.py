@@ -201,7 +201,7 @@ def _conversation(
         contact,
         events_of(session, contact=contact),
         playbook=playbook,
-        agent_name=agent.display_name if agent else None,
+        agent=agent,
     )
 
 
