@@ -24,10 +24,20 @@ def validation_errors(errors: list[dict[str, Any]]) -> list[dict[str, str]]:
     ]
 
 
+def retry_after_header(error: CalmDeskError) -> dict[str, str] | None:
+    """``Retry-After`` for errors that say when to try again (e.g. login throttling)."""
+    seconds = error.fields.get("retry_after_seconds")
+    if isinstance(seconds, int | float) and seconds >= 0:
+        return {"Retry-After": str(int(-(-seconds // 1)))}
+    return None
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(CalmDeskError)
     async def _domain_error(_: Request, error: CalmDeskError) -> JSONResponse:
-        return JSONResponse(error.to_dict(), status_code=error.http_status)
+        return JSONResponse(
+            error.to_dict(), status_code=error.http_status, headers=retry_after_header(error)
+        )
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(_: Request, error: RequestValidationError) -> JSONResponse:
