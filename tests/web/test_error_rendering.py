@@ -1,4 +1,4 @@
-"""The one error handler: domain errors keep their code and fields; throttling says when to retry."""
+"""The one error handler: domain errors keep code and fields; throttling says when to retry."""
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
