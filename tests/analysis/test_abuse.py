@@ -37,6 +37,8 @@ DISGUISED_SWEARING = [
     ("en", "f u c k this service", "f u c k"),
     ("en", "fuuuuck, nothing works", "fuuuuck"),
     ("pl", "k*u*r*w*a, znowu", "k*u*r*w*a"),
+    ("pl", "wy***ać was wszystkich powinni", "wy***ać"),
+    ("ru", "Отъебитесь от моего счёта", "Отъебитесь"),
     ("en", "absolute bullshit", "bullshit"),
 ]
 
@@ -95,6 +97,10 @@ DIRECTED_INSULTS = [
     ("pl", "Pan jest kretynem"),
     ("pl", "wasza firma to oszuści"),
     ("pl", "Debilu, czytaj co piszę"),
+    ("pl", "Z takim kretynem nie będę rozmawiać."),
+    ("pl", "Pani jest kompletnie niekompetentna."),
+    ("ru", "Жулики! Только деньги драть умеете."),
+    ("ru", "Кучка бездарей, даже посылку отправить не можете."),
     ("ru", "вы все идиоты"),
     ("ru", "ваша контора мошенники"),
     ("ru", "ты дебил?"),
@@ -105,6 +111,7 @@ DIRECTED_INSULTS = [
     ("en", "your company is a scam"),
     ("en", "You thieves!"),
     ("en", "Idiots."),
+    ("en", "You sir are a complete imbecile."),
 ]
 
 

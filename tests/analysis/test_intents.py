@@ -47,6 +47,12 @@ INTENTS = [
     ("en", "I want to cancel my contract", "churn"),
     ("en", "I'm switching to a competitor", "churn"),
     ("en", "I'll take my business elsewhere", "churn"),
+    ("en", "I won't be renewing, that's for sure.", "churn"),
+    ("pl", "Zrywam umowę i idę do Orange.", "churn"),
+    ("ru", "Отказываюсь от ваших услуг с конца месяца.", "churn"),
+    ("pl", "Czy jest ktoś wyżej, kto może podjąć decyzję?", "supervisor_request"),
+    ("en", "I want to talk to someone who can make decisions", "supervisor_request"),
+    ("pl", "Wrzucę nagranie tej rozmowy na TikToka.", "threat_public"),
 ]
 
 
@@ -70,6 +76,10 @@ NOT_INTENTS = [
     ("en", "Press the button and nothing happens.", "threat_public"),
     ("pl", "Przejdę do sedna: faktura jest za wysoka.", "churn"),
     ("en", "I'm going to the shop to check the modem.", "churn"),
+    ("en", "I'll leave you a one-star review on Trustpilot.", "churn"),
+    ("en", "What a load of rubbish, I never ordered this.", "churn"),
+    ("ru", "Звоню по поводу претензии от 2 октября.", "threat_legal"),
+    ("pl", "Potwierdzam rezygnację z usługi dodatkowej.", "churn"),
 ]
 
 

@@ -4,7 +4,7 @@ Swear words always count (``this f***ing printer`` is abuse-lite: a span, not di
 words (``idiot``, ``złodzieje``, ``мошенники``) count only when aimed at the listener or the
 company: a second-person or company word nearby in the same sentence (``ty idioto``,
 ``jesteście bandą złodziei``, ``вы все идиоты``, ``you people are useless``), a vocative, or a
-message that is nothing but the insult. ``I feel like an idiot`` is not abuse.
+sentence that is nothing but the insult. ``I feel like an idiot`` is not abuse.
 """
 
 from __future__ import annotations
@@ -20,8 +20,9 @@ from calmdesk.analysis.normalize import Token, translit_to_cyrillic
 from calmdesk.analysis.signals import Explanation, ProfanitySpan
 
 # How many words apart an insult and "you"/"your company" may stand in one sentence.
-DIRECTED_WINDOW = 4
-# A message of at most this many words that contains an insult is aimed at the listener.
+DIRECTED_WINDOW = 5
+# A sentence of at most this many words that holds an insult is aimed at the listener
+# ("Idiots.", "Жулики! Только деньги драть умеете.").
 BARE_INSULT_WORDS = 2
 
 _GRAWLIX = re.compile(r"(?<![\w@.#$])[#$%&@*!^]{3,}[^\W\d_]?(?![\w@])")
@@ -112,9 +113,9 @@ class LexiconAbuseDetector(Detector[AbuseFinding]):
         token = words[index]
         if token.plain in aiming:
             return token.text
-        if kind == "insult" and len(words) <= BARE_INSULT_WORDS:
-            return "(the whole message)"
         sentence = doc.sentence_of(token.start)
+        if kind == "insult" and _sentence_length(doc, words, sentence) <= BARE_INSULT_WORDS:
+            return "(the insult on its own)"
         low, high = max(0, index - DIRECTED_WINDOW), min(len(words), index + DIRECTED_WINDOW + 1)
         for position in range(low, high):
             other = words[position]
@@ -154,6 +155,10 @@ class LexiconAbuseDetector(Detector[AbuseFinding]):
         span = ProfanitySpan(token.start, token.end, token.text, kind, form, entry)
         explanation = Explanation("abuse", reason, "lexicon", matched=token.text)
         return AbuseFinding(span, explanation, director is not None, director)
+
+
+def _sentence_length(doc: Document, words: list[Token], sentence: int) -> int:
+    return sum(1 for word in words if doc.sentence_of(word.start) == sentence)
 
 
 class GrawlixDetector(Detector[AbuseFinding]):

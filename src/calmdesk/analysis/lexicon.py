@@ -150,8 +150,24 @@ class Lexicon:
         whole_only = real < 2
         if whole_only and len(pattern) < 4:
             return None
+        best = self._best_pattern_match(pattern, whole_only, prefixed_only=False)
+        if best is None and not whole_only:
+            # wy***ać: a real prefix, then a masked stem that accepts prefixes
+            for prefix in self._prefixes:
+                rest = pattern[len(prefix) :]
+                if pattern.startswith(prefix) and len(rest) >= MIN_STEM_LENGTH + 1:
+                    best = self._best_pattern_match(rest, False, prefixed_only=True)
+                    if best is not None:
+                        break
+        return best[1] if best else None
+
+    def _best_pattern_match(
+        self, pattern: str, whole_only: bool, *, prefixed_only: bool
+    ) -> tuple[int, str] | None:
         best: tuple[int, str] | None = None
         for word, entry, is_stem in self._raw:
+            if prefixed_only and not entry.startswith(("~", "=~")):
+                continue
             if len(pattern) < len(word) or (not is_stem and len(pattern) != len(word)):
                 continue
             if whole_only and len(pattern) != len(word):
@@ -160,7 +176,7 @@ class Lexicon:
                 best is None or len(word) > best[0]
             ):
                 best = (len(word), entry)
-        return best[1] if best else None
+        return best
 
 
 def _wildcard_equal(pattern: str, word: str) -> bool:
