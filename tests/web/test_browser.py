@@ -36,6 +36,7 @@ MARIAN_DIALOGUE: list[tuple[str, str]] = [
     ),
     ("customer", "Słuchaj $#%^$, ty (taki i owaki), jesteście (terefere) i #$&^&%@!"),
 ]
+FIRST_TURN_TIMEOUT_MS = 60_000
 LADDER = ["acknowledge", "set_boundary", "warn", "silent_record", "transfer", "end_call"]
 
 
@@ -54,7 +55,10 @@ def _say(page: Page, speaker: str, text: str) -> None:
     page.locator(f"input[name=speaker][value={speaker}]").check()
     page.locator("#utterance-text").fill(text)
     page.locator("#utterance-text").press("Enter")
-    expect(page.locator("body")).to_have_attribute("data-guidance-seq", str(int(before) + 1))
+    # Generous: the first line in a fresh server also loads the analysis models.
+    expect(page.locator("body")).to_have_attribute(
+        "data-guidance-seq", str(int(before) + 1), timeout=FIRST_TURN_TIMEOUT_MS
+    )
 
 
 def test_the_marian_dialogue_climbs_the_ladder_live_for_agent_and_supervisor(
@@ -195,3 +199,18 @@ def test_a_supervisor_grants_the_recommended_break_from_the_board(signed_in: Sig
     item = board.locator(f"#breaks li[data-contact-id='{contact_id}']")
     expect(item.locator("button")).to_have_count(0)
     expect(item).to_contain_text("Agata")
+
+
+def test_a_line_streamed_by_an_integration_appears_on_the_console(signed_in: SignedIn) -> None:
+    page = signed_in("agent")
+    contact_id = _start_contact(page, lang="ru")
+    response = page.context.request.post(
+        f"/api/contacts/{contact_id}/utterances",
+        data={"speaker": "customer", "text": "Вы там совсем #$&^&%@!? Верните деньги!"},
+    )
+    assert response.ok, response.text()
+    expect(page.locator("#transcript li.customer")).to_contain_text(
+        "Верните деньги", timeout=FIRST_TURN_TIMEOUT_MS
+    )
+    expect(page.locator("#ladder")).to_have_attribute("data-rung", "acknowledge")
+    expect(page.locator("#transcript li")).to_have_count(1)

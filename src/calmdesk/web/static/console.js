@@ -9,6 +9,7 @@
   const $ = (id) => document.getElementById(id);
   const contactId = data.contact_id;
   let ended = false;
+  let shownEvents = 0; // lines and actions in the transcript, to notice ones sent elsewhere
 
   const pick = (object, ...keys) => {
     for (const key of keys) if (object && object[key] !== undefined && object[key] !== null) return object[key];
@@ -16,6 +17,7 @@
   };
 
   function renderEvent(event) {
+    shownEvents += 1;
     const kind = event.type || event.kind || (event.speaker ? "utterance" : "");
     const list = $("transcript");
     let item;
@@ -159,14 +161,18 @@
   function onMessage(message) {
     const type = message.type;
     if (type === "guidance") {
+      // The line travels with its guidance, whoever sent it (this page or an integration).
       if (message.event) renderEvent(message.event);
-      renderGuidance(message.guidance || message);
+      renderGuidance(message);
+      // Lines missed while the socket was reconnecting: reload the stored ones.
+      if (typeof message.turn === "number" && message.turn > shownEvents) reloadTranscript();
     } else if (type === "event") {
       renderEvent(message.event || message);
     } else if (type === "snapshot") {
       // Sent on every (re)connection: the latest guidance, and the summary once ended.
       if (message.guidance) renderGuidance(message.guidance);
       const contact = message.contact || {};
+      if (typeof contact.turns === "number" && contact.turns !== shownEvents) reloadTranscript();
       if (contact.summary && !ended) renderSummary({ summary: contact.summary, break_minutes: contact.break_minutes });
     } else if (type === "summary") {
       renderSummary(message);
@@ -174,6 +180,19 @@
       $("break-recommendation").textContent = L.break_granted.replace("{minutes}", message.minutes);
     } else if (type === "error") {
       $("send-error").textContent = `${L.error}: ${message.message || ""}`;
+    }
+  }
+
+  async function reloadTranscript() {
+    try {
+      const response = await fetch(`/api/contacts/${contactId}`, { credentials: "same-origin" });
+      if (!response.ok) return;
+      const detail = await response.json();
+      $("transcript").replaceChildren();
+      shownEvents = 0;
+      for (const event of detail.events || []) renderEvent({ type: event.kind, text: event.text, action: event.action });
+    } catch (_) {
+      // The next guidance tries again.
     }
   }
 
