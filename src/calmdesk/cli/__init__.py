@@ -9,7 +9,19 @@ import typer
 from rich.console import Console
 
 from calmdesk import __version__
-from calmdesk.cli import analyze, bench, coach, db, demo, model, playbook, serve, users, worker
+from calmdesk.cli import (
+    analyze,
+    bench,
+    coach,
+    db,
+    demo,
+    model,
+    playbook,
+    serve,
+    simulate,
+    users,
+    worker,
+)
 from calmdesk.errors import CalmDeskError
 
 app = typer.Typer(
@@ -26,7 +38,7 @@ def version() -> None:
     typer.echo(__version__)
 
 
-for module in (analyze, bench, coach, db, demo, model, playbook, serve, users, worker):
+for module in (analyze, bench, coach, db, demo, model, playbook, serve, simulate, users, worker):
     module.register(app)
 
 

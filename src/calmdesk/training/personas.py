@@ -123,7 +123,9 @@ class Persona(_Strict):
         tie: a customer does not cool down because the script is short)."""
         by_temper = {level: lines for level, lines in self.script[situation].items() if lines}
         here = LEVELS.index(temper)
-        nearest = min(by_temper, key=lambda level: (abs(LEVELS.index(level) - here), -LEVELS.index(level)))
+        nearest = min(
+            by_temper, key=lambda level: (abs(LEVELS.index(level) - here), -LEVELS.index(level))
+        )
         return by_temper[nearest]
 
 

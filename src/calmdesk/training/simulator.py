@@ -107,6 +107,7 @@ class Simulation:
         self.playbook = playbook or default_playbook(persona.language)
         self.seed = seed
         self.agent_name = agent_name
+        self.can_transfer = can_transfer
         self._analyze = analyzer or default_analyzer
         self.conversation = Conversation(
             self.playbook,
@@ -116,13 +117,15 @@ class Simulation:
             started_at=started_at,
             analyzer=self._analyze,
         )
-        self._random = random.Random(f"{persona.id}:{seed}")
+        # Not for secrets: a seeded generator makes the customer lines repeatable.
+        self._random = random.Random(f"{persona.id}:{seed}")  # noqa: S311
         self._last_line: dict[tuple[Situation, Level], str] = {}
         self.temper: Level = persona.temperament.start
         self.turns: list[SimTurn] = []
         self.opening: str | None = None
         self.accepted = False
         self._finished = False
+        self._closed = False
         self._persona_facts: tuple[tuple[str, str], ...] | None = None
 
     @property
@@ -158,13 +161,17 @@ class Simulation:
         """The trainee's turn: a line, an action, both, or neither (silence)."""
         if self.opening is None:
             self.start()
-        if self._finished:
+        parsed = parse_action(action) if action is not None else None
+        # After the customer accepted a solution the trainee may still close the call.
+        closing = self.accepted and not self._closed and parsed is Action.CALL_ENDED
+        if self._finished and not closing:
             raise RehearsalFinished("the rehearsal has finished; start a new one")
         before = self.guidance
-        parsed = parse_action(action) if action is not None else None
         if text is not None and not text.strip():
             text = None
-        move, agent_alerts, recorded = None, (), []
+        move: AgentMove | None = None
+        agent_alerts: tuple[Alert, ...] = ()
+        recorded: list[Action] = []
         situations: set[Situation] = set()
         if text is not None:
             move, agent_alerts = self._hear(text)
@@ -190,6 +197,7 @@ class Simulation:
             line = self._line(reply)
             self.conversation.customer_says(line)
         self.accepted = self.accepted or accepted
+        self._closed = self._closed or ends
         self._finished = ends or accepted or len(self.turns) + 1 >= MAX_AGENT_TURNS
         turn = SimTurn(
             index=len(self.turns) + 1,
