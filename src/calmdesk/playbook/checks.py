@@ -27,7 +27,8 @@ class Problem(NamedTuple):
 def problems(playbook: Playbook) -> list[Problem]:
     """Every inconsistency of ``playbook``; empty when it is sound."""
     found: list[Problem] = []
-    for check in (_languages, _unique_keys, _references, _translations, _phrasebook):
+    checks = (_languages, _unique_keys, _references, _translations, _phrasebook, _public_replies)
+    for check in checks:
         found.extend(check(playbook))
     return found
 
@@ -127,6 +128,8 @@ def _localized(
     yield from _phrase_texts(playbook.phrases)
     if playbook.public.guidance:
         yield "public.guidance", playbook.public.guidance
+    for step, texts in playbook.public.reply_phrases.items():
+        yield f"public.reply_phrases.{step}", texts
 
 
 def _category_texts(path: str, category: Category) -> Iterator[tuple[str, Mapping[str, object]]]:
@@ -190,6 +193,25 @@ def _phrasebook(playbook: Playbook) -> Iterator[Problem]:
                 problem = placeholder_problem(variant, frozenset())
                 if problem:
                     yield Problem(f"{path}.{language}[{index}]", problem)
+
+
+def _public_replies(playbook: Playbook) -> Iterator[Problem]:
+    from calmdesk.playbook.schema import PUBLIC_REPLY_PLACEHOLDERS, PUBLIC_REPLY_STEPS
+
+    replies = playbook.public.reply_phrases
+    for step, texts in replies.items():
+        path = f"public.reply_phrases.{step}"
+        if step not in PUBLIC_REPLY_STEPS:
+            yield Problem(path, f"unknown step {step!r} (steps: {_listed(PUBLIC_REPLY_STEPS)})")
+        for language, variants in texts.items():
+            for index, variant in enumerate(variants):
+                problem = placeholder_problem(variant, PUBLIC_REPLY_PLACEHOLDERS)
+                if problem:
+                    yield Problem(f"{path}.{language}[{index}]", problem)
+    if replies:
+        for step in PUBLIC_REPLY_STEPS:
+            if step not in replies:
+                yield Problem("public.reply_phrases", f"missing step {step!r}")
 
 
 def placeholder_problem(template: str, allowed: frozenset[str]) -> str | None:

@@ -316,6 +316,11 @@ class Phrasebook(Strict):
     )
 
 
+PUBLIC_REPLY_STEPS = ("apologise", "prepare", "counteract", "improve", "compensate")
+"""The 5P steps of a public reply, in the order a reply draft uses them."""
+PUBLIC_REPLY_PLACEHOLDERS = frozenset({"author", "facts", "deadline", "gift"})
+
+
 class PublicComplaints(Strict):
     """Targets for public complaints on social media; weekends included."""
 
@@ -323,6 +328,10 @@ class PublicComplaints(Strict):
     resolution: PositiveDuration
     weekends_included: bool = True
     guidance: dict[str, list[str]] = Field(default_factory=dict, description="the 5P steps")
+    reply_phrases: dict[str, dict[str, list[str]]] = Field(
+        default_factory=dict,
+        description="public reply variants: 5P step -> language -> variants",
+    )
 
     @field_validator("first_response", "resolution", mode="before")
     @classmethod
