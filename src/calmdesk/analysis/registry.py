@@ -29,6 +29,8 @@ from calmdesk.analysis.facts import (
     ReferenceDetector,
 )
 from calmdesk.analysis.intents import IntentFinding, IntentPatternDetector
+from calmdesk.analysis.language import language_detector
+from calmdesk.analysis.lexicon import lemma_of
 from calmdesk.analysis.pii import PiiDetector
 from calmdesk.analysis.signals import Explanation, Fact, PiiSpan
 
@@ -56,8 +58,10 @@ PII: tuple[Detector[PiiSpan], ...] = (PiiDetector(),)
 
 
 def load_all() -> None:
-    """Load every detector's data now (a server calls this at start-up, not on the first
-    message)."""
+    """Load every detector's data now, with the Russian morphology and the language detector
+    (a server calls this at start-up, so the first message is not the slow one)."""
     for group in (ABUSE, CUES, INTENTS, FACTS, PII):
         for detector in group:
             detector.ensure_loaded()
+    lemma_of("идиоты")
+    language_detector()
