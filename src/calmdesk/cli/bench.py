@@ -56,6 +56,7 @@ def _print_analysis(console: Console, figures: dict[str, Any]) -> None:
         ("single message p50", f"{figures['p50_ms']:.2f} ms", "<= 3 ms"),
         ("single message p99", f"{figures['p99_ms']:.2f} ms", "<= 10 ms"),
         ("single message mean", f"{figures['mean_ms']:.2f} ms", ""),
+        ("CPU time p50 / p99", f"{figures['cpu_p50_ms']:.2f} / {figures['cpu_p99_ms']:.2f} ms", ""),
         ("words per message", f"{figures['mean_words']}", "~20"),
         (
             f"batch of {figures['batch_messages']}",
