@@ -9,51 +9,21 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from starlette.testclient import WebSocketTestSession
 from starlette.websockets import WebSocketDisconnect
 
 from calmdesk.live.bus import InProcessBus, RedisBus
 from calmdesk.live.fanout import get_bus
 from tests.conftest import LoginHelper
-from tests.live.dialogue import DIALOGUE, comparable, without_event
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
-
-
-def start(client: TestClient, token: str, **body: Any) -> int:
-    response = client.post("/api/contacts", json={"lang": "pl", **body}, headers=bearer(token))
-    assert response.status_code == 201, response.text
-    contact_id: int = response.json()["id"]
-    return contact_id
-
-
-def post_turn(client: TestClient, token: str, contact_id: int, turn: dict[str, str]) -> Any:
-    if "action" in turn:
-        path, body = "actions", {"action": turn["action"]}
-    else:
-        speaker = "customer" if "customer" in turn else "agent"
-        path, body = "utterances", {"speaker": speaker, "text": turn[speaker]}
-    response = client.post(f"/api/contacts/{contact_id}/{path}", json=body, headers=bearer(token))
-    assert response.status_code == 200, response.text
-    return response.json()
-
-
-def socket_frame(turn: dict[str, str]) -> dict[str, str]:
-    if "action" in turn:
-        return {"type": "action", "action": turn["action"]}
-    speaker = "customer" if "customer" in turn else "agent"
-    return {"type": "utterance", "speaker": speaker, "text": turn[speaker]}
-
-
-def receive(socket: WebSocketTestSession, kind: str) -> dict[str, Any]:
-    """The next message of type ``kind`` (others, such as alerts, are skipped)."""
-    for _ in range(20):
-        message: dict[str, Any] = socket.receive_json()
-        if message["type"] == kind:
-            return message
-    raise AssertionError(f"no {kind!r} message")
+from tests.live.helpers import (
+    DIALOGUE,
+    bearer,
+    comparable,
+    post_turn,
+    receive,
+    socket_frame,
+    start,
+    without_event,
+)
 
 
 def test_rest_with_a_token_and_the_websocket_give_the_same_guidance(

@@ -17,7 +17,7 @@ from calmdesk.live.models import Contact, ContactStatus
 from calmdesk.live.service import ContactEnded
 from calmdesk.playbook.schema import Playbook
 from calmdesk.users.models import User
-from tests.live.dialogue import DIALOGUE, comparable, without_event
+from tests.live.helpers import DIALOGUE, comparable, without_event
 
 
 @pytest.fixture

@@ -28,7 +28,7 @@ from calmdesk.storage.migrate import upgrade
 from calmdesk.users import service as users_service
 from calmdesk.users.models import Role, User
 from tests.conftest import DEFAULT_POSTGRES_SERVER
-from tests.live.dialogue import DIALOGUE
+from tests.live.helpers import DIALOGUE
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 ROOT = Path(__file__).resolve().parents[2]
