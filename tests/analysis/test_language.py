@@ -48,3 +48,15 @@ def test_translit_mat_is_matched_in_cyrillic() -> None:
     signals = analyze("nahuy idi so svoim tarifom")
     assert signals.lang == "ru"
     assert [span.entry for span in signals.profanity] == ["~хуй*"]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("RT @deubugefedev: взять кредит наличными http://t.co/wtyAYWQ3Sz", "ru"),
+        ("I lost my bills, check them", "en"),
+        ("Back to the start of the queue again.", "en"),
+    ],
+)
+def test_links_and_handles_do_not_decide_the_language(text: str, lang: str) -> None:
+    assert analyze(text).lang == lang

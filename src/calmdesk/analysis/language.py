@@ -25,12 +25,16 @@ OTHER = "other"
 ALL_LANGS: tuple[str, ...] = (*SUPPORTED, OTHER)
 # Below this confidence lingua's answer on a short text is a guess: report ``other``.
 MIN_CONFIDENCE = 0.35
+# lingua must be this sure to call a message with pl/en everyday words another language.
+OTHER_NEEDS_CONFIDENCE = 0.95
 # One translit word overrules lingua when lingua is less sure than this.
 TRANSLIT_OVERRULES_BELOW = 0.9
 # Up to this many words, any lead in everyday and swear words settles the language.
 SHORT_MESSAGE_WORDS = 4
 
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
+# Links and @handles say nothing about the language of the message around them (hashtags do).
+_NOT_LANGUAGE = re.compile(r"https?://\S+|www\.\S+|@[\w-]+")
 _LETTER = re.compile(r"[^\W\d_]")
 _NON_RUSSIAN_CYRILLIC = set("іїєґўІЇЄҐЎ")
 _POLISH_LETTERS = set("ąęłśźżćńĄĘŁŚŹŻĆŃ")
@@ -66,7 +70,7 @@ def _translit_hits(tokens: list[Token]) -> int:
     return sum(1 for token in tokens if token.script == "latin" and token.plain in words)
 
 
-def _vote(words: list[Token]) -> str | None:
+def _vote(words: list[Token], *, any_lead: bool = False) -> str | None:
     """Polish or English by everyday words (2 points each) and swear or insult words (1 point)
     when one clearly leads: in a short message any lead, in a longer one a third of the words'
     worth and three times the other language's score. Otherwise ``None`` (lingua decides)."""
@@ -86,7 +90,7 @@ def _vote(words: list[Token]) -> str | None:
                 score += 1
         scores[lang] = score
     (best, top), (_, second) = sorted(scores.items(), key=lambda item: item[1], reverse=True)
-    if len(words) <= SHORT_MESSAGE_WORDS:
+    if any_lead or len(words) <= SHORT_MESSAGE_WORDS:
         return best if top > second else None
     if top >= 2 * len(words) / 3 and top >= 3 * second:
         return best
@@ -96,6 +100,7 @@ def _vote(words: list[Token]) -> str | None:
 def detect_language(text: str, tokens: list[Token]) -> LanguageGuess:
     """Guess the language of ``text``; ``tokens`` are its words from
     :func:`~calmdesk.analysis.normalize.tokenize`."""
+    text = _NOT_LANGUAGE.sub(" ", text)
     cyrillic = len(_CYRILLIC.findall(text))
     latin = len(_LETTER.findall(text)) - cyrillic
     if cyrillic == 0 and latin == 0:
@@ -116,12 +121,15 @@ def _latin_guess(text: str, words: list[Token]) -> LanguageGuess:
     voted = _vote(words)
     if voted is not None:
         return LanguageGuess(voted, "everyday or swear words of one language")
+    leaning = _vote(words, any_lead=True)
     detected = language_detector().compute_language_confidence_values(text)
     if detected:
         best = detected[0]
         lang = _LINGUA_NAMES.get(best.language.name, OTHER)
         if hits and lang != "ru" and best.value < TRANSLIT_OVERRULES_BELOW:
             return LanguageGuess("ru", "Russian typed in Latin letters (1 telltale word)")
+        if lang == OTHER and leaning is not None and best.value < OTHER_NEEDS_CONFIDENCE:
+            return LanguageGuess(leaning, f"everyday words; lingua unsure ({best.value:.2f})")
         if best.value >= MIN_CONFIDENCE:
             return LanguageGuess(lang, f"lingua: {best.language.name.lower()} {best.value:.2f}")
     return LanguageGuess(OTHER, "too short to tell")
