@@ -214,3 +214,16 @@ def test_a_line_streamed_by_an_integration_appears_on_the_console(signed_in: Sig
     )
     expect(page.locator("#ladder")).to_have_attribute("data-rung", "acknowledge")
     expect(page.locator("#transcript li")).to_have_count(1)
+
+
+def test_the_queue_filters_in_place_and_keeps_the_address(signed_in: SignedIn) -> None:
+    page = signed_in("handler")
+    page.goto("/cases")
+    page.evaluate("window.__sameDocument = true")
+    every = page.locator("[data-testid=case-row]").count()
+    page.locator("#f-status").select_option("closed")
+    expect(page).to_have_url(re.compile(r"status=closed"))
+    rows = page.locator("[data-testid=case-row]")
+    expect(rows.first).to_be_visible()
+    assert 0 < rows.count() < every
+    assert page.evaluate("window.__sameDocument") is True
