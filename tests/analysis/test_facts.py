@@ -21,6 +21,7 @@ def facts_of(text: str, lang: str | None = None) -> list[tuple[str, str]]:
         ("списали 300 руб. лишних", "300 RUB"),
         ("списали 300 ₽", "300 RUB"),
         ("ещё 300 рублей", "300 RUB"),
+        ("сняли 300р за смс", "300 RUB"),
         ("you charged me $20", "20 USD"),
         ("a fee of 20 USD", "20 USD"),
         ("it was €15", "15 EUR"),
@@ -30,6 +31,11 @@ def facts_of(text: str, lang: str | None = None) -> list[tuple[str, str]]:
 )
 def test_it_reads_amounts_with_their_currency(text: str, value: str) -> None:
     assert ("amount", value) in facts_of(text)
+
+
+@pytest.mark.parametrize("text", ["звонил 300 раз", "mam 200 zamówień", "2 razy dzwoniłem"])
+def test_numbers_without_a_currency_are_not_amounts(text: str) -> None:
+    assert not [kind for kind, _ in facts_of(text) if kind == "amount"]
 
 
 def test_an_amount_keeps_number_and_currency_apart() -> None:

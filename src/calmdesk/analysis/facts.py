@@ -28,7 +28,7 @@ _NUMBER = (
 )
 _CURRENCY_WORDS = {
     "PLN": r"zł|zl|złotych|złote|złoty|zlotych|zlote|zloty|pln",
-    "RUB": r"руб\.?|рублей|рубля|рубль|р\.|₽|rub|rubli|rubles?|roubles?",
+    "RUB": r"руб\.?|рублей|рубля|рубль|р\.?|₽|rub|rubli|rubles?|roubles?",
     "USD": r"usd|\$|dollars?|dolar(?:ów|ow|y|a)?|доллар(?:ов|а|ы)?|bucks",
     "EUR": r"eur|euro|euros|€|евро",
     "GBP": r"gbp|£|pounds?|funt(?:ów|ow|y|a)?|фунт(?:ов|а|ы)?",
