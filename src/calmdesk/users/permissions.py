@@ -32,6 +32,10 @@ class Permission(StrEnum):
     """Export everything stored about one customer (a data-subject access request)."""
     ERASE_PERSONAL_DATA = "personal_data.erase"
     """Erase a customer's personal data, keeping the anonymous case statistics."""
+    WORK_SOCIAL = "social.work"
+    """Answer public complaints on social media: reply, promise, keep one's own promises."""
+    OVERSEE_SOCIAL = "social.oversee"
+    """Close out public promises made by someone else."""
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -44,6 +48,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_ALL_CASES,
             Permission.PROPOSE_COMPENSATION,
             Permission.EXPORT_PERSONAL_DATA,
+            Permission.WORK_SOCIAL,
         }
     ),
     Role.SUPERVISOR: frozenset(
@@ -56,6 +61,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.PROPOSE_COMPENSATION,
             Permission.APPROVE_COMPENSATION,
             Permission.EXPORT_PERSONAL_DATA,
+            Permission.WORK_SOCIAL,
+            Permission.OVERSEE_SOCIAL,
         }
     ),
     # Admins run the system, not the complaints: they do not read the case queue, but they

@@ -16,6 +16,7 @@ from calmdesk.live.fanout import close_bus
 from calmdesk.live.views import install as install_live
 from calmdesk.playbook.views import router as playbook_router
 from calmdesk.settings import Settings, get_settings
+from calmdesk.social.views import router as social_router
 from calmdesk.storage.db import make_engine, make_session_factory
 from calmdesk.storage.migrate import upgrade
 from calmdesk.users.deps import get_current_user
@@ -66,6 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(auth_router)
     app.include_router(users_router)
     app.include_router(cases_router)
+    app.include_router(social_router)
     install_live(app)  # /api/contacts and the /ws/contacts/{id}, /ws/board sockets
     app.include_router(playbook_router, dependencies=[Depends(get_current_user)])
     install_pages(app)  # HTML pages and their error pages; after the API's error handlers

@@ -1,0 +1,86 @@
+"""Tables of public complaints: ``social_posts``, their append-only ``social_post_events`` and
+the ``social_promises`` made in public.
+
+A post is never deleted (there is no status for it either). Deadlines are indexed columns, so
+"overdue" lists and the deadline worker are index range scans.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column
+
+from calmdesk.social.enums import PostStatus
+from calmdesk.storage.db import Base
+from calmdesk.storage.types import UTCDateTime, utcnow
+
+JsonType = JSON().with_variant(JSONB(), "postgresql")
+
+
+class PublicPost(Base):
+    __tablename__ = "social_posts"
+    __table_args__ = (Index("ix_social_posts_status_resolution_due", "status", "resolution_due"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform: Mapped[str] = mapped_column(String(32), index=True)
+    url: Mapped[str | None] = mapped_column(String(2000))
+    author_handle: Mapped[str] = mapped_column(String(200))
+    text: Mapped[str] = mapped_column(Text)
+    lang: Mapped[str] = mapped_column(String(8))
+    posted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    first_response_due: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    resolution_due: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    first_replied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sla_breached_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    """Set once by the deadline worker when the first-response target passed unanswered."""
+    status: Mapped[str] = mapped_column(String(16), default=PostStatus.NEW, index=True)
+    case_id: Mapped[int | None] = mapped_column(
+        ForeignKey("cases.id", ondelete="SET NULL"), index=True
+    )
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    # What the analysis saw when the post came in.
+    level: Mapped[str] = mapped_column(String(16))
+    anger: Mapped[float] = mapped_column(Float)
+    abuse: Mapped[float] = mapped_column(Float)
+    intents: Mapped[list[str]] = mapped_column(JsonType, default=list)
+
+
+class PostEvent(Base):
+    """One change of a post; rows are only ever added."""
+
+    __tablename__ = "social_post_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("social_posts.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    data: Mapped[dict[str, Any]] = mapped_column(JsonType, default=dict)
+
+
+class Promise(Base):
+    """An action declared in public, with the date it was promised for.
+
+    Open (``done_at`` empty) and past ``due_at`` is the failure seed 003 warns about: announcing
+    an action and then not doing it."""
+
+    __tablename__ = "social_promises"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("social_posts.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    made_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    made_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    done_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    def is_overdue(self, now: datetime) -> bool:
+        return self.done_at is None and self.due_at < now

@@ -1,0 +1,219 @@
+"""The social REST API: a thin shell over :mod:`calmdesk.social.service`. Access is decided in
+:mod:`calmdesk.social.permissions`. There is deliberately no DELETE: public posts are never
+removed (``DELETE`` answers 405)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Path, Query, status
+from sqlalchemy.orm import Session
+
+from calmdesk.cases.schemas import MAX_ID
+from calmdesk.cases.views import PlaybookDep
+from calmdesk.social import service
+from calmdesk.social.drafts import DraftPost, draft_reply
+from calmdesk.social.models import Promise, PublicPost
+from calmdesk.social.permissions import ensure_may_escalate, ensure_may_keep, ensure_may_work_social
+from calmdesk.social.schemas import (
+    DraftRead,
+    DraftStepRead,
+    EscalateRequest,
+    EscalationRead,
+    GiftRead,
+    NoteCreate,
+    PostCreate,
+    PostDetail,
+    PostEventRead,
+    PostFilters,
+    PostPage,
+    PostRead,
+    PromiseCreate,
+    PromiseKeep,
+    PromiseRead,
+    ReplyCreate,
+)
+from calmdesk.storage.types import utcnow
+from calmdesk.users.deps import CurrentUser, SessionDep
+
+router = APIRouter(prefix="/api/social", tags=["social"])
+
+PostId = Annotated[int, Path(ge=1, le=MAX_ID, description="The public post's id")]
+PromiseId = Annotated[int, Path(ge=1, le=MAX_ID, description="The promise's id")]
+MAX_VARIANT = 1_000
+
+
+def post_read(post: PublicPost, counts: service.PromiseCounts, now: datetime) -> PostRead:
+    return PostRead.model_validate(post).model_copy(
+        update={
+            "overdue": service.is_overdue(post, now),
+            "open_promises": counts.open,
+            "overdue_promises": counts.overdue,
+        }
+    )
+
+
+def promise_read(promise: Promise, now: datetime) -> PromiseRead:
+    return PromiseRead.model_validate(promise).model_copy(
+        update={"overdue": promise.is_overdue(now)}
+    )
+
+
+def post_detail(session: Session, post: PublicPost) -> PostDetail:
+    now = utcnow()
+    counts = service.promise_counts(session, post_ids=[post.id], now=now)
+    summary = post_read(post, counts.get(post.id, service.PromiseCounts()), now)
+    return PostDetail(
+        **summary.model_dump(),
+        promises=[promise_read(p, now) for p in service.promises_of(session, post_id=post.id)],
+        events=[
+            PostEventRead.model_validate(e) for e in service.events_of(session, post_id=post.id)
+        ],
+    )
+
+
+@router.post("/posts", status_code=status.HTTP_201_CREATED, response_model=PostDetail)
+def register_post(
+    post_in: PostCreate, session: SessionDep, user: CurrentUser, playbook: PlaybookDep
+) -> PostDetail:
+    """Record a public complaint; its response clock starts when it was seen."""
+    ensure_may_work_social(user)
+    post = service.register_post(session, post_in=post_in, actor=user, playbook=playbook)
+    return post_detail(session, post)
+
+
+@router.get("/posts", response_model=PostPage)
+def list_posts(
+    filters: Annotated[PostFilters, Query()], session: SessionDep, user: CurrentUser
+) -> PostPage:
+    """Public posts, the most urgent resolution target first."""
+    ensure_may_work_social(user)
+    now = utcnow()
+    found = service.list_(session, filters=filters, now=now)
+    counts = service.promise_counts(session, post_ids=[p.id for p in found.items], now=now)
+    return PostPage(
+        items=[post_read(p, counts.get(p.id, service.PromiseCounts()), now) for p in found.items],
+        total=found.total,
+        page=found.page,
+        per_page=found.per_page,
+    )
+
+
+@router.get("/posts/{post_id}", response_model=PostDetail)
+def read_post(post_id: PostId, session: SessionDep, user: CurrentUser) -> PostDetail:
+    ensure_may_work_social(user)
+    return post_detail(session, service.get_or_raise(session, post_id=post_id))
+
+
+@router.post("/posts/{post_id}/replies", response_model=PostDetail)
+def reply(
+    post_id: PostId, reply_in: ReplyCreate, session: SessionDep, user: CurrentUser
+) -> PostDetail:
+    """Record a public answer; ``resolves`` closes the post once every promise is kept."""
+    ensure_may_work_social(user)
+    post = service.get_or_raise(session, post_id=post_id)
+    service.reply(session, post=post, reply_in=reply_in, actor=user)
+    return post_detail(session, post)
+
+
+@router.post(
+    "/posts/{post_id}/promises", status_code=status.HTTP_201_CREATED, response_model=PromiseRead
+)
+def make_promise(
+    post_id: PostId, promise_in: PromiseCreate, session: SessionDep, user: CurrentUser
+) -> PromiseRead:
+    """Write down what was declared in public and by when."""
+    ensure_may_work_social(user)
+    post = service.get_or_raise(session, post_id=post_id)
+    promise = service.make_promise(session, post=post, promise_in=promise_in, actor=user)
+    return promise_read(promise, utcnow())
+
+
+@router.post("/promises/{promise_id}/keep", response_model=PromiseRead)
+def keep_promise(
+    promise_id: PromiseId,
+    session: SessionDep,
+    user: CurrentUser,
+    keep_in: Annotated[PromiseKeep | None, Body()] = None,
+) -> PromiseRead:
+    """Mark a public promise done (the one who made it, or a supervisor)."""
+    ensure_may_work_social(user)
+    promise = service.get_promise_or_raise(session, promise_id=promise_id)
+    ensure_may_keep(user, promise)
+    note = keep_in.note if keep_in is not None else None
+    service.keep_promise(session, promise=promise, actor=user, note=note)
+    return promise_read(promise, utcnow())
+
+
+@router.post("/posts/{post_id}/notes", status_code=status.HTTP_201_CREATED)
+def add_note(
+    post_id: PostId, note_in: NoteCreate, session: SessionDep, user: CurrentUser
+) -> PostEventRead:
+    """An internal note on the post; never published."""
+    ensure_may_work_social(user)
+    post = service.get_or_raise(session, post_id=post_id)
+    return PostEventRead.model_validate(
+        service.add_note(session, post=post, text=note_in.text, actor=user)
+    )
+
+
+@router.post(
+    "/posts/{post_id}/escalate", status_code=status.HTTP_201_CREATED, response_model=EscalationRead
+)
+def escalate(
+    post_id: PostId,
+    session: SessionDep,
+    user: CurrentUser,
+    playbook: PlaybookDep,
+    request_in: Annotated[EscalateRequest | None, Body()] = None,
+) -> EscalationRead:
+    """Open a complaint case (channel ``social``) from the post and link the two."""
+    ensure_may_escalate(user)
+    post = service.get_or_raise(session, post_id=post_id)
+    case = service.escalate_to_case(
+        session, post=post, request=request_in or EscalateRequest(), actor=user, playbook=playbook
+    )
+    now = utcnow()
+    counts = service.promise_counts(session, post_ids=[post.id], now=now)
+    return EscalationRead(
+        post=post_read(post, counts.get(post.id, service.PromiseCounts()), now), case_id=case.id
+    )
+
+
+def draft_for(post: PublicPost, playbook: PlaybookDep, variant: int) -> DraftRead:
+    draft = draft_reply(
+        playbook,
+        DraftPost(post.id, post.lang, post.author_handle, post.text, post.resolution_due),
+        variant=variant,
+    )
+    gift = draft.gift
+    return DraftRead(
+        post_id=post.id,
+        lang=draft.lang,
+        variant=variant,
+        steps=[DraftStepRead(step=s.step, text=s.text) for s in draft.steps],
+        text=draft.text,
+        gift=GiftRead(
+            kind=str(gift.kind),
+            amount=None if gift.amount is None else f"{gift.amount.normalize():f}",
+            text=gift.text,
+            category=gift.category,
+        )
+        if gift
+        else None,
+        deadline=draft.deadline,
+    )
+
+
+@router.get("/posts/{post_id}/draft", response_model=DraftRead)
+def draft(
+    post_id: PostId,
+    session: SessionDep,
+    user: CurrentUser,
+    playbook: PlaybookDep,
+    variant: Annotated[int, Query(ge=0, le=MAX_VARIANT)] = 0,
+) -> DraftRead:
+    """A 5P reply suggestion in the post's language; ``variant`` asks for other wording."""
+    ensure_may_work_social(user)
+    return draft_for(service.get_or_raise(session, post_id=post_id), playbook, variant)

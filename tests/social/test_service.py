@@ -1,0 +1,200 @@
+"""The social services on a real database: the response clock, promises, escalation."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy.orm import Session
+
+from calmdesk.cases.models import Case
+from calmdesk.playbook.load import default_playbook
+from calmdesk.playbook.schema import Playbook
+from calmdesk.social import service
+from calmdesk.social.clock import clock_for
+from calmdesk.social.enums import Platform, PostEventKind, PostStatus
+from calmdesk.social.errors import AlreadyEscalated, OpenPromises, PromiseAlreadyKept
+from calmdesk.social.models import PublicPost
+from calmdesk.social.schemas import (
+    EscalateRequest,
+    PostCreate,
+    PostFilters,
+    PromiseCreate,
+    ReplyCreate,
+)
+from calmdesk.users.models import User
+
+WARSAW = ZoneInfo("Europe/Warsaw")
+SATURDAY_10 = datetime(2026, 11, 21, 10, 0, tzinfo=WARSAW)
+MONDAY_NOON = datetime(2026, 11, 23, 12, 0, tzinfo=WARSAW)
+
+
+@pytest.fixture
+def playbook() -> Playbook:
+    return default_playbook("pl")
+
+
+def weekdays_only(playbook: Playbook) -> Playbook:
+    public = playbook.public.model_copy(update={"weekends_included": False})
+    return playbook.model_copy(update={"public": public})
+
+
+def post_in(text: str = "Czekam trzeci tydzień na zwrot 120 zł za zamówienie 48213.") -> PostCreate:
+    return PostCreate(platform=Platform.FACEBOOK, author_handle="@marta.k", text=text)
+
+
+def register(session: Session, playbook: Playbook, user: User, at: datetime) -> PublicPost:
+    return service.register_post(session, post_in=post_in(), actor=user, playbook=playbook, now=at)
+
+
+def test_a_saturday_post_is_due_on_saturday_when_weekends_are_included(playbook: Playbook) -> None:
+    clock = clock_for(SATURDAY_10.astimezone(UTC), playbook)
+    assert (
+        clock.first_response_due.astimezone(WARSAW) == SATURDAY_10 + playbook.public.first_response
+    )
+    assert clock.first_response_due.astimezone(WARSAW).weekday() == 5
+
+
+def test_without_weekends_a_saturday_post_waits_for_monday_business_hours(
+    playbook: Playbook,
+) -> None:
+    clock = clock_for(SATURDAY_10.astimezone(UTC), weekdays_only(playbook))
+    due = clock.first_response_due.astimezone(WARSAW)
+    assert due.weekday() == 0
+    assert due.date() == datetime(2026, 11, 23).date()
+
+
+def test_registering_snapshots_the_analysis_and_starts_the_clock(
+    session: Session, playbook: Playbook, users: dict[str, User]
+) -> None:
+    post = register(session, playbook, users["handler"], SATURDAY_10.astimezone(UTC))
+    assert post.status == PostStatus.NEW
+    assert post.lang == "pl"
+    assert post.received_at == SATURDAY_10.astimezone(UTC)
+    assert post.first_response_due == SATURDAY_10.astimezone(UTC) + timedelta(hours=1)
+    assert [e.kind for e in service.events_of(session, post_id=post.id)] == ["registered"]
+
+
+def test_the_first_reply_answers_the_post_and_stops_its_first_response_clock(
+    session: Session, playbook: Playbook, users: dict[str, User]
+) -> None:
+    start = SATURDAY_10.astimezone(UTC)
+    post = register(session, playbook, users["handler"], start)
+    later = start + timedelta(minutes=30)
+    service.reply(
+        session, post=post, reply_in=ReplyCreate(text="Już sprawdzamy."), actor=None, now=later
+    )
+    assert post.status == PostStatus.ANSWERED
+    assert post.first_replied_at == later
+    assert not service.is_overdue(post, start + timedelta(hours=2))
+
+
+def test_an_unkept_promise_past_due_is_flagged(
+    session: Session, playbook: Playbook, users: dict[str, User]
+) -> None:
+    start = MONDAY_NOON.astimezone(UTC)
+    post = register(session, playbook, users["handler"], start)
+    promise = service.make_promise(
+        session,
+        post=post,
+        promise_in=PromiseCreate(text="Zwrot do jutra.", due_at=start + timedelta(days=1)),
+        actor=users["handler"],
+        now=start,
+    )
+    after = start + timedelta(days=2)
+    assert promise.is_overdue(after)
+    flagged = service.list_(session, filters=PostFilters(promise_overdue=True), now=after)
+    assert [p.id for p in flagged.items] == [post.id]
+    assert service.promise_counts(session, post_ids=[post.id], now=after)[post.id].overdue == 1
+    not_yet = service.list_(session, filters=PostFilters(promise_overdue=True), now=start)
+    assert not_yet.total == 0
+
+
+def test_a_kept_promise_is_no_longer_flagged_and_the_event_says_it_was_late(
+    session: Session, playbook: Playbook, users: dict[str, User]
+) -> None:
+    start = MONDAY_NOON.astimezone(UTC)
+    post = register(session, playbook, users["handler"], start)
+    promise = service.make_promise(
+        session,
+        post=post,
+        promise_in=PromiseCreate(text="Oddzwonimy.", due_at=start + timedelta(hours=2)),
+        actor=users["handler"],
+        now=start,
+    )
+    late = start + timedelta(hours=3)
+    service.keep_promise(session, promise=promise, actor=users["handler"], now=late)
+    assert not promise.is_overdue(late + timedelta(days=1))
+    kept = service.events_of(session, post_id=post.id)[-1]
+    assert kept.kind == PostEventKind.PROMISE_KEPT
+    assert kept.data["late"] is True
+    with pytest.raises(PromiseAlreadyKept):
+        service.keep_promise(session, promise=promise, actor=users["handler"], now=late)
+
+
+def test_a_post_cannot_be_resolved_while_a_promise_is_open(
+    session: Session, playbook: Playbook, users: dict[str, User]
+) -> None:
+    start = MONDAY_NOON.astimezone(UTC)
+    post = register(session, playbook, users["handler"], start)
+    promise = service.make_promise(
+        session,
+        post=post,
+        promise_in=PromiseCreate(text="Zwrot do jutra.", due_at=start + timedelta(days=1)),
+        actor=users["handler"],
+        now=start,
+    )
+    final = ReplyCreate(text="Gotowe, zwrot wysłany.", resolves=True)
+    with pytest.raises(OpenPromises):
+        service.reply(session, post=post, reply_in=final, actor=users["handler"], now=start)
+    service.keep_promise(session, promise=promise, actor=users["handler"], now=start)
+    service.reply(session, post=post, reply_in=final, actor=users["handler"], now=start)
+    assert post.status == PostStatus.RESOLVED
+
+
+def test_escalation_creates_a_linked_social_case_prefilled_from_the_post(
+    session: Session, playbook: Playbook, users: dict[str, User]
+) -> None:
+    start = MONDAY_NOON.astimezone(UTC)
+    post = register(session, playbook, users["handler"], start)
+    case = service.escalate_to_case(
+        session,
+        post=post,
+        request=EscalateRequest(),
+        actor=users["handler"],
+        playbook=playbook,
+        now=start + timedelta(minutes=5),
+    )
+    stored = session.get(Case, case.id)
+    assert stored is not None
+    assert stored.channel == "social"
+    assert stored.description.startswith(post.text)
+    assert stored.received_at == post.received_at
+    assert stored.customer_name == "@marta.k"
+    assert post.case_id == case.id
+    with pytest.raises(AlreadyEscalated):
+        service.escalate_to_case(
+            session, post=post, request=EscalateRequest(), actor=None, playbook=playbook
+        )
+
+
+def test_filters_by_status_platform_and_overdue(
+    session: Session, playbook: Playbook, users: dict[str, User]
+) -> None:
+    start = MONDAY_NOON.astimezone(UTC)
+    old = register(session, playbook, users["handler"], start - timedelta(hours=3))
+    fresh = service.register_post(
+        session,
+        post_in=PostCreate(platform=Platform.X, author_handle="@ivan", text="Где мой заказ 5521?"),
+        actor=None,
+        playbook=playbook,
+        now=start,
+    )
+    overdue = service.list_(session, filters=PostFilters(overdue=True), now=start)
+    assert [p.id for p in overdue.items] == [old.id]
+    on_x = service.list_(session, filters=PostFilters(platform=Platform.X), now=start)
+    assert [p.id for p in on_x.items] == [fresh.id]
+    assert fresh.lang == "ru"
+    new = service.list_(session, filters=PostFilters(status=PostStatus.NEW), now=start)
+    assert new.total == 2
