@@ -280,3 +280,14 @@ def test_a_socket_for_an_impossible_contact_id_closes_as_not_found(
 def test_the_live_routes_are_described_in_the_openapi_schema(client: TestClient) -> None:
     paths = client.get("/openapi.json").json()["paths"]
     assert {"/api/contacts", "/api/contacts/{contact_id}/utterances"} <= set(paths)
+
+
+@pytest.mark.parametrize("agent", ["nobody", "a\x00b", "x" * 65])
+def test_starting_for_an_unknown_or_malformed_agent_is_a_clear_error(
+    client: TestClient, tokens: dict[str, str], agent: str
+) -> None:
+    response = client.post(
+        "/api/contacts", json={"agent": agent}, headers=bearer(tokens["supervisor"])
+    )
+    assert response.status_code in (404, 422)
+    assert response.json()["code"] in ("user_not_found", "validation_error")

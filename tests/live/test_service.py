@@ -240,3 +240,11 @@ def test_explanations_follow_the_agents_language_and_phrases_the_customers(
     in_russian, in_polish = direct("ru"), direct("pl")
     assert outcome.guidance["alerts"] == in_russian["alerts"] != in_polish["alerts"]
     assert outcome.guidance["suggestions"] == in_russian["suggestions"]
+
+
+def test_it_refuses_a_line_with_a_nul_character(
+    session: Session, users: dict[str, User], playbook: Playbook
+) -> None:
+    contact = service.start_contact(session, agent=users["agent"], playbook=playbook)
+    with pytest.raises(InvalidInput, match="NUL"):
+        service.customer_says(session, contact_id=contact.id, text="a\x00b", actor=users["agent"])

@@ -30,7 +30,10 @@ class ContactCreate(BaseModel):
         None, description="whether a transfer is possible; the playbook's default when omitted"
     )
     agent: str | None = Field(
-        None, description="username of the agent (supervisors only; yourself by default)"
+        None,
+        max_length=64,
+        pattern=r"^[^\x00]*$",
+        description="username of the agent (supervisors only; yourself by default)",
     )
 
 

@@ -68,6 +68,8 @@ def _check_text(text: str) -> str:
     text = text.strip()
     if not text:
         raise InvalidInput("The line is empty.", code="empty_text")
+    if "\x00" in text:  # no transcript holds one, and PostgreSQL cannot store it
+        raise InvalidInput("The line contains a NUL character (\\x00).", code="bad_characters")
     if len(text) > MAX_TEXT_LENGTH:
         raise InvalidInput(f"A line is at most {MAX_TEXT_LENGTH} characters.", code="text_too_long")
     return text
