@@ -156,6 +156,23 @@ def test_the_call_ended_action_ends_the_contact(
     assert contact.summary is not None and contact.summary["ended"] == "hang_up"
 
 
+def test_a_hang_up_alerts_the_board_of_the_break_once(
+    session: Session, users: dict[str, User], playbook: Playbook, cache: ConversationCache
+) -> None:
+    agent = users["agent"]
+    contact = service.start_contact(session, agent=agent, lang="pl", playbook=playbook)
+    play(session, contact, agent, playbook, cache)
+    outcome = service.agent_did(
+        session, contact_id=contact.id, action="call_ended", actor=agent, cache=cache
+    )
+
+    kinds = [o.message["kind"] for o in outcome.outgoing if o.message["type"] == "alert"]
+    assert contact.break_minutes, "the dialogue is hard enough for a break"
+    assert kinds.count("break_recommended") == 1
+    types = [o.message["type"] for o in outcome.outgoing]
+    assert types[0] == "guidance" and "summary" in types
+
+
 def test_a_supervisor_grants_the_break_once(
     session: Session, users: dict[str, User], playbook: Playbook, cache: ConversationCache
 ) -> None:

@@ -322,7 +322,13 @@ def agent_did(
     )
     if parsed is Action.CALL_ENDED:
         finished = _finish(session, outcome.contact, conversation, playbook=playbook)
-        outcome.outgoing.extend(finished.outgoing)
+        # The hang-up's guidance may already carry ``break_recommended``: alert the board once.
+        alerted = {o.message["kind"] for o in outcome.outgoing if o.message["type"] == "alert"}
+        outcome.outgoing.extend(
+            o
+            for o in finished.outgoing
+            if not (o.message["type"] == "alert" and o.message["kind"] in alerted)
+        )
         (DEFAULT_CACHE if cache is None else cache).forget(outcome.contact.id)
     return outcome
 
