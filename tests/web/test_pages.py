@@ -83,6 +83,8 @@ def test_sign_in_does_not_redirect_to_another_site() -> None:
     assert safe_next("//evil.example/") == "/"
     assert safe_next("https://evil.example/") == "/"
     assert safe_next("/\\evil.example") == "/"
+    assert safe_next("/\t/evil.example") == "/"
+    assert safe_next("/\n/evil.example") == "/"
     assert safe_next("/cases/3") == "/cases/3"
 
 

@@ -25,7 +25,7 @@ from calmdesk.users.deps import CurrentUser, OptionalUser, SessionDep
 from calmdesk.users.models import Language
 from calmdesk.users.schemas import UserUpdate
 from calmdesk.users.sessions import end_session, start_session
-from calmdesk.web import pages_board, pages_cases, pages_console
+from calmdesk.web import pages_board, pages_cases, pages_console, pages_social
 from calmdesk.web.csrf import CsrfChecked
 from calmdesk.web.i18n import LANGUAGE_COOKIE, SUPPORTED, gettext_for
 from calmdesk.web.pages_common import home_for, page_language, playbook_for, render, settings_of
@@ -41,9 +41,12 @@ router = APIRouter(include_in_schema=False)
 def safe_next(target: str | None, default: str = "/") -> str:
     """A local path to return to after sign-in; anything else (``//evil``, ``https://...``)
     falls back to ``default`` so the form cannot be used as an open redirect."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return default
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return default
+    # Browsers drop tabs and newlines from URLs and read "\\" as "/": "/\t/evil" is "//evil".
+    if "\\" in target or any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in target):
+        return default
+    return target
 
 
 @router.get("/")
@@ -211,4 +214,5 @@ def install_pages(app: FastAPI) -> None:
     app.include_router(pages_console.router)
     app.include_router(pages_board.router)
     app.include_router(pages_cases.router)
+    app.include_router(pages_social.router)
     install_error_pages(app)
