@@ -64,6 +64,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("/console", N_("Console"), Permission.WORK_CONTACTS),
     NavItem("/board", N_("Board"), Permission.VIEW_BOARD),
     NavItem("/cases", N_("Cases"), Permission.WORK_CASES),
+    NavItem("/social", N_("Public posts"), Permission.WORK_SOCIAL),
     NavItem("/playbook", N_("Playbook"), None),
 )
 

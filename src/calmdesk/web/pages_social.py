@@ -1,0 +1,150 @@
+"""The public complaints pages: the list of posts by deadline with overdue posts and unkept
+promises flagged, and a post with its 5P reply draft, promises, history and a reply form.
+
+Every post text is customer text and is shown only through autoescaped templates."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import ValidationError
+
+from calmdesk.errors import InvalidInput
+from calmdesk.social import service
+from calmdesk.social.enums import Platform, PostStatus
+from calmdesk.social.schemas import PostFilters, ReplyCreate
+from calmdesk.social.views import draft_for, promise_read
+from calmdesk.storage.types import utcnow
+from calmdesk.users.deps import SessionDep, require_permission
+from calmdesk.users.models import User
+from calmdesk.users.permissions import Permission
+from calmdesk.web import pages_labels as labels
+from calmdesk.web.csrf import CsrfChecked
+from calmdesk.web.i18n import gettext_for
+from calmdesk.web.pages_cases import moment_formatter
+from calmdesk.web.pages_common import page_language, playbook_for, render
+from calmdesk.web.pages_labels import N_
+
+router = APIRouter(include_in_schema=False)
+
+SocialWorker = Annotated[User, Depends(require_permission(Permission.WORK_SOCIAL))]
+MAX_ID = 2**31 - 1
+
+POST_STATUSES: dict[str, str] = {
+    "new": N_("Not answered yet"),
+    "answered": N_("Answered"),
+    "resolved": N_("Resolved"),
+}
+STEPS: dict[str, str] = {
+    "apologise": N_("Apologise"),
+    "prepare": N_("Prepare"),
+    "counteract": N_("Counteract"),
+    "improve": N_("Improve"),
+    "compensate": N_("Compensate"),
+}
+EVENTS: dict[str, str] = {
+    "registered": N_("Registered"),
+    "replied": N_("Replied in public"),
+    "promise_made": N_("Promise made"),
+    "promise_kept": N_("Promise kept"),
+    "escalated_to_case": N_("Escalated to a case"),
+    "note": N_("Note"),
+    "resolved": N_("Resolved"),
+    "social_sla_breached": N_("Response target missed"),
+}
+
+
+@router.get("/social")
+def social_page(
+    request: Request,
+    session: SessionDep,
+    user: SocialWorker,
+    status: Annotated[str, Query(max_length=20)] = "",
+    platform: Annotated[str, Query(max_length=32)] = "",
+    due: Annotated[str, Query(max_length=20)] = "",
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+) -> Response:
+    gettext = gettext_for(page_language(request, user))
+    try:
+        filters = PostFilters(
+            status=PostStatus(status) if status else None,
+            platform=Platform(platform) if platform else None,
+            overdue=True if due == "overdue" else None,
+            promise_overdue=True if due == "promise_overdue" else None,
+            page=page,
+        )
+    except ValueError:
+        filters = PostFilters(page=page)
+    now = utcnow()
+    found = service.list_(session, filters=filters, now=now)
+    counts = service.promise_counts(session, post_ids=[p.id for p in found.items], now=now)
+    return render(
+        request,
+        "social.html",
+        user=user,
+        title=gettext("Public complaints"),
+        posts=[
+            (post, service.is_overdue(post, now), counts.get(post.id, service.PromiseCounts()))
+            for post in found.items
+        ],
+        found=found,
+        chosen={"status": status, "platform": platform, "due": due},
+        platforms=[p.value for p in Platform],
+        status_labels=labels.translated(POST_STATUSES, gettext),
+        fmt=moment_formatter(playbook_for(request)),
+    )
+
+
+@router.get("/social/{post_id}")
+def post_page(
+    request: Request,
+    session: SessionDep,
+    user: SocialWorker,
+    post_id: int,
+    variant: Annotated[int, Query(ge=0, le=1_000)] = 0,
+    error: Annotated[str, Query(max_length=300)] = "",
+) -> Response:
+    gettext = gettext_for(page_language(request, user))
+    if not 1 <= post_id <= MAX_ID:
+        raise InvalidInput(gettext("This page does not exist"), http_status=404)
+    post = service.get_or_raise(session, post_id=post_id)
+    playbook = playbook_for(request)
+    now = utcnow()
+    return render(
+        request,
+        "social_post.html",
+        user=user,
+        title=gettext("Public post #{number}").format(number=post.id),
+        post=post,
+        overdue=service.is_overdue(post, now),
+        draft=draft_for(post, playbook, variant),
+        promises=[promise_read(p, now) for p in service.promises_of(session, post_id=post.id)],
+        events=service.events_of(session, post_id=post.id),
+        status_labels=labels.translated(POST_STATUSES, gettext),
+        step_labels=labels.translated(STEPS, gettext),
+        event_labels=labels.translated(EVENTS, gettext),
+        error=error,
+        fmt=moment_formatter(playbook),
+    )
+
+
+@router.post("/social/{post_id}/reply")
+def reply(
+    session: SessionDep,
+    user: SocialWorker,
+    _csrf: CsrfChecked,
+    post_id: int,
+    text: Annotated[str, Form(max_length=5_000)] = "",
+    resolves: Annotated[str, Form(max_length=5)] = "",
+) -> RedirectResponse:
+    if not 1 <= post_id <= MAX_ID:
+        raise InvalidInput("no such post", http_status=404)
+    post = service.get_or_raise(session, post_id=post_id)
+    try:
+        reply_in = ReplyCreate(text=text.strip(), resolves=resolves == "on")
+    except ValidationError:
+        return RedirectResponse(f"/social/{post.id}?error=empty", status_code=303)
+    service.reply(session, post=post, reply_in=reply_in, actor=user)
+    return RedirectResponse(f"/social/{post.id}", status_code=303)

@@ -1,0 +1,51 @@
+"""The /social pages render hostile post text inertly and only for those who answer posts."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from tests.conftest import LoginHelper
+
+HOSTILE = '<script>alert("x")</script> Oddajcie 120 zł za zamówienie 48213! <img src=x onerror=1>'
+
+
+def test_the_pages_render_a_post_containing_script_inertly(
+    client: TestClient, login: LoginHelper
+) -> None:
+    login(client, "handler")
+    body = {"platform": "facebook", "author_handle": "<b>@troll</b>", "text": HOSTILE, "lang": "pl"}
+    post = client.post("/api/social/posts", json=body).json()
+    for path in ("/social", f"/social/{post['id']}"):
+        page = client.get(path)
+        assert page.status_code == 200
+        assert "<script>alert" not in page.text
+        assert "<img src=x" not in page.text
+        assert "<b>@troll</b>" not in page.text
+        assert "&lt;script&gt;alert" in page.text
+        assert "script-src 'self'" in page.headers["content-security-policy"]
+
+
+def test_the_post_page_shows_the_draft_in_the_posts_language(
+    client: TestClient, login: LoginHelper
+) -> None:
+    login(client, "supervisor")
+    body = {
+        "platform": "x",
+        "author_handle": "@ivan_p",
+        "text": "Курьер не привёз заказ 5521, верните 700 рублей.",
+        "lang": "ru",
+    }
+    post = client.post("/api/social/posts", json=body).json()
+    page = client.get(f"/social/{post['id']}")
+    assert page.status_code == 200
+    assert 'data-step="compensate"' in page.text
+    assert "5521" in page.text
+    assert "@ivan_p" in page.text
+
+
+def test_an_agent_may_not_open_the_social_pages(client: TestClient, login: LoginHelper) -> None:
+    login(client, "agent")
+    page = client.get("/social")
+    assert page.status_code == 403
+    assert "text/html" in page.headers["content-type"]
+    assert 'href="/social"' not in client.get("/cases").text
