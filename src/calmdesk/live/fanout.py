@@ -35,8 +35,14 @@ async def close_bus(app: FastAPI) -> None:
 
 
 def app_playbook(app: FastAPI) -> Playbook:
-    settings: Settings = app.state.settings
-    return playbook_for(settings.playbook)
+    """The playbook the app runs with (``app.state.playbook``, shared with the cases and the
+    pages; loaded once from settings)."""
+    playbook: Playbook | None = getattr(app.state, "playbook", None)
+    if playbook is None:
+        settings: Settings = app.state.settings
+        playbook = playbook_for(settings.playbook)
+        app.state.playbook = playbook
+    return playbook
 
 
 async def publish_all(bus: EventBus, outgoing: Sequence[Outgoing]) -> None:
