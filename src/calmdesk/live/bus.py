@@ -29,6 +29,7 @@ Message = dict[str, Any]
 
 BOARD_CHANNEL = "board"
 DEFAULT_PREFIX = "calmdesk"
+CONNECT_TIMEOUT_SECONDS = 2.0
 SUBSCRIBER_QUEUE_SIZE = 1000
 """A subscriber further behind than this loses the newest messages (a stuck browser tab must
 not grow the server's memory)."""
@@ -137,7 +138,10 @@ class RedisBus:
     """
 
     def __init__(self, url: str, *, prefix: str = DEFAULT_PREFIX) -> None:
-        self._client: aioredis.Redis = aioredis.Redis.from_url(url)
+        # A Redis that does not answer must fail a publish fast, not hold up the turn.
+        self._client: aioredis.Redis = aioredis.Redis.from_url(
+            url, socket_connect_timeout=CONNECT_TIMEOUT_SECONDS
+        )
         self.prefix = prefix
 
     def _name(self, channel: str) -> str:
