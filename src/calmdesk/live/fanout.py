@@ -52,4 +52,6 @@ async def publish_all(bus: EventBus, outgoing: Sequence[Outgoing]) -> None:
         try:
             await bus.publish(item.channel, item.message)
         except Exception:
-            log.exception("could not publish a live message on %s", item.channel)
+            # The rest would fail the same way, each after its own connection timeout.
+            log.exception("could not publish %d live message(s)", len(outgoing))
+            return
