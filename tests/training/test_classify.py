@@ -50,6 +50,20 @@ def test_it_finds_what_the_line_does(lang: str, text: str, expected: set[str]) -
     assert unexpected == set()
 
 
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("pl", "Czy dobrze rozumiem, że chodzi o fakturę?"),
+        ("ru", "Я правильно понимаю, что речь о счёте?"),
+        ("en", "If I understand correctly, it is about the invoice?"),
+        ("pl", "Nie rozumiem, o którą fakturę chodzi."),
+        ("ru", "Не понимаю, о каком счёте речь."),
+    ],
+)
+def test_checking_or_lacking_understanding_is_not_empathy(lang: str, text: str) -> None:
+    assert read(lang, text).empathy is False
+
+
 def test_a_plain_question_is_not_empathy_nor_a_boundary() -> None:
     move = read("en", "What is the order number?")
     assert move.question

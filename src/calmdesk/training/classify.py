@@ -18,13 +18,14 @@ from calmdesk.coach import AlertKind, Guidance
 
 _I = re.IGNORECASE
 
-# Naming the emotion or showing understanding.
+# Naming the emotion or showing understanding ("czy dobrze rozumiem", "if I understand
+# correctly" check the facts, they are not empathy).
 _EMPATHY = re.compile(
-    r"(rozumiem|s[łl]ysz[eę],?\s+[żz]e|widz[eę],?\s+[żz]e|zdenerwowan|zirytowan|zdenerwowa[ćc]"
+    r"((?<!dobrze\s)(?<!nie\s)rozumiem|s[łl]ysz[eę],?\s+[żz]e|widz[eę],?\s+[żz]e|zdenerwowan|zirytowan|zdenerwowa[ćc]"
     r"|frustruj|przykro\s+mi|ma\s+pan[i]?\s+prawo|na\s+(pana|pani)\s+miejscu|denerwuj[ąa]c"
-    r"|понима[юе]|слышу,?\s+что|вижу,?\s+что|расстро|раздраж|возмущ|неприятн|сожале"
+    r"|(?<!правильно\s)(?<!не\s)понима[юе]|слышу,?\s+что|вижу,?\s+что|расстро|раздраж|возмущ|неприятн|сожале"
     r"|на\s+вашем\s+месте|имеете\s+право|обидно"
-    r"|\bi\s+(fully\s+|completely\s+)?understand|\bi\s+hear\s+(that|you)|\bi\s+can\s+see"
+    r"|(?<!if\s)\bi\s+(fully\s+|completely\s+)?understand(?!\s+correctly)|\bi\s+hear\s+(that|you)|\bi\s+can\s+see"
     r"|frustrat|\bupset\b|annoying|\bangry\b|\bi'?m\s+sorry\s+(to\s+hear|that|this)"
     r"|that\s+must\s+be|in\s+your\s+(place|shoes)|\bi\s+get\s+(it|why))",
     _I,
