@@ -198,3 +198,22 @@ def test_filters_by_status_platform_and_overdue(
     assert fresh.lang == "ru"
     new = service.list_(session, filters=PostFilters(status=PostStatus.NEW), now=start)
     assert new.total == 2
+
+
+def test_the_worker_flags_an_unanswered_post_past_its_target_once(
+    session: Session, playbook: Playbook, users: dict[str, User]
+) -> None:
+    from calmdesk.social import worker
+
+    start = MONDAY_NOON.astimezone(UTC)
+    late = register(session, playbook, users["handler"], start)
+    answered = register(session, playbook, users["handler"], start)
+    service.reply(
+        session, post=answered, reply_in=ReplyCreate(text="Sprawdzamy."), actor=None, now=start
+    )
+    assert worker.run_once(session, now=start + timedelta(minutes=30)) == []
+    after = start + timedelta(hours=2)
+    assert worker.run_once(session, now=after) == [late.id]
+    assert worker.run_once(session, now=after + timedelta(hours=1)) == []
+    kinds = [e.kind for e in service.events_of(session, post_id=late.id)]
+    assert kinds == ["registered", "social_sla_breached"]

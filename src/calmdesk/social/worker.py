@@ -1,0 +1,50 @@
+"""One step of the deadline worker for public posts: a post still unanswered past its
+first-response target gets a ``social_sla_breached`` event, once.
+
+Rows are claimed with ``SELECT ... FOR UPDATE SKIP LOCKED`` (PostgreSQL; SQLite ignores it and
+serialises writers), so any number of workers may run this. The caller commits.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from calmdesk.social.enums import PostEventKind, PostStatus
+from calmdesk.social.models import PublicPost
+from calmdesk.social.service import record
+from calmdesk.storage.types import utcnow
+
+BATCH = 100
+
+
+def run_once(session: Session, *, now: datetime | None = None, limit: int = BATCH) -> list[int]:
+    """Flag the unanswered posts past their first-response target; their ids."""
+    now = now or utcnow()
+    query = (
+        select(PublicPost)
+        .where(
+            PublicPost.status == str(PostStatus.NEW),
+            PublicPost.sla_breached_at.is_(None),
+            PublicPost.first_response_due <= now,
+        )
+        .order_by(PublicPost.first_response_due, PublicPost.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    flagged = []
+    for post in session.scalars(query):
+        post.sla_breached_at = now
+        record(
+            session,
+            post=post,
+            kind=PostEventKind.SLA_BREACHED,
+            actor_id=None,
+            at=now,
+            data={"due": post.first_response_due.isoformat()},
+        )
+        flagged.append(post.id)
+    session.flush()
+    return flagged
