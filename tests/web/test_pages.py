@@ -92,8 +92,8 @@ def test_sign_in_does_not_redirect_to_another_site() -> None:
     ("username", "links", "forbidden"),
     [
         ("agent", ["/console", "/cases", "/playbook"], "/board"),
-        ("supervisor", ["/console", "/board", "/cases", "/playbook"], None),
-        ("handler", ["/cases", "/playbook"], "/console"),
+        ("supervisor", ["/console", "/board", "/cases", "/social", "/playbook"], None),
+        ("handler", ["/cases", "/social", "/playbook"], "/console"),
         ("admin", ["/playbook"], "/cases"),
     ],
 )
