@@ -40,6 +40,10 @@ DISGUISED_SWEARING = [
     ("pl", "wy***ać was wszystkich powinni", "wy***ać"),
     ("ru", "Отъебитесь от моего счёта", "Отъебитесь"),
     ("en", "absolute bullshit", "bullshit"),
+    ("en", "what an a$$hole", "a$$hole"),
+    ("en", "b!tch please", "b!tch"),
+    ("en", "F*CK this", "F*CK"),
+    ("ru", "Курва, опять не работает", "Курва"),
 ]
 
 
@@ -232,6 +236,7 @@ def test_every_flag_explains_the_entry_and_the_reading() -> None:
         ("ru", "Идите к черту со своим тарифом", "insult"),
         ("ru", "Я тебя найду, знаю, где ты живешь", "threat"),
         ("en", "Shut up and listen", "insult"),
+        ("en", "You guys suck", "insult"),
         ("en", "Screw you and your company", "insult"),
         ("en", "I know where you live", "threat"),
     ],
