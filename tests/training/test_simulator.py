@@ -119,3 +119,12 @@ def test_a_supervisor_request_is_transferred_and_the_customer_waits() -> None:
     assert turn.temper in ("calm", "upset")
     done = simulation.agent_turn(action="transferred")
     assert done.finished and done.customer_line is None
+
+
+@pytest.mark.parametrize("lang", ["pl", "ru", "en"])
+def test_public_threats_raise_alerts_and_never_climb_the_ladder(lang: str) -> None:
+    simulation = play(f"{lang}_public_threat", [(None, None), (None, None)])
+    opening = simulation.turns[0].before
+    assert {"threat_public", "churn_risk"} & set(opening.alert_kinds())
+    assert all(turn.guidance.rung is None for turn in simulation.turns)
+    assert not any(turn.guidance.may_end_call for turn in simulation.turns)
