@@ -14,7 +14,7 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, WebSocket
@@ -41,6 +41,7 @@ CLOSE_BUS_UNAVAILABLE = 1011
 MAX_FRAME_CHARS = 20_000
 
 socket_router = APIRouter()
+FrameHandler = Callable[[dict[str, Any]], Awaitable[Message | None]]
 log = logging.getLogger(__name__)
 
 
@@ -102,7 +103,9 @@ def _board_snapshot(app: FastAPI, user_id: int) -> Message:
         }
 
 
-def _client_turn(app: FastAPI, user_id: int, contact_id: int, frame: dict[str, Any]) -> Any:
+def _client_turn(
+    app: FastAPI, user_id: int, contact_id: int, frame: dict[str, Any]
+) -> list[Outgoing]:
     """Run one client frame (utterance, action or end) as the user; returns the outgoing."""
     playbook = app_playbook(app)
     with session_scope(_factory(app)) as session:
@@ -188,7 +191,9 @@ class _Socket:
         return text
 
 
-async def _open(websocket: WebSocket, snapshot: Any, *args: Any) -> tuple[int, Message] | None:
+async def _open(
+    websocket: WebSocket, snapshot: Callable[..., Message], *args: Any
+) -> tuple[int, Message] | None:
     """Authenticate, check access and take the snapshot (the caller has subscribed already),
     then accept. Every database read happens before the socket is accepted; a refusal is a
     close code."""
@@ -212,7 +217,7 @@ async def _open(websocket: WebSocket, snapshot: Any, *args: Any) -> tuple[int, M
 
 
 async def _serve(
-    socket: _Socket, subscription: Subscription, snapshot: Message, handle: Any
+    socket: _Socket, subscription: Subscription, snapshot: Message, handle: FrameHandler
 ) -> None:
     await socket.send(snapshot)
     forwarder = asyncio.create_task(socket.forward(subscription))

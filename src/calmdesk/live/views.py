@@ -12,11 +12,13 @@ from typing import Annotated, Any
 
 import anyio.from_thread
 from fastapi import APIRouter, FastAPI, Query, Request, status
+from sqlalchemy.orm import Session
 
 from calmdesk.live import permissions, privacy, service
 from calmdesk.live.bus import BOARD_CHANNEL
 from calmdesk.live.fanout import app_playbook, get_bus, publish_all
-from calmdesk.live.messages import Outgoing
+from calmdesk.live.messages import Outgoing, TurnOutcome
+from calmdesk.live.models import Contact
 from calmdesk.live.schemas import (
     ActionIn,
     BreakGrant,
@@ -38,12 +40,12 @@ def _publish_from_thread(request: Request, outgoing: Sequence[Outgoing]) -> None
     anyio.from_thread.run(publish_all, get_bus(request.app), outgoing)
 
 
-def _commit_and_publish(request: Request, session: SessionDep, outcome: Any) -> None:
+def _commit_and_publish(request: Request, session: Session, outcome: TurnOutcome) -> None:
     session.commit()
     _publish_from_thread(request, outcome.outgoing)
 
 
-def _read(session: SessionDep, contacts: Sequence[Any]) -> list[ContactRead]:
+def _read(session: Session, contacts: Sequence[Contact]) -> list[ContactRead]:
     agents = service.agent_names(session, contacts)
     return [ContactRead.of(contact, agents[contact.agent_id]) for contact in contacts]
 
