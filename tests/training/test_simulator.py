@@ -128,3 +128,36 @@ def test_public_threats_raise_alerts_and_never_climb_the_ladder(lang: str) -> No
     assert {"threat_public", "churn_risk"} & set(opening.alert_kinds())
     assert all(turn.guidance.rung is None for turn in simulation.turns)
     assert not any(turn.guidance.may_end_call for turn in simulation.turns)
+
+
+LADDERS = {
+    "en_extreme_caller": [
+        "My name is Sam. I can hear you're very upset.",
+        "I'm here to help you, but I won't accept insults.",
+        "If the insults continue, I will end this call.",
+        None,
+        "I'll try to put you through to my supervisor, please stay on the line.",
+    ],
+    "ru_extreme_caller": [
+        "Меня зовут Анна. Я слышу, что вы очень расстроены.",
+        "Я здесь, чтобы помочь, но прошу без оскорблений.",
+        "Если оскорбления продолжатся, я завершу разговор.",
+        None,
+        "Я попробую соединить вас с руководителем, оставайтесь на линии.",
+    ],
+}
+
+
+@pytest.mark.parametrize("persona", sorted(LADDERS))
+def test_the_extreme_caller_is_walked_up_the_ladder_by_words_alone(persona: str) -> None:
+    simulation = play(persona, [(line, None) for line in LADDERS[persona]])
+    rungs = [turn.guidance.rung for turn in simulation.turns]
+    assert rungs == [
+        Stage.SET_BOUNDARY,
+        Stage.WARN,
+        Stage.SILENT_RECORD,
+        Stage.TRANSFER,
+        Stage.TRANSFER,
+    ]
+    assert not simulation.guidance.may_end_call
+    assert simulation.agent_turn(action="transfer_failed").guidance.may_end_call
