@@ -28,6 +28,7 @@ from calmdesk.live import service as live_service
 from calmdesk.playbook.load import load_playbook
 from calmdesk.playbook.schema import Playbook
 from calmdesk.settings import get_settings
+from calmdesk.social import demo as social_demo
 from calmdesk.storage import migrate
 from calmdesk.storage.db import make_engine, make_session_factory, session_scope
 from calmdesk.storage.types import utcnow
@@ -107,6 +108,7 @@ def fill(session: Session, *, playbook: Playbook, password: str | None) -> dict[
         add_case(session, demo_case, playbook=playbook, team=team)
     for demo_contact in CONTACTS:
         add_contact(session, demo_contact, playbook=playbook, agent=team["agent"])
+    social_demo.add_posts(session, playbook=playbook, responder=team["handler"])
     return passwords
 
 
