@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Sequence
 
 from fastapi import FastAPI
@@ -16,15 +17,21 @@ from calmdesk.settings import Settings
 log = logging.getLogger(__name__)
 
 
+_BUS_LOCK = threading.Lock()
+
+
 def get_bus(app: FastAPI) -> EventBus:
-    """The app's bus, created on first use (Redis when ``CALMDESK_REDIS_URL`` is set).
+    """The app's bus (Redis when ``CALMDESK_REDIS_URL`` is set): made by ``install`` at
+    startup, or here after a shutdown closed it. The lock matters: a socket (on the event loop)
+    and a REST turn (in a worker thread) must never end up on two different buses.
 
     Set ``app.state.live_bus`` before the first request to use another (a test's own prefix)."""
-    bus: EventBus | None = getattr(app.state, "live_bus", None)
-    if bus is None:
-        bus = bus_from_settings(app.state.settings)
-        app.state.live_bus = bus
-    return bus
+    with _BUS_LOCK:
+        bus: EventBus | None = getattr(app.state, "live_bus", None)
+        if bus is None:
+            bus = bus_from_settings(app.state.settings)
+            app.state.live_bus = bus
+        return bus
 
 
 async def close_bus(app: FastAPI) -> None:

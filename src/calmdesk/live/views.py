@@ -191,5 +191,6 @@ def erase_contact(contact_id: ContactId, session: SessionDep, user: CurrentUser)
 
 def install(app: FastAPI) -> None:
     """Add the live REST routes and WebSockets to ``app``."""
+    get_bus(app)  # made now, before any request can race to make it
     app.include_router(router)
     app.include_router(socket_router)
