@@ -13,6 +13,7 @@ from calmdesk.cases import service
 from calmdesk.cases.enums import CaseEventKind, CaseStatus
 from calmdesk.cases.flows import ALLOWED, InvalidTransition
 from calmdesk.cases.models import Case
+from calmdesk.errors import CalmDeskError
 from calmdesk.playbook.schema import Playbook
 from calmdesk.users.models import User
 from tests.cases.conftest import MakeCase
@@ -118,3 +119,16 @@ def test_acknowledging_records_what_the_customer_was_told(
     assert told["next_contact_at"]
     assert told["channel"] == case.channel
     assert case.first_responded_at is not None
+
+
+def test_a_category_gone_from_the_playbook_is_a_clear_conflict(
+    make_case: MakeCase, walk: Callable[..., Case], session: Session, pl: Playbook
+) -> None:
+    case = walk(make_case(), CaseStatus.WAITING_CUSTOMER)
+    case.category = "retired_category"
+    with pytest.raises(CalmDeskError) as error:
+        service.transition(
+            session, case=case, to=CaseStatus.IN_PROGRESS, actor_id=None, note=None, playbook=pl
+        )
+    assert error.value.code == "category_not_in_playbook"
+    assert error.value.http_status == 409

@@ -19,8 +19,25 @@ from zoneinfo import ZoneInfo
 
 from calmdesk.cases.enums import CaseEventKind, CaseStatus, ClockName
 from calmdesk.cases.models import Case
+from calmdesk.errors import Conflict
 from calmdesk.playbook.calendar import business_deadline, business_time_between, legal_deadline
 from calmdesk.playbook.schema import Category, Playbook
+
+
+class CategoryNotInPlaybook(Conflict):
+    """A case recorded under a category the current playbook no longer has."""
+
+    code = "category_not_in_playbook"
+
+
+def category_of(playbook: Playbook, key: str) -> Category:
+    try:
+        return playbook.category(key)
+    except KeyError:
+        raise CategoryNotInPlaybook(
+            f"The case's category {key!r} is not in the playbook any more; choose another one.",
+            category=key,
+        ) from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +107,7 @@ def resume(case: Case, *, at: datetime, playbook: Playbook) -> timedelta:
     waited = business_time_between(case.paused_at, at, playbook.calendar)
     case.paused_seconds = (case.paused_seconds or 0) + int(waited.total_seconds())
     case.paused_at = None
-    category = playbook.category(case.category)
+    category = category_of(playbook, case.category)
     apply_clocks(
         case,
         clocks_for(playbook, category, case.received_at, timedelta(seconds=case.paused_seconds)),

@@ -46,6 +46,10 @@ def case_for_user(session: Session, *, case_id: int, user: User) -> Case:
     return case
 
 
+def ensure_may_work_cases(user: User) -> None:
+    ensure(user, Permission.WORK_CASES)
+
+
 def ensure_may_assign(user: User) -> None:
     ensure(user, Permission.ASSIGN_CASES)
 

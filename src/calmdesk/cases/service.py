@@ -238,7 +238,7 @@ def update(
             case, deadlines.clocks_for(playbook, category, case.received_at, paused)
         )
     if "severity" in fields and case_in.severity:
-        case.severity = _severity(playbook.category(case.category), case_in.severity)
+        case.severity = _severity(deadlines.category_of(playbook, case.category), case_in.severity)
     if "owner_id" in fields:
         case.owner_id = case_in.owner_id
     if "customer_name" in fields:
@@ -255,7 +255,7 @@ def default_customer_update(case: Case, playbook: Playbook) -> CustomerUpdate:
     """What to tell the customer when nobody wrote it: the category's description as how the
     case is handled, the resolution target, the owning team, the first-response target and the
     channel the complaint came from, all in the case's language."""
-    category = playbook.category(case.category)
+    category = deadlines.category_of(playbook, case.category)
     lang = case.language
 
     def local(text: dict[str, str]) -> str:

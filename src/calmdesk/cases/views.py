@@ -7,6 +7,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Path, Query, Request, status
 from pydantic import ConfigDict
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from calmdesk.cases import compensation, privacy, service
 from calmdesk.cases.enums import CompensationStatus
@@ -19,6 +21,7 @@ from calmdesk.cases.permissions import (
     ensure_may_erase_customer,
     ensure_may_export_customer,
     ensure_may_propose_compensation,
+    ensure_may_work_cases,
     may_see,
     visible_cases,
 )
@@ -84,7 +87,7 @@ def create_case(
     playbook: PlaybookDep,
 ) -> Case:
     """Record a complaint from any channel; without a category one is suggested."""
-    visible_cases(user)  # refuses roles that do not work cases
+    ensure_may_work_cases(user)
     return service.intake(session, case_in=case_in, actor=user, playbook=playbook)
 
 
@@ -212,14 +215,15 @@ def list_compensations(
 ) -> list[Compensation]:
     """Compensation proposals on the cases the caller may see (``?status=pending``: the
     supervisor's approval queue)."""
-    visible_cases(user)
+    ensure_may_work_cases(user)
     found = compensation.list_(session, status=status_)
-    cases = {c.id: c for c in session.query(Case).filter(Case.id.in_({x.case_id for x in found}))}
+    case_ids = {c.case_id for c in found}
+    cases = {c.id: c for c in session.scalars(select(Case).where(Case.id.in_(case_ids)))}
     return [c for c in found if may_see(user, cases[c.case_id])]
 
 
 def _decide(
-    session: SessionDep, user: User, compensation_id: int, decision: ApprovalDecision, approve: bool
+    session: Session, user: User, compensation_id: int, decision: ApprovalDecision, approve: bool
 ) -> Compensation:
     ensure_may_decide_compensation(user)
     found = compensation.get_or_raise(session, compensation_id=compensation_id)
