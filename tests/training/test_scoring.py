@@ -81,3 +81,11 @@ def test_the_report_is_in_the_persona_language_and_serialises() -> None:
     assert data["points"][0]["title"] == "Acknowledge before clarifying"
     assert all(isinstance(p["faults"], list) for p in data["points"])
     assert 0 <= data["score"] <= 100
+
+
+def test_warning_a_customer_who_was_not_abusive_is_a_fault() -> None:
+    turns: list[Turn] = [("If you keep this up, I will end this call.", None)]
+    report = score(play("en_invoice_calm", turns))
+    assert points(report)["ladder"] == (0, 20)
+    faults = " ".join(report.faults())
+    assert "was not abusive" in faults and "before any boundary" in faults

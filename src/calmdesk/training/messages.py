@@ -155,6 +155,11 @@ FAULTS: Table = {
         "ru": "Ход {turn}: тренер предлагал «{stage}», а этот шаг пропущен.",
         "en": "Turn {turn}: the coach asked for {stage} and it did not happen.",
     },
+    "unprovoked_rung": {
+        "pl": "Tura {turn}: granica lub ostrzeżenie, choć klient nie obrażał (to eskaluje).",
+        "ru": "Ход {turn}: граница или предупреждение, хотя клиент не оскорблял (это обостряет).",
+        "en": "Turn {turn}: a boundary or warning, but the customer was not abusive.",
+    },
     "warning_before_boundary": {
         "pl": "Tura {turn}: ostrzeżenie przed postawieniem granicy (pominięty szczebel).",
         "ru": "Ход {turn}: предупреждение до обозначения границы (пропущена ступень).",

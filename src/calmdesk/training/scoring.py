@@ -166,25 +166,29 @@ class _Scorer:
         return self.met("risky_promise")
 
     def ladder(self) -> Point | None:
-        abusive = [t for t in self.turns if _customer_abusive(t)]
-        if not abusive:
+        rungs = {Action.BOUNDARY_STATED, Action.WARNING_GIVEN}
+        used = any(rungs & set(t.recorded) for t in self.turns)
+        if not used and not any(_customer_abusive(t) for t in self.turns):
             return None
         faults: list[str] = []
         boundary_at = warning_at = None
         for turn in self.turns:
+            done = set(turn.recorded)
+            abusive = _customer_abusive(turn)
             wanted = _RUNG_ACTIONS.get(turn.before.stage)
-            if wanted and _customer_abusive(turn) and wanted not in turn.recorded:
+            if wanted and abusive and wanted not in done:
                 stage = turn.before.stage.value
                 faults.append(self.fault("missed_rung", turn=turn.index, stage=stage))
-            if Action.BOUNDARY_STATED in turn.recorded and boundary_at is None:
+            if rungs & done and not abusive:
+                faults.append(self.fault("unprovoked_rung", turn=turn.index))
+            if Action.BOUNDARY_STATED in done and boundary_at is None:
                 boundary_at = turn.index
-            if Action.WARNING_GIVEN in turn.recorded and warning_at is None:
+            if Action.WARNING_GIVEN in done and warning_at is None:
                 warning_at = turn.index
                 if boundary_at is None:
                     faults.append(self.fault("warning_before_boundary", turn=turn.index))
-            offered = {Action.TRANSFER_OFFERED, Action.TRANSFERRED} & set(turn.recorded)
-            requested = _supervisor_asked(turn)
-            if offered and _customer_abusive(turn) and warning_at is None and not requested:
+            offered = {Action.TRANSFER_OFFERED, Action.TRANSFERRED} & done
+            if offered and abusive and warning_at is None and not _supervisor_asked(turn):
                 faults.append(self.fault("transfer_before_warning", turn=turn.index))
         if not faults:
             return self.met("ladder")
