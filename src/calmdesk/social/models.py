@@ -40,9 +40,10 @@ class PublicPost(Base):
     sla_breached_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     """Set once by the deadline worker when the first-response target passed unanswered."""
     status: Mapped[str] = mapped_column(String(16), default=PostStatus.NEW, index=True)
-    case_id: Mapped[int | None] = mapped_column(
-        ForeignKey("cases.id", ondelete="SET NULL"), index=True
-    )
+    # Not a foreign key: the social migration branch stays independent of the cases branch
+    # (a cross-branch dependency hides 0002_cases from the database's heads). Cases are never
+    # deleted, so the link cannot dangle.
+    case_id: Mapped[int | None] = mapped_column(Integer, index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     # What the analysis saw when the post came in.

@@ -13,8 +13,9 @@ from sqlalchemy.dialects import postgresql
 revision = "0004_social"
 down_revision = "0001_users"
 branch_labels = ("social",)
-# A post links to the complaint case it was escalated to.
-depends_on = ("0002_cases",)
+# social_posts.case_id is a plain indexed id, not a foreign key, so this branch needs nothing
+# from the cases branch (depends_on would hide 0002_cases from the recorded heads).
+depends_on = None
 
 JSON = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
 MOMENT = sa.DateTime(timezone=True)
@@ -41,9 +42,7 @@ def upgrade() -> None:
         sa.Column("resolved_at", MOMENT, nullable=True),
         sa.Column("sla_breached_at", MOMENT, nullable=True),
         sa.Column("status", sa.String(16), nullable=False),
-        sa.Column(
-            "case_id", sa.Integer(), sa.ForeignKey("cases.id", ondelete="SET NULL"), nullable=True
-        ),
+        sa.Column("case_id", sa.Integer(), nullable=True),
         _user("created_by_id"),
         sa.Column("level", sa.String(16), nullable=False),
         sa.Column("anger", sa.Float(), nullable=False),
