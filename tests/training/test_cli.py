@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from importlib import resources
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -108,3 +109,19 @@ def test_score_bad_input_exits_2_with_a_clear_message(tmp_path: Path) -> None:
     unknown_action = write(tmp_path, {"persona": "pl_invoice_calm", "turns": [{"action": "x"}]})
     result = runner.invoke(app, ["simulate", "score", str(unknown_action)])
     assert result.exit_code == 2 and "turn 0" in result.output
+
+
+def test_a_persona_from_a_yaml_file_can_be_run_saved_and_scored(tmp_path: Path) -> None:
+    shipped = resources.files("calmdesk.training").joinpath("personas/en_invoice_calm.yaml")
+    source = shipped.read_text("utf-8")
+    custom = tmp_path / "my_customer.yaml"
+    custom.write_text(source.replace("id: en_invoice_calm", "id: my_customer"), "utf-8")
+    saved = tmp_path / "saved.json"
+    result = runner.invoke(
+        app, ["simulate", "run", str(custom), "--save", str(saved)], input="/silence\n/quit\n"
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(saved.read_text("utf-8"))["persona"] == str(custom)
+    scored = runner.invoke(app, ["simulate", "score", str(saved), "--json"])
+    assert scored.exit_code == 0, scored.output
+    assert json.loads(scored.output)["persona"] == "my_customer"

@@ -7,6 +7,7 @@ the end; ``calmdesk simulate score FILE.json`` scores a recorded rehearsal (``--
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from pathlib import Path
@@ -97,7 +98,9 @@ def run_command(
         if not line or not _interactive_line(simulation, line.strip(), out):
             break
     if save is not None:
-        document = json.dumps(record(simulation).to_dict(), ensure_ascii=False, indent=2)
+        # The key typed (an id or a YAML path) is what `score` needs to find the persona again.
+        played = dataclasses.replace(record(simulation), persona=persona)
+        document = json.dumps(played.to_dict(), ensure_ascii=False, indent=2)
         try:
             save.write_text(document + "\n", encoding="utf-8")
         except OSError as error:
