@@ -37,3 +37,4 @@ class PostEventKind(StrEnum):
     NOTE = "note"
     RESOLVED = "resolved"
     SLA_BREACHED = "social_sla_breached"
+    PERSONAL_DATA_ERASED = "personal_data_erased"

@@ -4,7 +4,8 @@
   escalate to a case (escalating also needs the right to record cases);
 * a promise is kept by whoever made it, or by a supervisor (``social.oversee``), so a promise
   does not stay open when a colleague is away;
-* agents (they work the phone and chat, not the company's public voice) and admins: no access.
+* agents (they work the phone and chat, not the company's public voice) and admins: no access,
+  except that admins erase an author's personal data (data-subject requests), as for cases.
 
 The role table itself is :mod:`calmdesk.users.permissions`.
 """
@@ -34,3 +35,7 @@ def ensure_may_keep(user: User, promise: Promise) -> None:
         "Only the person who made this promise, or a supervisor, may mark it kept.",
         promise_id=promise.id,
     )
+
+
+def ensure_may_erase(user: User) -> None:
+    ensure(user, Permission.ERASE_PERSONAL_DATA)

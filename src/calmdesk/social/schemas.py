@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from calmdesk.cases.schemas import MAX_ID, Key, Language, Moment, NoNul
 from calmdesk.social.enums import Platform, PostStatus
 
-Handle = Annotated[str, Field(min_length=1, max_length=200), NoNul]
+Handle = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), NoNul
+]
 PostText = Annotated[str, Field(min_length=1, max_length=5_000), NoNul]
 Url = Annotated[str, Field(max_length=2000, pattern=r"^https?://\S+$"), NoNul]
 ReplyText = Annotated[str, Field(min_length=1, max_length=5_000), NoNul]
@@ -91,6 +93,15 @@ class EscalateRequest(BaseModel):
 
     category: Key | None = None
     severity: Key | None = None
+
+
+class AuthorErase(BaseModel):
+    """Whose personal data to erase from every public post (a data-subject request)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    platform: Platform
+    author_handle: Handle
 
 
 class PostFilters(BaseModel):

@@ -113,7 +113,7 @@ def register_post(
     post = PublicPost(
         platform=str(post_in.platform),
         url=post_in.url,
-        author_handle=post_in.author_handle.strip() or post_in.author_handle,
+        author_handle=post_in.author_handle,
         text=post_in.text,
         lang=lang,
         posted_at=post_in.posted_at,

@@ -12,11 +12,17 @@ from sqlalchemy.orm import Session
 
 from calmdesk.cases.schemas import MAX_ID
 from calmdesk.cases.views import PlaybookDep
-from calmdesk.social import service
+from calmdesk.social import privacy, service
 from calmdesk.social.drafts import DraftPost, draft_reply
 from calmdesk.social.models import Promise, PublicPost
-from calmdesk.social.permissions import ensure_may_escalate, ensure_may_keep, ensure_may_work_social
+from calmdesk.social.permissions import (
+    ensure_may_erase,
+    ensure_may_escalate,
+    ensure_may_keep,
+    ensure_may_work_social,
+)
 from calmdesk.social.schemas import (
+    AuthorErase,
     DraftRead,
     DraftStepRead,
     EscalateRequest,
@@ -217,3 +223,19 @@ def draft(
     """A 5P reply suggestion in the post's language; ``variant`` asks for other wording."""
     ensure_may_work_social(user)
     return draft_for(service.get_or_raise(session, post_id=post_id), playbook, variant)
+
+
+@router.post("/authors/erase", tags=["personal data"])
+def erase_author(
+    erase_in: AuthorErase, session: SessionDep, user: CurrentUser
+) -> dict[str, list[int]]:
+    """Erase an author's handle and words from every post of theirs on the platform; the posts,
+    their clocks and their history's kinds stay."""
+    ensure_may_erase(user)
+    ids = privacy.erase_author(
+        session,
+        platform=str(erase_in.platform),
+        author_handle=erase_in.author_handle,
+        actor_id=user.id,
+    )
+    return {"erased_posts": ids}
