@@ -26,6 +26,9 @@ CASES = [
     ("ru", "Я оформлю возврат, деньги придут в течение 3 рабочих дней.", {"solution", "deadline"}),
     ("en", "I'll raise a refund, you'll have it within 3 working days.", {"solution", "deadline"}),
     ("pl", "Jaki jest numer zamówienia?", {"question"}),
+    ("pl", "Proszę mówić, słucham uważnie.", {"listening"}),
+    ("ru", "Слушаю вас внимательно, рассказывайте.", {"listening"}),
+    ("en", "Please go on, I'm listening.", {"listening"}),
     ("en", "Przepraszam za to. I'm sorry for the trouble.", {"apology"}),
 ]
 

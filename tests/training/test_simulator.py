@@ -161,3 +161,11 @@ def test_the_extreme_caller_is_walked_up_the_ladder_by_words_alone(persona: str)
     ]
     assert not simulation.guidance.may_end_call
     assert simulation.agent_turn(action="transfer_failed").guidance.may_end_call
+
+
+def test_following_the_coach_listen_step_is_not_ignoring_the_customer() -> None:
+    simulation = play("en_invoice_calm", [])
+    listen = simulation.guidance.suggestions[0].text if simulation.guidance.suggestions else ""
+    turn = simulation.agent_turn(listen or "Please go on, I'm listening.")
+    assert Situation.IGNORED not in turn.situations
+    assert turn.temper != "angry"

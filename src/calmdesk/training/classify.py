@@ -30,6 +30,15 @@ _EMPATHY = re.compile(
     r"|that\s+must\s+be|in\s+your\s+(place|shoes)|\bi\s+get\s+(it|why))",
     _I,
 )
+# Letting the customer speak: a listening signal or an invitation to go on (the coach's
+# ``listen`` step and its listening signals).
+_LISTENING = re.compile(
+    r"(s[łl]ucham|prosz[eę]\s+m[óo]wi[ćc]|nie\s+b[eę]d[eę]\s+przerywa|wys[łl]ucham|\bmhm\b|notuj[eę]"
+    r"|слушаю|рассказывайте|не\s+буду\s+перебивать|выслушаю|записываю|\bугу\b"
+    r"|listening|\bgo\s+on\b|won'?t\s+interrupt|hear\s+you\s+out|\bmm-?hm\b|\bi\s+see\b"
+    r"|i'?m\s+noting|take\s+your\s+time)",
+    _I,
+)
 # Introducing oneself (the agent's name in the line counts too).
 _INTRODUCTION = re.compile(
     r"(nazywam\s+si[eę]|mam\s+na\s+imi[eę]|z\s+tej\s+strony|меня\s+зовут|с\s+вами\s+говорит"
@@ -86,6 +95,7 @@ class AgentMove:
     matched it; ``facts_restated`` are the persona's facts the line restated."""
 
     empathy: bool = False
+    listening: bool = False
     introduction: bool = False
     question: bool = False
     paraphrase: bool = False
@@ -128,6 +138,7 @@ def classify(
     evidence: dict[str, str] = {}
     for name, pattern in (
         ("empathy", _EMPATHY),
+        ("listening", _LISTENING),
         ("introduction", _INTRODUCTION),
         ("boundary", _BOUNDARY),
         ("warning", _WARNING),
@@ -164,6 +175,7 @@ def classify(
         evidence["risky_promise"] = promise
     return AgentMove(
         empathy="empathy" in evidence,
+        listening="listening" in evidence,
         introduction="introduction" in evidence,
         question="question" in evidence,
         paraphrase=bool(restated),

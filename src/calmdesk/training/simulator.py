@@ -263,7 +263,10 @@ def _situations(move: AgentMove) -> set[Situation]:
     ):
         if flag:
             found.add(situation)
-    return found or {Situation.IGNORED}
+    if found:
+        return found
+    # A bare listening signal ("Słucham.", "Go on.") is attention, not being ignored.
+    return {Situation.EMPATHY} if move.listening else {Situation.IGNORED}
 
 
 def _actions_from_words(move: AgentMove, *, typed: Action | None) -> list[Action]:
