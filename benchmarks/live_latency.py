@@ -10,10 +10,12 @@ for every line, the time from sending it to receiving its ``guidance`` message o
   telephony or chat integration does) while the console socket listens.
 
 Each contact takes ``--lines`` lines (the ladder tops out otherwise), then a new one starts.
-With ``--redis`` the server fans out through Redis (127.0.0.1:6379) instead of in-process.
+With ``--redis`` the server fans out through Redis (127.0.0.1:6379) instead of in-process; with
+``--postgres`` it stores in a fresh PostgreSQL database (created on that server, dropped after).
 
     .venv/bin/python benchmarks/live_latency.py --turns 300
     .venv/bin/python benchmarks/live_latency.py --turns 300 --redis
+    .venv/bin/python benchmarks/live_latency.py --turns 300 --postgres postgresql://postgres@127.0.0.1/postgres
 
 The browser side (rendering in the console page) is ``benchmarks/console_latency.py``.
 """
@@ -31,13 +33,17 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import httpx
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 from websockets.sync.client import ClientConnection, connect
 
-from calmdesk.storage.db import make_engine, make_session_factory, session_scope
+from calmdesk.storage.db import make_engine, make_session_factory, normalise_url, session_scope
 from calmdesk.storage.migrate import upgrade
 from calmdesk.users import service as users_service
 from calmdesk.users.models import Role, User
@@ -166,6 +172,25 @@ def measure(base: str, token: str, path: str, turns: int, lines_per_contact: int
     return timings
 
 
+@contextmanager
+def database(folder: Path, postgres_server: str | None) -> Iterator[str]:
+    """An SQLite file in ``folder``, or a fresh database on ``postgres_server``."""
+    if postgres_server is None:
+        yield f"sqlite:///{folder / 'bench.sqlite3'}"
+        return
+    name = f"calmdesk_bench_{os.getpid()}"
+    admin = create_engine(normalise_url(postgres_server), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(postgres_server).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
@@ -184,10 +209,13 @@ def main() -> None:
     parser.add_argument("--turns", type=int, default=300, help="lines measured per path")
     parser.add_argument("--lines", type=int, default=10, help="lines per contact")
     parser.add_argument("--redis", action="store_true", help="fan out through Redis")
+    parser.add_argument("--postgres", metavar="SERVER_URL", help="store in PostgreSQL")
     args = parser.parse_args()
 
-    with tempfile.TemporaryDirectory(prefix="calmdesk-bench-") as folder:
-        url = f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
+    with (
+        tempfile.TemporaryDirectory(prefix="calmdesk-bench-") as folder,
+        database(Path(folder), args.postgres) as url,
+    ):
         token = prepare(url)
         port = free_port()
         server = start_server(url, port, Path(folder) / "data", args.redis)
@@ -204,7 +232,8 @@ def main() -> None:
     bus = "Redis" if args.redis else "in-process"
     python = platform.python_version()
     print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {python}")
-    print(f"bus: {bus}; SQLite file; one uvicorn worker; target p99 < {TARGET_MS:.0f} ms\n")
+    store = "PostgreSQL" if args.postgres else "SQLite file"
+    print(f"bus: {bus}; {store}; one uvicorn worker; target p99 < {TARGET_MS:.0f} ms\n")
     print("| path | lines | p50 ms | p95 ms | p99 ms | max ms |")
     print("|---|---|---|---|---|---|")
     for path, timings in results.items():
