@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from calmdesk.training import Report, score
 from tests.training.helpers import BAD_INVOICE_PL, GOOD_INVOICE_PL, LADDER_PL, Turn, play
 
@@ -89,3 +91,35 @@ def test_warning_a_customer_who_was_not_abusive_is_a_fault() -> None:
     assert points(report)["ladder"] == (0, 20)
     faults = " ".join(report.faults())
     assert "was not abusive" in faults and "before any boundary" in faults
+
+
+GOOD_REHEARSALS = {
+    "en_invoice_calm": [
+        "My name is Sam. I understand how frustrating that is when you always pay on time.",
+        "So invoice INV-2025-0042 is 40 pounds above the contract, is that right?",
+        "I'll raise a correction with billing and you'll get the new invoice by Friday by email.",
+    ],
+    "ru_invoice_calm": [
+        "Меня зовут Анна. Понимаю, как это неприятно, когда вы всегда платите вовремя.",
+        "То есть счёт № 2025-0042 на 1500 рублей больше, чем в договоре, верно?",
+        "Я оформлю корректировку, новый счёт придёт в течение 3 рабочих дней на почту.",
+    ],
+    "pl_public_threat": [
+        "Nazywam się Ola. Rozumiem, że to bardzo frustrujące, płaciła pani za ekspres.",
+        "Czyli zamówienie 55120 spóźnia się już 2 tygodnie?",
+        "Sprawdzę to u kuriera i oddzwonię do piątku z dokładną datą dostawy.",
+    ],
+    "ru_public_threat": [
+        "Меня зовут Анна. Понимаю, как это обидно, вы платили за экспресс.",
+        "То есть заказ № 55120 опаздывает уже на 2 недели?",
+        "Я проверю у курьера и перезвоню вам до пятницы с точной датой доставки.",
+    ],
+}
+
+
+@pytest.mark.parametrize("persona", sorted(GOOD_REHEARSALS))
+def test_a_good_rehearsal_wins_the_customer_in_every_language(persona: str) -> None:
+    simulation = play(persona, [(line, None) for line in GOOD_REHEARSALS[persona]])
+    report = score(simulation)
+    assert simulation.accepted
+    assert report.score >= 90, report.faults()
