@@ -104,10 +104,12 @@ def embed_cached(
     for start in range(0, len(texts), EMBED_BATCH):
         out[start : start + EMBED_BATCH] = encoder.encode(texts[start : start + EMBED_BATCH])
         progress(label, min(start + EMBED_BATCH, len(texts)), len(texts))
+    # Rounded like the cache, so a run with a cold cache trains exactly like a warm one.
+    rounded = out.astype(np.float16)
     if cache_file is not None:
         cache_file.parent.mkdir(parents=True, exist_ok=True)
-        np.save(cache_file, out.astype(np.float16))
-    return out
+        np.save(cache_file, rounded)
+    return rounded.astype(np.float32)
 
 
 def featurize(

@@ -19,6 +19,9 @@ from calmdesk.errors import InvalidInput
 
 DEV_PERCENT = 12
 CUSTOMER_SERVICE_SET = "customer_service"
+# The only in-domain rows (contact-centre messages) among ~125k: weighted up so that calm
+# complaints about money or delays are not read as angry the way product reviews are.
+CUSTOMER_SERVICE_WEIGHT = 10.0
 
 Labeler = Callable[[dict[str, Any]], int | None]
 
@@ -163,7 +166,7 @@ def load_customer_service(path: Path, seed: int) -> list[Example]:
                 source=CUSTOMER_SERVICE_SET,
                 abuse=abuse,
                 anger=anger,
-                weight=2.0,
+                weight=CUSTOMER_SERVICE_WEIGHT,
                 is_dev=is_dev(row["text"], seed),
             )
         )
