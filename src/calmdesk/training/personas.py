@@ -76,8 +76,9 @@ class Scenario(_Strict):
 
 class Temperament(_Strict):
     """``rules`` move the temper by whole levels per agent turn (negative calms); the moves of
-    every situation seen in one turn add up. ``floor`` is the calmest the customer gets before
-    the call ends (``abusive`` for the customer of seed 001, who never calms down)."""
+    every situation seen in one turn add up (so "calms after empathy *and* the facts" is two
+    ``-1`` rules). ``floor`` is the calmest the customer ever gets (``abusive`` for the caller
+    of seed 001, who never calms down)."""
 
     start: Level
     floor: Level = "calm"
