@@ -6,6 +6,7 @@ import logging
 import threading
 from collections.abc import Sequence
 
+import anyio.from_thread
 from fastapi import FastAPI
 
 from calmdesk.live.bus import EventBus, bus_from_settings
@@ -62,3 +63,9 @@ async def publish_all(bus: EventBus, outgoing: Sequence[Outgoing]) -> None:
             # The rest would fail the same way, each after its own connection timeout.
             log.exception("could not publish %d live message(s)", len(outgoing))
             return
+
+
+def publish_from_thread(app: FastAPI, outgoing: Sequence[Outgoing]) -> None:
+    """Publish from a synchronous route (FastAPI runs it in a worker thread), after the commit:
+    ``publish_from_thread(request.app, outcome.outgoing)``."""
+    anyio.from_thread.run(publish_all, get_bus(app), outgoing)

@@ -10,13 +10,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Annotated, Any
 
-import anyio.from_thread
 from fastapi import APIRouter, FastAPI, Query, Request, status
 from sqlalchemy.orm import Session
 
 from calmdesk.live import permissions, privacy, service
 from calmdesk.live.bus import BOARD_CHANNEL
-from calmdesk.live.fanout import app_playbook, get_bus, publish_all
+from calmdesk.live.fanout import app_playbook, get_bus, publish_from_thread
 from calmdesk.live.messages import Outgoing, TurnOutcome
 from calmdesk.live.models import Contact
 from calmdesk.live.schemas import (
@@ -36,13 +35,9 @@ from calmdesk.users.deps import CurrentUser, SessionDep
 router = APIRouter(prefix="/api/contacts", tags=["live"])
 
 
-def _publish_from_thread(request: Request, outgoing: Sequence[Outgoing]) -> None:
-    anyio.from_thread.run(publish_all, get_bus(request.app), outgoing)
-
-
 def _commit_and_publish(request: Request, session: Session, outcome: TurnOutcome) -> None:
     session.commit()
-    _publish_from_thread(request, outcome.outgoing)
+    publish_from_thread(request.app, outcome.outgoing)
 
 
 def _read(session: Session, contacts: Sequence[Contact]) -> list[ContactRead]:
@@ -69,7 +64,7 @@ def start_contact(
     )
     session.commit()
     update = service.contact_update_message(contact, agent)
-    _publish_from_thread(request, [Outgoing(BOARD_CHANNEL, update)])
+    publish_from_thread(request.app, [Outgoing(BOARD_CHANNEL, update)])
     return ContactRead.of(contact, agent)
 
 
