@@ -291,3 +291,18 @@ def test_starting_for_an_unknown_or_malformed_agent_is_a_clear_error(
     )
     assert response.status_code in (404, 422)
     assert response.json()["code"] in ("user_not_found", "validation_error")
+
+
+def test_a_board_socket_from_another_site_does_not_ride_on_the_session_cookie(
+    client: TestClient, login: LoginHelper
+) -> None:
+    login(client, "supervisor")
+    with client.websocket_connect("/ws/board", headers={"origin": "http://testserver"}) as ws:
+        assert ws.receive_json()["type"] == "snapshot"  # our own page
+    evil = {"origin": "https://evil.example"}
+    with (
+        pytest.raises(WebSocketDisconnect) as closed,
+        client.websocket_connect("/ws/board", headers=evil) as ws,
+    ):
+        ws.receive_json()
+    assert closed.value.code == 4401

@@ -16,6 +16,7 @@ import json
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, FastAPI, WebSocket
 from pydantic import ValidationError
@@ -50,11 +51,21 @@ def _factory(app: FastAPI) -> sessionmaker[Session]:
     return factory
 
 
+def _same_origin(websocket: WebSocket) -> bool:
+    """A browser always sends ``Origin`` on a WebSocket; another site's page must not ride on
+    our session cookie (cross-site WebSocket hijacking). Non-browser clients send none."""
+    origin = websocket.headers.get("origin")
+    if origin is None:
+        return True
+    return urlsplit(origin).netloc == websocket.headers.get("host", "")
+
+
 def _authenticate(websocket: WebSocket) -> int | None:
-    """The id of the active user behind the socket's ``token`` or session cookie."""
+    """The id of the active user behind the socket's ``token``, or its session cookie when the
+    socket comes from one of our own pages."""
     app: FastAPI = websocket.app
     token = websocket.query_params.get("token")
-    cookie = websocket.cookies.get(SESSION_COOKIE)
+    cookie = websocket.cookies.get(SESSION_COOKIE) if _same_origin(websocket) else None
     with session_scope(_factory(app)) as session:
         user: User | None = None
         if token:
