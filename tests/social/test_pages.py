@@ -49,3 +49,26 @@ def test_an_agent_may_not_open_the_social_pages(client: TestClient, login: Login
     assert page.status_code == 403
     assert "text/html" in page.headers["content-type"]
     assert 'href="/social"' not in client.get("/cases").text
+
+
+def test_the_reply_form_records_a_reply_and_an_unknown_post_is_a_404_page(
+    client: TestClient, login: LoginHelper
+) -> None:
+    import re
+
+    from calmdesk.web.csrf import CSRF_FIELD
+
+    login(client, "handler")
+    body = {"platform": "facebook", "author_handle": "@ola", "text": "Gdzie zwrot 89 zł?"}
+    post = client.post("/api/social/posts", json=body).json()
+    page = client.get(f"/social/{post['id']}").text
+    token = re.search(rf'name="{CSRF_FIELD}" value="([^"]+)"', page)
+    assert token
+    form = {CSRF_FIELD: token.group(1), "text": "Sprawdzamy, odezwiemy się dziś."}
+    sent = client.post(f"/social/{post['id']}/reply", data=form, follow_redirects=False)
+    assert sent.status_code == 303
+    assert client.get(f"/api/social/posts/{post['id']}").json()["status"] == "answered"
+    for missing in ("/social/999999", "/social/99999999999"):
+        page_404 = client.get(missing)
+        assert page_404.status_code == 404
+        assert "text/html" in page_404.headers["content-type"]

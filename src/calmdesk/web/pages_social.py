@@ -10,10 +10,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
+from sqlalchemy.orm import Session
 
-from calmdesk.errors import InvalidInput
 from calmdesk.social import service
 from calmdesk.social.enums import Platform, PostStatus
+from calmdesk.social.errors import PostNotFound
+from calmdesk.social.models import PublicPost
 from calmdesk.social.schemas import PostFilters, ReplyCreate
 from calmdesk.social.views import draft_for, promise_read
 from calmdesk.storage.types import utcnow
@@ -54,6 +56,12 @@ EVENTS: dict[str, str] = {
     "resolved": N_("Resolved"),
     "social_sla_breached": N_("Response target missed"),
 }
+
+
+def _post_or_404(session: Session, post_id: int) -> PublicPost:
+    if not 1 <= post_id <= MAX_ID:  # beyond the id column: no such post, not a database error
+        raise PostNotFound(f"There is no public post {post_id}.", post_id=post_id)
+    return service.get_or_raise(session, post_id=post_id)
 
 
 @router.get("/social")
@@ -107,9 +115,7 @@ def post_page(
     error: Annotated[str, Query(max_length=300)] = "",
 ) -> Response:
     gettext = gettext_for(page_language(request, user))
-    if not 1 <= post_id <= MAX_ID:
-        raise InvalidInput(gettext("This page does not exist"), http_status=404)
-    post = service.get_or_raise(session, post_id=post_id)
+    post = _post_or_404(session, post_id)
     playbook = playbook_for(request)
     now = utcnow()
     return render(
@@ -139,9 +145,7 @@ def reply(
     text: Annotated[str, Form(max_length=5_000)] = "",
     resolves: Annotated[str, Form(max_length=5)] = "",
 ) -> RedirectResponse:
-    if not 1 <= post_id <= MAX_ID:
-        raise InvalidInput("no such post", http_status=404)
-    post = service.get_or_raise(session, post_id=post_id)
+    post = _post_or_404(session, post_id)
     try:
         reply_in = ReplyCreate(text=text.strip(), resolves=resolves == "on")
     except ValidationError:
