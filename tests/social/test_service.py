@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from calmdesk.cases.models import Case
 from calmdesk.playbook.load import default_playbook
@@ -217,3 +217,24 @@ def test_the_worker_flags_an_unanswered_post_past_its_target_once(
     assert worker.run_once(session, now=after + timedelta(hours=1)) == []
     kinds = [e.kind for e in service.events_of(session, post_id=late.id)]
     assert kinds == ["registered", "social_sla_breached"]
+
+
+def test_a_worker_step_flags_in_its_own_transactions_and_applies_retention(
+    session: Session,
+    session_factory: sessionmaker[Session],
+    playbook: Playbook,
+    users: dict[str, User],
+) -> None:
+    from calmdesk.social import worker
+
+    start = MONDAY_NOON.astimezone(UTC)
+    late = register(session, playbook, users["handler"], start)
+    done = register(session, playbook, users["handler"], start)
+    final = ReplyCreate(text="Załatwione.", resolves=True)
+    service.reply(session, post=done, reply_in=final, actor=None, now=start)
+    session.commit()
+    later = start + timedelta(days=40)
+    assert worker.run_step(session_factory, now=later, retention_days=30) == 1
+    session.expire_all()
+    assert late.sla_breached_at == later
+    assert done.author_handle == "[erased]"

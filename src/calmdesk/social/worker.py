@@ -7,17 +7,21 @@ serialises writers), so any number of workers may run this. The caller commits.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
+from calmdesk.social import privacy
 from calmdesk.social.enums import PostEventKind, PostStatus
 from calmdesk.social.models import PublicPost
 from calmdesk.social.service import record
 from calmdesk.storage.types import utcnow
 
 BATCH = 100
+log = logging.getLogger(__name__)
 
 
 def run_once(session: Session, *, now: datetime | None = None, limit: int = BATCH) -> list[int]:
@@ -48,3 +52,36 @@ def run_once(session: Session, *, now: datetime | None = None, limit: int = BATC
         flagged.append(post.id)
     session.flush()
     return flagged
+
+
+def run_step(
+    factory: sessionmaker[Session],
+    *,
+    now: datetime | None = None,
+    retention_days: int | None = None,
+) -> int:
+    """Every due post in batches (each its own transaction), then retention; how many flagged."""
+    now = now or utcnow()
+    flagged = 0
+    while True:
+        with factory() as session, session.begin():
+            batch = run_once(session, now=now)
+        flagged += len(batch)
+        if len(batch) < BATCH:
+            break
+    if retention_days is not None:
+        with factory() as session, session.begin():
+            privacy.apply_retention(session, retention_days=retention_days, now=now)
+    return flagged
+
+
+async def run_embedded(
+    factory: sessionmaker[Session], *, interval: float, retention_days: int | None
+) -> None:
+    """The loop inside ``calmdesk serve``, beside the cases' deadline worker, until cancelled."""
+    while True:
+        try:
+            await asyncio.to_thread(run_step, factory, retention_days=retention_days)
+        except Exception:
+            log.exception("social deadline worker step failed")
+        await asyncio.sleep(interval)

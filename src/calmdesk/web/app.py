@@ -17,6 +17,7 @@ from calmdesk.live.views import install as install_live
 from calmdesk.playbook.views import router as playbook_router
 from calmdesk.settings import Settings, get_settings
 from calmdesk.social.views import router as social_router
+from calmdesk.social.worker import run_embedded as run_social_worker
 from calmdesk.storage.db import make_engine, make_session_factory
 from calmdesk.storage.migrate import upgrade
 from calmdesk.users.deps import get_current_user
@@ -30,7 +31,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings: Settings = app.state.settings
     if settings.auto_migrate:
         await run_in_threadpool(upgrade, app.state.engine)
-    deadline_worker = None
+    deadline_worker = social_worker = None
     if settings.embedded_worker:
         deadline_worker = asyncio.create_task(
             run_embedded(
@@ -39,11 +40,19 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
                 retention_days=settings.retention_days,
             )
         )
+        social_worker = asyncio.create_task(
+            run_social_worker(
+                app.state.session_factory,
+                interval=settings.worker_interval_seconds,
+                retention_days=settings.retention_days,
+            )
+        )
     try:
         yield
     finally:
-        if deadline_worker is not None:
-            deadline_worker.cancel()
+        for worker in (deadline_worker, social_worker):
+            if worker is not None:
+                worker.cancel()
         await close_bus(app)
         app.state.engine.dispose()
 
