@@ -28,6 +28,10 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default_factory=default_data_dir)
     database_url: str | None = None
     redis_url: str | None = None
+    redis_channel_prefix: str = "calmdesk"
+    """Prefix of the live channels in Redis; distinct per deployment sharing one Redis."""
+    warm_up_models: bool = True
+    """Load the analysis data and the tone model in the background at start-up."""
     secret_key: str = DEV_SECRET_KEY
     host: str = "127.0.0.1"
     port: int = 8000

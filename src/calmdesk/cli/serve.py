@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from calmdesk.errors import CalmDeskError
 from calmdesk.settings import get_settings
 
 
@@ -20,6 +21,12 @@ def serve(
     import uvicorn
 
     settings = get_settings()
+    if workers > 1 and not settings.redis_url:
+        raise CalmDeskError(
+            "several workers need CALMDESK_REDIS_URL (live events must cross workers) "
+            "and a shared database such as PostgreSQL (CALMDESK_DATABASE_URL)",
+            code="redis_required",
+        )
     uvicorn.run(
         "calmdesk.web.app:create_app",
         factory=True,

@@ -30,7 +30,8 @@ def get_bus(app: FastAPI) -> EventBus:
     with _BUS_LOCK:
         bus: EventBus | None = getattr(app.state, "live_bus", None)
         if bus is None:
-            bus = bus_from_settings(app.state.settings)
+            settings = app.state.settings
+            bus = bus_from_settings(settings, prefix=settings.redis_channel_prefix)
             app.state.live_bus = bus
         return bus
 

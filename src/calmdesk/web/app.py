@@ -10,6 +10,8 @@ from fastapi import Depends, FastAPI
 from starlette.concurrency import run_in_threadpool
 
 from calmdesk import __version__
+from calmdesk.analysis import load_all as load_analysis
+from calmdesk.analysis.model import load_default_model
 from calmdesk.cases.views import router as cases_router
 from calmdesk.cases.worker import run_embedded
 from calmdesk.live.fanout import close_bus
@@ -26,11 +28,23 @@ from calmdesk.web.errors import install_error_handlers
 from calmdesk.web.pages import install_pages
 
 
+def warm_up_analysis() -> None:
+    load_analysis()
+    load_default_model()
+
+
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings: Settings = app.state.settings
     if settings.auto_migrate:
         await run_in_threadpool(upgrade, app.state.engine)
+    # Loading the lexicons, morphology and tone model takes seconds; doing it now, off the
+    # event loop, spares the first customer line of the day that wait.
+    warm_up = (
+        asyncio.create_task(asyncio.to_thread(warm_up_analysis))
+        if settings.warm_up_models
+        else None
+    )
     deadline_worker = social_worker = None
     if settings.embedded_worker:
         deadline_worker = asyncio.create_task(
@@ -50,7 +64,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     try:
         yield
     finally:
-        for worker in (deadline_worker, social_worker):
+        for worker in (deadline_worker, social_worker, warm_up):
             if worker is not None:
                 worker.cancel()
         await close_bus(app)
