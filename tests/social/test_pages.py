@@ -72,3 +72,40 @@ def test_the_reply_form_records_a_reply_and_an_unknown_post_is_a_404_page(
         page_404 = client.get(missing)
         assert page_404.status_code == 404
         assert "text/html" in page_404.headers["content-type"]
+
+
+def test_the_page_forms_record_a_promise_keep_it_and_open_a_case(
+    client: TestClient, login: LoginHelper
+) -> None:
+    import re
+
+    from calmdesk.web.csrf import CSRF_FIELD
+
+    login(client, "handler")
+    body = {"platform": "x", "author_handle": "@ivan_p", "text": "Где заказ 5521?", "lang": "ru"}
+    post = client.post("/api/social/posts", json=body).json()
+    page = client.get(f"/social/{post['id']}").text
+    token = re.search(rf'name="{CSRF_FIELD}" value="([^"]+)"', page)
+    assert token
+    csrf = {CSRF_FIELD: token.group(1)}
+    bad = client.post(
+        f"/social/{post['id']}/promise",
+        data={**csrf, "text": "Позвонить", "due": "2000-01-01T10:00"},
+        follow_redirects=False,
+    )
+    assert bad.headers["location"].endswith("?error=promise")
+    made = client.post(
+        f"/social/{post['id']}/promise",
+        data={**csrf, "text": "Позвонить клиенту", "due": "2199-01-01T10:00"},
+        follow_redirects=False,
+    )
+    assert made.status_code == 303
+    detail = client.get(f"/api/social/posts/{post['id']}").json()
+    [promise] = detail["promises"]
+    assert promise["text"] == "Позвонить клиенту"
+    kept = client.post(f"/social/promises/{promise['id']}/keep", data=csrf, follow_redirects=False)
+    assert kept.status_code == 303
+    assert client.get(f"/api/social/posts/{post['id']}").json()["promises"][0]["done_at"]
+    opened = client.post(f"/social/{post['id']}/escalate", data=csrf, follow_redirects=False)
+    assert opened.status_code == 303
+    assert opened.headers["location"].startswith("/cases/")

@@ -5,7 +5,9 @@ Every post text is customer text and is shown only through autoescaped templates
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
@@ -14,14 +16,15 @@ from sqlalchemy.orm import Session
 
 from calmdesk.social import service
 from calmdesk.social.enums import Platform, PostStatus
-from calmdesk.social.errors import PostNotFound
+from calmdesk.social.errors import InvalidSocialInput, PostNotFound, PromiseNotFound
 from calmdesk.social.models import PublicPost
-from calmdesk.social.schemas import PostFilters, ReplyCreate
+from calmdesk.social.permissions import ensure_may_escalate, ensure_may_keep
+from calmdesk.social.schemas import EscalateRequest, PostFilters, PromiseCreate, ReplyCreate
 from calmdesk.social.views import draft_for, promise_read
 from calmdesk.storage.types import utcnow
 from calmdesk.users.deps import SessionDep, require_permission
 from calmdesk.users.models import User
-from calmdesk.users.permissions import Permission
+from calmdesk.users.permissions import Permission, can
 from calmdesk.web import pages_labels as labels
 from calmdesk.web.csrf import CsrfChecked
 from calmdesk.web.i18n import gettext_for
@@ -112,7 +115,7 @@ def post_page(
     user: SocialWorker,
     post_id: int,
     variant: Annotated[int, Query(ge=0, le=1_000)] = 0,
-    error: Annotated[str, Query(max_length=300)] = "",
+    error: Annotated[str, Query(max_length=20)] = "",
 ) -> Response:
     gettext = gettext_for(page_language(request, user))
     post = _post_or_404(session, post_id)
@@ -132,6 +135,8 @@ def post_page(
         step_labels=labels.translated(STEPS, gettext),
         event_labels=labels.translated(EVENTS, gettext),
         error=error,
+        may_escalate=can(user, Permission.WORK_CASES) and post.case_id is None,
+        may_keep_any=can(user, Permission.OVERSEE_SOCIAL),
         fmt=moment_formatter(playbook),
     )
 
@@ -152,3 +157,53 @@ def reply(
         return RedirectResponse(f"/social/{post.id}?error=empty", status_code=303)
     service.reply(session, post=post, reply_in=reply_in, actor=user)
     return RedirectResponse(f"/social/{post.id}", status_code=303)
+
+
+@router.post("/social/{post_id}/promise")
+def make_promise(
+    request: Request,
+    session: SessionDep,
+    user: SocialWorker,
+    _csrf: CsrfChecked,
+    post_id: int,
+    text: Annotated[str, Form(max_length=1_000)] = "",
+    due: Annotated[str, Form(max_length=40)] = "",
+) -> RedirectResponse:
+    """``due`` is a ``datetime-local`` value, read in the company's time zone."""
+    post = _post_or_404(session, post_id)
+    zone = ZoneInfo(playbook_for(request).calendar.timezone)
+    try:
+        due_at = datetime.fromisoformat(due).replace(tzinfo=zone)
+        promise_in = PromiseCreate(text=text.strip(), due_at=due_at)
+        service.make_promise(session, post=post, promise_in=promise_in, actor=user)
+    except (ValueError, InvalidSocialInput):  # pydantic's ValidationError is a ValueError
+        return RedirectResponse(f"/social/{post.id}?error=promise", status_code=303)
+    return RedirectResponse(f"/social/{post.id}", status_code=303)
+
+
+@router.post("/social/promises/{promise_id}/keep")
+def keep_promise(
+    session: SessionDep, user: SocialWorker, _csrf: CsrfChecked, promise_id: int
+) -> RedirectResponse:
+    if not 1 <= promise_id <= MAX_ID:
+        raise PromiseNotFound(f"There is no public promise {promise_id}.", promise_id=promise_id)
+    promise = service.get_promise_or_raise(session, promise_id=promise_id)
+    ensure_may_keep(user, promise)
+    service.keep_promise(session, promise=promise, actor=user)
+    return RedirectResponse(f"/social/{promise.post_id}", status_code=303)
+
+
+@router.post("/social/{post_id}/escalate")
+def escalate(
+    request: Request, session: SessionDep, user: SocialWorker, _csrf: CsrfChecked, post_id: int
+) -> RedirectResponse:
+    ensure_may_escalate(user)
+    post = _post_or_404(session, post_id)
+    case = service.escalate_to_case(
+        session,
+        post=post,
+        request=EscalateRequest(),
+        actor=user,
+        playbook=playbook_for(request),
+    )
+    return RedirectResponse(f"/cases/{case.id}", status_code=303)
