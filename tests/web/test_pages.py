@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from markupsafe import escape
 from sqlalchemy.orm import Session
@@ -399,3 +400,23 @@ def test_a_supervisor_approves_compensation_above_the_agents_limit_from_the_boar
     assert response.headers["location"] == "/board"
     session.refresh(offer)
     assert offer.status == "approved"
+
+
+def test_a_contact_started_on_the_console_is_announced_on_the_board(
+    app: FastAPI, client: TestClient, login: LoginHelper, csrf_token: TokenGetter
+) -> None:
+    login(client, "supervisor")
+    with TestClient(app) as agent_client, client.websocket_connect("/ws/board") as board:
+        assert board.receive_json()["type"] == "snapshot"
+        login(agent_client, "agent")
+        token = csrf_token(agent_client, "/console")
+        started = agent_client.post(
+            "/console",
+            data={"channel": "phone", "lang": "pl", "can_transfer": "true", "csrf_token": token},
+            follow_redirects=False,
+        )
+        contact_id = int(started.headers["location"].rsplit("/", 1)[1])
+        update = board.receive_json()
+    assert update["type"] == "contact_update"
+    assert update["contact_id"] == contact_id
+    assert update["status"] == "live"

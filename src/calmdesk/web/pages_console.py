@@ -13,6 +13,9 @@ from calmdesk.coach.stages import LADDER
 from calmdesk.errors import InvalidInput
 from calmdesk.live import permissions as live_permissions
 from calmdesk.live import service as live_service
+from calmdesk.live.bus import BOARD_CHANNEL
+from calmdesk.live.fanout import publish_from_thread
+from calmdesk.live.messages import Outgoing
 from calmdesk.live.models import Contact
 from calmdesk.playbook.schema import Channel
 from calmdesk.users.deps import SessionDep, require_permission
@@ -122,6 +125,10 @@ def start_contact(
         lang=None if lang == AUTOMATIC else lang,
         can_transfer=can_transfer,
     )
+    # Commit before announcing, so a supervisor's board can open the contact it is told about.
+    session.commit()
+    announce = live_service.contact_update_message(contact, user)
+    publish_from_thread(request.app, [Outgoing(BOARD_CHANNEL, announce)])
     return RedirectResponse(f"/console/{contact.id}", status_code=303)
 
 
