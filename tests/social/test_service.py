@@ -109,6 +109,9 @@ def test_an_unkept_promise_past_due_is_flagged(
     assert service.promise_counts(session, post_ids=[post.id], now=after)[post.id].overdue == 1
     not_yet = service.list_(session, filters=PostFilters(promise_overdue=True), now=start)
     assert not_yet.total == 0
+    with_open = service.list_(session, filters=PostFilters(open_promises=True), now=start)
+    assert [p.id for p in with_open.items] == [post.id]
+    assert service.list_(session, filters=PostFilters(open_promises=False), now=start).total == 0
 
 
 def test_a_kept_promise_is_no_longer_flagged_and_the_event_says_it_was_late(
