@@ -130,6 +130,11 @@ def test_escalation_over_the_api_links_a_social_case_the_handler_can_open(
         ({"platform": "myspace", "author_handle": "@a", "text": "x"}, "platform"),
         ({"platform": "x", "author_handle": "", "text": "bad"}, "author_handle"),
         ({"platform": "x", "author_handle": "@a", "text": ""}, "text"),
+        ({"platform": "x", "author_handle": "@a", "text": "   "}, "text"),
+        (
+            {"platform": "x", "author_handle": "   ", "text": "Where is order 5521?"},
+            "author_handle",
+        ),
         ({"platform": "x", "author_handle": "@a", "text": "t", "url": "javascript:1"}, "url"),
         ({"platform": "x", "author_handle": "@a", "text": "t", "lang": "de"}, "lang"),
         (

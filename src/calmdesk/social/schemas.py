@@ -5,19 +5,27 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from calmdesk.cases.schemas import MAX_ID, Key, Language, Moment, NoNul
 from calmdesk.social.enums import Platform, PostStatus
 
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must contain more than spaces")
+    return value
+
+
+NotBlank = AfterValidator(_not_blank)
 Handle = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), NoNul
 ]
-PostText = Annotated[str, Field(min_length=1, max_length=5_000), NoNul]
+PostText = Annotated[str, Field(min_length=1, max_length=5_000), NoNul, NotBlank]
 Url = Annotated[str, Field(max_length=2000, pattern=r"^https?://\S+$"), NoNul]
-ReplyText = Annotated[str, Field(min_length=1, max_length=5_000), NoNul]
-PromiseText = Annotated[str, Field(min_length=1, max_length=1_000), NoNul]
-NoteText = Annotated[str, Field(min_length=1, max_length=4_000), NoNul]
+ReplyText = Annotated[str, Field(min_length=1, max_length=5_000), NoNul, NotBlank]
+PromiseText = Annotated[str, Field(min_length=1, max_length=1_000), NoNul, NotBlank]
+NoteText = Annotated[str, Field(min_length=1, max_length=4_000), NoNul, NotBlank]
 
 
 class PostCreate(BaseModel):
