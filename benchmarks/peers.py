@@ -161,12 +161,19 @@ class Score:
     recall: float
     f1: float
     per_second: float
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
 
 
-def prf(predicted: Sequence[bool], actual: Sequence[bool]) -> tuple[float, float, float]:
+def counts(predicted: Sequence[bool], actual: Sequence[bool]) -> tuple[int, int, int]:
     tp = sum(p and a for p, a in zip(predicted, actual, strict=True))
     fp = sum(p and not a for p, a in zip(predicted, actual, strict=True))
     fn = sum(a and not p for p, a in zip(predicted, actual, strict=True))
+    return tp, fp, fn
+
+
+def prf_from_counts(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
     precision = tp / (tp + fp) if tp + fp else 0.0
     recall = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
@@ -191,7 +198,9 @@ def run(samples: list[Sample], tools: Sequence[str]) -> list[Score]:
                 print(f"{tool} failed on {sample.name}: {error}", file=sys.stderr)
                 continue
             seconds = time.perf_counter() - start
-            p, r, f = prf(predicted, sample.labels)
+            tp, fp, fn = counts(predicted, sample.labels)
+            p, r, f = prf_from_counts(tp, fp, fn)
+            rate = len(sample.texts) / seconds if seconds else 0.0
             scores.append(
                 Score(
                     tool,
@@ -201,7 +210,10 @@ def run(samples: list[Sample], tools: Sequence[str]) -> list[Score]:
                     p,
                     r,
                     f,
-                    len(sample.texts) / seconds if seconds else 0.0,
+                    rate,
+                    tp,
+                    fp,
+                    fn,
                 )
             )
             print(f"{tool:24} {sample.name:44} F1={f:.3f}", file=sys.stderr)
@@ -226,6 +238,14 @@ def markdown(samples: list[Sample], scores: list[Score], tools: Sequence[str]) -
             f"| {sample.name} | {sample.lang} | {len(sample.texts)} | "
             f"{sum(sample.labels)} | " + " | ".join(cells) + " |"
         )
+    for lang in sorted({sample.lang for sample in samples}):
+        cells = []
+        for tool in tools:
+            mine = [s for s in scores if s.tool == tool and s.lang == lang and "dev" in s.sample]
+            tp, fp, fn = (sum(getattr(s, k) for s in mine) for k in ("tp", "fp", "fn"))
+            p, r, f = prf_from_counts(tp, fp, fn)
+            cells.append(f"{p:.2f} / {r:.2f} / **{f:.2f}**" if mine else "n/a")
+        lines.append(f"| all public dev sets pooled | {lang} | | | " + " | ".join(cells) + " |")
     speed = []
     for tool in tools:
         rates = [s.per_second for s in scores if s.tool == tool]
