@@ -241,3 +241,20 @@ def test_a_worker_step_flags_in_its_own_transactions_and_applies_retention(
     session.expire_all()
     assert late.sla_breached_at == later
     assert done.author_handle == "[erased]"
+
+
+def test_history_rows_cannot_be_rewritten_nor_posts_deleted_through_the_orm(
+    session: Session, playbook: Playbook, users: dict[str, User]
+) -> None:
+    from calmdesk.social.models import HistoryIsAppendOnly
+
+    post = register(session, playbook, users["handler"], MONDAY_NOON.astimezone(UTC))
+    session.commit()
+    [registered] = service.events_of(session, post_id=post.id)
+    registered.kind = "replied"
+    with pytest.raises(HistoryIsAppendOnly):
+        session.flush()
+    session.rollback()
+    session.delete(service.get_or_raise(session, post_id=post.id))
+    with pytest.raises(HistoryIsAppendOnly):
+        session.flush()

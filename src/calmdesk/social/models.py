@@ -10,10 +10,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String, Text, event
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
+from calmdesk.errors import CalmDeskError
 from calmdesk.social.enums import PostStatus
 from calmdesk.storage.db import Base
 from calmdesk.storage.types import UTCDateTime, utcnow
@@ -64,6 +65,19 @@ class PostEvent(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     data: Mapped[dict[str, Any]] = mapped_column(JsonType, default=dict)
+
+
+class HistoryIsAppendOnly(CalmDeskError):
+    code = "history_is_append_only"
+    http_status = 409
+
+
+@event.listens_for(PostEvent, "before_update")
+@event.listens_for(PostEvent, "before_delete")
+@event.listens_for(PublicPost, "before_delete")
+def _refuse_rewrite(*_: Any) -> None:
+    """Events are never changed and posts never deleted (erasure rewrites texts with Core)."""
+    raise HistoryIsAppendOnly("public posts are never deleted and their history never rewritten")
 
 
 class Promise(Base):
