@@ -14,6 +14,7 @@ import pytest
 from calmdesk.analysis.features import HASH_DIM, ngram_features, normalize_for_ngrams
 from calmdesk.analysis.model import (
     DEFAULT_WEIGHTS,
+    PREDICT_CHUNK,
     LinearToneModel,
     ToneScores,
     load_default_model,
@@ -145,3 +146,12 @@ def test_ngram_hashing_is_the_same_in_every_process() -> None:
 )
 def test_obfuscated_spellings_are_normalised_before_hashing(typed: str, normalised: str) -> None:
     assert normalize_for_ngrams(typed) == normalised
+
+
+def test_a_batch_longer_than_one_chunk_scores_every_text(model: LinearToneModel) -> None:
+    texts = [f"Zamówienie {i} nie dotarło" for i in range(PREDICT_CHUNK)] + ["Ty chuju"]
+    scores = model.predict(texts, ["pl"] * len(texts))
+    assert len(scores) == len(texts)
+    last = model.predict(["Ty chuju"], ["pl"])[0]
+    assert scores[-1].abuse == pytest.approx(last.abuse, abs=1e-3)
+    assert scores[-1].abuse > scores[0].abuse

@@ -35,6 +35,7 @@ HEADS: tuple[str, ...] = ("abuse", "anger")
 MODELS_DIR = Path(__file__).parent / "models"
 DEFAULT_WEIGHTS = MODELS_DIR / "tone.npz"
 FORMAT_VERSION = 1
+PREDICT_CHUNK = 512
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,8 +81,15 @@ class LinearToneModel:
     def predict(self, texts: Sequence[str], langs: Sequence[str]) -> list[ToneScores]:
         if len(texts) != len(langs):
             raise ValueError("texts and langs must have the same length")
-        if not texts:
-            return []
+        scores: list[ToneScores] = []
+        # In chunks, so a batch of 10,000 messages does not hold all its features at once.
+        for start in range(0, len(texts), PREDICT_CHUNK):
+            scores += self._predict_chunk(
+                texts[start : start + PREDICT_CHUNK], langs[start : start + PREDICT_CHUNK]
+            )
+        return scores
+
+    def _predict_chunk(self, texts: Sequence[str], langs: Sequence[str]) -> list[ToneScores]:
         embeddings = self.encoder.encode(texts)
         ngrams = [ngram_features(text) for text in texts]
         lang_ids = np.array([lang_index(lang) for lang in langs], dtype=np.int64)
