@@ -11,6 +11,7 @@ installed, and the pipeline then relies on its lexicons and cues alone.
 from __future__ import annotations
 
 import json
+import os
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -34,6 +35,11 @@ from calmdesk.errors import ConfigurationError
 HEADS: tuple[str, ...] = ("abuse", "anger")
 MODELS_DIR = Path(__file__).parent / "models"
 DEFAULT_WEIGHTS = MODELS_DIR / "tone.npz"
+FAST_WEIGHTS = MODELS_DIR / "tone_fast.npz"
+# ``full`` (sentence embeddings + character n-grams, the default) or ``fast`` (n-grams only:
+# a fraction of the time and memory per message, lower anger accuracy; see docs/model-card.md).
+VARIANT_ENV = "CALMDESK_TONE_MODEL"
+VARIANTS = {"full": DEFAULT_WEIGHTS, "fast": FAST_WEIGHTS}
 FORMAT_VERSION = 1
 PREDICT_CHUNK = 512
 
@@ -65,7 +71,7 @@ class Head:
         ngrams: Sequence[tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]],
         langs: npt.NDArray[np.int64],
     ) -> npt.NDArray[np.float64]:
-        emb_part = embeddings @ self.embedding
+        emb_part = embeddings @ self.embedding if embeddings.shape[1] else 0.0
         ngram_part = np.array([float(np.dot(self.ngrams[idx], val)) for idx, val in ngrams])
         return np.asarray(emb_part + ngram_part + self.lang[langs] + self.bias, dtype=np.float64)
 
@@ -89,8 +95,16 @@ class LinearToneModel:
             )
         return scores
 
+    @property
+    def uses_embeddings(self) -> bool:
+        """False for the fast variant, which never loads the sentence encoder."""
+        return bool(self.meta.get("embeddings", True))
+
     def _predict_chunk(self, texts: Sequence[str], langs: Sequence[str]) -> list[ToneScores]:
-        embeddings = self.encoder.encode(texts)
+        if self.uses_embeddings:
+            embeddings = self.encoder.encode(texts)
+        else:
+            embeddings = np.zeros((len(texts), 0), dtype=np.float32)
         ngrams = [ngram_features(text) for text in texts]
         lang_ids = np.array([lang_index(lang) for lang in langs], dtype=np.int64)
         probs = {
@@ -156,17 +170,30 @@ def _sigmoid(x: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
 _load_lock = threading.Lock()
 
 
-@lru_cache(maxsize=1)
-def _cached_default() -> LinearToneModel | None:
-    if not DEFAULT_WEIGHTS.exists():
+@lru_cache(maxsize=2)
+def _cached(path: Path) -> LinearToneModel | None:
+    if not path.exists():
         return None
-    model = LinearToneModel.load(DEFAULT_WEIGHTS)
+    model = LinearToneModel.load(path)
     model.warm_up()
     return model
 
 
+def weights_path(variant: str | None = None) -> Path:
+    """The weights of ``variant`` (default: the ``CALMDESK_TONE_MODEL`` environment variable,
+    else ``full``); an unknown name is a configuration error."""
+    name = (variant or os.environ.get(VARIANT_ENV) or "full").strip().lower()
+    if name not in VARIANTS:
+        raise ConfigurationError(
+            f"{VARIANT_ENV}={name!r} is not a tone model; use one of {', '.join(VARIANTS)}"
+        )
+    return VARIANTS[name]
+
+
 def load_default_model() -> ToneModel | None:
     """The shipped model (loaded once per process, encoder warmed up), or ``None`` while no
-    weights are installed."""
+    weights are installed. ``CALMDESK_TONE_MODEL=fast`` picks the variant without sentence
+    embeddings."""
+    path = weights_path()
     with _load_lock:
-        return _cached_default()
+        return _cached(path)

@@ -113,14 +113,21 @@ def embed_cached(
 
 
 def featurize(
-    examples: list[Example], cache_dir: Path | None, progress: Progress, threads: int = 1
+    examples: list[Example],
+    cache_dir: Path | None,
+    progress: Progress,
+    threads: int = 1,
+    with_embeddings: bool = True,
 ) -> Matrix:
+    """Features of every example; without embeddings the block has zero columns."""
     encoder = SentenceEncoder(threads=threads)
     by_source: dict[str, list[int]] = defaultdict(list)
     for position, example in enumerate(examples):
         by_source[example.source].append(position)
-    embeddings = np.empty((len(examples), 512), dtype=np.float32)
+    embeddings = np.empty((len(examples), 512 if with_embeddings else 0), dtype=np.float32)
     for source, positions in by_source.items():
+        if not with_embeddings:
+            break
         texts = [examples[i].text for i in positions]
         embeddings[positions] = embed_cached(texts, encoder, cache_dir, source, progress)
     ngrams = []
@@ -172,7 +179,7 @@ def fit_head(matrix: Matrix, head: str, seed: int) -> Head:
     coef = classifier.coef_[0].astype(np.float32)
     n_emb = matrix.embeddings.shape[1]
     return Head(
-        embedding=coef[:n_emb] * EMBEDDING_SCALE,
+        embedding=coef[:n_emb] * EMBEDDING_SCALE if n_emb else np.zeros(512, dtype=np.float32),
         ngrams=coef[n_emb : n_emb + HASH_DIM],
         lang=coef[n_emb + HASH_DIM :],
         bias=float(classifier.intercept_[0]),
@@ -263,18 +270,27 @@ def train(
     customer_service: Path | None = None,
     cache_dir: Path | None = None,
     progress: Progress = _noop,
+    with_embeddings: bool = True,
 ) -> TrainReport:
-    """Train both heads on the train part, score them on the dev part, write ``out``."""
+    """Train both heads on the train part, score them on the dev part, write ``out``.
+
+    ``with_embeddings=False`` trains the fast variant: character n-grams and language only, no
+    sentence encoder at run time."""
     if not data_dir.is_dir():
         raise ConfigurationError(f"data folder not found: {data_dir}")
     examples = load_examples(data_dir, customer_service, seed)
-    matrix = featurize(examples, cache_dir, progress)
+    matrix = featurize(examples, cache_dir, progress, with_embeddings=with_embeddings)
     heads = {}
     for number, head in enumerate(HEADS):
         progress("fitting heads", number, len(HEADS))
         heads[head] = fit_head(matrix, head, seed)
     progress("fitting heads", len(HEADS), len(HEADS))
-    meta = {"seed": seed, "sets": sorted({ex.source for ex in examples}), "c": REGULARISATION_C}
+    meta = {
+        "seed": seed,
+        "sets": sorted({ex.source for ex in examples}),
+        "c": REGULARISATION_C,
+        "embeddings": with_embeddings,
+    }
     model = LinearToneModel(heads=heads, meta=meta)
     progress("calibrating per language", 0, 1)
     model.meta["calibration"] = report_shifts = calibrate(model, matrix)

@@ -34,7 +34,12 @@ def _machine() -> dict[str, Any]:
                     break
     except OSError:
         pass
-    return {"cpu": model, "cores": os.cpu_count(), "python": platform.python_version()}
+    return {
+        "cpu": model,
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "tone_model": os.environ.get("CALMDESK_TONE_MODEL", "full"),
+    }
 
 
 def _coach_bench(n: int) -> dict[str, Any]:
@@ -123,7 +128,8 @@ def bench_command(
         return
     machine = results["machine"]
     console.print(
-        f"machine: {machine['cpu']}, {machine['cores']} cores, Python {machine['python']}"
+        f"machine: {machine['cpu']}, {machine['cores']} cores, Python {machine['python']}; "
+        f"tone model: {machine['tone_model']}"
     )
     if "analysis" in results:
         _print_analysis(console, results["analysis"])

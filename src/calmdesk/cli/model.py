@@ -53,11 +53,15 @@ def train_command(
     cache: Annotated[
         Path | None, typer.Option(help="Embedding cache folder (default: the user cache dir).")
     ] = None,
+    fast: Annotated[
+        bool,
+        typer.Option("--fast", help="Train the fast variant: no sentence encoder at run time."),
+    ] = False,
 ) -> None:
     """Train the abuse and anger heads, print dev scores per set, write the weights."""
     import platformdirs
 
-    from calmdesk.analysis.model import DEFAULT_WEIGHTS
+    from calmdesk.analysis.model import DEFAULT_WEIGHTS, FAST_WEIGHTS
     from calmdesk.analysis.train import train
 
     cache_dir = cache or Path(platformdirs.user_cache_dir("calmdesk")) / "embeddings"
@@ -71,11 +75,12 @@ def train_command(
 
         result = train(
             data,
-            out=out or DEFAULT_WEIGHTS,
+            out=out or (FAST_WEIGHTS if fast else DEFAULT_WEIGHTS),
             seed=seed,
             customer_service=customer_service,
             cache_dir=cache_dir,
             progress=report,
+            with_embeddings=not fast,
         )
     table = Table(title="Dev scores (positive class, threshold 0.5)")
     for column in ("head", "set", "rows", "positives", "precision", "recall", "F1"):
