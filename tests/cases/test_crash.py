@@ -163,14 +163,6 @@ def test_no_answered_intake_is_lost_when_the_server_is_killed(
     assert {case_id for case_id, _ in answered} <= stored
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "storage/db.py opens SQLite transactions with BEGIN: a request that reads and then writes "
-        "(the bearer token's last_used_at, then the case) fails with 'database is locked' when "
-        "another request committed in between; BEGIN IMMEDIATE fixes it (60/60 answered 201)"
-    ),
-)
 def test_concurrent_intakes_on_sqlite_get_no_server_error(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'burst.sqlite3'}"
     token = prepare(url)

@@ -65,9 +65,12 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.close()
 
+    # IMMEDIATE takes SQLite's write lock when the transaction starts. With a plain BEGIN a
+    # request that reads and then writes fails with "database is locked" (no busy wait is
+    # possible on a lock upgrade) whenever another request committed in between.
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def make_session_factory(engine: Engine | Connection) -> sessionmaker[Session]:
