@@ -14,10 +14,12 @@ import pytest
 from calmdesk.analysis.features import HASH_DIM, ngram_features, normalize_for_ngrams
 from calmdesk.analysis.model import (
     DEFAULT_WEIGHTS,
+    FAST_WEIGHTS,
     PREDICT_CHUNK,
     LinearToneModel,
     ToneScores,
     load_default_model,
+    weights_path,
 )
 from calmdesk.errors import ConfigurationError
 
@@ -155,3 +157,24 @@ def test_a_batch_longer_than_one_chunk_scores_every_text(model: LinearToneModel)
     last = model.predict(["Ty chuju"], ["pl"])[0]
     assert scores[-1].abuse == pytest.approx(last.abuse, abs=1e-3)
     assert scores[-1].abuse > scores[0].abuse
+
+
+def test_the_fast_variant_never_loads_the_sentence_encoder() -> None:
+    fast = LinearToneModel.load(weights_path("fast"))
+    assert not fast.uses_embeddings
+    calm, rude = fast.predict(
+        ["Proszę o korektę faktury.", "Ty pierdolony idioto, oddawaj kasę."], ["pl", "pl"]
+    )
+    assert rude.abuse > 0.5 > calm.abuse
+    assert fast.encoder._model is None
+
+
+def test_the_variant_is_chosen_by_name_and_an_unknown_one_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert weights_path("full") == DEFAULT_WEIGHTS
+    monkeypatch.setenv("CALMDESK_TONE_MODEL", "fast")
+    assert weights_path() == FAST_WEIGHTS
+    monkeypatch.setenv("CALMDESK_TONE_MODEL", "tiny")
+    with pytest.raises(ConfigurationError, match="CALMDESK_TONE_MODEL='tiny'"):
+        weights_path()
