@@ -52,7 +52,7 @@ def test_worker_once_then_export_and_erase(tmp_path: Path) -> None:
     assert worked.returncode == 0, worked.stderr
     assert f"case {case_id}: sla_breached (resolution)" in worked.stdout, worked.stdout
     again = run(tmp_path, url, "worker", "--once")
-    assert "0 events" in again.stdout, (again.stdout, again.stderr)
+    assert "0 case events" in again.stdout, (again.stdout, again.stderr)
 
     exported = run(tmp_path, url, "cases", "export", "OLA@example.pl")
     assert exported.returncode == 0, exported.stderr

@@ -10,9 +10,6 @@ SQLite has one writer at a time, so there a plain transaction is the guard.
 
 from __future__ import annotations
 
-import asyncio
-import logging
-import time
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -23,8 +20,6 @@ from calmdesk.cases import deadlines, privacy
 from calmdesk.cases.history import record, snapshot
 from calmdesk.cases.models import Case
 from calmdesk.storage.types import utcnow
-
-log = logging.getLogger(__name__)
 
 BATCH_SIZE = 200
 
@@ -100,37 +95,3 @@ def run_once(
         with factory() as session, session.begin():
             report.erased = privacy.apply_retention(session, retention_days=retention_days, now=now)
     return report
-
-
-def run_forever(
-    factory: sessionmaker[Session],
-    *,
-    interval: float,
-    retention_days: int | None = None,
-    max_steps: int | None = None,
-) -> None:
-    """Repeat :func:`run_once` every ``interval`` seconds (``max_steps`` bounds it for tests).
-    A failing step is logged and retried on the next tick."""
-    steps = 0
-    while max_steps is None or steps < max_steps:
-        try:
-            report = run_once(factory, retention_days=retention_days)
-            if report.count or report.erased:
-                log.info("deadline worker: %d events, %d erased", report.count, report.erased)
-        except Exception:
-            log.exception("deadline worker step failed")
-        steps += 1
-        if max_steps is None or steps < max_steps:
-            time.sleep(interval)
-
-
-async def run_embedded(
-    factory: sessionmaker[Session], *, interval: float, retention_days: int | None
-) -> None:
-    """The loop inside ``calmdesk serve``: each step in a thread, until cancelled."""
-    while True:
-        try:
-            await asyncio.to_thread(run_once, factory, retention_days=retention_days)
-        except Exception:
-            log.exception("deadline worker step failed")
-        await asyncio.sleep(interval)

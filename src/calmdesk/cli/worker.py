@@ -29,11 +29,12 @@ def worker(
         ),
     ] = None,
 ) -> None:
-    """Record SLA warnings, breaches and legal-deadline risks; apply the retention period.
+    """Record SLA warnings, breaches, legal-deadline risks and public posts past their response
+    time; apply the retention period to cases, posts and contacts.
 
     Any number of workers may run against PostgreSQL: due cases are claimed with
     SELECT ... FOR UPDATE SKIP LOCKED and every event is recorded once."""
-    from calmdesk.cases.worker import run_forever, run_once
+    from calmdesk.maintenance import run_forever, run_once
     from calmdesk.storage import migrate
     from calmdesk.storage.db import make_engine, make_session_factory
 
@@ -46,9 +47,13 @@ def worker(
     try:
         if once:
             report = run_once(factory, retention_days=settings.retention_days)
-            for case_id, kind, clock in report.recorded:
+            for case_id, kind, clock in report.cases.recorded:
                 console.print(f"case {case_id}: {kind} ({clock})", highlight=False)
-            console.print(f"{report.count} events, {report.erased} cases erased by retention")
+            console.print(
+                f"{report.cases.count} case events, {report.posts_flagged} public posts flagged; "
+                f"erased by retention: {report.cases.erased} cases, "
+                f"{report.contacts_erased} contacts"
+            )
             return
         console.print("deadline worker running; Ctrl+C stops it")
         run_forever(

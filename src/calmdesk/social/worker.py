@@ -7,8 +7,6 @@ serialises writers), so any number of workers may run this. The caller commits.
 
 from __future__ import annotations
 
-import asyncio
-import logging
 from datetime import datetime
 
 from sqlalchemy import select
@@ -21,7 +19,6 @@ from calmdesk.social.service import record
 from calmdesk.storage.types import utcnow
 
 BATCH = 100
-log = logging.getLogger(__name__)
 
 
 def run_once(session: Session, *, now: datetime | None = None, limit: int = BATCH) -> list[int]:
@@ -73,15 +70,3 @@ def run_step(
         with factory() as session, session.begin():
             privacy.apply_retention(session, retention_days=retention_days, now=now)
     return flagged
-
-
-async def run_embedded(
-    factory: sessionmaker[Session], *, interval: float, retention_days: int | None
-) -> None:
-    """The loop inside ``calmdesk serve``, beside the cases' deadline worker, until cancelled."""
-    while True:
-        try:
-            await asyncio.to_thread(run_step, factory, retention_days=retention_days)
-        except Exception:
-            log.exception("social deadline worker step failed")
-        await asyncio.sleep(interval)

@@ -13,13 +13,12 @@ from calmdesk import __version__
 from calmdesk.analysis import load_all as load_analysis
 from calmdesk.analysis.model import load_default_model
 from calmdesk.cases.views import router as cases_router
-from calmdesk.cases.worker import run_embedded
 from calmdesk.live.fanout import close_bus
 from calmdesk.live.views import install as install_live
+from calmdesk.maintenance import run_embedded
 from calmdesk.playbook.views import router as playbook_router
 from calmdesk.settings import Settings, get_settings
 from calmdesk.social.views import router as social_router
-from calmdesk.social.worker import run_embedded as run_social_worker
 from calmdesk.storage.db import make_engine, make_session_factory
 from calmdesk.storage.migrate import upgrade
 from calmdesk.users.deps import get_current_user
@@ -45,17 +44,10 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         if settings.warm_up_models
         else None
     )
-    deadline_worker = social_worker = None
+    worker = None
     if settings.embedded_worker:
-        deadline_worker = asyncio.create_task(
+        worker = asyncio.create_task(
             run_embedded(
-                app.state.session_factory,
-                interval=settings.worker_interval_seconds,
-                retention_days=settings.retention_days,
-            )
-        )
-        social_worker = asyncio.create_task(
-            run_social_worker(
                 app.state.session_factory,
                 interval=settings.worker_interval_seconds,
                 retention_days=settings.retention_days,
@@ -64,9 +56,9 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     try:
         yield
     finally:
-        for worker in (deadline_worker, social_worker, warm_up):
-            if worker is not None:
-                worker.cancel()
+        for task in (worker, warm_up):
+            if task is not None:
+                task.cancel()
         await close_bus(app)
         app.state.engine.dispose()
 

@@ -1,0 +1,95 @@
+"""The background worker's step: every domain's due deadlines and retention, in one place.
+
+``calmdesk worker`` runs it in a loop; ``calmdesk serve`` runs the same loop inside the app (the
+embedded default). Each domain's step claims its own rows, so any number of workers may run on
+PostgreSQL and nothing is recorded twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from calmdesk.cases import worker as cases_worker
+from calmdesk.live import privacy as live_privacy
+from calmdesk.social import worker as social_worker
+from calmdesk.storage.types import utcnow
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class MaintenanceReport:
+    cases: cases_worker.StepReport
+    posts_flagged: int
+    contacts_erased: int
+
+    @property
+    def anything_done(self) -> bool:
+        return bool(
+            self.cases.count or self.cases.erased or self.posts_flagged or self.contacts_erased
+        )
+
+
+def run_once(
+    factory: sessionmaker[Session],
+    *,
+    now: datetime | None = None,
+    retention_days: int | None = None,
+) -> MaintenanceReport:
+    """Cases (SLA warnings, breaches, legal-deadline risks), public posts (response clock), then
+    retention of ended contacts' words when ``retention_days`` is given."""
+    now = now or utcnow()
+    cases = cases_worker.run_once(factory, now=now, retention_days=retention_days)
+    posts = social_worker.run_step(factory, now=now, retention_days=retention_days)
+    contacts = 0
+    if retention_days is not None:
+        with factory() as session, session.begin():
+            contacts = live_privacy.apply_retention(session, retention_days=retention_days, now=now)
+    return MaintenanceReport(cases=cases, posts_flagged=posts, contacts_erased=contacts)
+
+
+def _logged_step(factory: sessionmaker[Session], retention_days: int | None) -> None:
+    try:
+        report = run_once(factory, retention_days=retention_days)
+    except Exception:
+        log.exception("worker step failed; retrying on the next tick")
+        return
+    if report.anything_done:
+        log.info(
+            "worker: %d case events, %d cases and %d contacts erased, %d posts flagged",
+            report.cases.count,
+            report.cases.erased,
+            report.contacts_erased,
+            report.posts_flagged,
+        )
+
+
+def run_forever(
+    factory: sessionmaker[Session],
+    *,
+    interval: float,
+    retention_days: int | None = None,
+    max_steps: int | None = None,
+) -> None:
+    """Repeat :func:`run_once` every ``interval`` seconds (``max_steps`` bounds it for tests)."""
+    steps = 0
+    while max_steps is None or steps < max_steps:
+        _logged_step(factory, retention_days)
+        steps += 1
+        if max_steps is None or steps < max_steps:
+            time.sleep(interval)
+
+
+async def run_embedded(
+    factory: sessionmaker[Session], *, interval: float, retention_days: int | None
+) -> None:
+    """The loop inside ``calmdesk serve``: each step in a thread, until cancelled."""
+    while True:
+        await asyncio.to_thread(_logged_step, factory, retention_days)
+        await asyncio.sleep(interval)
