@@ -28,7 +28,7 @@ UPSET_THRESHOLD = 0.3
 
 # Raw model probabilities that count as abusive / angry on their own (tuned on the dev split).
 MODEL_ABUSE_THRESHOLD = 0.6
-MODEL_ANGER_THRESHOLD = 0.5
+MODEL_ANGER_THRESHOLD = 0.6
 
 # Lexicon evidence: swearing aimed at someone is the clearest abuse there is.
 PROFANITY_DIRECTED_SCORE = 0.95
