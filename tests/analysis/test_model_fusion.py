@@ -10,6 +10,8 @@ from calmdesk.analysis.scoring import (
     ABUSE_THRESHOLD,
     MODEL_ABUSE_THRESHOLD,
     MODEL_ANGER_THRESHOLD,
+    MODEL_ONLY_MIN_ANGER,
+    MODEL_ONLY_SURE,
     FusionInput,
     fuse,
     rescale,
@@ -52,12 +54,28 @@ def test_a_directed_insult_without_swearing_is_abusive() -> None:
     assert fuse(evidence(insult_directed=True)).level == "abusive"
 
 
-def test_the_model_alone_makes_a_message_abusive_above_its_threshold() -> None:
-    above = fuse(evidence(model_abuse=min(0.99, MODEL_ABUSE_THRESHOLD + 0.05)))
-    below = fuse(evidence(model_abuse=MODEL_ABUSE_THRESHOLD - 0.05))
+def test_the_model_alone_makes_a_heated_message_abusive_above_its_threshold() -> None:
+    heated = MODEL_ONLY_MIN_ANGER + 0.1
+    above = fuse(evidence(model_abuse=MODEL_ABUSE_THRESHOLD + 0.05, model_anger=heated))
+    below = fuse(evidence(model_abuse=MODEL_ABUSE_THRESHOLD - 0.05, model_anger=heated))
     assert above.level == "abusive" and above.abuse >= ABUSE_THRESHOLD
     assert below.level != "abusive" and below.abuse < ABUSE_THRESHOLD
     assert any(e.source == "model" and e.signal == "abuse" for e in above.explanations)
+
+
+def test_a_calm_message_needs_a_nearly_sure_model_to_be_abusive() -> None:
+    # Innocent look-alikes (скипидар, shitake) fool the n-grams but read calm.
+    calm = MODEL_ONLY_MIN_ANGER - 0.1
+    look_alike = fuse(evidence(model_abuse=(MODEL_ABUSE_THRESHOLD + 1) / 2, model_anger=calm))
+    sure = fuse(evidence(model_abuse=min(0.999, MODEL_ONLY_SURE + 0.02), model_anger=calm))
+    assert look_alike.level != "abusive" and look_alike.abuse < ABUSE_THRESHOLD
+    assert any("reads calm" in e.reason for e in look_alike.explanations)
+    assert sure.level == "abusive"
+
+
+def test_a_lexicon_hit_does_not_need_the_model_to_hear_anger() -> None:
+    result = fuse(evidence(profanity=(SWEAR,), model_abuse=0.8, model_anger=0.01))
+    assert result.level == "abusive"
 
 
 def test_the_model_anger_score_raises_the_level() -> None:
