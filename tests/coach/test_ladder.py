@@ -204,7 +204,7 @@ def test_a_supervisor_request_without_transfer_promises_no_transfer(
     )
     assert guidance.stage is Stage.TRANSFER
     assert guidance.alert_kinds() == ["supervisor_requested"]
-    assert "transfer_failed" in guidance.alerts[0].message
+    assert "Przełączenie nieudane" in guidance.alerts[0].message
     assert guidance.suggestions == ()
 
 

@@ -46,11 +46,11 @@ WHY: dict[Stage, dict[str, str]] = {
     },
     Stage.WARN: {
         "pl": "Granica nie zadziałała. Uprzedź wprost, że jeśli obelgi nie ustaną, rozmowa "
-        "zostanie zakończona, i zaznacz to akcją warning_given.",
+        "zostanie zakończona, a potem kliknij „Ostrzeżenie udzielone”.",
         "ru": "Граница не помогла. Прямо предупредите, что при продолжении оскорблений разговор "
-        "будет завершён, и отметьте действие warning_given.",
+        "будет завершён, затем нажмите «Предупреждение сделано».",
         "en": "The boundary did not work. Warn plainly that the call will end if the insults go "
-        "on, and record it with the warning_given action.",
+        "on, then press “Warning given”.",
     },
     Stage.SILENT_RECORD: {
         "pl": "Nie odpowiadaj na obelgi: milcz i notuj. Gdy klient zapyta, czy jesteś, potwierdź, "
@@ -109,11 +109,11 @@ SUPERVISOR_WHY = {
 
 SUPERVISOR_NO_TRANSFER = {
     "pl": "Klient prosi o przełożonego, a przełączenie nie jest tu możliwe: nie obiecuj go. "
-    "Zapisz prośbę, powiedz, że przełożony się odezwie, i zgłoś to akcją transfer_failed.",
+    "Zapisz prośbę, powiedz, że przełożony się odezwie, i kliknij „Przełączenie nieudane”.",
     "ru": "Клиент просит руководителя, но перевод здесь невозможен: не обещайте его. Запишите "
-    "просьбу, скажите, что руководитель свяжется, и отметьте действие transfer_failed.",
+    "просьбу, скажите, что руководитель свяжется, и нажмите «Перевод не удался».",
     "en": "The customer asks for a supervisor but no transfer is possible here: do not promise "
-    "one. Note the request, say a supervisor will get back to them, and record transfer_failed.",
+    "one. Note the request, say a supervisor will get back to them, and press “Transfer failed”.",
 }
 
 APOLOGY_WHY = {
