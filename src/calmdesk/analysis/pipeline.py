@@ -19,6 +19,7 @@ from calmdesk.analysis.abuse import AbuseFinding, merge_overlapping
 from calmdesk.analysis.base import Detector, Document, FindingT
 from calmdesk.analysis.facts import drop_overlaps
 from calmdesk.analysis.language import ALL_LANGS, SUPPORTED, detect_language
+from calmdesk.analysis.model_input import model_text
 from calmdesk.analysis.normalize import strip_control, tokenize
 from calmdesk.analysis.scoring import FusionInput, fuse
 from calmdesk.analysis.signals import Explanation, Signals
@@ -198,7 +199,8 @@ def analyze_many(texts: Sequence[str], langs: Sequence[str | None] | None = None
     if model is None:
         return [_finish(item, None, None) for item in prepared]
     scores = model.predict(
-        [item.doc.text for item in prepared], [_model_lang(item.doc.lang) for item in prepared]
+        [model_text(item.doc, [finding.span for finding in item.abuse]) for item in prepared],
+        [_model_lang(item.doc.lang) for item in prepared],
     )
     return [
         _finish(item, score.abuse, score.anger)
