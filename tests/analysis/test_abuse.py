@@ -116,6 +116,10 @@ DIRECTED_INSULTS = [
     ("en", "You thieves!"),
     ("en", "Idiots."),
     ("en", "You sir are a complete imbecile."),
+    # vocatives set off by a comma
+    ("pl", "Gdzie moja paczka, debilu?"),
+    ("ru", "Где мой заказ, идиот?"),
+    ("en", "Where is my order, idiot?"),
 ]
 
 

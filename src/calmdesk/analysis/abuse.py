@@ -116,6 +116,10 @@ class LexiconAbuseDetector(Detector[AbuseFinding]):
         sentence = doc.sentence_of(token.start)
         if kind == "insult" and _sentence_length(doc, words, sentence) <= BARE_INSULT_WORDS:
             return "(the insult on its own)"
+        # A vocative set off by commas: "Где мой заказ, идиот?", "Listen, moron, ...".
+        clause = doc.clause_of(token.start)
+        if kind == "insult" and _clause_length(doc, words, clause) <= BARE_INSULT_WORDS:
+            return "(the insult addressed as its own clause)"
         low, high = max(0, index - DIRECTED_WINDOW), min(len(words), index + DIRECTED_WINDOW + 1)
         for position in range(low, high):
             other = words[position]
@@ -159,6 +163,10 @@ class LexiconAbuseDetector(Detector[AbuseFinding]):
 
 def _sentence_length(doc: Document, words: list[Token], sentence: int) -> int:
     return sum(1 for word in words if doc.sentence_of(word.start) == sentence)
+
+
+def _clause_length(doc: Document, words: list[Token], clause: int) -> int:
+    return sum(1 for word in words if doc.clause_of(word.start) == clause)
 
 
 class GrawlixDetector(Detector[AbuseFinding]):
