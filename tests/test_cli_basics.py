@@ -2,6 +2,7 @@
 
 import subprocess
 import sys
+from pathlib import Path
 
 from calmdesk import __version__
 
@@ -27,4 +28,13 @@ def test_help_lists_the_commands() -> None:
 def test_unknown_command_is_a_usage_error_not_a_traceback() -> None:
     result = run_cli("no-such-command")
     assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+
+
+def test_a_domain_error_quoting_markup_is_printed_literally(tmp_path: Path) -> None:
+    missing = tmp_path / "[bold]dialogue[/bold].json"
+    result = run_cli("coach", "replay", str(missing))
+    assert result.returncode == 2
+    shown = result.stderr.replace("\n", "")  # Rich wraps long lines at the terminal width
+    assert "[bold]dialogue[/bold].json: no such file" in shown
     assert "Traceback" not in result.stderr

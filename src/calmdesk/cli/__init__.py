@@ -6,7 +6,6 @@ from __future__ import annotations
 import sys
 
 import typer
-from rich.console import Console
 
 from calmdesk import __version__
 from calmdesk.cli import (
@@ -22,6 +21,7 @@ from calmdesk.cli import (
     users,
     worker,
 )
+from calmdesk.cli.common import print_error
 from calmdesk.errors import CalmDeskError
 
 app = typer.Typer(
@@ -49,5 +49,5 @@ def main() -> None:
     try:
         app()
     except CalmDeskError as error:
-        Console(stderr=True).print(f"[bold red]error:[/] {error.message}", highlight=False)
+        print_error(error.message)
         sys.exit(2)

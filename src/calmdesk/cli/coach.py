@@ -11,13 +11,14 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from calmdesk.cli.common import fail, read_text_file
 from calmdesk.coach import Action, CallSummary, Conversation, Guidance
 from calmdesk.coach.dialogue import Turn, parse_dialogue, replay
 from calmdesk.errors import CalmDeskError, InvalidInput
@@ -71,7 +72,7 @@ def interactive(
             can_transfer=not no_transfer,
         )
     except CalmDeskError as error:
-        _fail(error)
+        fail(error)
     out.print(f"[dim]{escape(HELP_TEXT)}[/]")
     stdin = sys.stdin
     while True:
@@ -92,12 +93,12 @@ def replay_command(
 ) -> None:
     """Play a scripted dialogue through the coach: guidance after every turn, then the summary."""
     try:
-        text = _read(file)
+        text = read_text_file(file)
         dialogue = parse_dialogue(text)
         chosen = load_playbook(playbook or dialogue.playbook or get_settings().playbook)
         conversation, guidance = replay(dialogue, chosen)
     except CalmDeskError as error:
-        _fail(error)
+        fail(error)
     summary = conversation.summary()
     if as_json:
         document = {
@@ -199,20 +200,6 @@ def _transfer(summary: CallSummary) -> str:
         if on
     ]
     return ", ".join(states) or "none"
-
-
-def _read(file: Path) -> str:
-    try:
-        return file.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InvalidInput(f"{file}: no such file", code="file_not_found") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise InvalidInput(f"{file}: cannot be read ({error})", code="unreadable_file") from None
-
-
-def _fail(error: CalmDeskError) -> NoReturn:
-    Console(stderr=True, highlight=False).print(f"[bold red]error:[/] {escape(error.message)}")
-    raise typer.Exit(code=2)
 
 
 def register(app: typer.Typer) -> None:

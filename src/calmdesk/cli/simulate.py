@@ -11,13 +11,14 @@ import dataclasses
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from calmdesk.cli.common import fail, read_text_file
 from calmdesk.coach import Action, Guidance
 from calmdesk.errors import CalmDeskError, InvalidInput
 from calmdesk.training import (
@@ -91,7 +92,7 @@ def run_command(
         out.print(f"[dim]{escape(HELP_TEXT)}[/]")
         print_customer(out, simulation.start())
     except CalmDeskError as error:
-        _fail(error)
+        fail(error)
     while not simulation.finished:
         out.print("[bold]you>[/] ", end="")
         line = sys.stdin.readline()
@@ -119,9 +120,9 @@ def score_command(
 ) -> None:
     """Replay a recorded rehearsal and print its report."""
     try:
-        simulation = replay(parse_rehearsal(_read(file)))
+        simulation = replay(parse_rehearsal(read_text_file(file)))
     except CalmDeskError as error:
-        _fail(error)
+        fail(error)
     report = score(simulation)
     if as_json:
         typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
@@ -201,20 +202,6 @@ def print_report(out: Console, report: Report) -> None:
         table.add_row(escape(point.title), f"{point.earned}/{point.possible}", escape(point.detail))
     out.print(table)
     out.print(escape(report.outcome))
-
-
-def _read(file: Path) -> str:
-    try:
-        return file.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InvalidInput(f"{file}: no such file", code="file_not_found") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise InvalidInput(f"{file}: cannot be read ({error})", code="unreadable_file") from None
-
-
-def _fail(error: CalmDeskError) -> NoReturn:
-    Console(stderr=True, highlight=False).print(f"[bold red]error:[/] {escape(error.message)}")
-    raise typer.Exit(code=2)
 
 
 def register(app: typer.Typer) -> None:

@@ -1,0 +1,33 @@
+"""Helpers every command module shares: reading an input file, and showing a domain error."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import NoReturn
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from calmdesk.errors import CalmDeskError, InvalidInput
+
+
+def print_error(message: str) -> None:
+    """``error: <message>`` on stderr; the message is escaped (it may quote customer text)."""
+    Console(stderr=True, highlight=False).print(f"[bold red]error:[/] {escape(message)}")
+
+
+def fail(error: CalmDeskError) -> NoReturn:
+    """Show ``error`` and exit with code 2."""
+    print_error(error.message)
+    raise typer.Exit(code=2)
+
+
+def read_text_file(file: Path) -> str:
+    """The UTF-8 text of ``file``; a missing or unreadable file is an :class:`InvalidInput`."""
+    try:
+        return file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InvalidInput(f"{file}: no such file", code="file_not_found") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise InvalidInput(f"{file}: cannot be read ({error})", code="unreadable_file") from None
