@@ -105,6 +105,8 @@ def _print_readable(console: Console, text: str, signals: Signals) -> None:
     table = Table("signal", "why", "source", title="explanations", title_justify="left")
     for item in signals.explanations:
         score = f" ({item.score:.2f})" if item.score is not None else ""
+        if score and score.strip(" ()") in item.reason:  # the reason already states it
+            score = ""
         table.add_row(Text(item.signal), Text(item.reason + score), Text(item.source))
     console.print(table)
 
