@@ -19,7 +19,7 @@ from calmdesk.analysis.model import (
     LinearToneModel,
     ToneScores,
     load_default_model,
-    weights_path,
+    variant_name,
 )
 from calmdesk.errors import ConfigurationError
 
@@ -49,7 +49,7 @@ CALM_VS_ANGRY = [
 
 @pytest.fixture(scope="module")
 def model() -> LinearToneModel:
-    loaded = load_default_model()
+    loaded = load_default_model("full")
     assert loaded is not None, f"no weights at {DEFAULT_WEIGHTS}"
     assert isinstance(loaded, LinearToneModel)
     return loaded
@@ -61,7 +61,7 @@ def test_the_weights_ship_inside_the_package_and_are_small() -> None:
 
 
 def test_it_is_loaded_once_per_process(model: LinearToneModel) -> None:
-    assert load_default_model() is model
+    assert load_default_model("full") is model
 
 
 def test_scores_are_probabilities_one_per_text(model: LinearToneModel) -> None:
@@ -160,21 +160,27 @@ def test_a_batch_longer_than_one_chunk_scores_every_text(model: LinearToneModel)
 
 
 def test_the_fast_variant_never_loads_the_sentence_encoder() -> None:
-    fast = LinearToneModel.load(weights_path("fast"))
+    fast = load_default_model("fast")
+    assert isinstance(fast, LinearToneModel)
     assert not fast.uses_embeddings
     calm, rude = fast.predict(
         ["Proszę o korektę faktury.", "Ty pierdolony idioto, oddawaj kasę."], ["pl", "pl"]
     )
     assert rude.abuse > 0.5 > calm.abuse
-    assert fast.encoder._model is None
+    assert fast.encoder._backend is None
 
 
 def test_the_variant_is_chosen_by_name_and_an_unknown_one_is_refused(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    assert weights_path("full") == DEFAULT_WEIGHTS
+    monkeypatch.delenv("CALMDESK_TONE_MODEL", raising=False)
+    assert variant_name() == "cascade"
+    assert variant_name("Full") == "full"
     monkeypatch.setenv("CALMDESK_TONE_MODEL", "fast")
-    assert weights_path() == FAST_WEIGHTS
+    assert variant_name() == "fast"
+    fast = load_default_model()
+    assert isinstance(fast, LinearToneModel) and not fast.uses_embeddings
+    assert DEFAULT_WEIGHTS.is_file() and FAST_WEIGHTS.is_file()
     monkeypatch.setenv("CALMDESK_TONE_MODEL", "tiny")
     with pytest.raises(ConfigurationError, match="CALMDESK_TONE_MODEL='tiny'"):
-        weights_path()
+        variant_name()

@@ -19,6 +19,8 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from calmdesk.analysis.signals import Signals
+
 WARM_UP_MESSAGES = 50
 
 _FRAGMENTS: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
@@ -112,6 +114,8 @@ class AnalysisBench:
     first_analysis_s: float | None
     rss_mb: float
     peak_rss_mb: float
+    # Share of the batch the cascade sent to the sentence encoder (1.0 for the full variant).
+    encoder_share: float
 
     def to_dict(self) -> dict[str, float | int | None]:
         return asdict(self)
@@ -189,8 +193,10 @@ def run_analysis_bench(
     step(f"batch of {batch} messages")
     batch_texts = sample_messages(batch, seed=3)
     start_batch = time.perf_counter()
-    pipeline.analyze_many(batch_texts)
+    results = pipeline.analyze_many(batch_texts)
     batch_seconds = time.perf_counter() - start_batch
+    encoder_share = sum(map(_scored_by_full_model, results)) / max(len(results), 1)
+    del results  # the caller's data, not the analyser's: resident memory is measured without it
     load_s, first_s = measure_load() if measure_load_time else (None, None)
     return AnalysisBench(
         messages=n,
@@ -207,4 +213,11 @@ def run_analysis_bench(
         first_analysis_s=None if first_s is None else round(first_s, 3),
         rss_mb=round(_rss_mb(), 1),
         peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        encoder_share=round(encoder_share, 3),
+    )
+
+
+def _scored_by_full_model(signals: Signals) -> bool:
+    return any(
+        e.source == "model" and e.reason.startswith("tone model:") for e in signals.explanations
     )

@@ -4,8 +4,17 @@ Each head is a logistic regression over three feature groups: the multilingual U
 embedding, hashed character 2-5-grams (they catch swearing however it is spelt) and the
 language. Training (``calmdesk model train``, :mod:`calmdesk.analysis.train`) needs
 scikit-learn; inference here is numpy only, and the weights ship inside the package
-(``analysis/models/tone.npz``). ``load_default_model()`` returns ``None`` when no weights are
+(``analysis/models/``). ``load_default_model()`` returns ``None`` when no weights are
 installed, and the pipeline then relies on its lexicons and cues alone.
+
+Three variants (``CALMDESK_TONE_MODEL``):
+
+- ``cascade`` (the default): the n-gram heads score every message, and the sentence encoder,
+  which costs most of the time, runs only on the messages whose n-gram scores fall inside the
+  bands where the two models may disagree (``models/cascade.json``, chosen on the dev split by
+  ``calmdesk model gate``) and whose abuse the lexicons have not already settled;
+- ``full``: the encoder on every message;
+- ``fast``: n-grams only, the encoder is never loaded.
 """
 
 from __future__ import annotations
@@ -17,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -36,24 +45,80 @@ HEADS: tuple[str, ...] = ("abuse", "anger")
 MODELS_DIR = Path(__file__).parent / "models"
 DEFAULT_WEIGHTS = MODELS_DIR / "tone.npz"
 FAST_WEIGHTS = MODELS_DIR / "tone_fast.npz"
-# ``full`` (sentence embeddings + character n-grams, the default) or ``fast`` (n-grams only:
-# a fraction of the time and memory per message, lower anger accuracy; see docs/model-card.md).
+GATE_FILE = MODELS_DIR / "cascade.json"
 VARIANT_ENV = "CALMDESK_TONE_MODEL"
-VARIANTS = {"full": DEFAULT_WEIGHTS, "fast": FAST_WEIGHTS}
+VARIANTS: tuple[str, ...] = ("cascade", "full", "fast")
+DEFAULT_VARIANT = "cascade"
 FORMAT_VERSION = 1
 PREDICT_CHUNK = 512
+
+# Which model produced a score (shown in the explanations).
+Scorer = Literal["full", "ngrams"]
 
 
 @dataclass(frozen=True, slots=True)
 class ToneScores:
     abuse: float
     anger: float
+    scorer: Scorer = "full"
 
 
 class ToneModel(Protocol):
-    def predict(self, texts: Sequence[str], langs: Sequence[str]) -> list[ToneScores]:
-        """Scores for each text (``langs`` gives each text's language: pl, ru, en or other)."""
+    def predict(
+        self,
+        texts: Sequence[str],
+        langs: Sequence[str],
+        settled: Sequence[bool] | None = None,
+    ) -> list[ToneScores]:
+        """Scores for each text (``langs`` gives each text's language: pl, ru, en or other).
+
+        ``settled[i]`` tells that the lexicons already made text ``i`` abusive, so a model
+        may spare its expensive features there."""
         ...
+
+    def plan(
+        self,
+        texts: Sequence[str],
+        langs: Sequence[str],
+        settled: Sequence[bool] | None = None,
+    ) -> ScoringPlan:
+        """:meth:`predict` in two steps: the cheap scores now, then the sentence embeddings of
+        the texts that need them (``plan.complete(plan.embed())``)."""
+        ...
+
+
+NgramFeatures = tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]
+
+
+@dataclass
+class ScoringPlan:
+    """A batch part-scored: the scores known now, and the texts that still wait for sentence
+    embeddings before the heads can score them."""
+
+    scores: list[ToneScores | None]
+    pending: list[int]
+    texts: list[str]
+    ngrams: list[NgramFeatures]
+    lang_ids: npt.NDArray[np.int64]
+    heads: dict[str, Head] | None = None
+    encoder: SentenceEncoder | None = None
+
+    def embed(self) -> npt.NDArray[np.float32]:
+        """Embeddings of the pending texts (an empty matrix when nothing waits)."""
+        if not self.pending or self.encoder is None:
+            return np.zeros((0, EMBEDDING_DIM), dtype=np.float32)
+        return self.encoder.encode(self.texts)
+
+    def complete(self, embeddings: npt.NDArray[np.float32]) -> list[ToneScores]:
+        """Every score, the pending ones computed from ``embeddings`` (rows of :meth:`embed`)."""
+        scores = list(self.scores)
+        if self.pending and self.heads is not None:
+            done = _score_heads(self.heads, embeddings, self.ngrams, self.lang_ids, "full")
+            for position, score in zip(self.pending, done, strict=True):
+                scores[position] = score
+        if any(score is None for score in scores):
+            raise RuntimeError("a scoring plan was completed without its embeddings")
+        return [score for score in scores if score is not None]
 
 
 @dataclass(frozen=True)
@@ -84,37 +149,47 @@ class LinearToneModel:
     meta: dict[str, Any] = field(default_factory=dict)
     encoder: SentenceEncoder = field(default_factory=SentenceEncoder)
 
-    def predict(self, texts: Sequence[str], langs: Sequence[str]) -> list[ToneScores]:
-        if len(texts) != len(langs):
-            raise ValueError("texts and langs must have the same length")
-        scores: list[ToneScores] = []
-        # In chunks, so a batch of 10,000 messages does not hold all its features at once.
-        for start in range(0, len(texts), PREDICT_CHUNK):
-            scores += self._predict_chunk(
-                texts[start : start + PREDICT_CHUNK], langs[start : start + PREDICT_CHUNK]
-            )
-        return scores
+    def predict(
+        self,
+        texts: Sequence[str],
+        langs: Sequence[str],
+        settled: Sequence[bool] | None = None,
+    ) -> list[ToneScores]:
+        return _predict_in_chunks(self, texts, langs, settled)
 
     @property
     def uses_embeddings(self) -> bool:
         """False for the fast variant, which never loads the sentence encoder."""
         return bool(self.meta.get("embeddings", True))
 
-    def _predict_chunk(self, texts: Sequence[str], langs: Sequence[str]) -> list[ToneScores]:
-        if self.uses_embeddings:
-            embeddings = self.encoder.encode(texts)
-        else:
-            embeddings = np.zeros((len(texts), 0), dtype=np.float32)
+    def score_ngrams(
+        self, ngrams: Sequence[NgramFeatures], lang_ids: npt.NDArray[np.int64]
+    ) -> list[ToneScores]:
+        """Scores from the n-gram and language weights alone (the fast variant's whole model)."""
+        no_embeddings = np.zeros((len(ngrams), 0), dtype=np.float32)
+        return _score_heads(self.heads, no_embeddings, ngrams, lang_ids, "ngrams")
+
+    def plan(
+        self,
+        texts: Sequence[str],
+        langs: Sequence[str],
+        settled: Sequence[bool] | None = None,
+    ) -> ScoringPlan:
+        _check_lengths(texts, langs, settled)
         ngrams = [ngram_features(text) for text in texts]
-        lang_ids = np.array([lang_index(lang) for lang in langs], dtype=np.int64)
-        probs = {
-            name: _sigmoid(head.logits(embeddings, ngrams, lang_ids))
-            for name, head in self.heads.items()
-        }
-        return [
-            ToneScores(abuse=float(a), anger=float(g))
-            for a, g in zip(probs["abuse"], probs["anger"], strict=True)
-        ]
+        lang_ids = _lang_ids(langs)
+        if not self.uses_embeddings:
+            scores = self.score_ngrams(ngrams, lang_ids)
+            return ScoringPlan(list(scores), [], [], [], lang_ids[:0])
+        return ScoringPlan(
+            [None] * len(texts),
+            list(range(len(texts))),
+            list(texts),
+            ngrams,
+            lang_ids,
+            heads=self.heads,
+            encoder=self.encoder,
+        )
 
     def warm_up(self) -> None:
         """Load the sentence encoder now rather than on the first message."""
@@ -154,6 +229,149 @@ class LinearToneModel:
         return cls(heads=heads, meta=meta)
 
 
+@dataclass(frozen=True, slots=True)
+class Band:
+    """Probabilities from ``low`` to ``high`` (inclusive) are too close to call."""
+
+    low: float
+    high: float
+
+    def __contains__(self, probability: float) -> bool:
+        return self.low <= probability <= self.high
+
+
+@dataclass(frozen=True)
+class Gate:
+    """When the n-gram scores are not trusted on their own (see :class:`CascadeToneModel`)."""
+
+    abuse: Band
+    anger: Band
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def unsure(self, scores: ToneScores) -> bool:
+        return scores.abuse in self.abuse or scores.anger in self.anger
+
+    def to_json(self) -> str:
+        bands = {
+            "abuse": [self.abuse.low, self.abuse.high],
+            "anger": [self.anger.low, self.anger.high],
+        }
+        return json.dumps({**bands, "meta": self.meta}, ensure_ascii=False, indent=2) + "\n"
+
+    @classmethod
+    def load(cls, path: Path) -> Gate:
+        """Read bands written by :meth:`to_json`; a broken file is a configuration error."""
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            bands = {name: Band(float(data[name][0]), float(data[name][1])) for name in HEADS}
+            meta = data.get("meta", {})
+        except (OSError, KeyError, IndexError, TypeError, ValueError) as error:
+            raise ConfigurationError(f"cannot read the cascade gate {path}: {error}") from error
+        for name, band in bands.items():
+            if not 0.0 <= band.low <= band.high <= 1.0:
+                raise ConfigurationError(
+                    f"cascade gate {path}: {name} band {band} is not in [0, 1]"
+                )
+        return cls(abuse=bands["abuse"], anger=bands["anger"], meta=meta)
+
+
+@dataclass
+class CascadeToneModel:
+    """The n-gram heads first; the full model (with the sentence encoder) only where needed.
+
+    The full model is the better judge but its encoder costs about 2 ms a message. Most messages
+    are plainly calm or plainly heated to the n-gram heads too, and a message the lexicons
+    already found abusive is abusive whatever the model says. So the full model scores only the
+    messages that are not settled and whose n-gram scores fall inside the gate's bands; the
+    bands were chosen on the dev split so that the levels agree with the full model's almost
+    everywhere (figures in ``models/cascade.json`` and docs/model-card.md)."""
+
+    quick: LinearToneModel
+    full: LinearToneModel
+    gate: Gate
+
+    def predict(
+        self,
+        texts: Sequence[str],
+        langs: Sequence[str],
+        settled: Sequence[bool] | None = None,
+    ) -> list[ToneScores]:
+        return _predict_in_chunks(self, texts, langs, settled)
+
+    def plan(
+        self,
+        texts: Sequence[str],
+        langs: Sequence[str],
+        settled: Sequence[bool] | None = None,
+    ) -> ScoringPlan:
+        _check_lengths(texts, langs, settled)
+        ngrams = [ngram_features(text) for text in texts]
+        lang_ids = _lang_ids(langs)
+        scores = self.quick.score_ngrams(ngrams, lang_ids)
+        unsure = [
+            i
+            for i, score in enumerate(scores)
+            if not (settled is not None and settled[i]) and self.gate.unsure(score)
+        ]
+        return ScoringPlan(
+            list(scores),
+            unsure,
+            [texts[i] for i in unsure],
+            [ngrams[i] for i in unsure],
+            lang_ids[unsure],
+            heads=self.full.heads,
+            encoder=self.full.encoder,
+        )
+
+    def warm_up(self) -> None:
+        self.quick.warm_up()
+        self.full.warm_up()
+
+
+def _predict_in_chunks(
+    model: ToneModel,
+    texts: Sequence[str],
+    langs: Sequence[str],
+    settled: Sequence[bool] | None,
+) -> list[ToneScores]:
+    _check_lengths(texts, langs, settled)
+    scores: list[ToneScores] = []
+    # In chunks, so a batch of 10,000 messages does not hold all its features at once.
+    for start in range(0, len(texts), PREDICT_CHUNK):
+        end = start + PREDICT_CHUNK
+        part = None if settled is None else settled[start:end]
+        plan = model.plan(texts[start:end], langs[start:end], part)
+        scores += plan.complete(plan.embed())
+    return scores
+
+
+def _score_heads(
+    heads: dict[str, Head],
+    embeddings: npt.NDArray[np.float32],
+    ngrams: Sequence[NgramFeatures],
+    lang_ids: npt.NDArray[np.int64],
+    scorer: Scorer,
+) -> list[ToneScores]:
+    probs = {
+        name: _sigmoid(head.logits(embeddings, ngrams, lang_ids)) for name, head in heads.items()
+    }
+    return [
+        ToneScores(abuse=float(a), anger=float(g), scorer=scorer)
+        for a, g in zip(probs["abuse"], probs["anger"], strict=True)
+    ]
+
+
+def _check_lengths(
+    texts: Sequence[str], langs: Sequence[str], settled: Sequence[bool] | None
+) -> None:
+    if len(texts) != len(langs) or (settled is not None and len(settled) != len(texts)):
+        raise ValueError("texts, langs and settled must have the same length")
+
+
+def _lang_ids(langs: Sequence[str]) -> npt.NDArray[np.int64]:
+    return np.array([lang_index(lang) for lang in langs], dtype=np.int64)
+
+
 def _check_shapes(path: Path, meta: dict[str, Any], heads: dict[str, Head]) -> None:
     if meta.get("format") != FORMAT_VERSION:
         raise ConfigurationError(f"tone model {path} has format {meta.get('format')!r}")
@@ -170,30 +388,42 @@ def _sigmoid(x: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
 _load_lock = threading.Lock()
 
 
-@lru_cache(maxsize=2)
-def _cached(path: Path) -> LinearToneModel | None:
-    if not path.exists():
+@lru_cache(maxsize=4)
+def _cached(variant: str) -> ToneModel | None:
+    if not DEFAULT_WEIGHTS.exists() and variant != "fast":
         return None
+    if variant == "fast":
+        return _load_warm(FAST_WEIGHTS) if FAST_WEIGHTS.exists() else None
+    full = _load_warm(DEFAULT_WEIGHTS)
+    if variant == "full" or not (FAST_WEIGHTS.exists() and GATE_FILE.exists()):
+        return full
+    cascade = CascadeToneModel(
+        quick=LinearToneModel.load(FAST_WEIGHTS), full=full, gate=Gate.load(GATE_FILE)
+    )
+    return cascade
+
+
+def _load_warm(path: Path) -> LinearToneModel:
     model = LinearToneModel.load(path)
     model.warm_up()
     return model
 
 
-def weights_path(variant: str | None = None) -> Path:
-    """The weights of ``variant`` (default: the ``CALMDESK_TONE_MODEL`` environment variable,
-    else ``full``); an unknown name is a configuration error."""
-    name = (variant or os.environ.get(VARIANT_ENV) or "full").strip().lower()
+def variant_name(variant: str | None = None) -> str:
+    """``variant``, else the ``CALMDESK_TONE_MODEL`` environment variable, else ``cascade``;
+    an unknown name is a configuration error."""
+    name = (variant or os.environ.get(VARIANT_ENV) or DEFAULT_VARIANT).strip().lower()
     if name not in VARIANTS:
         raise ConfigurationError(
             f"{VARIANT_ENV}={name!r} is not a tone model; use one of {', '.join(VARIANTS)}"
         )
-    return VARIANTS[name]
+    return name
 
 
-def load_default_model() -> ToneModel | None:
+def load_default_model(variant: str | None = None) -> ToneModel | None:
     """The shipped model (loaded once per process, encoder warmed up), or ``None`` while no
-    weights are installed. ``CALMDESK_TONE_MODEL=fast`` picks the variant without sentence
-    embeddings."""
-    path = weights_path()
+    weights are installed. The variant is ``cascade`` unless ``variant`` or
+    ``CALMDESK_TONE_MODEL`` names ``full`` or ``fast``."""
+    name = variant_name(variant)
     with _load_lock:
-        return _cached(path)
+        return _cached(name)

@@ -19,14 +19,16 @@ from calmdesk.analysis.abuse import AbuseFinding, merge_overlapping
 from calmdesk.analysis.base import Detector, Document, FindingT
 from calmdesk.analysis.facts import drop_overlaps
 from calmdesk.analysis.language import ALL_LANGS, SUPPORTED, detect_language
+from calmdesk.analysis.model import ToneScores
 from calmdesk.analysis.model_input import model_text
 from calmdesk.analysis.normalize import strip_control, tokenize
-from calmdesk.analysis.scoring import FusionInput, fuse
-from calmdesk.analysis.signals import Explanation, Signals
+from calmdesk.analysis.scoring import FusionInput, fuse, lexicon_abuse
+from calmdesk.analysis.signals import Explanation, ProfanitySpan, Signals
 from calmdesk.errors import InvalidInput
 
 MAX_TEXT_CHARS = 5_000
 """The longest utterance accepted (a chat message or one transcript segment)."""
+BATCH_CHUNK = 512
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,8 +101,10 @@ def _prepare(text: str, lang: str | None) -> _Prepared:
     return _Prepared(doc, abuse, explanations)
 
 
-def _finish(prepared: _Prepared, model_abuse: float | None, model_anger: float | None) -> Signals:
+def _finish(prepared: _Prepared, tone: ToneScores | None) -> Signals:
     doc = prepared.doc
+    model_abuse = None if tone is None else tone.abuse
+    model_anger = None if tone is None else tone.anger
     cues = _run(registry.CUES, doc)
     shouting = [cue for cue in cues if cue.signal == "shouting"]
     anger_cues = tuple(cue for cue in cues if cue.signal != "shouting")
@@ -109,7 +113,7 @@ def _finish(prepared: _Prepared, model_abuse: float | None, model_anger: float |
     pii = _run(registry.PII, doc)
     abuse = prepared.abuse
     directed = [finding for finding in abuse if finding.directed]
-    spans = tuple(finding.span for finding in abuse)
+    spans = _spans(prepared)
     fused = fuse(
         FusionInput(
             profanity=spans,
@@ -118,6 +122,7 @@ def _finish(prepared: _Prepared, model_abuse: float | None, model_anger: float |
             anger_cues=anger_cues,
             model_abuse=model_abuse,
             model_anger=model_anger,
+            model_scorer="full" if tone is None else tone.scorer,
         )
     )
     explanations = [*prepared.explanations, *(finding.explanation for finding in abuse)]
@@ -177,7 +182,7 @@ def analyze(text: str, lang: str | None = None) -> Signals:
 
 
 def analyze_many(texts: Sequence[str], langs: Sequence[str | None] | None = None) -> list[Signals]:
-    """:func:`analyze` for a batch; the tone model scores the whole batch in one call.
+    """:func:`analyze` for a batch; the tone model scores it :data:`BATCH_CHUNK` texts at a time.
 
     One bad text fails the batch with :class:`~calmdesk.errors.InvalidInput` naming its index
     (``index`` field); callers that want to skip bad rows call :func:`analyze` per row."""
@@ -185,24 +190,49 @@ def analyze_many(texts: Sequence[str], langs: Sequence[str | None] | None = None
         raise InvalidInput(
             f"got {len(texts)} texts but {len(langs)} languages", code="langs_length_mismatch"
         )
+    starts = range(0, len(texts), BATCH_CHUNK)
+    single = len(texts) == 1
+    model = _tone_model()
+    if model is None:
+        return [_finish(item, None) for item in _prepare_chunk(texts, langs, 0, single=single)]
+    results: list[Signals] = []
+    # Chunk by chunk, so a large batch never holds every prepared document at once. (Embedding
+    # on a second thread does not pay here: the encoder's many short numpy calls each wait for
+    # the GIL, and the batch got slower.)
+    for start in starts:
+        end = start + BATCH_CHUNK
+        prepared = _prepare_chunk(
+            texts[start:end], None if langs is None else langs[start:end], start, single=single
+        )
+        scores = model.predict(
+            [model_text(item.doc, list(_spans(item))) for item in prepared],
+            [_model_lang(item.doc.lang) for item in prepared],
+            settled=[lexicon_abuse(_spans(item), _directed(item)) > 0 for item in prepared],
+        )
+        results += [_finish(item, score) for item, score in zip(prepared, scores, strict=True)]
+    return results
+
+
+def _prepare_chunk(
+    texts: Sequence[str], langs: Sequence[str | None] | None, offset: int, *, single: bool
+) -> list[_Prepared]:
     prepared = []
-    for index, text in enumerate(texts):
+    for position, text in enumerate(texts):
         try:
-            prepared.append(_prepare(text, None if langs is None else langs[index]))
+            prepared.append(_prepare(text, None if langs is None else langs[position]))
         except InvalidInput as error:
-            if len(texts) == 1:
+            if single:
                 raise
+            index = offset + position
             raise InvalidInput(
                 f"text {index}: {error.message}", code=error.code, index=index, **error.fields
             ) from error
-    model = _tone_model()
-    if model is None:
-        return [_finish(item, None, None) for item in prepared]
-    scores = model.predict(
-        [model_text(item.doc, [finding.span for finding in item.abuse]) for item in prepared],
-        [_model_lang(item.doc.lang) for item in prepared],
-    )
-    return [
-        _finish(item, score.abuse, score.anger)
-        for item, score in zip(prepared, scores, strict=True)
-    ]
+    return prepared
+
+
+def _spans(prepared: _Prepared) -> tuple[ProfanitySpan, ...]:
+    return tuple(finding.span for finding in prepared.abuse)
+
+
+def _directed(prepared: _Prepared) -> bool:
+    return any(finding.directed for finding in prepared.abuse)

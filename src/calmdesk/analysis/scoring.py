@@ -59,6 +59,8 @@ class FusionInput:
     anger_cues: tuple[Explanation, ...]
     model_abuse: float | None = None
     model_anger: float | None = None
+    # "full" (sentence encoder and n-grams) or "ngrams" (the cascade trusted the n-gram heads).
+    model_scorer: str = "full"
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,23 +83,29 @@ def rescale(probability: float, pivot: float, target: float) -> float:
     return target + (1.0 - target) * (probability - pivot) / (1.0 - pivot)
 
 
-def _lexicon_abuse(data: FusionInput) -> float:
-    if data.profanity:
-        return PROFANITY_DIRECTED_SCORE if data.insult_directed else PROFANITY_SCORE
-    return INSULT_DIRECTED_SCORE if data.insult_directed else 0.0
+def lexicon_abuse(profanity: tuple[ProfanitySpan, ...], insult_directed: bool) -> float:
+    """The abuse score the lexicons alone give (0 when they found nothing)."""
+    if profanity:
+        return PROFANITY_DIRECTED_SCORE if insult_directed else PROFANITY_SCORE
+    return INSULT_DIRECTED_SCORE if insult_directed else 0.0
+
+
+def _model_name(data: FusionInput) -> str:
+    return "tone model" if data.model_scorer == "full" else "tone model (n-grams)"
 
 
 def _model_abuse(data: FusionInput, lexicon_abuse: float) -> tuple[float, str]:
     """The model's share of the abuse score and why."""
     raw = data.model_abuse or 0.0
+    name = _model_name(data)
     scaled = rescale(raw, MODEL_ABUSE_THRESHOLD, ABUSE_THRESHOLD)
     if scaled < ABUSE_THRESHOLD:
-        return scaled, f"tone model: not abusive on its own ({raw:.2f})"
+        return scaled, f"{name}: not abusive on its own ({raw:.2f})"
     calm = data.model_anger is not None and data.model_anger < MODEL_ONLY_MIN_ANGER
     if not lexicon_abuse and calm and raw < MODEL_ONLY_SURE:
         capped = round(ABUSE_THRESHOLD - 0.01, 3)
-        return capped, f"tone model: wording looks abusive ({raw:.2f}) but the message reads calm"
-    return scaled, f"tone model: abusive wording ({raw:.2f})"
+        return capped, f"{name}: wording looks abusive ({raw:.2f}) but the message reads calm"
+    return scaled, f"{name}: abusive wording ({raw:.2f})"
 
 
 def _level(abuse: float, anger: float) -> Level:
@@ -113,12 +121,12 @@ def _level(abuse: float, anger: float) -> Level:
 def fuse(data: FusionInput) -> FusionResult:
     """Combine the evidence: lexicon hits decide abuse when present, the model otherwise."""
     explanations: list[Explanation] = []
-    lexicon_abuse = _lexicon_abuse(data)
+    from_lexicon = lexicon_abuse(data.profanity, data.insult_directed)
     model_abuse = 0.0
     if data.model_abuse is not None:
-        model_abuse, reason = _model_abuse(data, lexicon_abuse)
+        model_abuse, reason = _model_abuse(data, from_lexicon)
         explanations.append(Explanation("abuse", reason, "model", score=round(data.model_abuse, 3)))
-    abuse = max(lexicon_abuse, model_abuse)
+    abuse = max(from_lexicon, model_abuse)
 
     cue_anger = min(
         1.0, CUE_WEIGHT * len(data.anger_cues) + (SHOUTING_WEIGHT if data.shouting else 0.0)
@@ -129,7 +137,7 @@ def fuse(data: FusionInput) -> FusionResult:
         explanations.append(
             Explanation(
                 "anger",
-                f"tone model: anger {data.model_anger:.2f}",
+                f"{_model_name(data)}: anger {data.model_anger:.2f}",
                 "model",
                 score=round(data.model_anger, 3),
             )

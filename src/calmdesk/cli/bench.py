@@ -38,8 +38,14 @@ def _machine() -> dict[str, Any]:
         "cpu": model,
         "cores": os.cpu_count(),
         "python": platform.python_version(),
-        "tone_model": os.environ.get("CALMDESK_TONE_MODEL", "full"),
+        "tone_model": _tone_variant(),
     }
+
+
+def _tone_variant() -> str:
+    from calmdesk.analysis.model import variant_name
+
+    return variant_name()
 
 
 def _coach_bench(n: int) -> dict[str, Any]:
@@ -75,6 +81,7 @@ def _print_analysis(console: Console, figures: dict[str, Any]) -> None:
             f"{figures['rss_mb']} / {figures['peak_rss_mb']} MB",
             "<= 300 MB",
         ),
+        ("batch sent to the sentence encoder", f"{figures['encoder_share']:.0%}", ""),
     ]
     for row in rows:
         table.add_row(*row)

@@ -100,6 +100,62 @@ def train_command(
     console.print(f"weights: {result.out} ({result.size_bytes / 1e6:.1f} MB)")
 
 
+@model_app.command("gate")
+def gate_command(
+    data: DataOption = Path("../shared/data"),
+    out: OutOption = None,
+    seed: Annotated[int, typer.Option(help="Seed of the train/dev split (as in training).")] = 13,
+    customer_service: Annotated[
+        Path, typer.Option(help="CalmDesk's own labelled messages (its dev part is used).")
+    ] = Path("datasets/customer_service/train.jsonl"),
+    limit: Annotated[
+        int | None, typer.Option(min=10, help="Dev rows per set (default: all).")
+    ] = None,
+) -> None:
+    """Choose when the cascade may skip the sentence encoder, on the dev split; write the bands."""
+    from calmdesk.analysis.gate import choose, collect, gate_from
+    from calmdesk.analysis.model import GATE_FILE
+
+    if not data.is_dir():
+        raise InvalidInput(f"data folder not found: {data}")
+    tasks: dict[str, TaskID] = {}
+    with _progress() as progress:
+
+        def report(description: str, done: int, total: int) -> None:
+            if description not in tasks:
+                tasks[description] = progress.add_task(escape(description), total=total)
+            progress.update(tasks[description], completed=done, total=total)
+
+        scores = collect(data, customer_service, seed=seed, limit=limit, progress=report)
+        result = choose(scores)
+    gate = gate_from(result)
+    target = out or GATE_FILE
+    target.write_text(gate.to_json(), encoding="utf-8")
+    chosen = result.chosen
+    console = Console()
+    table = Table(title=f"Dev rows: {result.rows}")
+    for column in ("model", "encoder share", "level = full", "abuse F1", "anger F1"):
+        table.add_column(column, justify="left" if column == "model" else "right")
+    table.add_row(
+        "full", "100%", "100%", f"{result.full_abuse_f1:.4f}", f"{result.full_anger_f1:.4f}"
+    )
+    table.add_row(
+        "n-grams", "0%", "", f"{result.quick_abuse_f1:.4f}", f"{result.quick_anger_f1:.4f}"
+    )
+    table.add_row(
+        "cascade",
+        f"{chosen.encoder_share:.1%}",
+        f"{chosen.agreement:.2%}",
+        f"{chosen.abuse_f1:.4f}",
+        f"{chosen.anger_f1:.4f}",
+    )
+    console.print(table)
+    console.print(
+        f"bands: abuse {chosen.abuse.low:.2f}-{chosen.abuse.high:.2f}, "
+        f"anger {chosen.anger.low:.2f}-{chosen.anger.high:.2f}; written to {target}"
+    )
+
+
 def eval_command(
     file: Annotated[Path, typer.Argument(help="JSONL rows: text, lang, abuse, anger, intents.")],
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
