@@ -99,6 +99,17 @@ def test_shouting_and_cues_make_a_civil_message_angry_without_the_model() -> Non
     assert result.abuse == 0.0
 
 
+def test_the_model_and_the_cues_add_up_as_independent_evidence() -> None:
+    # "This is the THIRD time!!!": the model finds it half-angry, two cues say the same.
+    cues = (cue("third time"), cue("!!!"))
+    model_only = fuse(evidence(model_anger=0.47))
+    cues_only = fuse(evidence(anger_cues=cues, model_anger=None))
+    both = fuse(evidence(anger_cues=cues, model_anger=0.47))
+    assert model_only.level == "upset" and cues_only.level == "upset"
+    assert both.level == "angry"
+    assert both.anger == pytest.approx(1 - (1 - 0.47) * (1 - 0.4), abs=1e-3)
+
+
 def test_one_cue_alone_is_at_most_upset() -> None:
     assert fuse(evidence(anger_cues=(cue("waiting a long time"),))).level in ("calm", "upset")
 

@@ -86,6 +86,7 @@ class LexiconAbuseDetector(Detector[AbuseFinding]):
             load_lexicon(lang, "profanity")
             load_lexicon(lang, "insult")
         self._translit = load_words("ru", "translit.txt")
+        self._self_words = frozenset().union(*(load_words(lang, "self.txt") for lang in LANGUAGES))
         self._aiming: dict[str, frozenset[str]] = {}
         self._possessives: dict[str, frozenset[str]] = {}
         for lang in LANGUAGES:
@@ -146,6 +147,28 @@ class LexiconAbuseDetector(Detector[AbuseFinding]):
                 kind, lang, entry, form = hit
                 findings.append(self._finding(token, kind, lang, entry, form, None))
         return findings
+
+    def aimed_at_the_speaker(self, doc: Document) -> list[tuple[Token, str]]:
+        """Insult words the speaker aims at themself (``I feel like an idiot``, ``вот я
+        дурак``), each with the word that aims it: an insult word that nothing aims at the
+        listener, with a first-person word (``lexicons/<lang>/self.txt``) within
+        :data:`DIRECTED_WINDOW` words in its sentence."""
+        self.ensure_loaded()
+        words = [token for token in doc.tokens if not token.spaced]
+        found = []
+        for index, token in enumerate(words):
+            hit = self._match(token, doc.lang)
+            if hit is None or hit[0] != "insult":
+                continue
+            if self._director(doc, words, index, hit[0], hit[1]) is not None:
+                continue
+            sentence = doc.sentence_of(token.start)
+            low, high = max(0, index - DIRECTED_WINDOW), index + DIRECTED_WINDOW + 1
+            for other in words[low:high]:
+                if other.plain in self._self_words and doc.sentence_of(other.start) == sentence:
+                    found.append((token, other.text))
+                    break
+        return found
 
     @staticmethod
     def _finding(

@@ -147,8 +147,6 @@ def _per_source(examples: list[Example], limit: int) -> list[Example]:
 
 def _lexicon_pass(example: Example) -> tuple[FusionInput, str, str]:
     """What the pipeline hands to the fusion for this row, without model scores."""
-    from calmdesk.analysis.model_input import model_text
-
     prepared = pipeline._prepare(example.text, example.lang)
     cues = pipeline._run(registry.CUES, prepared.doc)
     spans = tuple(finding.span for finding in prepared.abuse)
@@ -157,9 +155,10 @@ def _lexicon_pass(example: Example) -> tuple[FusionInput, str, str]:
         insult_directed=any(finding.directed for finding in prepared.abuse),
         shouting=any(cue.signal == "shouting" for cue in cues),
         anger_cues=tuple(cue for cue in cues if cue.signal != "shouting"),
+        insult_self_aimed=bool(prepared.self_aimed),
     )
     lang = pipeline._model_lang(prepared.doc.lang)
-    return fusion_input, model_text(prepared.doc, list(spans)), lang
+    return fusion_input, prepared.model_input(), lang
 
 
 def _score(
@@ -191,6 +190,7 @@ def _levels(inputs: Sequence[FusionInput], scores: Sequence[ToneScores]) -> npt.
                 insult_directed=fusion_input.insult_directed,
                 shouting=fusion_input.shouting,
                 anger_cues=fusion_input.anger_cues,
+                insult_self_aimed=fusion_input.insult_self_aimed,
                 model_abuse=score.abuse,
                 model_anger=score.anger,
             )

@@ -21,7 +21,7 @@ from calmdesk.analysis.facts import drop_overlaps
 from calmdesk.analysis.language import ALL_LANGS, SUPPORTED, detect_language
 from calmdesk.analysis.model import ToneScores
 from calmdesk.analysis.model_input import model_text
-from calmdesk.analysis.normalize import strip_control, tokenize
+from calmdesk.analysis.normalize import Token, strip_control, tokenize
 from calmdesk.analysis.scoring import FusionInput, fuse, lexicon_abuse
 from calmdesk.analysis.signals import Explanation, ProfanitySpan, Signals
 from calmdesk.errors import InvalidInput
@@ -36,6 +36,12 @@ class _Prepared:
     doc: Document
     abuse: list[AbuseFinding]
     explanations: list[Explanation]
+    # Insult words aimed at the speaker ("I feel like an idiot"): not abuse, hidden from the model.
+    self_aimed: tuple[Token, ...] = ()
+
+    def model_input(self) -> str:
+        """What the tone model reads (see :func:`~calmdesk.analysis.model_input.model_text`)."""
+        return model_text(self.doc, _spans(self), self.self_aimed)
 
 
 @cache
@@ -98,7 +104,13 @@ def _prepare(text: str, lang: str | None) -> _Prepared:
         explanations.append(Explanation("lang", "given by the caller", "caller"))
     doc = Document.build(cleaned, lang_code, tokens)
     abuse = merge_overlapping(_run(registry.ABUSE, doc))
-    return _Prepared(doc, abuse, explanations)
+    if abuse:
+        return _Prepared(doc, abuse, explanations)
+    self_aimed = registry.LEXICON_ABUSE.aimed_at_the_speaker(doc)
+    for token, by in self_aimed:
+        reason = f"'{token.text}' is aimed at the speaker by '{by}', not at the listener"
+        explanations.append(Explanation("abuse", reason, "lexicon", matched=token.text))
+    return _Prepared(doc, abuse, explanations, tuple(token for token, _ in self_aimed))
 
 
 def _finish(prepared: _Prepared, tone: ToneScores | None) -> Signals:
@@ -123,6 +135,7 @@ def _finish(prepared: _Prepared, tone: ToneScores | None) -> Signals:
             model_abuse=model_abuse,
             model_anger=model_anger,
             model_scorer="full" if tone is None else tone.scorer,
+            insult_self_aimed=bool(prepared.self_aimed),
         )
     )
     explanations = [*prepared.explanations, *(finding.explanation for finding in abuse)]
@@ -205,7 +218,7 @@ def analyze_many(texts: Sequence[str], langs: Sequence[str | None] | None = None
             texts[start:end], None if langs is None else langs[start:end], start, single=single
         )
         scores = model.predict(
-            [model_text(item.doc, list(_spans(item))) for item in prepared],
+            [item.model_input() for item in prepared],
             [_model_lang(item.doc.lang) for item in prepared],
             settled=[lexicon_abuse(_spans(item), _directed(item)) > 0 for item in prepared],
         )

@@ -34,8 +34,9 @@ from calmdesk.analysis.lexicon import lemma_of
 from calmdesk.analysis.pii import PiiDetector
 from calmdesk.analysis.signals import Explanation, Fact, PiiSpan
 
+LEXICON_ABUSE = LexiconAbuseDetector()
 ABUSE: tuple[Detector[AbuseFinding], ...] = (
-    LexiconAbuseDetector(),
+    LEXICON_ABUSE,
     AbusivePhraseDetector(),
     GrawlixDetector(),
     AbusiveEmojiDetector(),
