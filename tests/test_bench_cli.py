@@ -4,6 +4,7 @@ figures themselves are recorded in docs/benchmarks.md, never asserted here."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -27,7 +28,31 @@ def test_analysis_suite_reports_every_figure_as_json() -> None:
     assert analysis["model_load_s"] is None or analysis["model_load_s"] > 0
     assert analysis["first_analysis_s"] > 0
     assert analysis["peak_rss_mb"] > 0 and analysis["rss_mb"] > 0
+    assert 0.0 <= analysis["encoder_share"] <= 1.0
     assert figures["machine"]["cores"] >= 1
+
+
+def bench_share(variant: str) -> float:
+    command = ["bench", "--n", "3", "--batch", "30", "--skip-load", "--json"]
+    result = subprocess.run(
+        [sys.executable, "-m", "calmdesk", *command],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "CALMDESK_TONE_MODEL": variant},
+    )
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(result.stdout)
+    assert figures["machine"]["tone_model"] == variant
+    return float(figures["analysis"]["encoder_share"])
+
+
+def test_the_share_sent_to_the_encoder_follows_the_variant() -> None:
+    # The sample swears or insults in half its messages (settled by the lexicons) and is calm
+    # in the rest: the cascade embeds some of them, the fast variant none, the full one all.
+    assert bench_share("fast") == 0.0
+    assert 0.0 < bench_share("cascade") < 1.0
+    assert bench_share("full") == 1.0
 
 
 def test_table_output_names_the_targets() -> None:

@@ -1,3 +1,5 @@
 from calmdesk.cli import main
 
-main()
+# The guard matters: analysis worker processes start with "spawn", which imports this module.
+if __name__ == "__main__":
+    main()

@@ -86,7 +86,11 @@ class LexiconAbuseDetector(Detector[AbuseFinding]):
             load_lexicon(lang, "profanity")
             load_lexicon(lang, "insult")
         self._translit = load_words("ru", "translit.txt")
-        self._self_words = frozenset().union(*(load_words(lang, "self.txt") for lang in LANGUAGES))
+        self_words = frozenset().union(*(load_words(lang, "self.txt") for lang in LANGUAGES))
+        self._self_words = frozenset(word for word in self_words if " " not in word)
+        self._self_pairs = frozenset(
+            tuple(word.split()) for word in self_words if len(word.split()) == 2
+        )
         self._aiming: dict[str, frozenset[str]] = {}
         self._possessives: dict[str, frozenset[str]] = {}
         for lang in LANGUAGES:
@@ -150,9 +154,11 @@ class LexiconAbuseDetector(Detector[AbuseFinding]):
 
     def aimed_at_the_speaker(self, doc: Document) -> list[tuple[Token, str]]:
         """Insult words the speaker aims at themself (``I feel like an idiot``, ``вот я
-        дурак``), each with the word that aims it: an insult word that nothing aims at the
-        listener, with a first-person word (``lexicons/<lang>/self.txt``) within
-        :data:`DIRECTED_WINDOW` words in its sentence."""
+        дурак``, ``ale ze mnie głupek``), each with the words that aim it: an insult word that
+        nothing aims at the listener, with a first-person word or pair of words
+        (``lexicons/<lang>/self.txt``) among the :data:`DIRECTED_WINDOW` words before it in its
+        sentence. Object forms are not listed: in "passing me on to the next idiot" the idiot
+        is someone else."""
         self.ensure_loaded()
         words = [token for token in doc.tokens if not token.spaced]
         found = []
@@ -163,12 +169,24 @@ class LexiconAbuseDetector(Detector[AbuseFinding]):
             if self._director(doc, words, index, hit[0], hit[1]) is not None:
                 continue
             sentence = doc.sentence_of(token.start)
-            low, high = max(0, index - DIRECTED_WINDOW), index + DIRECTED_WINDOW + 1
-            for other in words[low:high]:
-                if other.plain in self._self_words and doc.sentence_of(other.start) == sentence:
-                    found.append((token, other.text))
-                    break
+            before = [
+                word
+                for word in words[max(0, index - DIRECTED_WINDOW) : index]
+                if doc.sentence_of(word.start) == sentence
+            ]
+            aimer = self._first_person(before)
+            if aimer is not None:
+                found.append((token, aimer))
         return found
+
+    def _first_person(self, words: list[Token]) -> str | None:
+        for position, word in enumerate(words):
+            if word.plain in self._self_words:
+                return word.text
+            following = words[position + 1] if position + 1 < len(words) else None
+            if following is not None and (word.plain, following.plain) in self._self_pairs:
+                return f"{word.text} {following.text}"
+        return None
 
     @staticmethod
     def _finding(

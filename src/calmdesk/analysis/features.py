@@ -104,7 +104,7 @@ class SentenceEncoder:
     the C++ one also loads 4x and tokenises about 30x faster, and keeps its vocabulary in a
     few megabytes instead of Python objects. The shipped heads were trained on its output."""
 
-    threads: int = field(default_factory=lambda: min(2, os.cpu_count() or 1))
+    threads: int = field(default_factory=lambda: encoder_threads())
     _backend: Any = None
     _lock: threading.Lock = threading.Lock()  # noqa: RUF009 - one lock shared by instances is fine
 
@@ -121,6 +121,22 @@ class SentenceEncoder:
         backend = self._backend if self._backend is not None else self._load()
         vectors = backend.encode([clean_for_embedding(text) for text in texts])
         return np.asarray(vectors, dtype=np.float32)
+
+
+THREADS_ENV = "CALMDESK_ENCODER_THREADS"
+
+
+def encoder_threads() -> int:
+    """Threads for the encoder's matrix products: ``CALMDESK_ENCODER_THREADS``, else two (or one
+    on a one-core machine). Set it to one when several server processes share the cores."""
+    raw = os.environ.get(THREADS_ENV, "").strip()
+    if not raw:
+        return min(2, os.cpu_count() or 1)
+    if not raw.isdigit() or int(raw) < 1:
+        from calmdesk.errors import ConfigurationError
+
+        raise ConfigurationError(f"{THREADS_ENV}={raw!r} must be a whole number of at least 1")
+    return int(raw)
 
 
 def load_use_backend(threads: int) -> Any:

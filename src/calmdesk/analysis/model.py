@@ -137,8 +137,24 @@ class Head:
         langs: npt.NDArray[np.int64],
     ) -> npt.NDArray[np.float64]:
         emb_part = embeddings @ self.embedding if embeddings.shape[1] else 0.0
-        ngram_part = np.array([float(np.dot(self.ngrams[idx], val)) for idx, val in ngrams])
+        ngram_part = _sparse_dot(self.ngrams, ngrams)
         return np.asarray(emb_part + ngram_part + self.lang[langs] + self.bias, dtype=np.float64)
+
+
+def _sparse_dot(
+    weights: npt.NDArray[np.float32],
+    ngrams: Sequence[tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]],
+) -> npt.NDArray[np.float64]:
+    """``weights . x`` for each text's sparse n-gram vector ``x`` (indices, values), in one
+    gather for the whole batch rather than one small dot product per text."""
+    if not ngrams:
+        return np.zeros(0, dtype=np.float64)
+    lengths = np.fromiter((idx.size for idx, _ in ngrams), dtype=np.int64, count=len(ngrams))
+    indices = np.concatenate([idx for idx, _ in ngrams])
+    values = np.concatenate([val for _, val in ngrams])
+    rows = np.repeat(np.arange(len(ngrams)), lengths)
+    sums = np.bincount(rows, weights=weights[indices] * values, minlength=len(ngrams))
+    return np.asarray(sums, dtype=np.float64)
 
 
 @dataclass

@@ -203,27 +203,37 @@ def analyze_many(texts: Sequence[str], langs: Sequence[str | None] | None = None
         raise InvalidInput(
             f"got {len(texts)} texts but {len(langs)} languages", code="langs_length_mismatch"
         )
-    starts = range(0, len(texts), BATCH_CHUNK)
     single = len(texts) == 1
-    model = _tone_model()
-    if model is None:
-        return [_finish(item, None) for item in _prepare_chunk(texts, langs, 0, single=single)]
     results: list[Signals] = []
     # Chunk by chunk, so a large batch never holds every prepared document at once. (Embedding
     # on a second thread does not pay here: the encoder's many short numpy calls each wait for
     # the GIL, and the batch got slower.)
-    for start in starts:
+    for start in range(0, len(texts), BATCH_CHUNK):
         end = start + BATCH_CHUNK
-        prepared = _prepare_chunk(
-            texts[start:end], None if langs is None else langs[start:end], start, single=single
-        )
-        scores = model.predict(
-            [item.model_input() for item in prepared],
-            [_model_lang(item.doc.lang) for item in prepared],
-            settled=[lexicon_abuse(_spans(item), _directed(item)) > 0 for item in prepared],
-        )
-        results += [_finish(item, score) for item, score in zip(prepared, scores, strict=True)]
+        part_langs = None if langs is None else langs[start:end]
+        results += analyze_part(texts[start:end], part_langs, start, name_index=not single)
     return results
+
+
+def analyze_part(
+    texts: Sequence[str],
+    langs: Sequence[str | None] | None = None,
+    offset: int = 0,
+    *,
+    name_index: bool = True,
+) -> list[Signals]:
+    """:func:`analyze_many` for one part of a larger batch that starts at ``offset``: an
+    :class:`~calmdesk.errors.InvalidInput` names the text by its index in the whole batch."""
+    prepared = _prepare_chunk(texts, langs, offset, single=not name_index)
+    model = _tone_model()
+    if model is None:
+        return [_finish(item, None) for item in prepared]
+    scores = model.predict(
+        [item.model_input() for item in prepared],
+        [_model_lang(item.doc.lang) for item in prepared],
+        settled=[lexicon_abuse(_spans(item), _directed(item)) > 0 for item in prepared],
+    )
+    return [_finish(item, score) for item, score in zip(prepared, scores, strict=True)]
 
 
 def _prepare_chunk(
