@@ -184,3 +184,16 @@ def test_the_variant_is_chosen_by_name_and_an_unknown_one_is_refused(
     monkeypatch.setenv("CALMDESK_TONE_MODEL", "tiny")
     with pytest.raises(ConfigurationError, match="CALMDESK_TONE_MODEL='tiny'"):
         variant_name()
+
+
+def test_the_encoder_threads_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    from calmdesk.analysis.features import THREADS_ENV, SentenceEncoder, encoder_threads
+
+    monkeypatch.setenv(THREADS_ENV, "1")
+    assert encoder_threads() == 1 and SentenceEncoder().threads == 1
+    monkeypatch.delenv(THREADS_ENV)
+    assert 1 <= encoder_threads() <= 2
+    for bad in ("0", "two", "-1"):
+        monkeypatch.setenv(THREADS_ENV, bad)
+        with pytest.raises(ConfigurationError, match=THREADS_ENV):
+            encoder_threads()
