@@ -233,3 +233,30 @@ def test_the_gate_command_names_a_missing_data_folder(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "data folder not found" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_default_cascade_starts_with_the_student_of_the_full_model() -> None:
+    model = load_default_model("cascade")
+    assert isinstance(model, CascadeToneModel)
+    assert model.quick.meta["teacher"] == DEFAULT_WEIGHTS.name
+    assert not model.quick.uses_embeddings
+
+
+@pytest.mark.slow
+def test_the_student_learns_from_the_full_model(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    write_tiny_data(data)
+    out = tmp_path / "student.npz"
+    args = ["--data", str(data), "--out", str(out), "--cache", str(tmp_path / "cache")]
+    result = run_cli("model", "train", "--student", *args)
+    assert result.returncode == 0, result.stderr
+    student = LinearToneModel.load(out)
+    assert student.meta["teacher"] == DEFAULT_WEIGHTS.name and not student.uses_embeddings
+    calm, rude = student.predict(["dziękuję za pomoc 99", "kurwa idioto 99"], ["pl", "pl"])
+    assert rude.abuse > calm.abuse
+
+
+def test_fast_and_student_cannot_be_trained_at_once(tmp_path: Path) -> None:
+    result = run_cli("model", "train", "--fast", "--student", "--data", str(tmp_path))
+    assert result.returncode == 2
+    assert "choose one of --fast and --student" in result.stderr

@@ -28,11 +28,11 @@ import numpy.typing as npt
 from calmdesk.analysis import pipeline, registry
 from calmdesk.analysis.model import (
     DEFAULT_WEIGHTS,
-    FAST_WEIGHTS,
     Band,
     Gate,
     LinearToneModel,
     ToneScores,
+    cascade_first_stage,
 )
 from calmdesk.analysis.scoring import FusionInput, fuse
 from calmdesk.analysis.train import load_examples
@@ -103,7 +103,7 @@ def collect(
         examples = _per_source(examples, limit)
     if not examples:
         raise InvalidInput(f"no dev rows found under {data_dir}")
-    quick = LinearToneModel.load(FAST_WEIGHTS)
+    quick = cascade_first_stage()
     full = LinearToneModel.load(DEFAULT_WEIGHTS)
     inputs: list[FusionInput] = []
     texts: list[str] = []

@@ -9,10 +9,11 @@ installed, and the pipeline then relies on its lexicons and cues alone.
 
 Three variants (``CALMDESK_TONE_MODEL``):
 
-- ``cascade`` (the default): the n-gram heads score every message, and the sentence encoder,
-  which costs most of the time, runs only on the messages whose n-gram scores fall inside the
-  bands where the two models may disagree (``models/cascade.json``, chosen on the dev split by
-  ``calmdesk model gate``) and whose abuse the lexicons have not already settled;
+- ``cascade`` (the default): n-gram heads taught by the full model (``models/tone_student.npz``)
+  score every message, and the sentence encoder, which costs most of the time, runs only on the
+  messages whose first-stage scores fall inside the bands where the two models may disagree
+  (``models/cascade.json``, chosen on the dev split by ``calmdesk model gate``) and whose abuse
+  the lexicons have not already settled;
 - ``full``: the encoder on every message;
 - ``fast``: n-grams only, the encoder is never loaded.
 """
@@ -45,6 +46,7 @@ HEADS: tuple[str, ...] = ("abuse", "anger")
 MODELS_DIR = Path(__file__).parent / "models"
 DEFAULT_WEIGHTS = MODELS_DIR / "tone.npz"
 FAST_WEIGHTS = MODELS_DIR / "tone_fast.npz"
+STUDENT_WEIGHTS = MODELS_DIR / "tone_student.npz"
 GATE_FILE = MODELS_DIR / "cascade.json"
 VARIANT_ENV = "CALMDESK_TONE_MODEL"
 VARIANTS: tuple[str, ...] = ("cascade", "full", "fast")
@@ -293,7 +295,7 @@ class Gate:
 
 @dataclass
 class CascadeToneModel:
-    """The n-gram heads first; the full model (with the sentence encoder) only where needed.
+    """A cheap first stage; the full model (with the sentence encoder) only where needed.
 
     The full model is the better judge but its encoder costs about 2 ms a message. Most messages
     are plainly calm or plainly heated to the n-gram heads too, and a message the lexicons
@@ -413,10 +415,14 @@ def _cached(variant: str) -> ToneModel | None:
     full = _load_warm(DEFAULT_WEIGHTS)
     if variant == "full" or not (FAST_WEIGHTS.exists() and GATE_FILE.exists()):
         return full
-    cascade = CascadeToneModel(
-        quick=LinearToneModel.load(FAST_WEIGHTS), full=full, gate=Gate.load(GATE_FILE)
-    )
+    cascade = CascadeToneModel(quick=cascade_first_stage(), full=full, gate=Gate.load(GATE_FILE))
     return cascade
+
+
+def cascade_first_stage() -> LinearToneModel:
+    """The student (n-gram heads taught by the full model, :mod:`calmdesk.analysis.distil`), or
+    the fast variant's heads where no student is installed."""
+    return LinearToneModel.load(STUDENT_WEIGHTS if STUDENT_WEIGHTS.exists() else FAST_WEIGHTS)
 
 
 def _load_warm(path: Path) -> LinearToneModel:

@@ -57,12 +57,24 @@ def train_command(
         bool,
         typer.Option("--fast", help="Train the fast variant: no sentence encoder at run time."),
     ] = False,
+    student: Annotated[
+        bool,
+        typer.Option(
+            "--student",
+            help="Train the cascade's first stage: n-gram heads taught by the installed full "
+            "model.",
+        ),
+    ] = False,
 ) -> None:
     """Train the abuse and anger heads, print dev scores per set, write the weights."""
     import platformdirs
 
-    from calmdesk.analysis.model import DEFAULT_WEIGHTS, FAST_WEIGHTS
+    from calmdesk.analysis.distil import train_student
+    from calmdesk.analysis.model import DEFAULT_WEIGHTS, FAST_WEIGHTS, STUDENT_WEIGHTS
     from calmdesk.analysis.train import train
+
+    if fast and student:
+        raise InvalidInput("choose one of --fast and --student")
 
     cache_dir = cache or Path(platformdirs.user_cache_dir("calmdesk")) / "embeddings"
     tasks: dict[str, TaskID] = {}
@@ -73,15 +85,26 @@ def train_command(
                 tasks[description] = progress.add_task(escape(description), total=total)
             progress.update(tasks[description], completed=done, total=total)
 
-        result = train(
-            data,
-            out=out or (FAST_WEIGHTS if fast else DEFAULT_WEIGHTS),
-            seed=seed,
-            customer_service=customer_service,
-            cache_dir=cache_dir,
-            progress=report,
-            with_embeddings=not fast,
-        )
+        if student:
+            result = train_student(
+                data,
+                DEFAULT_WEIGHTS,
+                out=out or STUDENT_WEIGHTS,
+                seed=seed,
+                customer_service=customer_service,
+                cache_dir=cache_dir,
+                progress=report,
+            )
+        else:
+            result = train(
+                data,
+                out=out or (FAST_WEIGHTS if fast else DEFAULT_WEIGHTS),
+                seed=seed,
+                customer_service=customer_service,
+                cache_dir=cache_dir,
+                progress=report,
+                with_embeddings=not fast,
+            )
     table = Table(title="Dev scores (positive class, threshold 0.5)")
     for column in ("head", "set", "rows", "positives", "precision", "recall", "F1"):
         table.add_column(column, justify="left" if column in ("head", "set") else "right")
@@ -140,7 +163,7 @@ def gate_command(
         "full", "100%", "100%", f"{result.full_abuse_f1:.4f}", f"{result.full_anger_f1:.4f}"
     )
     table.add_row(
-        "n-grams", "0%", "", f"{result.quick_abuse_f1:.4f}", f"{result.quick_anger_f1:.4f}"
+        "first stage", "0%", "", f"{result.quick_abuse_f1:.4f}", f"{result.quick_anger_f1:.4f}"
     )
     table.add_row(
         "cascade",
