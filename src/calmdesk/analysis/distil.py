@@ -31,6 +31,7 @@ from calmdesk.analysis.train import (
     featurize,
     load_examples,
     score_dev,
+    train_rows_per_set,
 )
 from calmdesk.errors import ConfigurationError
 
@@ -131,9 +132,7 @@ def train_student(
     student = LinearToneModel(heads=heads, meta=meta)
     student.save(out)
     report = TrainReport(out=out, size_bytes=out.stat().st_size)
-    for ex in examples:
-        if not ex.is_dev:
-            report.train_rows[ex.source] = report.train_rows.get(ex.source, 0) + 1
+    report.train_rows = train_rows_per_set(examples)
     report.dev = score_dev(
         student, Matrix(examples, np.zeros((len(examples), 0), np.float32), matrix.ngrams)
     )

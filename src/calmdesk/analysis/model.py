@@ -193,9 +193,7 @@ class LinearToneModel:
         langs: Sequence[str],
         settled: Sequence[bool] | None = None,
     ) -> ScoringPlan:
-        _check_lengths(texts, langs, settled)
-        ngrams = [ngram_features(text) for text in texts]
-        lang_ids = _lang_ids(langs)
+        ngrams, lang_ids = _features(texts, langs, settled)
         if not self.uses_embeddings:
             scores = self.score_ngrams(ngrams, lang_ids)
             return ScoringPlan(list(scores), [], [], [], lang_ids[:0])
@@ -322,9 +320,7 @@ class CascadeToneModel:
         langs: Sequence[str],
         settled: Sequence[bool] | None = None,
     ) -> ScoringPlan:
-        _check_lengths(texts, langs, settled)
-        ngrams = [ngram_features(text) for text in texts]
-        lang_ids = _lang_ids(langs)
+        ngrams, lang_ids = _features(texts, langs, settled)
         scores = self.quick.score_ngrams(ngrams, lang_ids)
         unsure = [
             i
@@ -377,6 +373,14 @@ def _score_heads(
         ToneScores(abuse=float(a), anger=float(g), scorer=scorer)
         for a, g in zip(probs["abuse"], probs["anger"], strict=True)
     ]
+
+
+def _features(
+    texts: Sequence[str], langs: Sequence[str], settled: Sequence[bool] | None
+) -> tuple[list[NgramFeatures], npt.NDArray[np.int64]]:
+    """The n-gram features and language ids of a batch, after checking the lengths agree."""
+    _check_lengths(texts, langs, settled)
+    return [ngram_features(text) for text in texts], _lang_ids(langs)
 
 
 def _check_lengths(

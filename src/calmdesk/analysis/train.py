@@ -297,11 +297,18 @@ def train(
     progress("calibrating per language", 1, 1)
     model.save(out)
     report = TrainReport(out=out, size_bytes=out.stat().st_size, calibration=report_shifts)
-    for ex in examples:
-        if not ex.is_dev:
-            report.train_rows[ex.source] = report.train_rows.get(ex.source, 0) + 1
+    report.train_rows = train_rows_per_set(examples)
     report.dev = score_dev(model, matrix)
     return report
+
+
+def train_rows_per_set(examples: Sequence[Example]) -> dict[str, int]:
+    """How many train (not dev) rows each set gave."""
+    counts: dict[str, int] = {}
+    for ex in examples:
+        if not ex.is_dev:
+            counts[ex.source] = counts.get(ex.source, 0) + 1
+    return counts
 
 
 __all__ = ["CUSTOMER_SERVICE_SET", "TrainReport", "train"]

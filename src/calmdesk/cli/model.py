@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -42,6 +43,18 @@ def _progress() -> Progress:
     )
 
 
+def _reporter(progress: Progress) -> Callable[[str, int, int], None]:
+    """A progress callback showing one bar per step description."""
+    tasks: dict[str, TaskID] = {}
+
+    def report(description: str, done: int, total: int) -> None:
+        if description not in tasks:
+            tasks[description] = progress.add_task(escape(description), total=total)
+        progress.update(tasks[description], completed=done, total=total)
+
+    return report
+
+
 @model_app.command("train")
 def train_command(
     data: DataOption = Path("../shared/data"),
@@ -77,13 +90,8 @@ def train_command(
         raise InvalidInput("choose one of --fast and --student")
 
     cache_dir = cache or Path(platformdirs.user_cache_dir("calmdesk")) / "embeddings"
-    tasks: dict[str, TaskID] = {}
     with _progress() as progress:
-
-        def report(description: str, done: int, total: int) -> None:
-            if description not in tasks:
-                tasks[description] = progress.add_task(escape(description), total=total)
-            progress.update(tasks[description], completed=done, total=total)
+        report = _reporter(progress)
 
         if student:
             result = train_student(
@@ -141,13 +149,8 @@ def gate_command(
 
     if not data.is_dir():
         raise InvalidInput(f"data folder not found: {data}")
-    tasks: dict[str, TaskID] = {}
     with _progress() as progress:
-
-        def report(description: str, done: int, total: int) -> None:
-            if description not in tasks:
-                tasks[description] = progress.add_task(escape(description), total=total)
-            progress.update(tasks[description], completed=done, total=total)
+        report = _reporter(progress)
 
         scores = collect(data, customer_service, seed=seed, limit=limit, progress=report)
         result = choose(scores)
