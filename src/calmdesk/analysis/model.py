@@ -78,49 +78,8 @@ class ToneModel(Protocol):
         may spare its expensive features there."""
         ...
 
-    def plan(
-        self,
-        texts: Sequence[str],
-        langs: Sequence[str],
-        settled: Sequence[bool] | None = None,
-    ) -> ScoringPlan:
-        """:meth:`predict` in two steps: the cheap scores now, then the sentence embeddings of
-        the texts that need them (``plan.complete(plan.embed())``)."""
-        ...
-
 
 NgramFeatures = tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]
-
-
-@dataclass
-class ScoringPlan:
-    """A batch part-scored: the scores known now, and the texts that still wait for sentence
-    embeddings before the heads can score them."""
-
-    scores: list[ToneScores | None]
-    pending: list[int]
-    texts: list[str]
-    ngrams: list[NgramFeatures]
-    lang_ids: npt.NDArray[np.int64]
-    heads: dict[str, Head] | None = None
-    encoder: SentenceEncoder | None = None
-
-    def embed(self) -> npt.NDArray[np.float32]:
-        """Embeddings of the pending texts (an empty matrix when nothing waits)."""
-        if not self.pending or self.encoder is None:
-            return np.zeros((0, EMBEDDING_DIM), dtype=np.float32)
-        return self.encoder.encode(self.texts)
-
-    def complete(self, embeddings: npt.NDArray[np.float32]) -> list[ToneScores]:
-        """Every score, the pending ones computed from ``embeddings`` (rows of :meth:`embed`)."""
-        scores = list(self.scores)
-        if self.pending and self.heads is not None:
-            done = _score_heads(self.heads, embeddings, self.ngrams, self.lang_ids, "full")
-            for position, score in zip(self.pending, done, strict=True):
-                scores[position] = score
-        if any(score is None for score in scores):
-            raise RuntimeError("a scoring plan was completed without its embeddings")
-        return [score for score in scores if score is not None]
 
 
 @dataclass(frozen=True)
@@ -187,25 +146,20 @@ class LinearToneModel:
         no_embeddings = np.zeros((len(ngrams), 0), dtype=np.float32)
         return _score_heads(self.heads, no_embeddings, ngrams, lang_ids, "ngrams")
 
-    def plan(
-        self,
-        texts: Sequence[str],
-        langs: Sequence[str],
-        settled: Sequence[bool] | None = None,
-    ) -> ScoringPlan:
-        ngrams, lang_ids = _features(texts, langs, settled)
+    def score_all(
+        self, texts: Sequence[str], ngrams: Sequence[NgramFeatures], lang_ids: npt.NDArray[np.int64]
+    ) -> list[ToneScores]:
+        """Scores of ``texts`` whose n-gram features are computed (embedding them if this model
+        uses the sentence encoder)."""
         if not self.uses_embeddings:
-            scores = self.score_ngrams(ngrams, lang_ids)
-            return ScoringPlan(list(scores), [], [], [], lang_ids[:0])
-        return ScoringPlan(
-            [None] * len(texts),
-            list(range(len(texts))),
-            list(texts),
-            ngrams,
-            lang_ids,
-            heads=self.heads,
-            encoder=self.encoder,
-        )
+            return self.score_ngrams(ngrams, lang_ids)
+        return _score_heads(self.heads, self.encoder.encode(texts), ngrams, lang_ids, "full")
+
+    def _predict_chunk(
+        self, texts: Sequence[str], langs: Sequence[str], settled: Sequence[bool] | None
+    ) -> list[ToneScores]:
+        ngrams, lang_ids = _features(texts, langs, settled)
+        return self.score_all(texts, ngrams, lang_ids)
 
     def warm_up(self) -> None:
         """Load the sentence encoder now rather than on the first message."""
@@ -314,12 +268,9 @@ class CascadeToneModel:
     ) -> list[ToneScores]:
         return _predict_in_chunks(self, texts, langs, settled)
 
-    def plan(
-        self,
-        texts: Sequence[str],
-        langs: Sequence[str],
-        settled: Sequence[bool] | None = None,
-    ) -> ScoringPlan:
+    def _predict_chunk(
+        self, texts: Sequence[str], langs: Sequence[str], settled: Sequence[bool] | None
+    ) -> list[ToneScores]:
         ngrams, lang_ids = _features(texts, langs, settled)
         scores = self.quick.score_ngrams(ngrams, lang_ids)
         unsure = [
@@ -327,23 +278,17 @@ class CascadeToneModel:
             for i, score in enumerate(scores)
             if not (settled is not None and settled[i]) and self.gate.unsure(score)
         ]
-        return ScoringPlan(
-            list(scores),
-            unsure,
-            [texts[i] for i in unsure],
-            [ngrams[i] for i in unsure],
-            lang_ids[unsure],
-            heads=self.full.heads,
-            encoder=self.full.encoder,
-        )
-
-    def warm_up(self) -> None:
-        self.quick.warm_up()
-        self.full.warm_up()
+        if unsure:
+            rescored = self.full.score_all(
+                [texts[i] for i in unsure], [ngrams[i] for i in unsure], lang_ids[unsure]
+            )
+            for i, score in zip(unsure, rescored, strict=True):
+                scores[i] = score
+        return scores
 
 
 def _predict_in_chunks(
-    model: ToneModel,
+    model: LinearToneModel | CascadeToneModel,
     texts: Sequence[str],
     langs: Sequence[str],
     settled: Sequence[bool] | None,
@@ -354,8 +299,7 @@ def _predict_in_chunks(
     for start in range(0, len(texts), PREDICT_CHUNK):
         end = start + PREDICT_CHUNK
         part = None if settled is None else settled[start:end]
-        plan = model.plan(texts[start:end], langs[start:end], part)
-        scores += plan.complete(plan.embed())
+        scores += model._predict_chunk(texts[start:end], langs[start:end], part)
     return scores
 
 
