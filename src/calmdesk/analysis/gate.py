@@ -18,14 +18,14 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from calmdesk.analysis import pipeline, registry
+from calmdesk.analysis import pipeline
 from calmdesk.analysis.model import (
     DEFAULT_WEIGHTS,
     Band,
@@ -148,15 +148,7 @@ def _per_source(examples: list[Example], limit: int) -> list[Example]:
 def _lexicon_pass(example: Example) -> tuple[FusionInput, str, str]:
     """What the pipeline hands to the fusion for this row, without model scores."""
     prepared = pipeline._prepare(example.text, example.lang)
-    cues = pipeline._run(registry.CUES, prepared.doc)
-    spans = tuple(finding.span for finding in prepared.abuse)
-    fusion_input = FusionInput(
-        profanity=spans,
-        insult_directed=any(finding.directed for finding in prepared.abuse),
-        shouting=any(cue.signal == "shouting" for cue in cues),
-        anger_cues=tuple(cue for cue in cues if cue.signal != "shouting"),
-        insult_self_aimed=bool(prepared.self_aimed),
-    )
+    fusion_input, _ = pipeline.fusion_evidence(prepared)
     lang = pipeline._model_lang(prepared.doc.lang)
     return fusion_input, prepared.model_input(), lang
 
@@ -184,17 +176,7 @@ def _labels(examples: Sequence[Example], head: str) -> npt.NDArray[np.int8]:
 def _levels(inputs: Sequence[FusionInput], scores: Sequence[ToneScores]) -> npt.NDArray[np.int8]:
     levels = []
     for fusion_input, score in zip(inputs, scores, strict=True):
-        fused = fuse(
-            FusionInput(
-                profanity=fusion_input.profanity,
-                insult_directed=fusion_input.insult_directed,
-                shouting=fusion_input.shouting,
-                anger_cues=fusion_input.anger_cues,
-                insult_self_aimed=fusion_input.insult_self_aimed,
-                model_abuse=score.abuse,
-                model_anger=score.anger,
-            )
-        )
+        fused = fuse(replace(fusion_input, model_abuse=score.abuse, model_anger=score.anger))
         levels.append(LEVELS.index(fused.level))
     return np.array(levels, dtype=np.int8)
 

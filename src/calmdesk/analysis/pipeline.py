@@ -10,7 +10,7 @@ scores into ``abuse``, ``anger`` and ``level``.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from calmdesk.analysis import model as tone_model
@@ -113,29 +113,39 @@ def _prepare(text: str, lang: str | None) -> _Prepared:
     return _Prepared(doc, abuse, explanations, tuple(token for token, _ in self_aimed))
 
 
+def fusion_evidence(prepared: _Prepared) -> tuple[FusionInput, list[Explanation]]:
+    """What the fusion gets from the lexicons and cues (no model scores yet), and the shouting
+    cues, whose explanations are shown apart from the other anger cues."""
+    cues = _run(registry.CUES, prepared.doc)
+    shouting = [cue for cue in cues if cue.signal == "shouting"]
+    evidence = FusionInput(
+        profanity=_spans(prepared),
+        insult_directed=_directed(prepared),
+        shouting=bool(shouting),
+        anger_cues=tuple(cue for cue in cues if cue.signal != "shouting"),
+        insult_self_aimed=bool(prepared.self_aimed),
+    )
+    return evidence, shouting
+
+
 def _finish(prepared: _Prepared, tone: ToneScores | None) -> Signals:
     doc = prepared.doc
     model_abuse = None if tone is None else tone.abuse
     model_anger = None if tone is None else tone.anger
-    cues = _run(registry.CUES, doc)
-    shouting = [cue for cue in cues if cue.signal == "shouting"]
-    anger_cues = tuple(cue for cue in cues if cue.signal != "shouting")
+    evidence, shouting = fusion_evidence(prepared)
+    anger_cues = evidence.anger_cues
     intents = _run(registry.INTENTS, doc)
     facts = drop_overlaps(_run(registry.FACTS, doc))
     pii = _run(registry.PII, doc)
     abuse = prepared.abuse
     directed = [finding for finding in abuse if finding.directed]
-    spans = _spans(prepared)
+    spans = evidence.profanity
     fused = fuse(
-        FusionInput(
-            profanity=spans,
-            insult_directed=bool(directed),
-            shouting=bool(shouting),
-            anger_cues=anger_cues,
+        replace(
+            evidence,
             model_abuse=model_abuse,
             model_anger=model_anger,
             model_scorer="full" if tone is None else tone.scorer,
-            insult_self_aimed=bool(prepared.self_aimed),
         )
     )
     explanations = [*prepared.explanations, *(finding.explanation for finding in abuse)]
