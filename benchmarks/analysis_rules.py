@@ -12,9 +12,11 @@ from __future__ import annotations
 import argparse
 import time
 from collections.abc import Callable
+from functools import partial
+from typing import Any
 
 from calmdesk.analysis import pipeline, registry
-from calmdesk.analysis.base import Document
+from calmdesk.analysis.base import Detector, Document
 from calmdesk.analysis.language import detect_language
 from calmdesk.analysis.normalize import tokenize
 
@@ -37,6 +39,14 @@ def per_call_us(count: int, call: Callable[[int], object]) -> float:
     return (time.process_time() - start) / count * 1e6
 
 
+def detect_nth(detector: Detector[Any], docs: list[Document], index: int) -> object:
+    return detector.detect(docs[index])
+
+
+def analyze_ignoring_index(text: str, _index: int) -> object:
+    return pipeline.analyze(text)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--messages", type=int, default=2000)
@@ -56,11 +66,9 @@ def main() -> None:
     ]
     for group in (registry.ABUSE, registry.CUES, registry.INTENTS, registry.FACTS, registry.PII):
         for detector in group:
-            rows.append(
-                (detector.name, per_call_us(count, lambda i, d=detector: d.detect(docs[i])))
-            )
+            rows.append((detector.name, per_call_us(count, partial(detect_nth, detector, docs))))
     single = sorted(
-        per_call_us(1, lambda _, t=text: pipeline.analyze(t)) for text in texts[: min(count, 2000)]
+        per_call_us(1, partial(analyze_ignoring_index, text)) for text in texts[: min(count, 2000)]
     )
     start = time.process_time()
     pipeline.analyze_many(texts)

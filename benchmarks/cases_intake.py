@@ -42,9 +42,9 @@ def run(backend: str, count: int, suggest: bool) -> float:
                     case_in=CaseCreate(
                         customer_contact=f"customer-{n}@example.com",
                         description=text,
-                        language=lang,  # type: ignore[arg-type]
+                        language=lang,
                         category=None if suggest else "invoice_error",
-                        channel="email",  # type: ignore[arg-type]
+                        channel="email",
                     ),
                     actor=None,
                     playbook=playbook,

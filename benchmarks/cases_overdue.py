@@ -73,7 +73,7 @@ def load(engine: Engine, count: int) -> float:
     try:
         cursor = raw.cursor()
         if engine.dialect.name == "postgresql":
-            with cursor.copy(f"COPY cases ({columns}) FROM STDIN") as copy:  # type: ignore[attr-defined]
+            with cursor.copy(f"COPY cases ({columns}) FROM STDIN") as copy:
                 for row in rows(count):
                     copy.write_row(row)
             raw.commit()

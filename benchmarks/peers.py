@@ -69,7 +69,7 @@ def customer_service_samples(path: Path) -> list[Sample]:
 
 
 def calmdesk_pipeline() -> Detector:
-    from calmdesk.analysis import analyze_many  # type: ignore[attr-defined]
+    from calmdesk.analysis import analyze_many
 
     def detect(texts: Sequence[str], lang: str) -> list[bool]:
         return [s.level == "abusive" for s in analyze_many(list(texts), langs=[lang] * len(texts))]

@@ -15,6 +15,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from unittest.mock import patch
 
 from calmdesk.analysis import pipeline, scoring
 from calmdesk.analysis.train_data import (
@@ -31,17 +32,13 @@ ROOT = Path(__file__).resolve().parent.parent
 def recording() -> Iterator[list[scoring.FusionInput]]:
     """Capture every FusionInput the pipeline builds."""
     seen: list[scoring.FusionInput] = []
-    original = pipeline.fuse
 
     def spy(data: scoring.FusionInput) -> scoring.FusionResult:
         seen.append(data)
-        return original(data)
+        return scoring.fuse(data)
 
-    pipeline.fuse = spy  # type: ignore[assignment]
-    try:
+    with patch.object(pipeline, "fuse", spy):
         yield seen
-    finally:
-        pipeline.fuse = original  # type: ignore[assignment]
 
 
 def dev_examples(data_dir: Path, limit: int, seed: int) -> list[Example]:

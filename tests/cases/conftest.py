@@ -33,9 +33,9 @@ PATH_TO: dict[CaseStatus, tuple[CaseStatus, ...]] = {
 }
 
 
-def local(zone: str, *args: int) -> datetime:
+def local(zone: str, year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
     """A wall-clock moment in ``zone`` as UTC: ``local("Europe/Warsaw", 2026, 12, 23, 15)``."""
-    return datetime(*args, tzinfo=ZoneInfo(zone)).astimezone(UTC)  # type: ignore[misc]
+    return datetime(year, month, day, hour, minute, tzinfo=ZoneInfo(zone)).astimezone(UTC)
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from calmdesk.cases import compensation, service
 from calmdesk.cases.enums import CaseEventKind, CompensationKind, CompensationStatus
 from calmdesk.cases.errors import CompensationNotAllowed, CompensationNotPending
-from calmdesk.cases.models import Case
+from calmdesk.cases.models import Case, Compensation
 from calmdesk.cases.schemas import CompensationCreate
 from calmdesk.playbook.schema import Playbook
 from calmdesk.users.models import User
@@ -20,7 +20,7 @@ from tests.cases.conftest import MakeCase
 
 def propose(
     session: Session, case: Case, pl: Playbook, kind: str, amount: str, actor: User
-) -> compensation.Compensation:
+) -> Compensation:
     return compensation.propose(
         session,
         case=case,

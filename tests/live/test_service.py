@@ -3,6 +3,7 @@ cached between turns and rebuilt exactly from the stored events, ending, breaks,
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import pytest
@@ -39,13 +40,13 @@ def play(
     for turn in turns:
         if forget_between_turns:
             cache.forget(contact.id)
-        common = {"contact_id": contact.id, "actor": actor, "playbook": playbook, "cache": cache}
         if "customer" in turn:
-            outcome = service.customer_says(session, text=turn["customer"], **common)
+            say = partial(service.customer_says, text=turn["customer"])
         elif "agent" in turn:
-            outcome = service.agent_says(session, text=turn["agent"], **common)
+            say = partial(service.agent_says, text=turn["agent"])
         else:
-            outcome = service.agent_did(session, action=turn["action"], **common)
+            say = partial(service.agent_did, action=turn["action"])
+        outcome = say(session, contact_id=contact.id, actor=actor, playbook=playbook, cache=cache)
         assert outcome.guidance is not None
         guidance.append(outcome.guidance)
     return guidance
@@ -137,7 +138,7 @@ def test_ending_stores_the_summary_and_the_recommended_break(
     summary = outcome.outgoing[0].message
     assert summary["type"] == "summary"
     assert contact.status == ContactStatus.ENDED and contact.ended_at is not None
-    assert contact.summary == summary["summary"]
+    assert contact.summary is not None and contact.summary == summary["summary"]
     assert contact.summary["turns"] == len(DIALOGUE)
     expected = playbook.conversation.break_for(contact.summary["difficulty"])
     assert contact.break_minutes == summary["break_minutes"] == expected
@@ -212,13 +213,22 @@ def test_only_agents_and_supervisors_take_contacts(
 
 
 @pytest.mark.parametrize(
-    ("field", "value"), [("channel", "pigeon"), ("lang", "de")], ids=["channel", "lang"]
+    ("channel", "lang", "named"),
+    [("pigeon", "pl", "pigeon"), ("phone", "de", "de")],
+    ids=["channel", "lang"],
 )
 def test_it_refuses_an_unknown_channel_or_language(
-    session: Session, users: dict[str, User], playbook: Playbook, field: str, value: str
+    session: Session,
+    users: dict[str, User],
+    playbook: Playbook,
+    channel: str,
+    lang: str,
+    named: str,
 ) -> None:
-    with pytest.raises(InvalidInput, match=value):
-        service.start_contact(session, agent=users["agent"], playbook=playbook, **{field: value})
+    with pytest.raises(InvalidInput, match=named):
+        service.start_contact(
+            session, agent=users["agent"], playbook=playbook, channel=channel, lang=lang
+        )
 
 
 @pytest.mark.parametrize("text", ["", "   ", "x" * 5001])

@@ -42,8 +42,8 @@ ODD = BusinessCalendar.model_validate(
 )
 
 
-def warsaw(*args: int) -> datetime:
-    return datetime(*args, tzinfo=WARSAW)
+def warsaw(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=WARSAW)
 
 
 # --- days --------------------------------------------------------------------------------------

@@ -10,7 +10,9 @@ from calmdesk.playbook.load import default_playbook
 from tests.playbook.test_load import run_cli
 
 
-def test_show_renders_the_policy_in_the_chosen_language(monkeypatch, capsys) -> None:
+def test_show_renders_the_policy_in_the_chosen_language(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, _ = run_cli(
         monkeypatch, capsys, "playbook", "show", "--playbook", "ru", "--lang", "pl"
     )
@@ -20,7 +22,9 @@ def test_show_renders_the_policy_in_the_chosen_language(monkeypatch, capsys) -> 
     assert default_playbook("ru").category("product_repair").name["pl"] in out
 
 
-def test_show_defaults_to_the_configured_playbook_and_its_language(monkeypatch, capsys) -> None:
+def test_show_defaults_to_the_configured_playbook_and_its_language(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("CALMDESK_PLAYBOOK", "en")
     from calmdesk.settings import get_settings
 
@@ -37,7 +41,11 @@ def test_show_defaults_to_the_configured_playbook_and_its_language(monkeypatch, 
 
 @pytest.mark.parametrize(("fmt", "start"), [("html", "<!DOCTYPE html>"), ("md", "# ")])
 def test_export_writes_the_chosen_format_to_a_file(
-    fmt: str, start: str, tmp_path: Path, monkeypatch, capsys
+    fmt: str,
+    start: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     target = tmp_path / f"policy.{fmt}"
 
@@ -61,7 +69,9 @@ def test_export_writes_the_chosen_format_to_a_file(
     assert "Polityka obsługi reklamacji" in text
 
 
-def test_export_prints_to_stdout_without_output(monkeypatch, capsys) -> None:
+def test_export_prints_to_stdout_without_output(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, _ = run_cli(
         monkeypatch, capsys, "playbook", "export", "-f", "md", "-p", "ru", "-l", "en"
     )
@@ -69,7 +79,9 @@ def test_export_prints_to_stdout_without_output(monkeypatch, capsys) -> None:
     assert "Refund or price reduction for goods" in out
 
 
-def test_a_bad_format_is_a_usage_error(monkeypatch, capsys) -> None:
+def test_a_bad_format_is_a_usage_error(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, _, err = run_cli(monkeypatch, capsys, "playbook", "export", "--format", "pdf")
     assert code == 2
     assert "Invalid value for '--format'" in err
@@ -77,13 +89,17 @@ def test_a_bad_format_is_a_usage_error(monkeypatch, capsys) -> None:
     assert "'html', 'md'" in err
 
 
-def test_a_bad_language_is_a_clear_error(monkeypatch, capsys) -> None:
+def test_a_bad_language_is_a_clear_error(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, _, err = run_cli(monkeypatch, capsys, "playbook", "show", "-p", "pl", "--lang", "de")
     assert code == 2
     assert "language 'de' is not one of the playbook's languages: pl, ru, en" in err
 
 
-def test_an_unwritable_output_is_a_clear_error(tmp_path: Path, monkeypatch, capsys) -> None:
+def test_an_unwritable_output_is_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     target = tmp_path / "missing-dir" / "policy.html"
     code, _, err = run_cli(monkeypatch, capsys, "playbook", "export", "-p", "pl", "-o", str(target))
     assert code == 2
@@ -91,7 +107,9 @@ def test_an_unwritable_output_is_a_clear_error(tmp_path: Path, monkeypatch, caps
     assert "Traceback" not in err
 
 
-def test_show_reports_a_broken_playbook_file(tmp_path: Path, monkeypatch, capsys) -> None:
+def test_show_reports_a_broken_playbook_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     broken = tmp_path / "broken.yaml"
     broken.write_text("name: [", encoding="utf-8")
     code, _, err = run_cli(monkeypatch, capsys, "playbook", "show", "-p", str(broken))

@@ -25,17 +25,23 @@ from tests.playbook.conftest import WriteYaml
 DEFAULTS_DIR = Path(__file__).parents[2] / "src" / "calmdesk" / "playbook" / "defaults"
 
 
-def run_cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str):
+def run_cli(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str
+) -> tuple[int, str, str]:
     """Run the real entry point in-process; returns (exit code, stdout, stderr) with
     whitespace normalised (Rich wraps long lines)."""
     monkeypatch.setattr(sys, "argv", ["calmdesk", *args])
     with pytest.raises(SystemExit) as exit_info:
         main()
     out, err = capsys.readouterr()
-    return exit_info.value.code or 0, " ".join(out.split()), " ".join(err.split())
+    code = exit_info.value.code
+    assert code is None or isinstance(code, int), f"exited with a message instead of a code: {code}"
+    return code or 0, " ".join(out.split()), " ".join(err.split())
 
 
-def test_validate_accepts_the_three_defaults(monkeypatch, capsys) -> None:
+def test_validate_accepts_the_three_defaults(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     paths = [str(DEFAULTS_DIR / f"{key}.yaml") for key in DEFAULT_KEYS]
     code, out, err = run_cli(monkeypatch, capsys, "playbook", "validate", *paths)
     assert code == 0, err
@@ -162,7 +168,11 @@ BROKEN = {
 
 @pytest.mark.parametrize("case", sorted(BROKEN))
 def test_validate_rejects_a_broken_file_naming_file_path_and_problem(
-    case: str, minimal: dict[str, Any], write_yaml: WriteYaml, monkeypatch, capsys
+    case: str,
+    minimal: dict[str, Any],
+    write_yaml: WriteYaml,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     breaker, yaml_path, problem = BROKEN[case]
     breaker(minimal)
@@ -186,7 +196,11 @@ def test_validate_rejects_a_broken_file_naming_file_path_and_problem(
     ],
 )
 def test_validate_rejects_text_that_is_not_a_playbook_mapping(
-    text: str, problem: str, tmp_path: Path, monkeypatch, capsys
+    text: str,
+    problem: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     path = tmp_path / "broken.yaml"
     path.write_text(text, encoding="utf-8")
@@ -199,7 +213,11 @@ def test_validate_rejects_text_that_is_not_a_playbook_mapping(
 
 
 def test_validate_reports_every_file_and_fails_when_one_is_bad(
-    minimal: dict[str, Any], write_yaml: WriteYaml, tmp_path: Path, monkeypatch, capsys
+    minimal: dict[str, Any],
+    write_yaml: WriteYaml,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     good = write_yaml(minimal)
     missing = tmp_path / "missing.yaml"

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Dialog, Page, expect
 
 from tests.web.conftest import SCREENSHOTS, SignedIn
 
@@ -122,7 +122,12 @@ def test_the_marian_dialogue_climbs_the_ladder_live_for_agent_and_supervisor(
 def test_hostile_customer_text_renders_as_text(signed_in: SignedIn) -> None:
     page = signed_in("agent")
     dialogs: list[str] = []
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+
+    def dismiss(dialog: Dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", dismiss)
     _start_contact(page, lang="en")
     script = "<script>window.__injected = 1; alert('script')</script>"
     image = "<img src=x onerror=\"window.__injected = 2; alert('img')\">"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.testclient import TestClient
 from markupsafe import escape
 from sqlalchemy.orm import Session
@@ -170,7 +170,7 @@ def test_the_playbook_page_shows_the_export_inside_the_layout(
 
 
 def _intake(session: Session, client: TestClient, user: User, description: str) -> int:
-    playbook = playbook_for(type("R", (), {"app": client.app})())  # type: ignore[arg-type]
+    playbook = playbook_for(Request({"type": "http", "app": client.app}))
     case = cases_service.intake(
         session,
         case_in=CaseCreate(customer_contact="jan@example.pl", description=description),
