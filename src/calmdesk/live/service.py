@@ -6,24 +6,27 @@ contact's channel; the contact's new state and any new alert to the board). Publ
 caller's job (the views do it after the turn is flushed), so this module stays synchronous and
 usable from the CLI, the demo and the tests.
 
+A turn reads first and writes last (:mod:`calmdesk.storage.db`): what the session did before
+is committed, the contact and its events are read and the analysis and the coach run without any
+lock, and only the append happens in a write transaction, which the caller commits.
+
 ``actor`` is the user doing it; when given, :mod:`calmdesk.live.permissions` is asked first.
 ``actor=None`` is a trusted caller (the demo data, a migration script).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from calmdesk.coach import Conversation
 from calmdesk.coach.stages import Action, parse_action
 from calmdesk.errors import Conflict, InvalidInput
-from calmdesk.live import coaching, permissions
+from calmdesk.live import coaching, locks, permissions
+from calmdesk.live.locks import ContactEnded as ContactEnded
 
 # `Outgoing` and `contact_update_message` are re-exported (`X as X`) for the web pages.
 from calmdesk.live.messages import Outgoing as Outgoing
@@ -43,10 +46,6 @@ from calmdesk.users.models import User
 
 MAX_TEXT_LENGTH = 5000
 DEFAULT_CACHE = coaching.ConversationCache()
-
-
-class ContactEnded(Conflict):
-    code = "contact_ended"
 
 
 def _playbook(playbook: Playbook | None) -> Playbook:
@@ -159,39 +158,6 @@ def agent_names(session: Session, contacts: Sequence[Contact]) -> dict[int, User
     return {u.id: u for u in session.scalars(select(User).where(User.id.in_(ids)))}
 
 
-def _locked(session: Session, *, contact_id: int, actor: User | None) -> Contact:
-    """The live contact, write-locked for this turn so two workers never interleave one
-    contact's turns: a no-op ``UPDATE`` takes SQLite's write lock (a racing turn waits for the
-    busy timeout) and PostgreSQL's row lock before the contact is read."""
-    if actor is not None:
-        permissions.contact_for_user(session, contact_id=contact_id, user=actor, act=True)
-    with _busy_as_conflict(contact_id):
-        lock = update(Contact).where(Contact.id == contact_id)
-        session.execute(lock.values(event_count=Contact.event_count))
-        query = select(Contact).where(Contact.id == contact_id).with_for_update()
-        contact = session.scalars(query.execution_options(populate_existing=True)).one_or_none()
-    if contact is None:
-        raise permissions.ContactNotFound(f"There is no contact {contact_id}.")
-    if not contact.is_live:
-        raise ContactEnded(f"Contact {contact_id} has ended.", contact_id=contact_id)
-    return contact
-
-
-@contextmanager
-def _busy_as_conflict(contact_id: int) -> Iterator[None]:
-    """A turn that lost a race (same ``seq`` stored first, or SQLite's lock held past the busy
-    timeout by another worker) is refused with 409 ``contact_busy``: the client sends it again."""
-    try:
-        yield
-    except (IntegrityError, OperationalError) as error:
-        if isinstance(error, OperationalError) and "locked" not in str(error.orig):
-            raise
-        raise Conflict(
-            f"Contact {contact_id} took another turn at the same moment; send the line again.",
-            code="contact_busy",
-        ) from None
-
-
 def _conversation(
     session: Session, contact: Contact, *, playbook: Playbook, cache: coaching.ConversationCache
 ) -> Conversation:
@@ -216,14 +182,23 @@ def _turn(
     playbook: Playbook | None,
     cache: coaching.ConversationCache | None,
 ) -> tuple[TurnOutcome, Conversation]:
+    """One turn in two phases: read the contact and coach (the analysis included) without any
+    lock, then a short write transaction that appends the event. If another turn was stored in
+    between, the coach is replayed on the stored events plus this one (its analysis kept)."""
     playbook = _playbook(playbook)
     cache = DEFAULT_CACHE if cache is None else cache
-    contact = _locked(session, contact_id=contact_id, actor=actor)
+    contact = locks.read_live(session, contact_id=contact_id, actor=actor)
+    seen = contact.event_count
     conversation = _conversation(session, contact, playbook=playbook, cache=cache)
     guidance = step(conversation)
+    event = conversation.events[-1]
+    contact = locks.lock_live(session, contact_id=contact_id)
+    if contact.event_count != seen:
+        conversation = _conversation(session, contact, playbook=playbook, cache=cache)
+        guidance = conversation.record(event)
     seq = contact.event_count + 1
     message = coaching.guidance_message(contact.id, seq, guidance)
-    fields = coaching.stored_fields(conversation.events[-1])
+    fields = coaching.stored_fields(event)
     session.add(
         ContactEvent(
             contact_id=contact.id,
@@ -243,7 +218,7 @@ def _turn(
         contact.heat = heat
         contact.peak_heat = max(contact.peak_heat or 0.0, heat)
     contact.event_count = seq
-    with _busy_as_conflict(contact_id):
+    with locks.seq_taken_as_conflict(contact_id):
         session.flush()
     cache.put(contact.id, seq, conversation)
     agent = session.get(User, contact.agent_id)
@@ -344,8 +319,12 @@ def end_contact(
     """End the contact: store the coach's summary and the break the playbook recommends."""
     playbook = _playbook(playbook)
     cache = DEFAULT_CACHE if cache is None else cache
-    contact = _locked(session, contact_id=contact_id, actor=actor)
+    contact = locks.read_live(session, contact_id=contact_id, actor=actor)
+    seen = contact.event_count
     conversation = _conversation(session, contact, playbook=playbook, cache=cache)
+    contact = locks.lock_live(session, contact_id=contact_id)
+    if contact.event_count != seen:  # a last line was stored meanwhile
+        conversation = _conversation(session, contact, playbook=playbook, cache=cache)
     cache.forget(contact.id)
     return _finish(session, contact, conversation, playbook=playbook)
 

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 from fastapi import APIRouter, FastAPI, WebSocket
 from pydantic import ValidationError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 from starlette.websockets import WebSocketDisconnect
@@ -30,7 +31,7 @@ from calmdesk.live.bus import BOARD_CHANNEL, EventBus, Message, Subscription, co
 from calmdesk.live.fanout import app_playbook, get_bus, publish_all
 from calmdesk.live.messages import Outgoing
 from calmdesk.live.schemas import MAX_ID, ActionIn, ContactRead, UtteranceIn
-from calmdesk.storage.db import session_scope
+from calmdesk.storage.db import DatabaseBusy, is_busy, session_scope
 from calmdesk.users import service as users_service
 from calmdesk.users.models import User
 from calmdesk.users.sessions import SESSION_COOKIE, user_from_cookie
@@ -66,7 +67,7 @@ def _authenticate(websocket: WebSocket) -> int | None:
     app: FastAPI = websocket.app
     token = websocket.query_params.get("token")
     cookie = websocket.cookies.get(SESSION_COOKIE) if _same_origin(websocket) else None
-    with session_scope(_factory(app)) as session:
+    with session_scope(_factory(app), reads_first=True) as session:
         user: User | None = None
         if token:
             user = users_service.user_for_token(session, token=token)
@@ -83,7 +84,7 @@ def _user(session: Session, user_id: int) -> User:
 
 
 def _contact_snapshot(app: FastAPI, user_id: int, contact_id: int) -> Message:
-    with session_scope(_factory(app)) as session:
+    with session_scope(_factory(app), reads_first=True) as session:
         user = _user(session, user_id)
         contact = permissions.contact_for_user(session, contact_id=contact_id, user=user)
         events = service.events_of(session, contact=contact)
@@ -98,7 +99,7 @@ def _contact_snapshot(app: FastAPI, user_id: int, contact_id: int) -> Message:
 
 
 def _board_snapshot(app: FastAPI, user_id: int) -> Message:
-    with session_scope(_factory(app)) as session:
+    with session_scope(_factory(app), reads_first=True) as session:
         user = _user(session, user_id)
         permissions.ensure_may_watch_board(user)
         contacts = service.list_live(session, viewer=user)
@@ -118,8 +119,17 @@ def _client_turn(
     app: FastAPI, user_id: int, contact_id: int, frame: dict[str, Any]
 ) -> list[Outgoing]:
     """Run one client frame (utterance, action or end) as the user; returns the outgoing."""
+    try:
+        return _run_turn(app, user_id, contact_id, frame)
+    except DBAPIError as error:
+        if is_busy(error):
+            raise DatabaseBusy() from error
+        raise
+
+
+def _run_turn(app: FastAPI, user_id: int, contact_id: int, frame: dict[str, Any]) -> list[Outgoing]:
     playbook = app_playbook(app)
-    with session_scope(_factory(app)) as session:
+    with session_scope(_factory(app), reads_first=True) as session:
         user = _user(session, user_id)
         kind = frame.get("type")
         if kind == "utterance":
@@ -148,8 +158,8 @@ def _without_type(frame: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in frame.items() if k not in ("type", "ref")}
 
 
-def _error(code: str, message: str, frame: dict[str, Any] | None = None) -> Message:
-    error: Message = {"type": "error", "code": code, "message": message}
+def _error(code: str, message: str, frame: dict[str, Any] | None = None, **fields: Any) -> Message:
+    error: Message = {"type": "error", "code": code, "message": message, **fields}
     if frame is not None and "ref" in frame:
         error["ref"] = frame["ref"]
     return error
@@ -305,6 +315,8 @@ async def contact_socket(websocket: WebSocket, contact_id: int) -> None:
                 outgoing: list[Outgoing] = await run_in_threadpool(
                     _client_turn, app, user_id, contact_id, frame
                 )
+            except DatabaseBusy as error:  # nothing stored: the client sends the frame again
+                return _error(error.code, error.message, frame, **error.fields)
             except CalmDeskError as error:
                 return _error(error.code, error.message, frame)
             except ValidationError as error:

@@ -30,7 +30,7 @@ from calmdesk.live.schemas import (
 )
 from calmdesk.live.sockets import socket_router
 from calmdesk.users import service as users_service
-from calmdesk.users.deps import CurrentUser, SessionDep
+from calmdesk.users.deps import CurrentUser, SessionDep, reads_first
 
 router = APIRouter(prefix="/api/contacts", tags=["live"])
 
@@ -99,6 +99,7 @@ def get_contact(contact_id: ContactId, session: SessionDep, user: CurrentUser) -
 
 
 @router.post("/{contact_id}/utterances")
+@reads_first
 def post_utterance(
     contact_id: ContactId,
     utterance: UtteranceIn,
@@ -121,6 +122,7 @@ def post_utterance(
 
 
 @router.post("/{contact_id}/actions")
+@reads_first
 def post_action(
     contact_id: ContactId,
     action_in: ActionIn,
@@ -143,6 +145,7 @@ def post_action(
 
 
 @router.post("/{contact_id}/end")
+@reads_first
 def end_contact(
     contact_id: ContactId, request: Request, session: SessionDep, user: CurrentUser
 ) -> dict[str, Any]:

@@ -1,4 +1,11 @@
-"""Engine and session factory. SQLite (WAL mode) by default, PostgreSQL through psycopg 3."""
+"""Engine and session factory. SQLite (WAL mode) by default, PostgreSQL through psycopg 3.
+
+SQLite has one writer at a time. A session's transaction takes the write lock when it begins
+(``BEGIN IMMEDIATE``) unless the session reads first (:func:`begin_read`): then it begins with a
+plain ``BEGIN``, which never waits for writers, and :func:`begin_write` starts a fresh write
+transaction for the writes. So a request holds the write lock only while it writes, not while it
+analyses or hashes. On PostgreSQL both are ordinary transactions (row locks do the rest).
+"""
 
 from __future__ import annotations
 
@@ -9,9 +16,45 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
+from calmdesk.errors import CalmDeskError
+
 SQLITE_BUSY_TIMEOUT_MS = 5000
+RETRY_AFTER_SECONDS = 1
+TRANSACTION_MODE = "calmdesk_transaction"
+"""The session execution option saying how its next transaction begins: ``read`` or ``write``
+(the default)."""
+READ, WRITE = "read", "write"
+_BUSY_SQLSTATES = frozenset({"40001", "40P01", "55P03"})
+"""PostgreSQL: serialization failure, deadlock, lock not available."""
+
+
+class DatabaseBusy(CalmDeskError):
+    """The database could not take the lock in time: nothing was stored, send it again."""
+
+    code = "database_busy"
+    http_status = 503
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(
+            message or "The database is busy; nothing was stored. Send it again in a moment.",
+            retry_after_seconds=RETRY_AFTER_SECONDS,
+        )
+
+
+def is_busy(error: BaseException) -> bool:
+    """Whether ``error`` is the database refusing a lock (SQLite ``database is locked`` after
+    the busy timeout; a PostgreSQL deadlock, lock timeout or serialization failure)."""
+    if not isinstance(error, DBAPIError):
+        return False
+    original = error.orig
+    if getattr(original, "sqlstate", None) in _BUSY_SQLSTATES:
+        return True
+    return getattr(original, "sqlite_errorname", "").startswith("SQLITE_BUSY") or (
+        "database is locked" in str(original)
+    )
 
 
 class Base(DeclarativeBase):
@@ -65,12 +108,14 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.close()
 
-    # IMMEDIATE takes SQLite's write lock when the transaction starts. With a plain BEGIN a
-    # request that reads and then writes fails with "database is locked" (no busy wait is
-    # possible on a lock upgrade) whenever another request committed in between.
+    # IMMEDIATE takes SQLite's write lock when the transaction starts. A plain BEGIN that reads
+    # and then writes fails at once with "database is locked" (SQLite never waits on a lock
+    # upgrade) whenever another connection committed in between: so a transaction is either a
+    # reader from the start (no writes) or a writer from the start.
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        mode = connection.get_execution_options().get(TRANSACTION_MODE, WRITE)
+        connection.exec_driver_sql("BEGIN" if mode == READ else "BEGIN IMMEDIATE")
 
 
 def make_session_factory(engine: Engine | Connection) -> sessionmaker[Session]:
@@ -83,10 +128,43 @@ def make_session_factory(engine: Engine | Connection) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False)
 
 
+def transaction_mode(session: Session) -> str:
+    """``read`` or ``write``: how the session's current (or next) transaction begins."""
+    return str(session.execution_options.get(TRANSACTION_MODE, WRITE))
+
+
+def begin_read(session: Session) -> None:
+    """From here on ``session`` reads without SQLite's write lock. What it did before is
+    committed; a session already reading goes on in its transaction."""
+    _switch(session, READ)
+
+
+def begin_write(session: Session) -> None:
+    """From here on ``session`` writes: a reading session commits its read transaction and its
+    next statement begins a write transaction (on SQLite waiting up to the busy timeout for the
+    lock). Rows read before may have changed since: re-read what the writes depend on."""
+    _switch(session, WRITE)
+
+
+def _switch(session: Session, mode: str) -> None:
+    if transaction_mode(session) == mode:
+        return
+    if session.in_transaction():
+        if mode == WRITE and (session.new or session.dirty or session.deleted):
+            raise RuntimeError("begin_write() comes before the changes, not after them")
+        session.commit()
+    session.execution_options = session.execution_options.union({TRANSACTION_MODE: mode})
+
+
 @contextmanager
-def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """A session that commits on success and rolls back on error."""
+def session_scope(
+    factory: sessionmaker[Session], *, reads_first: bool = False
+) -> Iterator[Session]:
+    """A session that commits on success and rolls back on error; with ``reads_first`` it starts
+    reading (:func:`begin_read`)."""
     session = factory()
+    if reads_first:
+        begin_read(session)
     try:
         yield session
         session.commit()

@@ -7,13 +7,14 @@ def things(session: SessionDep, user: CurrentUser) -> ...
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session, sessionmaker
 
 from calmdesk.errors import ConfigurationError, NotAuthenticated, PermissionDenied
 from calmdesk.settings import Settings
+from calmdesk.storage.db import begin_read
 from calmdesk.users import service
 from calmdesk.users.errors import InvalidToken
 from calmdesk.users.models import Role, User
@@ -26,16 +27,39 @@ def get_settings_dep(request: Request) -> Settings:
     return settings
 
 
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_READS_FIRST = "calmdesk_reads_first"
+Endpoint = TypeVar("Endpoint", bound=Callable[..., object])
+
+
+def reads_first(endpoint: Endpoint) -> Endpoint:
+    """Mark a state-changing route whose service asks for the write lock itself, only around
+    its writes (:func:`calmdesk.storage.db.begin_write`): its session starts reading, like a
+    ``GET``'s, so signing the caller in and reading take no write lock."""
+    setattr(endpoint, _READS_FIRST, True)
+    return endpoint
+
+
+def _reads_first(request: Request) -> bool:
+    if request.method in READ_METHODS:
+        return True
+    route = request.scope.get("route")
+    return bool(getattr(getattr(route, "endpoint", None), _READS_FIRST, False))
+
+
 def get_session(request: Request) -> Iterator[Session]:
     """A session committed when the route returns normally, rolled back when it raises.
 
     Used with ``scope="function"``, so the commit happens before the response is sent: a client
-    that got a 201 can rely on the row being stored.
+    that got a 201 can rely on the row being stored. ``GET`` routes and those marked
+    :func:`reads_first` start reading (no write lock on SQLite); the others write from the start.
     """
     factory: sessionmaker[Session] | None = getattr(request.app.state, "session_factory", None)
     if factory is None:
         raise ConfigurationError("The application has no database session factory.")
     session = factory()
+    if _reads_first(request):
+        begin_read(session)
     try:
         yield session
         session.commit()

@@ -12,6 +12,7 @@ from sqlalchemy import update as sql_update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from calmdesk.storage.db import begin_write
 from calmdesk.storage.types import utcnow
 from calmdesk.users.errors import (
     AccountDisabled,
@@ -236,8 +237,16 @@ def user_for_token(session: Session, *, token: str) -> User | None:
         return None
     now = utcnow()
     if api_token.last_used_at is None or now - api_token.last_used_at >= LAST_USED_PRECISION:
-        api_token.last_used_at = now
+        # A reading session (a GET, a live turn) gets its write transaction only now, and
+        # re-reads the token inside it: what it read so far is committed.
+        token_id = api_token.id
+        begin_write(session)
+        refreshed = session.get(ApiToken, token_id, populate_existing=True)
+        if refreshed is None or not refreshed.user.is_active:  # revoked meanwhile
+            return None
+        refreshed.last_used_at = now
         session.flush()
+        return refreshed.user
     return api_token.user
 
 

@@ -3,14 +3,17 @@
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from calmdesk.errors import CalmDeskError
+from calmdesk.storage.db import DatabaseBusy, is_busy
 
 
 def _field_path(loc: tuple[Any, ...] | list[Any]) -> str:
@@ -38,6 +41,16 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse(
             error.to_dict(), status_code=error.http_status, headers=retry_after_header(error)
         )
+
+    @app.exception_handler(DBAPIError)
+    async def _database_error(request: Request, error: DBAPIError) -> Response:
+        # A lock not granted in time is the one database error a client can fix by retrying:
+        # 503 database_busy with Retry-After (pages wrap the CalmDeskError handler). Anything
+        # else is a bug and stays a 500.
+        if not is_busy(error):
+            raise error
+        response = app.exception_handlers[CalmDeskError](request, DatabaseBusy())
+        return await response if inspect.isawaitable(response) else response
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(_: Request, error: RequestValidationError) -> JSONResponse:
