@@ -26,108 +26,26 @@ import argparse
 import json
 import os
 import platform
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import httpx
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from live_server import (
+    LINES,
+    database,
+    free_port,
+    percentile,
+    prepare_agents,
+    start_server,
+    stop_server,
+)
 from websockets.sync.client import ClientConnection, connect
 
-from calmdesk.storage.db import make_engine, make_session_factory, normalise_url, session_scope
-from calmdesk.storage.migrate import upgrade
-from calmdesk.users import service as users_service
-from calmdesk.users.models import Role, User
-
-REDIS_URL = "redis://127.0.0.1:6379/0"
 WARM_UP = 5
 TARGET_MS = 100.0
-
-# Calm and abusive lines in the three languages (our own words).
-LINES: list[tuple[str, str]] = [
-    ("customer", "Dzień dobry, za październik naliczyliście mi 180 zł więcej niż w umowie."),
-    ("agent", "Rozumiem, to nieprzyjemne. Czy może Pan podać numer faktury?"),
-    ("customer", "Co za #$&^&%@! banda, trzeci raz dzwonię w tej sprawie!"),
-    ("customer", "Добрый день, с меня списали 2000 рублей дважды за один заказ."),
-    ("agent", "Понимаю вас, сейчас проверю оба списания."),
-    ("customer", "Вы там все #$&^&%@! что ли? Верните деньги немедленно!"),
-    ("customer", "Hello, my refund for order 55120 still hasn't arrived after three weeks."),
-    ("agent", "I'm sorry about the wait; let me look at the refund right now."),
-    ("customer", "You incompetent idiots, I want your manager, now!"),
-    ("customer", "I'll write about this on every review site and talk to my lawyer."),
-]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def prepare(url: str) -> str:
-    engine = make_engine(url)
-    upgrade(engine)
-    with session_scope(make_session_factory(engine)) as session:
-        agent = User(
-            username="bench-agent",
-            display_name="Bench Agent",
-            role=Role.AGENT,
-            password_hash="unused: token only",
-            is_active=True,
-        )
-        session.add(agent)
-        session.flush()
-        token = users_service.issue_token(session, user=agent, name="benchmark")
-    engine.dispose()
-    return token
-
-
-def start_server(url: str, port: int, data_dir: Path, redis: bool) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "CALMDESK_ENV": "test",
-        "CALMDESK_DATABASE_URL": url,
-        "CALMDESK_SECRET_KEY": f"bench-{uuid.uuid4().hex}",
-        "CALMDESK_AUTO_MIGRATE": "false",
-        "CALMDESK_EMBEDDED_WORKER": "false",
-        "CALMDESK_DATA_DIR": str(data_dir),
-    }
-    if redis:
-        env["CALMDESK_REDIS_URL"] = REDIS_URL
-    else:
-        env.pop("CALMDESK_REDIS_URL", None)
-    command = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "calmdesk.web.app:create_app",
-        "--factory",
-        "--host=127.0.0.1",
-        f"--port={port}",
-        "--log-level=warning",
-    ]
-    process = subprocess.Popen(command, env=env)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"the server exited with {process.returncode}")
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return process
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    process.kill()
-    raise SystemExit("the server did not start")
 
 
 def next_guidance(ws: ClientConnection) -> dict[str, Any]:
@@ -172,30 +90,6 @@ def measure(base: str, token: str, path: str, turns: int, lines_per_contact: int
     return timings
 
 
-@contextmanager
-def database(folder: Path, postgres_server: str | None) -> Iterator[str]:
-    """An SQLite file in ``folder``, or a fresh database on ``postgres_server``."""
-    if postgres_server is None:
-        yield f"sqlite:///{folder / 'bench.sqlite3'}"
-        return
-    name = f"calmdesk_bench_{os.getpid()}"
-    admin = create_engine(normalise_url(postgres_server), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(postgres_server).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
-
-
 def report(path: str, timings: list[float]) -> str:
     return (
         f"| {path} | {len(timings)} | {statistics.median(timings):.1f} | "
@@ -216,9 +110,11 @@ def main() -> None:
         tempfile.TemporaryDirectory(prefix="calmdesk-bench-") as folder,
         database(Path(folder), args.postgres) as url,
     ):
-        token = prepare(url)
+        token = prepare_agents(url, 1)[0]
         port = free_port()
-        server = start_server(url, port, Path(folder) / "data", args.redis)
+        server = start_server(
+            url, port, Path(folder) / "data", redis=args.redis, embedded_worker=False
+        )
         try:
             base = f"http://127.0.0.1:{port}"
             results = {
@@ -226,8 +122,7 @@ def main() -> None:
                 for path in ("socket", "rest")
             }
         finally:
-            server.terminate()
-            server.wait(timeout=10)
+            stop_server(server)
 
     bus = "Redis" if args.redis else "in-process"
     python = platform.python_version()
