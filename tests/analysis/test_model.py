@@ -3,15 +3,23 @@ insult above a calm complaint in every language."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 import pytest
 
-from calmdesk.analysis.features import HASH_DIM, ngram_features, normalize_for_ngrams
+from calmdesk.analysis.features import (
+    HASH_DIM,
+    SentenceEncoder,
+    ngram_features,
+    normalize_for_ngrams,
+)
 from calmdesk.analysis.model import (
     DEFAULT_WEIGHTS,
     FAST_WEIGHTS,
@@ -163,11 +171,18 @@ def test_the_fast_variant_never_loads_the_sentence_encoder() -> None:
     fast = load_default_model("fast")
     assert isinstance(fast, LinearToneModel)
     assert not fast.uses_embeddings
-    calm, rude = fast.predict(
+    # The process's encoder is shared (the category suggester may have loaded it), so the
+    # model gets an encoder that fails if it is ever asked to embed.
+    never = dataclasses.replace(fast, encoder=_RefusingEncoder())
+    calm, rude = never.predict(
         ["Proszę o korektę faktury.", "Ty pierdolony idioto, oddawaj kasę."], ["pl", "pl"]
     )
     assert rude.abuse > 0.5 > calm.abuse
-    assert fast.encoder._backend is None
+
+
+class _RefusingEncoder(SentenceEncoder):
+    def encode(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
+        raise AssertionError(f"the fast variant embedded {list(texts)!r}")
 
 
 def test_the_variant_is_chosen_by_name_and_an_unknown_one_is_refused(

@@ -1,8 +1,10 @@
-"""Suggesting a complaint category from the customer's words, and the refund the agent may offer."""
+"""Suggesting a complaint category from the customer's words (the analysis's one suggester over
+the playbook), and the refund the agent may offer."""
 
 import pytest
 
-from calmdesk.coach.category import CategoryMatcher, refund_within_agent_limit
+from calmdesk.analysis.category import suggest_category
+from calmdesk.coach.category import refund_within_agent_limit
 from calmdesk.playbook.load import default_playbook
 from calmdesk.playbook.schema import Playbook
 from tests.coach.helpers import amount
@@ -22,13 +24,14 @@ from tests.coach.helpers import amount
 def test_it_suggests_the_category_whose_examples_share_the_words(
     key: str, text: str, expected: str
 ) -> None:
-    category = CategoryMatcher(default_playbook(key)).suggest([text])
-    assert category is not None
-    assert category.key == expected
+    suggestion = suggest_category(default_playbook(key).category_texts(), [text])
+    assert suggestion.confident
+    assert suggestion.category == expected
 
 
-def test_nothing_in_common_suggests_no_category() -> None:
-    assert CategoryMatcher(default_playbook("pl")).suggest(["Xyzzy qwerty."]) is None
+@pytest.mark.parametrize("text", ["Xyzzy qwerty.", "Dzień dobry", "ty idioto", "ok"])
+def test_nothing_in_common_is_no_confident_category(text: str) -> None:
+    assert not suggest_category(default_playbook("pl").category_texts(), [text]).confident
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ process and would scramble the shipped weights between runs).
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import threading
@@ -121,6 +122,13 @@ class SentenceEncoder:
         backend = self._backend if self._backend is not None else self._load()
         vectors = backend.encode([clean_for_embedding(text) for text in texts])
         return np.asarray(vectors, dtype=np.float32)
+
+
+@functools.cache
+def shared_encoder() -> SentenceEncoder:
+    """The process's one sentence encoder (the tone model and the category suggester share it,
+    so its weights are read and held once)."""
+    return SentenceEncoder()
 
 
 THREADS_ENV = "CALMDESK_ENCODER_THREADS"

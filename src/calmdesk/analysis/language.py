@@ -18,7 +18,7 @@ from functools import cache
 from typing import Any
 
 from calmdesk.analysis.lexicon import load_lexicon, load_words
-from calmdesk.analysis.normalize import Token
+from calmdesk.analysis.normalize import Token, strip_control, tokenize
 
 SUPPORTED: tuple[str, ...] = ("pl", "ru", "en")
 OTHER = "other"
@@ -95,6 +95,13 @@ def _vote(words: list[Token], *, any_lead: bool = False) -> str | None:
     if top >= 2 * len(words) / 3 and top >= 3 * second:
         return best
     return None
+
+
+def guess_language(text: str) -> str:
+    """The language of a text of any length (``pl``, ``ru``, ``en`` or ``other``): the same
+    guess :func:`~calmdesk.analysis.analyze` makes, for callers that need only the language."""
+    text = strip_control(text)
+    return detect_language(text, tokenize(text)).lang
 
 
 def detect_language(text: str, tokens: list[Token]) -> LanguageGuess:

@@ -39,6 +39,7 @@ from calmdesk.analysis.features import (
     SentenceEncoder,
     lang_index,
     ngram_features,
+    shared_encoder,
 )
 from calmdesk.errors import ConfigurationError
 
@@ -124,7 +125,7 @@ class LinearToneModel:
 
     heads: dict[str, Head]
     meta: dict[str, Any] = field(default_factory=dict)
-    encoder: SentenceEncoder = field(default_factory=SentenceEncoder)
+    encoder: SentenceEncoder = field(default_factory=shared_encoder)
 
     def predict(
         self,

@@ -18,10 +18,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from calmdesk.analysis import MAX_TEXT_CHARS, analyze
+from calmdesk.analysis.category import CategorySuggester
 from calmdesk.analysis.signals import Intent, Signals
 from calmdesk.coach import messages, phrases
 from calmdesk.coach.alerts import break_alert, signal_alerts, wording_alerts
-from calmdesk.coach.category import CategoryMatcher, refund_within_agent_limit, stems
+from calmdesk.coach.category import refund_within_agent_limit
 from calmdesk.coach.events import AgentDid, AgentSaid, CustomerSaid, Event
 from calmdesk.coach.guidance import Alert, Guidance, Suggestion
 from calmdesk.coach.stages import Action, parse_action
@@ -101,12 +102,11 @@ class Conversation:
             warnings_before_end=policy.warnings_before_end,
             transfer_available=can_transfer and policy.transfer_available,
         )
-        self._matcher = CategoryMatcher(playbook)
+        self._suggester = CategorySuggester(playbook.category_texts())
         self._state = CallState()
         self._events: list[Event] = []
         self._last: Guidance | None = None
         self._category_at = 0
-        self._said_stems: set[str] = set()
         self._category_cached: Category | None = None
 
     @classmethod
@@ -296,9 +296,11 @@ class Conversation:
         """The suggested category, recomputed only when the customer said something new."""
         texts = self._state.texts
         if self._category_at != len(texts):
-            for text in texts[self._category_at :]:
-                self._said_stems |= stems(text)
-            self._category_cached = self._matcher.suggest_for(self._said_stems)
+            self._suggester.add(texts[self._category_at :])
+            best = self._suggester.best()
+            self._category_cached = (
+                self.playbook.category(best.category) if best.confident else None
+            )
             self._category_at = len(texts)
         return self._category_cached
 

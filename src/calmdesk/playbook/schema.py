@@ -369,6 +369,21 @@ class Playbook(Strict):
             )
         return self
 
+    def category_texts(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """Each category's key with its examples, descriptions and names in every language: what
+        :mod:`calmdesk.analysis.category` suggests a category from."""
+        return tuple(
+            (
+                category.key,
+                (
+                    *(text for examples in category.examples.values() for text in examples),
+                    *category.description.values(),
+                    *category.name.values(),
+                ),
+            )
+            for category in self.categories
+        )
+
     def category(self, key: str) -> Category:
         for category in self.categories:
             if category.key == key:
