@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from calmdesk.analysis.pipeline import MAX_TEXT_CHARS
+from calmdesk.analysis.line import MAX_TEXT_CHARS
 from calmdesk.analysis.train_data import PUBLIC_SETS, load_public_set, read_jsonl
 
 ROOT = Path(__file__).resolve().parent.parent

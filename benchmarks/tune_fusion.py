@@ -18,6 +18,7 @@ from pathlib import Path
 from unittest.mock import patch
 
 from calmdesk.analysis import pipeline, scoring
+from calmdesk.analysis.line import MAX_TEXT_CHARS
 from calmdesk.analysis.train_data import (
     PUBLIC_SETS,
     Example,
@@ -55,7 +56,7 @@ def collect(examples: list[Example]) -> list[scoring.FusionInput]:
     with recording() as seen:
         for start in range(0, len(examples), 256):
             batch = examples[start : start + 256]
-            texts = [ex.text[: pipeline.MAX_TEXT_CHARS] for ex in batch]
+            texts = [ex.text[:MAX_TEXT_CHARS] for ex in batch]
             pipeline.analyze_many(texts, [ex.lang for ex in batch])
             print(f"\r{start + len(batch)}/{len(examples)}", end="", file=sys.stderr)
     print(file=sys.stderr)

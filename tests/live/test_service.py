@@ -7,6 +7,7 @@ from functools import partial
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from calmdesk.coach import Conversation
@@ -14,7 +15,7 @@ from calmdesk.errors import InvalidInput, PermissionDenied
 from calmdesk.live import service
 from calmdesk.live.bus import BOARD_CHANNEL, contact_channel
 from calmdesk.live.coaching import ConversationCache, jsonable, playbook_for
-from calmdesk.live.models import Contact, ContactStatus
+from calmdesk.live.models import Contact, ContactEvent, ContactStatus
 from calmdesk.live.service import ContactEnded
 from calmdesk.playbook.schema import Playbook
 from calmdesk.users.models import User
@@ -269,9 +270,19 @@ def test_explanations_follow_the_agents_language_and_phrases_the_customers(
     assert outcome.guidance["suggestions"] == in_russian["suggestions"]
 
 
-def test_it_refuses_a_line_with_a_nul_character(
+def test_a_nul_and_other_invisible_characters_are_removed_from_a_line(
     session: Session, users: dict[str, User], playbook: Playbook
 ) -> None:
+    """The one line check removes them (PostgreSQL cannot store a NUL); a line of nothing else
+    is empty."""
     contact = service.start_contact(session, agent=users["agent"], playbook=playbook)
-    with pytest.raises(InvalidInput, match="NUL"):
-        service.customer_says(session, contact_id=contact.id, text="a\x00b", actor=users["agent"])
+    service.customer_says(session, contact_id=contact.id, text="a\x00b\u200b", actor=users["agent"])
+    stored = session.scalars(
+        select(ContactEvent.text).where(ContactEvent.contact_id == contact.id)
+    ).all()
+    assert "ab" in stored
+    with pytest.raises(InvalidInput) as error:
+        service.customer_says(
+            session, contact_id=contact.id, text="\x00\u200b", actor=users["agent"]
+        )
+    assert error.value.code == "empty_text"

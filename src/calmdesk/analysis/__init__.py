@@ -6,8 +6,9 @@
 (True, 'abusive')
 """
 
+from calmdesk.analysis.line import MAX_TEXT_CHARS
 from calmdesk.analysis.pii import PII_KINDS, find_pii, redact
-from calmdesk.analysis.pipeline import MAX_TEXT_CHARS, analyze, analyze_many
+from calmdesk.analysis.pipeline import analyze, analyze_many
 from calmdesk.analysis.registry import load_all
 from calmdesk.analysis.signals import (
     LEVELS,

@@ -19,14 +19,14 @@ from calmdesk.analysis.abuse import AbuseFinding, merge_overlapping
 from calmdesk.analysis.base import Detector, Document, FindingT
 from calmdesk.analysis.facts import drop_overlaps
 from calmdesk.analysis.language import ALL_LANGS, SUPPORTED, detect_language
+from calmdesk.analysis.line import check_line
 from calmdesk.analysis.model import ToneScores
 from calmdesk.analysis.model_input import model_text
-from calmdesk.analysis.normalize import Token, strip_control, tokenize
+from calmdesk.analysis.normalize import Token, tokenize
 from calmdesk.analysis.scoring import FusionInput, fuse, lexicon_abuse
 from calmdesk.analysis.signals import Explanation, ProfanitySpan, Signals
 from calmdesk.errors import InvalidInput
 
-MAX_TEXT_CHARS = 5_000
 """The longest utterance accepted (a chat message or one transcript segment)."""
 BATCH_CHUNK = 512
 
@@ -58,25 +58,6 @@ def _run(detectors: Sequence[Detector[FindingT]], doc: Document) -> list[Finding
     return findings
 
 
-def clean_text(text: object) -> str:
-    """``text`` without control characters, or :class:`InvalidInput` when it is not a string,
-    is empty or blank (code ``empty_text``), or is longer than :data:`MAX_TEXT_CHARS` (code
-    ``text_too_long``)."""
-    if not isinstance(text, str):
-        raise InvalidInput("text must be a string", code="invalid_text")
-    if len(text) > MAX_TEXT_CHARS:
-        raise InvalidInput(
-            f"text is {len(text):,} characters long; the limit is {MAX_TEXT_CHARS:,}",
-            code="text_too_long",
-            limit=MAX_TEXT_CHARS,
-            length=len(text),
-        )
-    cleaned = strip_control(text)
-    if not cleaned.strip():
-        raise InvalidInput("text is empty", code="empty_text")
-    return cleaned
-
-
 def check_lang(lang: str | None) -> str | None:
     """``lang`` itself when it is one of pl, ru, en, other (or ``None``); else InvalidInput."""
     if lang is None:
@@ -91,7 +72,7 @@ def check_lang(lang: str | None) -> str | None:
 
 
 def _prepare(text: str, lang: str | None) -> _Prepared:
-    cleaned = clean_text(text)
+    cleaned = check_line(text)
     forced = check_lang(lang)
     tokens = tokenize(cleaned)
     explanations: list[Explanation] = []

@@ -20,7 +20,8 @@ from rich.table import Table
 from rich.text import Text
 
 from calmdesk.analysis import Signals, analyze_many
-from calmdesk.analysis.pipeline import check_lang, clean_text
+from calmdesk.analysis.line import check_line
+from calmdesk.analysis.pipeline import check_lang
 from calmdesk.errors import CalmDeskError, InvalidInput
 
 # Messages sent to the analyser (and its model) together when reading a file.
@@ -152,7 +153,7 @@ def _validated(number: int, row: dict[str, Any]) -> tuple[str, str | None] | Cal
         lang = row.get("lang")
         if lang is not None and not isinstance(lang, str):
             raise InvalidInput('"lang" must be a string', code="unknown_language")
-        return clean_text(row["text"]), check_lang(lang)
+        return check_line(row["text"]), check_lang(lang)
     except InvalidInput as error:
         return InvalidInput(f"line {number}: {error.message}", code=error.code)
 

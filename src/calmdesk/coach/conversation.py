@@ -17,8 +17,9 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from calmdesk.analysis import MAX_TEXT_CHARS, analyze
+from calmdesk.analysis import analyze
 from calmdesk.analysis.category import CategorySuggester
+from calmdesk.analysis.line import check_line
 from calmdesk.analysis.signals import Intent, Signals
 from calmdesk.coach import messages, phrases
 from calmdesk.coach.alerts import break_alert, signal_alerts, wording_alerts
@@ -42,7 +43,6 @@ from calmdesk.playbook.schema import Category, Playbook, Stage
 Analyzer = Callable[[str, str | None], Signals]
 
 _MIN_WORDS_TO_DETECT = 2
-MAX_TEXT_LENGTH = MAX_TEXT_CHARS  # the analysis' limit, for the agent's words too
 
 
 def default_analyzer(text: str, lang: str | None) -> Signals:
@@ -135,13 +135,13 @@ class Conversation:
 
     def customer_says(self, text: str, signals: Signals | None = None) -> Guidance:
         """The customer's utterance; ``signals`` may be passed when already analysed."""
-        text = _checked_text(text, "customer")
+        text = check_line(text).strip()
         if signals is None:
             signals = self._analyze(text, self._fixed_lang)
         return self.record(CustomerSaid(text=text, signals=signals))
 
     def agent_says(self, text: str) -> Guidance:
-        return self.record(AgentSaid(text=_checked_text(text, "agent")))
+        return self.record(AgentSaid(text=check_line(text).strip()))
 
     def agent_did(self, action: str | Action) -> Guidance:
         return self.record(AgentDid(action=parse_action(action)))
@@ -331,20 +331,6 @@ class Conversation:
             facts=tuple(state.facts),
             category=category.key if category else None,
         )
-
-
-def _checked_text(text: object, who: str) -> str:
-    if not isinstance(text, str):
-        raise InvalidInput(f"the {who}'s message must be text", code="invalid_message")
-    cleaned = text.strip()
-    if not cleaned:
-        raise InvalidInput(f"the {who}'s message is empty", code="empty_message")
-    if len(cleaned) > MAX_TEXT_LENGTH:
-        raise InvalidInput(
-            f"the {who}'s message is longer than {MAX_TEXT_LENGTH} characters",
-            code="message_too_long",
-        )
-    return cleaned
 
 
 class LazyValues(Mapping[str, str | None]):

@@ -8,11 +8,11 @@ from typing import Annotated, Any, Literal
 from fastapi import Path
 from pydantic import BaseModel, ConfigDict, Field
 
+from calmdesk.analysis.line import MAX_TEXT_CHARS
 from calmdesk.live.models import Contact, ContactEvent
 from calmdesk.playbook.schema import Channel
 from calmdesk.users.models import User
 
-MAX_TEXT = 5000
 MAX_ID = 2**31 - 1
 """The largest id an integer column holds on PostgreSQL; a larger one is a 422, not a crash."""
 
@@ -41,7 +41,7 @@ class UtteranceIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     speaker: Literal["customer", "agent"]
-    text: str = Field(min_length=1, max_length=MAX_TEXT)
+    text: str = Field(min_length=1, max_length=MAX_TEXT_CHARS)
 
 
 class ActionIn(BaseModel):

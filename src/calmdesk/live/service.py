@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from calmdesk.analysis.line import check_line
 from calmdesk.coach import Conversation
 from calmdesk.coach.stages import Action, parse_action
 from calmdesk.errors import Conflict, InvalidInput
@@ -44,7 +45,6 @@ from calmdesk.settings import get_settings
 from calmdesk.storage.types import utcnow
 from calmdesk.users.models import User
 
-MAX_TEXT_LENGTH = 5000
 DEFAULT_CACHE = coaching.ConversationCache()
 
 
@@ -61,17 +61,6 @@ def _check_lang(lang: str | None, playbook: Playbook) -> str | None:
             code="unknown_language",
         )
     return lang
-
-
-def _check_text(text: str) -> str:
-    text = text.strip()
-    if not text:
-        raise InvalidInput("The line is empty.", code="empty_text")
-    if "\x00" in text:  # no transcript holds one, and PostgreSQL cannot store it
-        raise InvalidInput("The line contains a NUL character (\\x00).", code="bad_characters")
-    if len(text) > MAX_TEXT_LENGTH:
-        raise InvalidInput(f"A line is at most {MAX_TEXT_LENGTH} characters.", code="text_too_long")
-    return text
 
 
 def start_contact(
@@ -240,7 +229,7 @@ def customer_says(
     cache: coaching.ConversationCache | None = None,
 ) -> TurnOutcome:
     """The customer's line (typed by the agent, or a transcript segment from an integration)."""
-    text = _check_text(text)
+    text = check_line(text).strip()
     outcome, _ = _turn(
         session,
         contact_id=contact_id,
@@ -262,7 +251,7 @@ def agent_says(
     cache: coaching.ConversationCache | None = None,
 ) -> TurnOutcome:
     """The agent's own line (checked for negative wording and risky promises)."""
-    text = _check_text(text)
+    text = check_line(text).strip()
     outcome, _ = _turn(
         session,
         contact_id=contact_id,

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
+from calmdesk.analysis.line import MAX_TEXT_CHARS
 from calmdesk.cases.schemas import MAX_ID, Key, Language, Moment, NoNul
 from calmdesk.social.enums import Platform, PostStatus
 
@@ -21,9 +22,9 @@ NotBlank = AfterValidator(_not_blank)
 Handle = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), NoNul
 ]
-PostText = Annotated[str, Field(min_length=1, max_length=5_000), NoNul, NotBlank]
+PostText = Annotated[str, Field(min_length=1, max_length=MAX_TEXT_CHARS), NoNul, NotBlank]
 Url = Annotated[str, Field(max_length=2000, pattern=r"^https?://\S+$"), NoNul]
-ReplyText = Annotated[str, Field(min_length=1, max_length=5_000), NoNul, NotBlank]
+ReplyText = Annotated[str, Field(min_length=1, max_length=MAX_TEXT_CHARS), NoNul, NotBlank]
 PromiseText = Annotated[str, Field(min_length=1, max_length=1_000), NoNul, NotBlank]
 NoteText = Annotated[str, Field(min_length=1, max_length=4_000), NoNul, NotBlank]
 

@@ -14,6 +14,7 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
+from calmdesk.analysis.line import MAX_TEXT_CHARS
 from calmdesk.social import service
 from calmdesk.social.enums import Platform, PostStatus
 from calmdesk.social.errors import InvalidSocialInput, PostNotFound, PromiseNotFound
@@ -147,7 +148,7 @@ def reply(
     user: SocialWorker,
     _csrf: CsrfChecked,
     post_id: int,
-    text: Annotated[str, Form(max_length=5_000)] = "",
+    text: Annotated[str, Form(max_length=MAX_TEXT_CHARS)] = "",
     resolves: Annotated[str, Form(max_length=5)] = "",
 ) -> RedirectResponse:
     post = _post_or_404(session, post_id)
