@@ -3,8 +3,9 @@ test, a fixed small cast of users, and the web app bound to that transaction.
 
 - ``db_url``: parametrised over ``sqlite`` (a file in a temporary folder) and ``postgresql`` (a
   database ``calmdesk_test_<pid>`` created on 127.0.0.1:5432 as user ``postgres`` and dropped at
-  the end; ``CALMDESK_TEST_POSTGRES_URL`` points elsewhere). The PostgreSQL params are skipped,
-  with the reason, only when no server answers.
+  the end; ``CALMDESK_TEST_POSTGRES_URL`` points elsewhere). When no server answers, the
+  PostgreSQL params are skipped with the reason, or fail under ``CI=true`` (``tests/servers.py``).
+- ``redis_url``: the test Redis server (``CALMDESK_TEST_REDIS_URL``, default 127.0.0.1:6379).
 - ``engine``: migrated to every head, once per backend.
 - ``connection`` / ``session_factory`` / ``session``: everything a test writes, through its own
   session or through the app, happens inside one outer transaction rolled back at the end; a
@@ -17,8 +18,6 @@ test, a fixed small cast of users, and the web app bound to that transaction.
 
 from __future__ import annotations
 
-import os
-import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -28,9 +27,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
-from sqlalchemy import Connection, Engine, create_engine, text
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from calmdesk.settings import Settings
@@ -41,9 +38,18 @@ from calmdesk.users.models import Language, Role, User
 from calmdesk.users.passwords import hash_password
 from calmdesk.users.sessions import SESSION_COOKIE, session_cookie_value
 from calmdesk.web.app import create_app
+from tests.servers import postgres_database, require_redis
 
-DEFAULT_POSTGRES_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 TEST_SECRET_KEY = "calmdesk-test-secret-key"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--screenshots",
+        action="store_true",
+        help="browser tests save the README's screenshots in docs/screenshots/",
+    )
+
 
 PASSWORDS: dict[str, str] = {
     "agent": "agent-password",
@@ -59,50 +65,17 @@ CAST: tuple[tuple[str, str, Role, Language], ...] = (
 )
 
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def _stale_test_databases(connection: Connection, server: str) -> list[str]:
-    """Databases left by test runs on this machine that were killed before their clean-up."""
-    if make_url(server).host not in ("127.0.0.1", "localhost", "::1"):
-        return []
-    names = connection.execute(
-        text("SELECT datname FROM pg_database WHERE datname LIKE 'calmdesk\\_test\\_%'")
-    ).scalars()
-    stale = []
-    for name in names:
-        match = re.fullmatch(r"calmdesk_test_(\d+)(_\w+)?", name)
-        if match and not _pid_alive(int(match.group(1))):
-            stale.append(name)
-    return stale
-
-
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
     """A fresh PostgreSQL database for this test run, dropped at the end."""
-    server = os.environ.get("CALMDESK_TEST_POSTGRES_URL", DEFAULT_POSTGRES_SERVER)
-    name = f"calmdesk_test_{os.getpid()}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
-    try:
-        with admin.connect() as connection:
-            for stale in _stale_test_databases(connection, server):
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{stale}" WITH (FORCE)'))
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except OperationalError as error:
-        admin.dispose()
-        pytest.skip(f"PostgreSQL is not reachable at {make_url(server)!r}: {error.orig}")
-    yield make_url(server).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with postgres_database() as url:
+        yield url
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """The test Redis server's URL; skipped (or failed under ``CI=true``) when none answers."""
+    return require_redis()
 
 
 @pytest.fixture(

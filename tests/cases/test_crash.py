@@ -16,9 +16,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import create_engine, select, text
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import select
 
 from calmdesk.cases.models import Case
 from calmdesk.storage.db import make_engine, make_session_factory
@@ -26,7 +24,7 @@ from calmdesk.storage.migrate import upgrade
 from calmdesk.users import service as users
 from calmdesk.users.models import Role
 from calmdesk.users.schemas import UserCreate
-from tests.conftest import DEFAULT_POSTGRES_SERVER
+from tests.servers import postgres_database
 
 pytestmark = pytest.mark.slow
 
@@ -48,20 +46,8 @@ def crash_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'crash.sqlite3'}"
         return
-    server = os.environ.get("CALMDESK_TEST_POSTGRES_URL", DEFAULT_POSTGRES_SERVER)
-    name = f"calmdesk_crash_{os.getpid()}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except OperationalError as error:
-        admin.dispose()
-        pytest.skip(f"PostgreSQL is not reachable: {error.orig}")
-    yield make_url(server).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with postgres_database("crash") as url:
+        yield url
 
 
 def prepare(url: str) -> str:

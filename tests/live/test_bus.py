@@ -9,7 +9,6 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 import pytest
-import redis
 
 from calmdesk.live.bus import (
     BOARD_CHANNEL,
@@ -20,22 +19,11 @@ from calmdesk.live.bus import (
     contact_channel,
 )
 from calmdesk.settings import Settings
-
-REDIS_URL = "redis://127.0.0.1:6379/0"
+from tests.servers import REDIS_URL
 
 
 def _run(coro_factory: Callable[[], Coroutine[Any, Any, None]]) -> None:
     asyncio.run(asyncio.wait_for(coro_factory(), timeout=10))
-
-
-def _redis_available() -> bool:
-    try:
-        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=0.5).ping())
-    except redis.RedisError:
-        return False
-
-
-needs_redis = pytest.mark.skipif(not _redis_available(), reason="no Redis on 127.0.0.1:6379")
 
 
 async def _exchange(publisher: EventBus, subscriber: EventBus) -> None:
@@ -85,12 +73,11 @@ def test_it_uses_the_in_process_bus_without_redis() -> None:
 
 
 @pytest.mark.redis
-@needs_redis
-def test_it_carries_messages_between_two_redis_buses() -> None:
+def test_it_carries_messages_between_two_redis_buses(redis_url: str) -> None:
     prefix = f"calmdesk-test-{uuid.uuid4().hex}"
 
     async def scenario() -> None:
-        worker_a, worker_b = RedisBus(REDIS_URL, prefix=prefix), RedisBus(REDIS_URL, prefix=prefix)
+        worker_a, worker_b = RedisBus(redis_url, prefix=prefix), RedisBus(redis_url, prefix=prefix)
         try:
             await _exchange(publisher=worker_b, subscriber=worker_a)
         finally:
@@ -101,11 +88,10 @@ def test_it_carries_messages_between_two_redis_buses() -> None:
 
 
 @pytest.mark.redis
-@needs_redis
-def test_it_keeps_deployments_with_different_prefixes_apart() -> None:
+def test_it_keeps_deployments_with_different_prefixes_apart(redis_url: str) -> None:
     async def scenario() -> None:
-        ours = RedisBus(REDIS_URL, prefix=f"calmdesk-test-{uuid.uuid4().hex}")
-        theirs = RedisBus(REDIS_URL, prefix=f"calmdesk-test-{uuid.uuid4().hex}")
+        ours = RedisBus(redis_url, prefix=f"calmdesk-test-{uuid.uuid4().hex}")
+        theirs = RedisBus(redis_url, prefix=f"calmdesk-test-{uuid.uuid4().hex}")
         try:
             async with ours.subscribe(BOARD_CHANNEL) as board:
                 await theirs.publish(BOARD_CHANNEL, {"type": "alert", "from": "theirs"})

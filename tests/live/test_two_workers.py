@@ -17,20 +17,15 @@ from typing import Any
 
 import httpx
 import pytest
-import redis
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
 from websockets.sync.client import ClientConnection, connect
 
 from calmdesk.storage.db import make_engine, make_session_factory, session_scope
 from calmdesk.storage.migrate import upgrade
 from calmdesk.users import service as users_service
 from calmdesk.users.models import Role, User
-from tests.conftest import DEFAULT_POSTGRES_SERVER
 from tests.live.helpers import DIALOGUE
+from tests.servers import postgres_database, require_redis
 
-REDIS_URL = "redis://127.0.0.1:6379/0"
 ROOT = Path(__file__).resolve().parents[2]
 STARTUP_SECONDS = 120  # importing the app on a busy shared 2-core machine is slow
 RECEIVE_SECONDS = 60
@@ -38,17 +33,9 @@ RECEIVE_SECONDS = 60
 HTTP = httpx.Client(timeout=60)
 
 
-def _redis_available() -> bool:
-    try:
-        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=0.5).ping())
-    except redis.RedisError:
-        return False
-
-
 pytestmark = [
     pytest.mark.redis,
     pytest.mark.slow,
-    pytest.mark.skipif(not _redis_available(), reason="no Redis on 127.0.0.1:6379"),
 ]
 
 
@@ -91,20 +78,8 @@ def shared_db_url(
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path_factory.mktemp('two-workers') / 'shared.sqlite3'}"
         return
-    server = os.environ.get("CALMDESK_TEST_POSTGRES_URL", DEFAULT_POSTGRES_SERVER)
-    name = f"calmdesk_live_workers_{os.getpid()}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except OperationalError as error:
-        admin.dispose()
-        pytest.skip(f"PostgreSQL is not reachable: {error.orig}")
-    yield make_url(server).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with postgres_database("live_workers") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -113,6 +88,7 @@ def workers(
 ) -> Iterator[tuple[str, str, dict[str, str]]]:
     """Two workers on one database and Redis, for the module (each test uses its own
     contacts)."""
+    redis_url = require_redis()
     tmp_path = tmp_path_factory.mktemp("two-workers-data")
     url = shared_db_url
     tokens = _prepare_database(url)
@@ -120,7 +96,7 @@ def workers(
         **os.environ,
         "CALMDESK_ENV": "test",
         "CALMDESK_DATABASE_URL": url,
-        "CALMDESK_REDIS_URL": REDIS_URL,
+        "CALMDESK_REDIS_URL": redis_url,
         "CALMDESK_SECRET_KEY": "two-workers-test-secret",
         "CALMDESK_AUTO_MIGRATE": "false",
         "CALMDESK_EMBEDDED_WORKER": "false",

@@ -12,11 +12,13 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+
+from tests.servers import CHROMIUM, require_chromium
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Page
@@ -43,7 +45,6 @@ def csrf_token() -> TokenGetter:
 
 # --- Browser tests: a real `calmdesk serve` on a demo database, driven by Debian's Chromium ---
 
-CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -73,8 +74,7 @@ class LiveServer:
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """``calmdesk demo`` then ``calmdesk serve`` in a subprocess, on a temporary SQLite file."""
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing: apt-get install -y chromium")
+    require_chromium()
     folder = tmp_path_factory.mktemp("browser")
     database_url = f"sqlite:///{folder / 'calmdesk.sqlite3'}"
     port = _free_port()
@@ -131,6 +131,23 @@ def browser(live_server: LiveServer) -> Iterator[Browser]:
 
 
 SignedIn = Callable[..., "Page"]
+
+
+class Screenshot(Protocol):
+    def __call__(self, page: Page, name: str, *, full_page: bool = True) -> None: ...
+
+
+@pytest.fixture
+def screenshot(request: pytest.FixtureRequest) -> Screenshot:
+    """``screenshot(page, "agent-console.png", full_page=True)``: saves the README's picture in
+    ``docs/screenshots/`` (tracked files) only when pytest runs with ``--screenshots``."""
+    wanted = bool(request.config.getoption("screenshots"))
+
+    def take(page: Page, name: str, *, full_page: bool = True) -> None:
+        if wanted:
+            page.screenshot(path=SCREENSHOTS / name, full_page=full_page)
+
+    return take
 
 
 @pytest.fixture

@@ -1,7 +1,8 @@
 """The web app in a real browser (Debian's Chromium through Playwright) against a real
 ``calmdesk serve``: the seed 001 dialogue climbing the ladder live on the agent's console and the
 supervisor's board, a case opened from the contact, three languages, and hostile text that stays
-inert. The run saves the README's screenshots in ``docs/screenshots/``."""
+inert. ``pytest tests/web/test_browser.py --screenshots`` (``make screenshots``) also saves the
+README's pictures in ``docs/screenshots/``; a plain run writes nothing there."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import re
 import pytest
 from playwright.sync_api import Dialog, Page, expect
 
-from tests.web.conftest import SCREENSHOTS, SignedIn
+from tests.web.conftest import Screenshot, SignedIn
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -62,7 +63,7 @@ def _say(page: Page, speaker: str, text: str) -> None:
 
 
 def test_the_marian_dialogue_climbs_the_ladder_live_for_agent_and_supervisor(
-    signed_in: SignedIn,
+    signed_in: SignedIn, screenshot: Screenshot
 ) -> None:
     board = signed_in("supervisor")
     board.goto("/board")
@@ -90,8 +91,8 @@ def test_the_marian_dialogue_climbs_the_ladder_live_for_agent_and_supervisor(
     assert board.evaluate("window.__sameDocument") is True  # updated without a reload
     expect(console.locator("#suggestions li").first).to_be_visible()
     expect(console.locator("#end-call")).to_have_attribute("data-allowed", "false")
-    console.screenshot(path=SCREENSHOTS / "agent-console.png", full_page=True)
-    board.screenshot(path=SCREENSHOTS / "supervisor-board.png", full_page=True)
+    screenshot(console, "agent-console.png")
+    screenshot(board, "supervisor-board.png")
 
     console.locator("#end-contact").click()
     expect(console.locator("[data-testid=summary]")).to_be_visible()
@@ -109,7 +110,7 @@ def test_the_marian_dialogue_climbs_the_ladder_live_for_agent_and_supervisor(
     console.wait_for_url(re.compile(r"/cases/\d+$"))
     case_id = console.url.rsplit("/", 1)[1]
     expect(console.locator("[data-testid=timeline] li").first).to_be_visible()
-    console.screenshot(path=SCREENSHOTS / "case-page.png", full_page=True)
+    screenshot(console, "case-page.png")
 
     console.goto("/cases")
     queued = console.locator(f"[data-testid=case-row][data-case-id='{case_id}']")
@@ -186,13 +187,13 @@ def test_the_sign_in_page_follows_the_browser_language_and_the_keyboard(
         context.close()
 
 
-def test_the_playbook_page_shows_the_policy(signed_in: SignedIn) -> None:
+def test_the_playbook_page_shows_the_policy(signed_in: SignedIn, screenshot: Screenshot) -> None:
     page = signed_in("handler")
     page.goto("/playbook")
     expect(
         page.locator("[data-testid=playbook] h1, [data-testid=playbook] h2").first
     ).to_be_visible()
-    page.screenshot(path=SCREENSHOTS / "playbook.png", full_page=False)
+    screenshot(page, "playbook.png", full_page=False)
 
 
 def test_a_supervisor_grants_the_recommended_break_from_the_board(signed_in: SignedIn) -> None:
