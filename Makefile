@@ -1,36 +1,60 @@
 # The README's commands. `make run` starts CalmDesk on SQLite with demo data; `make test` runs
-# lint, type check and the whole test suite. Both create .venv on first use.
+# lint, type check and the whole test suite. Both create .venv on first use and install the
+# versions pinned in constraints.txt: `run` CalmDesk alone, `test` with the `dev` extra.
 VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+PIP := $(BIN)/python -m pip install --quiet -c constraints.txt
+RUN_STAMP := $(VENV)/.installed-run
+DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test lint typecheck pytest bench browser clean
+.PHONY: run test lint typecheck pytest screenshots bench constraints clean
 
-$(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	touch $(STAMP)
 
-run: $(STAMP)
+$(RUN_STAMP): pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP) -e .
+	touch $(RUN_STAMP)
+
+$(DEV_STAMP): pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP) -e '.[dev]'
+	touch $(DEV_STAMP) $(RUN_STAMP)
+
+run: $(RUN_STAMP)
 	$(BIN)/calmdesk demo --if-empty
 	$(BIN)/calmdesk serve
 
-lint: $(STAMP)
+lint: $(DEV_STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 
-typecheck: $(STAMP)
+typecheck: $(DEV_STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP)
+pytest: $(DEV_STAMP)
 	$(BIN)/python -m pytest
 
 test: lint typecheck pytest
 
-bench: $(STAMP)
+# The README's pictures in docs/screenshots/ (a plain test run writes none).
+screenshots: $(DEV_STAMP)
+	$(BIN)/python -m pytest tests/web/test_browser.py --screenshots
+
+bench: $(RUN_STAMP)
 	$(BIN)/calmdesk bench
+
+# Re-pin constraints.txt to the newest releases pyproject.toml allows; then `make test`.
+constraints:
+	rm -rf .venv-constraints
+	$(PYTHON) -m venv .venv-constraints
+	.venv-constraints/bin/python -m pip install --quiet --upgrade pip
+	.venv-constraints/bin/python -m pip install --quiet -e '.[dev]'
+	sed -n '/^#/p' constraints.txt > constraints.new
+	.venv-constraints/bin/python -m pip freeze --exclude-editable >> constraints.new
+	mv constraints.new constraints.txt
+	rm -rf .venv-constraints
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from calmdesk.analysis import train
 from calmdesk.analysis.model import LinearToneModel
 from calmdesk.analysis.train_data import PUBLIC_SETS
+from tests.playbook.test_load import run_cli as run_in_process
 
 POSITIVE: dict[str, object] = {
     "en_tweeteval_offensive": "offensive",
@@ -102,3 +104,15 @@ def test_a_missing_set_names_the_file(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert "training set missing" in result.stderr and "train.jsonl" in result.stderr
+
+
+def test_without_the_train_extra_it_says_how_to_install_it_before_any_work(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(train, "TRAINING_MODULES", ("calmdesk_no_such_module",))
+    code, _, err = run_in_process(
+        monkeypatch, capsys, "model", "train", "--data", str(tmp_path / "nope")
+    )
+    assert code == 2
+    assert "training needs scikit-learn" in err and "pip install -e '.[train]'" in err
+    assert "data folder not found" not in err  # refused before reading anything

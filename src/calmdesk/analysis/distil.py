@@ -30,6 +30,7 @@ from calmdesk.analysis.train import (
     design_matrix,
     featurize,
     load_examples,
+    require_training_libraries,
     score_dev,
     train_rows_per_set,
 )
@@ -59,13 +60,10 @@ def fit_student_head(
 ) -> Head:
     """A logistic regression on n-grams and language fitted to soft ``targets`` on every train
     row; rows that carry no label of ``head`` (the other head's sets) count half."""
-    try:
-        from scipy import sparse
-        from sklearn.linear_model import LogisticRegression
-    except ImportError as error:  # pragma: no cover - depends on the installed extras
-        raise ConfigurationError(
-            "training needs scikit-learn: pip install 'calmdesk[dev]'"
-        ) from error
+    require_training_libraries()
+    from scipy import sparse
+    from sklearn.linear_model import LogisticRegression
+
     rows = [i for i, ex in enumerate(matrix.examples) if not ex.is_dev]
     ngram_only = Matrix(
         examples=matrix.examples,

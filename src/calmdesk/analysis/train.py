@@ -1,4 +1,4 @@
-"""Train the tone model's heads (``calmdesk model train``). Needs scikit-learn (a dev extra).
+"""Train the tone model's heads (``calmdesk model train``; needs the ``train`` extra).
 
 Reproducible: the split, the caps and the solver depend only on ``seed`` and the data. The
 sentence embeddings dominate the time, so they are cached on disk per set (keyed by a digest of
@@ -8,6 +8,7 @@ the texts) and a second run takes seconds.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -33,6 +34,20 @@ from calmdesk.analysis.train_data import (
     load_public_set,
 )
 from calmdesk.errors import ConfigurationError
+
+TRAINING_MODULES = ("sklearn", "scipy")
+TRAIN_EXTRA_MISSING = (
+    "training needs scikit-learn, which is not installed: pip install -e '.[train]' "
+    "in a checkout (or pip install 'calmdesk[train]')"
+)
+
+
+def require_training_libraries() -> None:
+    """Fail before any work, saying how to install them, when the ``train`` extra is missing
+    (running CalmDesk never needs it: the weights are read by plain numpy)."""
+    if any(importlib.util.find_spec(name) is None for name in TRAINING_MODULES):
+        raise ConfigurationError(TRAIN_EXTRA_MISSING)
+
 
 # Inverse regularisation strength, chosen on the dev split (see docs/model-card.md).
 REGULARISATION_C = 4.0
@@ -161,12 +176,9 @@ def design_matrix(matrix: Matrix, rows: Sequence[int]) -> Any:
 
 
 def fit_head(matrix: Matrix, head: str, seed: int) -> Head:
-    try:
-        from sklearn.linear_model import LogisticRegression
-    except ImportError as error:  # pragma: no cover - depends on the installed extras
-        raise ConfigurationError(
-            "training needs scikit-learn: pip install 'calmdesk[dev]'"
-        ) from error
+    require_training_libraries()
+    from sklearn.linear_model import LogisticRegression
+
     rows = [
         i for i, ex in enumerate(matrix.examples) if getattr(ex, head) is not None and not ex.is_dev
     ]

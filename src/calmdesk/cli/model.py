@@ -84,10 +84,11 @@ def train_command(
 
     from calmdesk.analysis.distil import train_student
     from calmdesk.analysis.model import DEFAULT_WEIGHTS, FAST_WEIGHTS, STUDENT_WEIGHTS
-    from calmdesk.analysis.train import train
+    from calmdesk.analysis.train import require_training_libraries, train
 
     if fast and student:
         raise InvalidInput("choose one of --fast and --student")
+    require_training_libraries()
 
     cache_dir = cache or Path(platformdirs.user_cache_dir("calmdesk")) / "embeddings"
     with _progress() as progress:
