@@ -6,6 +6,8 @@ Each test holds the lock for real from a second connection (``BEGIN IMMEDIATE``)
 from __future__ import annotations
 
 import sqlite3
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -132,3 +134,32 @@ def test_only_lock_refusals_count_as_busy(engine: Engine) -> None:
         session.execute(text("SELECT * FROM no_such_table"))
     assert not is_busy(error.value)
     assert not is_busy(ValueError("database is locked"))
+
+
+def test_the_writers_of_one_process_queue_instead_of_polling_sqlite(engine: Engine) -> None:
+    # The engine's busy timeout is 0.1 s here: a second writer polling SQLite would give up
+    # while the first holds the lock for 0.5 s; queued in the process it gets the lock next.
+    factory = make_session_factory(engine)
+    first_holds = threading.Event()
+    outcome: list[str] = []
+
+    def first() -> None:
+        with session_scope(factory) as session:
+            session.execute(text("UPDATE users SET display_name = 'first'"))
+            first_holds.set()
+            time.sleep(0.5)
+
+    def second() -> None:
+        first_holds.wait()
+        with session_scope(factory) as session:
+            session.execute(text("UPDATE users SET display_name = 'second'"))
+        outcome.append("stored")
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outcome == ["stored"]
+    with session_scope(factory, reads_first=True) as session:
+        assert session.scalars(select(User.display_name)).one() == "second"

@@ -16,6 +16,8 @@ lock, and only the append happens in a write transaction, which the caller commi
 
 from __future__ import annotations
 
+import os
+import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -46,6 +48,9 @@ from calmdesk.storage.types import utcnow
 from calmdesk.users.models import User
 
 DEFAULT_CACHE = coaching.ConversationCache()
+ANALYSIS_SLOTS = threading.BoundedSemaphore(max(2, os.cpu_count() or 2))
+"""Turns analysed at once. The analysis is CPU work under the GIL: more threads at it only make
+each slower, and slow the threads that are storing a turn (holding the write lock) with them."""
 
 
 def _playbook(playbook: Playbook | None) -> Playbook:
@@ -179,7 +184,8 @@ def _turn(
     contact = locks.read_live(session, contact_id=contact_id, actor=actor)
     seen = contact.event_count
     conversation = _conversation(session, contact, playbook=playbook, cache=cache)
-    guidance = step(conversation)
+    with ANALYSIS_SLOTS:
+        guidance = step(conversation)
     event = conversation.events[-1]
     contact = locks.lock_live(session, contact_id=contact_id)
     if contact.event_count != seen:

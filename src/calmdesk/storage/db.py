@@ -9,6 +9,7 @@ analyses or hashes. On PostgreSQL both are ordinary transactions (row locks do t
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -27,6 +28,7 @@ TRANSACTION_MODE = "calmdesk_transaction"
 """The session execution option saying how its next transaction begins: ``read`` or ``write``
 (the default)."""
 READ, WRITE = "read", "write"
+_HOLDS_WRITERS_LOCK = "calmdesk_holds_writers_lock"
 _BUSY_SQLSTATES = frozenset({"40001", "40P01", "55P03"})
 """PostgreSQL: serialization failure, deadlock, lock not available."""
 
@@ -112,10 +114,35 @@ def _configure_sqlite(engine: Engine) -> None:
     # and then writes fails at once with "database is locked" (SQLite never waits on a lock
     # upgrade) whenever another connection committed in between: so a transaction is either a
     # reader from the start (no writes) or a writer from the start.
+    #
+    # The writers of one process queue on a lock of their own before asking SQLite: SQLite's busy
+    # handler polls with growing sleeps (up to 100 ms) and no order, so under load a writer could
+    # wait out the whole busy timeout while others took the lock; the queue hands it on at once.
+    # Other processes (a CLI command, a second server) still meet SQLite's busy timeout.
+    writers = threading.Lock()
+
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
-        mode = connection.get_execution_options().get(TRANSACTION_MODE, WRITE)
-        connection.exec_driver_sql("BEGIN" if mode == READ else "BEGIN IMMEDIATE")
+        if connection.get_execution_options().get(TRANSACTION_MODE, WRITE) == READ:
+            connection.exec_driver_sql("BEGIN")
+            return
+        if not writers.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000):
+            raise DatabaseBusy()
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            writers.release()
+            raise
+        connection.info[_HOLDS_WRITERS_LOCK] = True
+
+    def _release(info: dict[Any, Any]) -> None:
+        if info.pop(_HOLDS_WRITERS_LOCK, False):
+            writers.release()
+
+    event.listen(engine, "commit", lambda connection: _release(connection.info))
+    event.listen(engine, "rollback", lambda connection: _release(connection.info))
+    # A connection given back to the pool in the middle of a transaction (closed, invalidated).
+    event.listen(engine, "reset", lambda _dbapi, record, _state: _release(record.info))
 
 
 def make_session_factory(engine: Engine | Connection) -> sessionmaker[Session]:
