@@ -30,11 +30,12 @@ from pwdlib.hashers.argon2 import Argon2Hasher
 from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from calmdesk.languages import Language
 from calmdesk.settings import Settings
 from calmdesk.storage.db import make_engine, make_session_factory
 from calmdesk.storage.migrate import upgrade
 from calmdesk.users import passwords
-from calmdesk.users.models import Language, Role, User
+from calmdesk.users.models import Role, User
 from calmdesk.users.passwords import hash_password
 from calmdesk.users.sessions import SESSION_COOKIE, session_cookie_value
 from calmdesk.web.app import create_app

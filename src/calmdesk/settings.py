@@ -37,7 +37,6 @@ class Settings(BaseSettings):
     port: int = 8000
     playbook: str = "pl"
     """A default playbook's language key (pl, ru, en) or a path to a playbook YAML file."""
-    languages: tuple[str, ...] = ("pl", "ru", "en")
     session_max_age_seconds: int = 8 * 3600
     retention_days: int = 3 * 365
     """Closed cases older than this have their personal data erased by the worker."""

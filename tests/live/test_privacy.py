@@ -11,22 +11,25 @@ from sqlalchemy.orm import Session
 
 from calmdesk.errors import Conflict, PermissionDenied
 from calmdesk.live import privacy, service
-from calmdesk.live.coaching import ConversationCache, playbook_for
+from calmdesk.live.coaching import ConversationCache
 from calmdesk.live.models import Contact
+from calmdesk.playbook.load import default_playbook
 from calmdesk.storage.types import utcnow
 from calmdesk.users.models import User
+
+PLAYBOOK = default_playbook("pl")
 
 PHONE_LINE = "Proszę oddzwonić na 601 234 567 albo napisać na jan.kowalski@example.com, to pilne!"
 
 
 def ended_contact(session: Session, agent: User, cache: ConversationCache) -> Contact:
-    playbook = playbook_for("pl")
+    playbook = PLAYBOOK
     contact = service.start_contact(session, agent=agent, lang="pl", playbook=playbook)
     for text in (PHONE_LINE, "Ty #$&^&%@! idioto, faktura FV/2026/11/42 jest zawyżona o 200 zł!"):
         service.customer_says(
             session, contact_id=contact.id, text=text, actor=agent, playbook=playbook, cache=cache
         )
-    service.end_contact(session, contact_id=contact.id, actor=agent, cache=cache)
+    service.end_contact(session, contact_id=contact.id, actor=agent, cache=cache, playbook=PLAYBOOK)
     return contact
 
 
@@ -78,7 +81,7 @@ def test_erasure_keeps_the_shape_of_the_contact_and_no_words(
 def test_a_live_contact_is_not_rewritten_and_agents_cannot_erase(
     session: Session, users: dict[str, User]
 ) -> None:
-    contact = service.start_contact(session, agent=users["agent"], playbook=playbook_for("pl"))
+    contact = service.start_contact(session, agent=users["agent"], playbook=PLAYBOOK)
     with pytest.raises(Conflict):
         privacy.erase_contact(session, contact_id=contact.id, actor=users["supervisor"])
     with pytest.raises(PermissionDenied):

@@ -14,17 +14,20 @@ from calmdesk.coach import Conversation
 from calmdesk.errors import InvalidInput, PermissionDenied
 from calmdesk.live import service
 from calmdesk.live.bus import BOARD_CHANNEL, contact_channel
-from calmdesk.live.coaching import ConversationCache, jsonable, playbook_for
+from calmdesk.live.coaching import ConversationCache, jsonable
 from calmdesk.live.models import Contact, ContactEvent, ContactStatus
 from calmdesk.live.service import ContactEnded
+from calmdesk.playbook.load import default_playbook
 from calmdesk.playbook.schema import Playbook
 from calmdesk.users.models import User
 from tests.live.helpers import DIALOGUE, comparable, without_event
 
+PLAYBOOK = default_playbook("pl")
+
 
 @pytest.fixture
 def playbook() -> Playbook:
-    return playbook_for("pl")
+    return PLAYBOOK
 
 
 def play(
@@ -113,7 +116,12 @@ def test_a_turn_fans_out_guidance_to_the_contact_and_state_to_the_board(
     agent = users["agent"]
     contact = service.start_contact(session, agent=agent, lang="pl", playbook=playbook)
     outcome = service.customer_says(
-        session, contact_id=contact.id, text=DIALOGUE[2]["customer"], actor=agent, cache=cache
+        session,
+        contact_id=contact.id,
+        text=DIALOGUE[2]["customer"],
+        actor=agent,
+        cache=cache,
+        playbook=PLAYBOOK,
     )
 
     by_channel = [(o.channel, o.message["type"]) for o in outcome.outgoing]
@@ -134,7 +142,9 @@ def test_ending_stores_the_summary_and_the_recommended_break(
     agent = users["agent"]
     contact = service.start_contact(session, agent=agent, lang="pl", playbook=playbook)
     play(session, contact, agent, playbook, cache)
-    outcome = service.end_contact(session, contact_id=contact.id, actor=agent, cache=cache)
+    outcome = service.end_contact(
+        session, contact_id=contact.id, actor=agent, cache=cache, playbook=PLAYBOOK
+    )
 
     summary = outcome.outgoing[0].message
     assert summary["type"] == "summary"
@@ -144,7 +154,9 @@ def test_ending_stores_the_summary_and_the_recommended_break(
     expected = playbook.conversation.break_for(contact.summary["difficulty"])
     assert contact.break_minutes == summary["break_minutes"] == expected
     with pytest.raises(ContactEnded):
-        service.customer_says(session, contact_id=contact.id, text="halo?", actor=agent)
+        service.customer_says(
+            session, contact_id=contact.id, text="halo?", actor=agent, playbook=PLAYBOOK
+        )
 
 
 def test_the_call_ended_action_ends_the_contact(
@@ -165,7 +177,12 @@ def test_a_hang_up_alerts_the_board_of_the_break_once(
     contact = service.start_contact(session, agent=agent, lang="pl", playbook=playbook)
     play(session, contact, agent, playbook, cache)
     outcome = service.agent_did(
-        session, contact_id=contact.id, action="call_ended", actor=agent, cache=cache
+        session,
+        contact_id=contact.id,
+        action="call_ended",
+        actor=agent,
+        cache=cache,
+        playbook=PLAYBOOK,
     )
 
     kinds = [o.message["kind"] for o in outcome.outgoing if o.message["type"] == "alert"]
@@ -182,7 +199,7 @@ def test_a_supervisor_grants_the_break_once(
     contact = service.start_contact(session, agent=agent, playbook=playbook)
     with pytest.raises(Exception, match="once the contact has ended"):
         service.grant_break(session, contact_id=contact.id, actor=supervisor, minutes=10)
-    service.end_contact(session, contact_id=contact.id, actor=agent, cache=cache)
+    service.end_contact(session, contact_id=contact.id, actor=agent, cache=cache, playbook=PLAYBOOK)
     with pytest.raises(PermissionDenied):
         service.grant_break(session, contact_id=contact.id, actor=agent, minutes=10)
 
@@ -199,7 +216,11 @@ def test_an_agent_works_only_their_own_contacts(
     contact = service.start_contact(session, agent=users["supervisor"], playbook=playbook)
     with pytest.raises(PermissionDenied):
         service.customer_says(
-            session, contact_id=contact.id, text="dzień dobry", actor=users["agent"]
+            session,
+            contact_id=contact.id,
+            text="dzień dobry",
+            actor=users["agent"],
+            playbook=PLAYBOOK,
         )
     assert service.list_(session, viewer=users["agent"]) == []
     assert service.list_(session, viewer=users["supervisor"]) == [contact]
@@ -238,7 +259,9 @@ def test_it_refuses_an_empty_or_huge_line(
 ) -> None:
     contact = service.start_contact(session, agent=users["agent"], playbook=playbook)
     with pytest.raises(InvalidInput):
-        service.customer_says(session, contact_id=contact.id, text=text, actor=users["agent"])
+        service.customer_says(
+            session, contact_id=contact.id, text=text, actor=users["agent"], playbook=PLAYBOOK
+        )
     assert contact.event_count == 0
 
 
@@ -250,7 +273,7 @@ def test_explanations_follow_the_agents_language_and_phrases_the_customers(
     contact = service.start_contact(session, agent=supervisor, lang="pl", playbook=playbook)
     line = DIALOGUE[2]["customer"]
     outcome = service.customer_says(
-        session, contact_id=contact.id, text=line, actor=supervisor, cache=cache
+        session, contact_id=contact.id, text=line, actor=supervisor, cache=cache, playbook=PLAYBOOK
     )
 
     def direct(ui_lang: str) -> dict[str, Any]:
@@ -276,13 +299,19 @@ def test_a_nul_and_other_invisible_characters_are_removed_from_a_line(
     """The one line check removes them (PostgreSQL cannot store a NUL); a line of nothing else
     is empty."""
     contact = service.start_contact(session, agent=users["agent"], playbook=playbook)
-    service.customer_says(session, contact_id=contact.id, text="a\x00b\u200b", actor=users["agent"])
+    service.customer_says(
+        session, contact_id=contact.id, text="a\x00b\u200b", actor=users["agent"], playbook=PLAYBOOK
+    )
     stored = session.scalars(
         select(ContactEvent.text).where(ContactEvent.contact_id == contact.id)
     ).all()
     assert "ab" in stored
     with pytest.raises(InvalidInput) as error:
         service.customer_says(
-            session, contact_id=contact.id, text="\x00\u200b", actor=users["agent"]
+            session,
+            contact_id=contact.id,
+            text="\x00\u200b",
+            actor=users["agent"],
+            playbook=PLAYBOOK,
         )
     assert error.value.code == "empty_text"

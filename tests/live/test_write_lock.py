@@ -20,6 +20,7 @@ from calmdesk.analysis.signals import Signals
 from calmdesk.coach import conversation as conversation_module
 from calmdesk.live import service
 from calmdesk.live.models import ContactEvent
+from calmdesk.playbook.load import default_playbook
 from calmdesk.settings import Settings
 from calmdesk.storage.db import make_engine, make_session_factory, session_scope, sqlite_file
 from calmdesk.users import service as users_service
@@ -28,6 +29,8 @@ from calmdesk.users.schemas import UserCreate
 from calmdesk.web.app import create_app
 from tests.conftest import TEST_SECRET_KEY
 from tests.live.helpers import bearer, receive, start
+
+PLAYBOOK = default_playbook("pl")
 
 LINE = {"speaker": "customer", "text": "Trzeci raz dzwonię, faktura FV/2026/11/7 jest zła!"}
 
@@ -164,7 +167,11 @@ def test_a_turn_stored_during_the_analysis_is_coached_again_not_refused(
         if not interleaved:  # the agent's line lands while the customer's is analysed
             with session_scope(factory) as other:
                 outcome = service.agent_says(
-                    other, contact_id=contact_id, text="Rozumiem, sprawdzam.", actor=None
+                    other,
+                    contact_id=contact_id,
+                    text="Rozumiem, sprawdzam.",
+                    actor=None,
+                    playbook=PLAYBOOK,
                 )
                 interleaved.append(outcome.guidance["seq"] if outcome.guidance else 0)
         return analyze(text, lang)
@@ -172,7 +179,11 @@ def test_a_turn_stored_during_the_analysis_is_coached_again_not_refused(
     monkeypatch.setattr(conversation_module, "default_analyzer", another_turn_meanwhile)
     with session_scope(factory) as session:
         outcome = service.customer_says(
-            session, contact_id=contact_id, text=LINE["text"], actor=_agent(session, file_app)
+            session,
+            contact_id=contact_id,
+            text=LINE["text"],
+            actor=_agent(session, file_app),
+            playbook=PLAYBOOK,
         )
     assert interleaved == [1]
     assert outcome.guidance is not None and outcome.guidance["seq"] == 2

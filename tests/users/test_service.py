@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from calmdesk.errors import InvalidInput
+from calmdesk.languages import Language
 from calmdesk.users import service
 from calmdesk.users.errors import (
     AccountDisabled,
@@ -17,7 +18,7 @@ from calmdesk.users.errors import (
     UsernameTaken,
     UserNotFound,
 )
-from calmdesk.users.models import ApiToken, Language, Role, User
+from calmdesk.users.models import ApiToken, Role, User
 from calmdesk.users.schemas import MeUpdate, UserCreate, UserUpdate
 from calmdesk.users.tokens import TOKEN_PREFIX, token_digest
 from tests.conftest import PASSWORDS

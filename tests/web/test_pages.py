@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from markupsafe import escape
 from sqlalchemy.orm import Session
@@ -13,11 +13,13 @@ from sqlalchemy.orm import Session
 from calmdesk.cases import service as cases_service
 from calmdesk.cases.schemas import CaseCreate
 from calmdesk.live import service as live_service
+from calmdesk.playbook.load import default_playbook
 from calmdesk.users.models import User
 from calmdesk.web.pages import safe_next
-from calmdesk.web.pages_common import playbook_for
 from tests.conftest import PASSWORDS, LoginHelper
 from tests.web.conftest import TokenGetter
+
+PLAYBOOK = default_playbook("pl")
 
 HOSTILE = '<script>alert("x")</script><img src=x onerror="alert(1)">'
 
@@ -170,7 +172,7 @@ def test_the_playbook_page_shows_the_export_inside_the_layout(
 
 
 def _intake(session: Session, client: TestClient, user: User, description: str) -> int:
-    playbook = playbook_for(Request({"type": "http", "app": client.app}))
+    playbook = PLAYBOOK
     case = cases_service.intake(
         session,
         case_in=CaseCreate(customer_contact="jan@example.pl", description=description),
@@ -230,8 +232,12 @@ def test_an_agent_starts_a_contact_and_its_console_shows_the_ladder(
 def test_the_console_embeds_earlier_lines_as_escaped_json(
     client: TestClient, login: LoginHelper, users: dict[str, User], session: Session
 ) -> None:
-    contact = live_service.start_contact(session, agent=users["agent"], channel="chat", lang="pl")
-    live_service.customer_says(session, contact_id=contact.id, text=HOSTILE, actor=users["agent"])
+    contact = live_service.start_contact(
+        session, agent=users["agent"], channel="chat", lang="pl", playbook=PLAYBOOK
+    )
+    live_service.customer_says(
+        session, contact_id=contact.id, text=HOSTILE, actor=users["agent"], playbook=PLAYBOOK
+    )
     session.commit()
     login(client, "agent")
     page = client.get(f"/console/{contact.id}").text
@@ -243,7 +249,9 @@ def test_the_console_embeds_earlier_lines_as_escaped_json(
 def test_another_agents_console_is_refused(
     client: TestClient, login: LoginHelper, users: dict[str, User], session: Session
 ) -> None:
-    contact = live_service.start_contact(session, agent=users["supervisor"], channel="phone")
+    contact = live_service.start_contact(
+        session, agent=users["supervisor"], channel="phone", playbook=PLAYBOOK
+    )
     session.commit()
     login(client, "agent")
     assert client.get(f"/console/{contact.id}").status_code == 403
@@ -257,14 +265,17 @@ def test_a_case_opened_from_a_contact_is_prefilled_and_linked(
     csrf_token: TokenGetter,
 ) -> None:
     agent = users["agent"]
-    contact = live_service.start_contact(session, agent=agent, channel="phone", lang="pl")
+    contact = live_service.start_contact(
+        session, agent=agent, channel="phone", lang="pl", playbook=PLAYBOOK
+    )
     live_service.customer_says(
         session,
         contact_id=contact.id,
         text="Na fakturze FV/2026/11/42 mam 200 zł więcej niż w umowie!",
         actor=agent,
+        playbook=PLAYBOOK,
     )
-    live_service.end_contact(session, contact_id=contact.id, actor=agent)
+    live_service.end_contact(session, contact_id=contact.id, actor=agent, playbook=PLAYBOOK)
     session.commit()
     login(client, "agent")
     form = client.get(f"/cases/new?contact={contact.id}").text
@@ -306,7 +317,9 @@ def test_a_case_form_missing_the_customer_is_refused_by_field(
 def test_the_board_lists_live_contacts_for_a_supervisor(
     client: TestClient, login: LoginHelper, users: dict[str, User], session: Session
 ) -> None:
-    contact = live_service.start_contact(session, agent=users["agent"], channel="chat")
+    contact = live_service.start_contact(
+        session, agent=users["agent"], channel="chat", playbook=PLAYBOOK
+    )
     session.commit()
     login(client, "supervisor")
     page = client.get("/board").text

@@ -15,9 +15,10 @@ from functools import lru_cache
 from typing import ClassVar
 
 from calmdesk.analysis.base import Detector, Document
-from calmdesk.analysis.lexicon import LANGUAGES, load_lexicon, load_patterns, load_words, read_lines
+from calmdesk.analysis.lexicon import load_lexicon, load_patterns, load_words, read_lines
 from calmdesk.analysis.normalize import Token, translit_to_cyrillic
 from calmdesk.analysis.signals import Explanation, ProfanitySpan
+from calmdesk.languages import LANGUAGES
 
 # How many words apart an insult and "you"/"your company" may stand in one sentence.
 DIRECTED_WINDOW = 5
@@ -82,7 +83,7 @@ class LexiconAbuseDetector(Detector[AbuseFinding]):
     name: ClassVar[str] = "lexicon_abuse"
 
     def load(self) -> None:
-        for lang in ("pl", "ru", "en"):
+        for lang in LANGUAGES:
             load_lexicon(lang, "profanity")
             load_lexicon(lang, "insult")
         self._translit = load_words("ru", "translit.txt")

@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from typing import ClassVar, Generic, TypeVar
 
 from calmdesk.analysis.normalize import Token
+from calmdesk.languages import ANALYSIS_LANGUAGES, LANGUAGES
 
-ALL_LANGUAGES: frozenset[str] = frozenset({"pl", "ru", "en", "other"})
+ALL_LANGUAGES: frozenset[str] = frozenset(ANALYSIS_LANGUAGES)
 _SENTENCE_END = re.compile(r"[.!?;\n]+")
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
 _LATIN = re.compile("[a-zA-Z\u00c0-\u024f]")
@@ -70,7 +71,7 @@ class Document:
     @property
     def languages(self) -> tuple[str, ...]:
         """The lexicon languages to consult: the message's own, or all three for ``other``."""
-        return ("pl", "ru", "en") if self.lang not in ("pl", "ru", "en") else (self.lang,)
+        return (self.lang,) if self.lang in LANGUAGES else LANGUAGES
 
 
 class Detector(ABC, Generic[FindingT]):

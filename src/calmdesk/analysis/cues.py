@@ -12,8 +12,9 @@ import re
 from typing import ClassVar
 
 from calmdesk.analysis.base import Detector, Document
-from calmdesk.analysis.lexicon import LANGUAGES, load_patterns, read_lines
+from calmdesk.analysis.lexicon import load_patterns, read_lines
 from calmdesk.analysis.signals import Explanation
+from calmdesk.languages import LANGUAGES
 
 # Shouting: at least this many letters in capitalised words, making up this share of letters.
 SHOUT_MIN_CAPS_LETTERS = 8

@@ -20,7 +20,10 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-LANGS: tuple[str, ...] = ("pl", "ru", "en", "other")
+from calmdesk.languages import ANALYSIS_LANGUAGES
+
+# The tone models one-hot the language in this order: a new language needs a retrain.
+LANGS = ANALYSIS_LANGUAGES
 EMBEDDING_DIM = 512
 HASH_BITS = 18
 HASH_DIM = 1 << HASH_BITS

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from calmdesk.analysis.base import Detector, Document
-from calmdesk.analysis.lexicon import LANGUAGES, load_patterns
+from calmdesk.analysis.lexicon import load_patterns
 from calmdesk.analysis.signals import Explanation, Intent
+from calmdesk.languages import LANGUAGES
 
 # How many words before a match a negation may stand and still cancel it.
 NEGATION_WINDOW = 4

@@ -19,10 +19,10 @@ from typing import Any
 
 from calmdesk.analysis.lexicon import load_lexicon, load_words
 from calmdesk.analysis.normalize import Token, strip_control, tokenize
+from calmdesk.languages import ANALYSIS_LANGUAGES, LANGUAGES, OTHER
 
-SUPPORTED: tuple[str, ...] = ("pl", "ru", "en")
-OTHER = "other"
-ALL_LANGS: tuple[str, ...] = (*SUPPORTED, OTHER)
+SUPPORTED = LANGUAGES
+ALL_LANGS = ANALYSIS_LANGUAGES
 # Below this confidence lingua's answer on a short text is a guess: report ``other``.
 MIN_CONFIDENCE = 0.35
 # lingua must be this sure to call a message with pl/en everyday words another language.

@@ -26,7 +26,6 @@ from typing import Any
 
 from calmdesk.analysis.normalize import WILDCARD, collapse_repeats
 
-LANGUAGES: tuple[str, ...] = ("pl", "ru", "en")
 # A doubled letter in an entry this short may be the whole point (ass, piss): never collapse it.
 MIN_COLLAPSIBLE_LENGTH = 6
 MIN_STEM_LENGTH = 2

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Annotated, Any, Generic, Literal, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from calmdesk.cases.enums import CaseStatus, Channel, CompensationKind, CompensationStatus
+from calmdesk.languages import Language
 
 MIN_YEAR, MAX_YEAR = 1970, 2200
 MAX_ID = 2**31 - 1
-Language = Literal["pl", "ru", "en"]
 
 
 def _no_nul(value: str) -> str:

@@ -23,6 +23,7 @@ from calmdesk.cases.schemas import (
     CustomerUpdate,
     PageParams,
 )
+from calmdesk.languages import is_supported
 from calmdesk.playbook.schema import Category, Playbook
 from calmdesk.storage.types import utcnow
 from calmdesk.users.models import User
@@ -356,7 +357,7 @@ def case_from_contact(
         channel=channel,
         customer_contact=customer_contact,
         description=text[:10_000],
-        language=language if language in ("pl", "ru", "en") else None,
+        language=language if is_supported(language) else None,
         category=summary.category if summary.category in known else None,
         references=[r[:100] for r in references],
         source_contact_id=contact_id,

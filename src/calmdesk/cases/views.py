@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Path, Query, Request, status
+from fastapi import APIRouter, Body, Path, Query, status
 from pydantic import ConfigDict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -40,25 +40,14 @@ from calmdesk.cases.schemas import (
     PageParams,
     TransitionRequest,
 )
-from calmdesk.playbook.schema import Playbook
+from calmdesk.languages import LANGUAGES
+from calmdesk.playbook.deps import PlaybookDep
 from calmdesk.users.deps import CurrentUser, SessionDep
 from calmdesk.users.models import User
 
 router = APIRouter(tags=["cases"])
 
 
-def get_playbook(request: Request) -> Playbook:
-    """The playbook the app runs with (``app.state.playbook``, loaded once from settings)."""
-    playbook: Playbook | None = getattr(request.app.state, "playbook", None)
-    if playbook is None:
-        from calmdesk.playbook.load import load_playbook
-
-        playbook = load_playbook(request.app.state.settings.playbook)
-        request.app.state.playbook = playbook
-    return playbook
-
-
-PlaybookDep = Annotated[Playbook, Depends(get_playbook)]
 CaseId = Annotated[int, Path(ge=1, le=MAX_ID, description="The case's id")]
 CompensationId = Annotated[int, Path(ge=1, le=MAX_ID)]
 CustomerContact = Annotated[
@@ -75,7 +64,7 @@ def _examples(schema: type[Any]) -> dict[str, dict[str, Any]]:
     extra = schema.model_config.get("json_schema_extra") or {}
     return {
         lang: {"summary": lang, "value": example}
-        for lang, example in zip(("pl", "ru", "en"), extra.get("examples", []), strict=False)
+        for lang, example in zip(LANGUAGES, extra.get("examples", []), strict=False)
     }
 
 

@@ -11,9 +11,10 @@ from rich.table import Table
 
 from calmdesk.cli.db import database_session
 from calmdesk.errors import InvalidInput
+from calmdesk.languages import Language
 from calmdesk.users import service
 from calmdesk.users.labels import role_label
-from calmdesk.users.models import Language, Role
+from calmdesk.users.models import Role
 from calmdesk.users.schemas import UserCreate
 
 users_app = typer.Typer(help="User accounts, roles and API tokens.", no_args_is_help=True)

@@ -18,18 +18,18 @@ from typing import Any
 
 from calmdesk.analysis.bench import percentile, sample_messages
 from calmdesk.coach.conversation import Conversation, default_analyzer
+from calmdesk.languages import LANGUAGES
 from calmdesk.playbook.load import default_playbook
 
 TARGET_P99_MS = 15.0
 TURNS_PER_CONVERSATION = 12
 WARM_UP_TURNS = 50
-_PLAYBOOKS = ("pl", "ru", "en")
 
 
 def run_coach_bench(n: int = 2000) -> dict[str, Any]:
     """Time ``n`` customer messages; p50/p99/mean/max in milliseconds and the target."""
     messages = sample_messages(n + WARM_UP_TURNS)
-    playbooks = [default_playbook(key) for key in _PLAYBOOKS]
+    playbooks = [default_playbook(key) for key in LANGUAGES]
     wall: list[float] = []
     cpu: list[float] = []
     coach_cpu: list[float] = []

@@ -7,9 +7,10 @@ These are words for the *agent*, shown in the playbook's default language. Every
 
 from __future__ import annotations
 
+from calmdesk.languages import LANGUAGES
 from calmdesk.playbook.schema import Stage
 
-UI_LANGUAGES = ("pl", "ru", "en")
+UI_LANGUAGES = LANGUAGES
 
 WHY: dict[Stage, dict[str, str]] = {
     Stage.LISTEN: {

@@ -23,7 +23,6 @@ from calmdesk.coach.events import AgentDid, AgentSaid, CustomerSaid, Event, even
 from calmdesk.coach.messages import CHANNELS as COACH_CHANNELS
 from calmdesk.coach.messages import UI_LANGUAGES
 from calmdesk.live.models import Contact, ContactEvent, EventKind
-from calmdesk.playbook.load import load_playbook
 from calmdesk.playbook.schema import Playbook
 from calmdesk.users.models import User
 
@@ -43,11 +42,6 @@ GUIDANCE_FIELDS = (
 
 
 @lru_cache(maxsize=8)
-def playbook_for(source: str) -> Playbook:
-    """The playbook named by ``settings.playbook`` (a default's key or a file), loaded once."""
-    return load_playbook(source)
-
-
 class ConversationCache:
     """A small LRU of conversations, each valid for exactly one event count.
 

@@ -10,10 +10,7 @@ import anyio.from_thread
 from fastapi import FastAPI
 
 from calmdesk.live.bus import EventBus, bus_from_settings
-from calmdesk.live.coaching import playbook_for
 from calmdesk.live.messages import Outgoing
-from calmdesk.playbook.schema import Playbook
-from calmdesk.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -41,17 +38,6 @@ async def close_bus(app: FastAPI) -> None:
     if bus is not None:
         app.state.live_bus = None
         await bus.close()
-
-
-def app_playbook(app: FastAPI) -> Playbook:
-    """The playbook the app runs with (``app.state.playbook``, shared with the cases and the
-    pages; loaded once from settings)."""
-    playbook: Playbook | None = getattr(app.state, "playbook", None)
-    if playbook is None:
-        settings: Settings = app.state.settings
-        playbook = playbook_for(settings.playbook)
-        app.state.playbook = playbook
-    return playbook
 
 
 async def publish_all(bus: EventBus, outgoing: Sequence[Outgoing]) -> None:

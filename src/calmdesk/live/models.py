@@ -23,9 +23,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-import calmdesk.users.models  # noqa: F401  (the users table our foreign keys point to)
 from calmdesk.storage.db import Base
 from calmdesk.storage.types import UTCDateTime, utcnow
+from calmdesk.users.models import User
 
 
 class ContactStatus(StrEnum):
@@ -70,6 +70,7 @@ class Contact(Base):
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     """When every word of the contact was erased (on request, or after the retention period)."""
 
+    agent: Mapped[User] = relationship(foreign_keys="Contact.agent_id")
     events: Mapped[list[ContactEvent]] = relationship(
         back_populates="contact", order_by="ContactEvent.seq", lazy="raise_on_sql"
     )

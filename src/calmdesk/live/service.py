@@ -43,7 +43,6 @@ from calmdesk.live.messages import (
 from calmdesk.live.messages import contact_update_message as contact_update_message
 from calmdesk.live.models import Contact, ContactEvent, ContactStatus
 from calmdesk.playbook.schema import Channel, Playbook
-from calmdesk.settings import get_settings
 from calmdesk.storage.types import utcnow
 from calmdesk.users.models import User
 
@@ -51,10 +50,6 @@ DEFAULT_CACHE = coaching.ConversationCache()
 ANALYSIS_SLOTS = threading.BoundedSemaphore(max(2, os.cpu_count() or 2))
 """Turns analysed at once. The analysis is CPU work under the GIL: more threads at it only make
 each slower, and slow the threads that are storing a turn (holding the write lock) with them."""
-
-
-def _playbook(playbook: Playbook | None) -> Playbook:
-    return playbook or coaching.playbook_for(get_settings().playbook)
 
 
 def _check_lang(lang: str | None, playbook: Playbook) -> str | None:
@@ -76,10 +71,9 @@ def start_contact(
     lang: str | None = None,
     can_transfer: bool | None = None,
     actor: User | None = None,
-    playbook: Playbook | None = None,
+    playbook: Playbook,
 ) -> Contact:
     """A new live contact for ``agent``; transfer follows the playbook unless given."""
-    playbook = _playbook(playbook)
     if actor is not None:
         permissions.ensure_may_start(actor, for_agent=agent)
     try:
@@ -158,7 +152,7 @@ def _conversation(
     cached = cache.take(contact.id, contact.event_count)
     if cached is not None:
         return cached
-    agent = session.get(User, contact.agent_id)
+    agent = contact.agent
     return coaching.rebuild(
         contact,
         events_of(session, contact=contact),
@@ -173,13 +167,12 @@ def _turn(
     contact_id: int,
     actor: User | None,
     step: Callable[[Conversation], Any],
-    playbook: Playbook | None,
+    playbook: Playbook,
     cache: coaching.ConversationCache | None,
 ) -> tuple[TurnOutcome, Conversation]:
     """One turn in two phases: read the contact and coach (the analysis included) without any
     lock, then a short write transaction that appends the event. If another turn was stored in
     between, the coach is replayed on the stored events plus this one (its analysis kept)."""
-    playbook = _playbook(playbook)
     cache = DEFAULT_CACHE if cache is None else cache
     contact = locks.read_live(session, contact_id=contact_id, actor=actor)
     seen = contact.event_count
@@ -216,8 +209,7 @@ def _turn(
     with locks.seq_taken_as_conflict(contact_id):
         session.flush()
     cache.put(contact.id, seq, conversation)
-    agent = session.get(User, contact.agent_id)
-    assert agent is not None
+    agent = contact.agent
     # What was said travels with the live message (the console adds it to the transcript);
     # the stored guidance does not repeat it: the event row holds it once.
     live_message = {**message, "event": event_view(seq, fields)}
@@ -231,7 +223,7 @@ def customer_says(
     contact_id: int,
     text: str,
     actor: User | None,
-    playbook: Playbook | None = None,
+    playbook: Playbook,
     cache: coaching.ConversationCache | None = None,
 ) -> TurnOutcome:
     """The customer's line (typed by the agent, or a transcript segment from an integration)."""
@@ -253,7 +245,7 @@ def agent_says(
     contact_id: int,
     text: str,
     actor: User | None,
-    playbook: Playbook | None = None,
+    playbook: Playbook,
     cache: coaching.ConversationCache | None = None,
 ) -> TurnOutcome:
     """The agent's own line (checked for negative wording and risky promises)."""
@@ -275,13 +267,12 @@ def agent_did(
     contact_id: int,
     action: str,
     actor: User | None,
-    playbook: Playbook | None = None,
+    playbook: Playbook,
     cache: coaching.ConversationCache | None = None,
 ) -> TurnOutcome:
     """An action of the ladder (``warning_given``, ``transfer_failed`` ...); ``call_ended``
     also ends the contact."""
     parsed = parse_action(action)
-    playbook = _playbook(playbook)
     outcome, conversation = _turn(
         session,
         contact_id=contact_id,
@@ -308,11 +299,10 @@ def end_contact(
     *,
     contact_id: int,
     actor: User | None,
-    playbook: Playbook | None = None,
+    playbook: Playbook,
     cache: coaching.ConversationCache | None = None,
 ) -> TurnOutcome:
     """End the contact: store the coach's summary and the break the playbook recommends."""
-    playbook = _playbook(playbook)
     cache = DEFAULT_CACHE if cache is None else cache
     contact = locks.read_live(session, contact_id=contact_id, actor=actor)
     seen = contact.event_count
@@ -336,8 +326,7 @@ def _finish(
     contact.summary = summary
     contact.break_minutes = minutes
     session.flush()
-    agent = session.get(User, contact.agent_id)
-    assert agent is not None
+    agent = contact.agent
     outgoing = end_messages(contact, agent)
     return TurnOutcome(contact=contact, guidance=None, outgoing=outgoing)
 
@@ -364,8 +353,7 @@ def grant_break(
     contact.break_granted_by_id = actor.id
     contact.break_granted_minutes = minutes
     session.flush()
-    agent = session.get(User, contact.agent_id)
-    assert agent is not None
+    agent = contact.agent
     outgoing = break_granted_messages(contact, agent, actor)
     return TurnOutcome(contact=contact, guidance=None, outgoing=outgoing)
 

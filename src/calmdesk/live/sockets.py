@@ -28,9 +28,10 @@ from starlette.websockets import WebSocketDisconnect
 from calmdesk.errors import CalmDeskError, NotFound, PermissionDenied
 from calmdesk.live import permissions, service
 from calmdesk.live.bus import BOARD_CHANNEL, EventBus, Message, Subscription, contact_channel
-from calmdesk.live.fanout import app_playbook, get_bus, publish_all
+from calmdesk.live.fanout import get_bus, publish_all
 from calmdesk.live.messages import Outgoing
 from calmdesk.live.schemas import MAX_ID, ActionIn, ContactRead, UtteranceIn
+from calmdesk.playbook.deps import app_playbook
 from calmdesk.storage.db import DatabaseBusy, is_busy, session_scope
 from calmdesk.users import service as users_service
 from calmdesk.users.models import User
@@ -88,8 +89,7 @@ def _contact_snapshot(app: FastAPI, user_id: int, contact_id: int) -> Message:
         user = _user(session, user_id)
         contact = permissions.contact_for_user(session, contact_id=contact_id, user=user)
         events = service.events_of(session, contact=contact)
-        agent = session.get(User, contact.agent_id)
-        assert agent is not None
+        agent = contact.agent
         last = next((e.guidance for e in reversed(events) if e.guidance), None)
         return {
             "type": "snapshot",

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from calmdesk.live import permissions, privacy, service
 from calmdesk.live.bus import BOARD_CHANNEL
-from calmdesk.live.fanout import app_playbook, get_bus, publish_from_thread
+from calmdesk.live.fanout import get_bus, publish_from_thread
 from calmdesk.live.messages import Outgoing, TurnOutcome
 from calmdesk.live.models import Contact
 from calmdesk.live.schemas import (
@@ -29,6 +29,7 @@ from calmdesk.live.schemas import (
     UtteranceIn,
 )
 from calmdesk.live.sockets import socket_router
+from calmdesk.playbook.deps import app_playbook
 from calmdesk.users import service as users_service
 from calmdesk.users.deps import CurrentUser, SessionDep, reads_first
 

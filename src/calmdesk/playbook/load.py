@@ -16,10 +16,12 @@ import yaml
 from pydantic import ValidationError
 
 from calmdesk.errors import CalmDeskError
+from calmdesk.languages import LANGUAGES
 from calmdesk.playbook.checks import Problem
 from calmdesk.playbook.schema import Playbook
 
-DEFAULT_KEYS = ("pl", "ru", "en")
+# Each language has a default playbook, named by its code.
+DEFAULT_KEYS = LANGUAGES
 
 
 class PlaybookError(CalmDeskError):

@@ -18,8 +18,6 @@ from typing import Annotated, Any, Self
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-LANGUAGES = ("pl", "ru", "en")
-
 
 class Stage(StrEnum):
     """A step of the conversation; the abuse ladder is a subset of them (see ``coach.stages``)."""

@@ -13,13 +13,13 @@ The playbook is the one named by ``settings.playbook``, loaded once per app
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from calmdesk.playbook.deps import PlaybookDep
 from calmdesk.playbook.export import check_language, render_html, render_markdown
-from calmdesk.playbook.load import load_playbook
 from calmdesk.playbook.schema import Playbook
 
 router = APIRouter(tags=["playbook"])
@@ -29,15 +29,6 @@ LangQuery = Annotated[
     str | None,
     Query(description="pl, ru or en; else the browser's Accept-Language, else the default."),
 ]
-
-
-def running_playbook(request: Request) -> Playbook:
-    """The app's playbook, loaded on first use."""
-    playbook: Playbook | None = getattr(request.app.state, "playbook", None)
-    if playbook is None:
-        playbook = load_playbook(request.app.state.settings.playbook)
-        request.app.state.playbook = playbook
-    return playbook
 
 
 def preferred_language(accept_language: str | None, available: list[str]) -> str | None:
@@ -68,10 +59,9 @@ def preferred_language(accept_language: str | None, available: list[str]) -> str
     responses={200: {"content": {"text/html": {}, "text/markdown": {}}}},
 )
 def playbook_export(
-    request: Request, lang: LangQuery = None, format_: FormatQuery = "html"
+    request: Request, playbook: PlaybookDep, lang: LangQuery = None, format_: FormatQuery = "html"
 ) -> Response:
     """The employee-readable policy in the chosen language: a complete HTML page, or Markdown."""
-    playbook = running_playbook(request)
     language = (
         lang
         or preferred_language(request.headers.get("accept-language"), playbook.languages)
@@ -89,7 +79,7 @@ def playbook_export(
 
 
 @router.get("/api/playbook", summary="The playbook as JSON")
-def playbook_json(request: Request) -> dict[str, Any]:
+def playbook_json(playbook: PlaybookDep) -> Playbook:
     """Every category, deadline, rule and phrase of the running playbook, in all its languages.
     Durations are ISO 8601 (``PT4H``)."""
-    return running_playbook(request).model_dump(mode="json")
+    return playbook

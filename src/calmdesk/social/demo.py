@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Literal
 
 from sqlalchemy.orm import Session
 
+from calmdesk.languages import Language
 from calmdesk.playbook.schema import Playbook
 from calmdesk.social import service
 from calmdesk.social.enums import Platform
@@ -23,7 +23,7 @@ from calmdesk.users.models import User
 
 @dataclass(frozen=True)
 class DemoPost:
-    lang: Literal["pl", "ru", "en"]
+    lang: Language
     platform: Platform
     author: str
     text: str
@@ -37,7 +37,7 @@ class DemoPost:
 
 POSTS: tuple[DemoPost, ...] = (
     DemoPost(
-        "pl",
+        Language.PL,
         Platform.FACEBOOK,
         "@ola.nowicka",
         "Od tygodnia czekam na zwrot 89 zł za zamówienie 55120. Infolinia nie odbiera, "
@@ -45,7 +45,7 @@ POSTS: tuple[DemoPost, ...] = (
         hours_ago=3,
     ),
     DemoPost(
-        "ru",
+        Language.RU,
         Platform.X,
         "@d_smirnov",
         "Второй раз за месяц пропадает интернет, договор 7781-22. Верните деньги за эти дни!",
@@ -55,7 +55,7 @@ POSTS: tuple[DemoPost, ...] = (
         promise_hours=4,
     ),
     DemoPost(
-        "en",
+        Language.EN,
         Platform.GOOGLE_REVIEWS,
         "Chris B.",
         "Waited 40 minutes at the counter and the staff were rude. Order 3391 still not ready.",

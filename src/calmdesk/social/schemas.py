@@ -8,7 +8,8 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from calmdesk.analysis.line import MAX_TEXT_CHARS
-from calmdesk.cases.schemas import MAX_ID, Key, Language, Moment, NoNul
+from calmdesk.cases.schemas import MAX_ID, Key, Moment, NoNul
+from calmdesk.languages import Language
 from calmdesk.social.enums import Platform, PostStatus
 
 

@@ -20,6 +20,7 @@ from calmdesk.cases import service as cases_service
 from calmdesk.cases.enums import Channel
 from calmdesk.cases.models import Case
 from calmdesk.cases.schemas import CaseCreate
+from calmdesk.languages import is_supported
 from calmdesk.playbook.schema import Playbook
 from calmdesk.social.clock import clock_for
 from calmdesk.social.enums import PostEventKind, PostStatus
@@ -387,7 +388,7 @@ def escalate_to_case(
         customer_contact=f"{post.platform}:{post.author_handle}",
         customer_name=post.author_handle,
         description=description,
-        language=post.lang if post.lang in ("pl", "ru", "en") else None,
+        language=post.lang if is_supported(post.lang) else None,
         category=request.category,
         severity=request.severity,
         received_at=post.received_at,

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Body, Path, Query, status
 from sqlalchemy.orm import Session
 
 from calmdesk.cases.schemas import MAX_ID
-from calmdesk.cases.views import PlaybookDep
+from calmdesk.playbook.deps import PlaybookDep
 from calmdesk.social import privacy, service
 from calmdesk.social.drafts import DraftPost, draft_reply
 from calmdesk.social.models import Promise, PublicPost

@@ -30,8 +30,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from calmdesk.analysis.signals import LEVELS, Level
 from calmdesk.errors import InvalidInput, NotFound
+from calmdesk.languages import LANGUAGES
 from calmdesk.playbook.load import validation_problems
-from calmdesk.playbook.schema import LANGUAGES
 
 
 class Situation(StrEnum):

@@ -12,12 +12,12 @@ from typing import Annotated, TypeVar
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session, sessionmaker
 
-from calmdesk.errors import ConfigurationError, NotAuthenticated, PermissionDenied
+from calmdesk.errors import ConfigurationError, NotAuthenticated
 from calmdesk.settings import Settings
 from calmdesk.storage.db import begin_read
 from calmdesk.users import service
 from calmdesk.users.errors import InvalidToken
-from calmdesk.users.models import Role, User
+from calmdesk.users.models import User
 from calmdesk.users.permissions import Permission, ensure
 from calmdesk.users.sessions import SESSION_COOKIE, user_from_cookie
 
@@ -109,25 +109,6 @@ def get_current_user(user: Annotated[User | None, Depends(get_optional_user)]) -
 
 OptionalUser = Annotated[User | None, Depends(get_optional_user)]
 CurrentUser = Annotated[User, Depends(get_current_user)]
-
-
-def require_roles(*roles: Role) -> Callable[[User], User]:
-    """A dependency letting only ``roles`` through (403 ``permission_denied`` otherwise).
-
-    Prefer :func:`require_permission`: the role table in ``permissions.py`` is the one place
-    that says who may do what.
-    """
-    allowed = frozenset(roles)
-
-    def dependency(user: CurrentUser) -> User:
-        if user.role not in allowed:
-            names = ", ".join(sorted(role.value for role in allowed))
-            raise PermissionDenied(
-                f"This needs one of the roles: {names}.", required_roles=sorted(allowed)
-            )
-        return user
-
-    return dependency
 
 
 def require_permission(permission: Permission) -> Callable[[User], User]:

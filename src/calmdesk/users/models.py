@@ -8,6 +8,7 @@ from enum import StrEnum
 from sqlalchemy import Boolean, Enum, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from calmdesk.languages import Language
 from calmdesk.storage.db import Base
 from calmdesk.storage.types import UTCDateTime, utcnow
 
@@ -19,12 +20,6 @@ class Role(StrEnum):
     SUPERVISOR = "supervisor"
     HANDLER = "handler"
     ADMIN = "admin"
-
-
-class Language(StrEnum):
-    PL = "pl"
-    RU = "ru"
-    EN = "en"
 
 
 def _values(enum: type[StrEnum]) -> list[str]:

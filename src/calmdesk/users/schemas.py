@@ -7,7 +7,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from calmdesk.users.models import Language, Role
+from calmdesk.languages import Language
+from calmdesk.users.models import Role
 from calmdesk.users.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 
 USERNAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$"

@@ -16,6 +16,7 @@ from calmdesk.cases.views import router as cases_router
 from calmdesk.live.fanout import close_bus
 from calmdesk.live.views import install as install_live
 from calmdesk.maintenance import run_embedded
+from calmdesk.playbook.load import load_playbook
 from calmdesk.playbook.views import router as playbook_router
 from calmdesk.settings import Settings, get_settings
 from calmdesk.social.views import router as social_router
@@ -75,6 +76,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=_lifespan,
     )
     app.state.settings = settings
+    app.state.playbook = load_playbook(settings.playbook)
     # Tests replace session_factory with one bound to their rolled-back transaction.
     app.state.engine = make_engine(settings.effective_database_url)
     app.state.session_factory = make_session_factory(app.state.engine)

@@ -14,8 +14,10 @@ from pathlib import Path
 
 from babel.support import NullTranslations, Translations
 
+from calmdesk.languages import LANGUAGES
+
 LOCALE_DIR = Path(__file__).parent / "locale"
-SUPPORTED: tuple[str, ...] = ("pl", "ru", "en")
+SUPPORTED = LANGUAGES
 FALLBACK = "en"
 LANGUAGE_COOKIE = "calmdesk_lang"
 LANGUAGE_NAMES: dict[str, str] = {"pl": "Polski", "ru": "Русский", "en": "English"}

@@ -20,15 +20,16 @@ from markupsafe import Markup
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from calmdesk.errors import CalmDeskError, NotAuthenticated
+from calmdesk.languages import Language
+from calmdesk.playbook.deps import request_playbook
 from calmdesk.users import service as users_service
 from calmdesk.users.deps import CurrentUser, OptionalUser, SessionDep
-from calmdesk.users.models import Language
 from calmdesk.users.schemas import UserUpdate
 from calmdesk.users.sessions import end_session, start_session
 from calmdesk.web import pages_board, pages_cases, pages_console, pages_social
 from calmdesk.web.csrf import CsrfChecked
 from calmdesk.web.i18n import LANGUAGE_COOKIE, SUPPORTED, gettext_for
-from calmdesk.web.pages_common import home_for, page_language, playbook_for, render, settings_of
+from calmdesk.web.pages_common import home_for, page_language, render, settings_of
 
 STATIC_DIR = Path(__file__).parent / "static"
 LANGUAGE_COOKIE_MAX_AGE = 365 * 24 * 3600
@@ -135,7 +136,7 @@ def playbook_page(request: Request, user: CurrentUser) -> Response:
     from calmdesk.playbook.export import render_html
 
     lang = page_language(request, user)
-    playbook = playbook_for(request)
+    playbook = request_playbook(request)
     if lang not in playbook.languages:
         lang = playbook.default_language
     # The export escapes every value it renders; it is our own HTML, not the customer's.

@@ -16,6 +16,7 @@ from calmdesk.cases import service as cases_service
 from calmdesk.cases.enums import OPEN_STATUSES, CompensationStatus
 from calmdesk.cases.schemas import CaseFilters, PageParams
 from calmdesk.live import service as live_service
+from calmdesk.playbook.deps import request_playbook
 from calmdesk.storage.types import utcnow
 from calmdesk.users.deps import SessionDep, require_permission
 from calmdesk.users.models import User
@@ -23,7 +24,7 @@ from calmdesk.users.permissions import Permission
 from calmdesk.web import pages_labels as labels
 from calmdesk.web.i18n import gettext_for
 from calmdesk.web.pages_cases import moment_formatter
-from calmdesk.web.pages_common import page_language, playbook_for, render
+from calmdesk.web.pages_common import page_language, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -49,7 +50,7 @@ def board_labels(gettext: Any) -> dict[str, Any]:
 @router.get("/board")
 def board_page(request: Request, session: SessionDep, user: BoardWatcher) -> Response:
     gettext = gettext_for(page_language(request, user))
-    playbook = playbook_for(request)
+    playbook = request_playbook(request)
     contacts = live_service.list_live(session, viewer=user)
     breaks = live_service.breaks_pending(session)
     agents = live_service.agent_names(session, [*contacts, *breaks])

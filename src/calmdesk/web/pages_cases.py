@@ -29,6 +29,7 @@ from calmdesk.cases.schemas import (
 from calmdesk.errors import InvalidInput
 from calmdesk.live import permissions as live_permissions
 from calmdesk.live import service as live_service
+from calmdesk.playbook.deps import request_playbook
 from calmdesk.playbook.schema import Playbook
 from calmdesk.users.deps import SessionDep, require_permission
 from calmdesk.users.models import User
@@ -36,7 +37,7 @@ from calmdesk.users.permissions import Permission, can
 from calmdesk.web import pages_labels as labels
 from calmdesk.web.csrf import CsrfChecked
 from calmdesk.web.i18n import LANGUAGE_NAMES, gettext_for
-from calmdesk.web.pages_common import page_language, playbook_for, render
+from calmdesk.web.pages_common import page_language, render
 from calmdesk.web.pages_console import CONTACT_CHANNELS
 
 router = APIRouter(include_in_schema=False)
@@ -74,7 +75,7 @@ def invalid_form(error: ValidationError) -> InvalidInput:
 def _common(request: Request, user: User) -> dict[str, Any]:
     lang = page_language(request, user)
     gettext = gettext_for(lang)
-    playbook = playbook_for(request)
+    playbook = request_playbook(request)
     return {
         "gettext": gettext,
         "lang": lang,
@@ -224,7 +225,7 @@ async def create_case(
     _csrf: CsrfChecked,
 ) -> RedirectResponse:
     form = await request.form()
-    playbook = playbook_for(request)
+    playbook = request_playbook(request)
     text = {key: str(value).strip() for key, value in form.items() if isinstance(value, str)}
     answers = [
         f"{localized(q.text, text.get('language', 'en'), playbook)}\n{text[f'intake_{q.key}']}"
@@ -299,7 +300,7 @@ def transition_case(
         to=target,
         actor_id=user.id,
         note=note.strip() or None,
-        playbook=playbook_for(request),
+        playbook=request_playbook(request),
     )
     return RedirectResponse(f"/cases/{case.id}", status_code=303)
 
@@ -355,7 +356,7 @@ def propose_compensation(
         case=case,
         compensation_in=compensation_in,
         actor_id=user.id,
-        playbook=playbook_for(request),
+        playbook=request_playbook(request),
     )
     return RedirectResponse(f"/cases/{case.id}#compensation", status_code=303)
 

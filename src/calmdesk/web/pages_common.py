@@ -15,8 +15,6 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from calmdesk.playbook.load import load_playbook
-from calmdesk.playbook.schema import Playbook
 from calmdesk.settings import Settings
 from calmdesk.users.labels import role_label
 from calmdesk.users.permissions import Permission, can
@@ -128,12 +126,3 @@ def render(
     response = HTMLResponse(html, status_code=status_code, headers=SECURITY_HEADERS)
     csrf.set_cookie(request, response, secure=settings_of(request).secure_cookies)
     return response
-
-
-def playbook_for(request: Request) -> Playbook:
-    """The playbook the app runs with (loaded once at startup by ``create_app``)."""
-    playbook: Playbook | None = getattr(request.app.state, "playbook", None)
-    if playbook is None:
-        playbook = load_playbook(settings_of(request).playbook)
-        request.app.state.playbook = playbook
-    return playbook

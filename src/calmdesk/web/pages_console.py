@@ -17,6 +17,7 @@ from calmdesk.live.bus import BOARD_CHANNEL
 from calmdesk.live.fanout import publish_from_thread
 from calmdesk.live.messages import Outgoing
 from calmdesk.live.models import Contact
+from calmdesk.playbook.deps import request_playbook
 from calmdesk.playbook.schema import Channel
 from calmdesk.users.deps import SessionDep, require_permission
 from calmdesk.users.models import User
@@ -24,7 +25,7 @@ from calmdesk.users.permissions import Permission
 from calmdesk.web import pages_labels as labels
 from calmdesk.web.csrf import CsrfChecked
 from calmdesk.web.i18n import LANGUAGE_NAMES, gettext_for
-from calmdesk.web.pages_common import page_language, playbook_for, render
+from calmdesk.web.pages_common import page_language, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -85,7 +86,7 @@ def contact_state(session: Session, contact: Contact) -> dict[str, Any]:
 @router.get("/console")
 def console_start_page(request: Request, session: SessionDep, user: ContactWorker) -> Response:
     gettext = gettext_for(page_language(request, user))
-    playbook = playbook_for(request)
+    playbook = request_playbook(request)
     live = [c for c in live_service.list_live(session, viewer=user) if c.agent_id == user.id]
     return render(
         request,
@@ -115,7 +116,7 @@ def start_contact(
         raise InvalidInput(f"unknown channel {channel!r}", code="unknown_channel")
     if lang != AUTOMATIC and lang not in LANGUAGE_NAMES:
         raise InvalidInput(f"unknown language {lang!r}", code="unknown_language")
-    playbook = playbook_for(request)
+    playbook = request_playbook(request)
     contact = live_service.start_contact(
         session,
         agent=user,
@@ -139,7 +140,7 @@ def console_page(
     gettext = gettext_for(page_language(request, user))
     contact = live_permissions.contact_for_user(session, contact_id=contact_id, user=user)
     state = contact_state(session, contact)
-    playbook = playbook_for(request)
+    playbook = request_playbook(request)
     return render(
         request,
         "console.html",

@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from calmdesk.analysis.line import MAX_TEXT_CHARS
+from calmdesk.playbook.deps import request_playbook
 from calmdesk.social import service
 from calmdesk.social.enums import Platform, PostStatus
 from calmdesk.social.errors import InvalidSocialInput, PostNotFound, PromiseNotFound
@@ -30,7 +31,7 @@ from calmdesk.web import pages_labels as labels
 from calmdesk.web.csrf import CsrfChecked
 from calmdesk.web.i18n import gettext_for
 from calmdesk.web.pages_cases import moment_formatter
-from calmdesk.web.pages_common import page_language, playbook_for, render
+from calmdesk.web.pages_common import page_language, render
 from calmdesk.web.pages_labels import N_
 
 router = APIRouter(include_in_schema=False)
@@ -105,7 +106,7 @@ def social_page(
         chosen={"status": status, "platform": platform, "due": due},
         platforms=[p.value for p in Platform],
         status_labels=labels.translated(POST_STATUSES, gettext),
-        fmt=moment_formatter(playbook_for(request)),
+        fmt=moment_formatter(request_playbook(request)),
     )
 
 
@@ -120,7 +121,7 @@ def post_page(
 ) -> Response:
     gettext = gettext_for(page_language(request, user))
     post = _post_or_404(session, post_id)
-    playbook = playbook_for(request)
+    playbook = request_playbook(request)
     now = utcnow()
     return render(
         request,
@@ -172,7 +173,7 @@ def make_promise(
 ) -> RedirectResponse:
     """``due`` is a ``datetime-local`` value, read in the company's time zone."""
     post = _post_or_404(session, post_id)
-    zone = ZoneInfo(playbook_for(request).calendar.timezone)
+    zone = ZoneInfo(request_playbook(request).calendar.timezone)
     try:
         due_at = datetime.fromisoformat(due).replace(tzinfo=zone)
         promise_in = PromiseCreate(text=text.strip(), due_at=due_at)
@@ -205,6 +206,6 @@ def escalate(
         post=post,
         request=EscalateRequest(),
         actor=user,
-        playbook=playbook_for(request),
+        playbook=request_playbook(request),
     )
     return RedirectResponse(f"/cases/{case.id}", status_code=303)
