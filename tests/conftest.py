@@ -166,6 +166,10 @@ def settings(db_url: str, tmp_path: Path) -> Settings:
         secret_key=TEST_SECRET_KEY,
         auto_migrate=False,
         embedded_worker=False,
+        # The app's threads share the test's one connection, so a socket must not re-check its
+        # credential on a timer in the middle of another request; sockets still re-check before
+        # every frame, and the timer is tested against real workers (tests/users/test_workers.py).
+        socket_auth_check_seconds=24 * 3600.0,
     )
 
 

@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     playbook: str = "pl"
     """A default playbook's language key (pl, ru, en) or a path to a playbook YAML file."""
     session_max_age_seconds: int = 8 * 3600
+    socket_auth_check_seconds: float = Field(default=10.0, gt=0)
+    """How often an open WebSocket checks that its token or session still holds (it also checks
+    before every frame it receives)."""
     retention_days: int = 3 * 365
     """Closed cases older than this have their personal data erased by the worker."""
     worker_interval_seconds: float = 30.0

@@ -6,6 +6,10 @@ not authenticated is closed with code 4401, one without access with 4403, an unk
 4404. On connect the server subscribes first and then sends a ``snapshot``, so nothing published
 in between is lost. A bad frame (not JSON, unknown ``type``, missing field, a refused turn)
 answers ``{"type": "error", "code", "message"}`` and the socket stays open.
+
+The credential a socket was opened with is checked again before every frame and every
+``settings.socket_auth_check_seconds``: once the token is revoked, the session ended or the
+account disabled, the socket closes with 4401 and a reason naming which.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import contextlib
 import json
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -42,6 +47,10 @@ CLOSE_FORBIDDEN = 4403
 CLOSE_NOT_FOUND = 4404
 CLOSE_BUS_UNAVAILABLE = 1011
 MAX_FRAME_CHARS = 20_000
+# The reasons of a 4401 close once an open socket's credential no longer holds.
+REVOKED_TOKEN = "token_revoked: the API token was revoked"  # noqa: S105 - a message
+REVOKED_SESSION = "session_ended: the session has ended; log in again"
+REVOKED_ACCOUNT_DISABLED = "account_disabled: the account is disabled"
 
 socket_router = APIRouter()
 FrameHandler = Callable[[dict[str, Any]], Awaitable[Message | None]]
@@ -62,19 +71,41 @@ def _same_origin(websocket: WebSocket) -> bool:
     return urlsplit(origin).netloc == websocket.headers.get("host", "")
 
 
-def _authenticate(websocket: WebSocket) -> int | None:
+@dataclass(frozen=True, slots=True)
+class _Credential:
+    """What a socket was opened with: an API token or a session cookie."""
+
+    token: str | None
+    cookie: str | None
+
+
+def _credential(websocket: WebSocket) -> _Credential:
+    token = websocket.query_params.get("token") or None
+    cookie = websocket.cookies.get(SESSION_COOKIE) if _same_origin(websocket) else None
+    return _Credential(token, None if token else cookie or None)
+
+
+def _authenticate(app: FastAPI, credential: _Credential) -> int | None:
     """The id of the active user behind the socket's ``token``, or its session cookie when the
     socket comes from one of our own pages."""
-    app: FastAPI = websocket.app
-    token = websocket.query_params.get("token")
-    cookie = websocket.cookies.get(SESSION_COOKIE) if _same_origin(websocket) else None
     with session_scope(_factory(app), reads_first=True) as session:
         user: User | None = None
-        if token:
-            user = users_service.user_for_token(session, token=token)
-        elif cookie:
-            user = user_from_cookie(session, cookie, app.state.settings)
+        if credential.token:
+            user = users_service.user_for_token(session, token=credential.token)
+        elif credential.cookie:
+            user = user_from_cookie(session, credential.cookie, app.state.settings)
         return user.id if user is not None and user.is_active else None
+
+
+def _revocation(app: FastAPI, credential: _Credential, user_id: int) -> str | None:
+    """``None`` while the socket's credential still signs ``user_id`` in, else the close reason."""
+    if _authenticate(app, credential) == user_id:
+        return None
+    with session_scope(_factory(app), reads_first=True) as session:
+        user = session.get(User, user_id)
+        if user is None or not user.is_active:
+            return REVOKED_ACCOUNT_DISABLED
+    return REVOKED_TOKEN if credential.token else REVOKED_SESSION
 
 
 def _user(session: Session, user_id: int) -> User:
@@ -186,10 +217,19 @@ class _Socket:
     def __init__(self, websocket: WebSocket) -> None:
         self.websocket = websocket
         self._lock = asyncio.Lock()
+        self.closed = False
 
     async def send(self, message: Message) -> None:
         async with self._lock:
-            await self.websocket.send_json(message)
+            if not self.closed:
+                await self.websocket.send_json(message)
+
+    async def close(self, code: int, reason: str) -> None:
+        """Close once; later sends are dropped."""
+        async with self._lock:
+            if not self.closed:
+                self.closed = True
+                await self.websocket.close(code, reason)
 
     async def forward(self, subscription: Subscription) -> None:
         try:
@@ -201,7 +241,7 @@ class _Socket:
             # The bus is gone (Redis restarted): close, so the client reconnects and resubscribes.
             log.exception("live subscription failed; closing the socket")
             with contextlib.suppress(Exception):
-                await self.websocket.close(CLOSE_BUS_UNAVAILABLE, "live events unavailable")
+                await self.close(CLOSE_BUS_UNAVAILABLE, "live events unavailable")
 
     async def receive(self) -> str | bool | None:
         """The next text frame, ``None`` for a binary one, ``False`` once disconnected."""
@@ -214,12 +254,13 @@ class _Socket:
 
 async def _open(
     websocket: WebSocket, snapshot: Callable[..., Message], *args: Any
-) -> tuple[int, Message] | None:
+) -> tuple[Callable[[], Awaitable[str | None]], int, Message] | None:
     """Authenticate, check access and take the snapshot (the caller has subscribed already),
     then accept. Every database read happens before the socket is accepted; a refusal is a
-    close code."""
+    close code. Returns the re-check of the socket's credential, the user id and the snapshot."""
     app: FastAPI = websocket.app
-    user_id = await run_in_threadpool(_authenticate, websocket)
+    credential = _credential(websocket)
+    user_id = await run_in_threadpool(_authenticate, app, credential)
     refusal: tuple[int, str] | None = None
     first: Message = {}
     if user_id is None:
@@ -234,18 +275,46 @@ async def _open(
     if refusal is not None or user_id is None:
         await websocket.close(*(refusal or (CLOSE_NOT_AUTHENTICATED, "")))
         return None
-    return user_id, first
+    signed_in = user_id
+
+    async def recheck() -> str | None:
+        try:
+            return await run_in_threadpool(_revocation, app, credential, signed_in)
+        except Exception:  # the database is unreachable or busy: keep the socket, check again
+            log.warning("cannot re-check a socket's credential", exc_info=True)
+            return None
+
+    return recheck, user_id, first
+
+
+async def _watch(socket: _Socket, recheck: Callable[[], Awaitable[str | None]]) -> None:
+    """Close the socket once its credential is revoked, even while the client sends nothing."""
+    interval: float = socket.websocket.app.state.settings.socket_auth_check_seconds
+    while not socket.closed:
+        await asyncio.sleep(interval)
+        reason = await recheck()
+        if reason is not None:
+            await socket.close(CLOSE_NOT_AUTHENTICATED, reason)
 
 
 async def _serve(
-    socket: _Socket, subscription: Subscription, snapshot: Message, handle: FrameHandler
+    socket: _Socket,
+    subscription: Subscription,
+    snapshot: Message,
+    handle: FrameHandler,
+    recheck: Callable[[], Awaitable[str | None]],
 ) -> None:
     await socket.send(snapshot)
     forwarder = asyncio.create_task(socket.forward(subscription))
+    watcher = asyncio.create_task(_watch(socket, recheck))
     try:
         while True:
             text = await socket.receive()
-            if text is False:
+            if text is False or socket.closed:
+                return
+            reason = await recheck()
+            if reason is not None:
+                await socket.close(CLOSE_NOT_AUTHENTICATED, reason)
                 return
             frame = _parse(text if isinstance(text, str) else None)
             if frame.get("type") == "error":
@@ -257,9 +326,10 @@ async def _serve(
     except WebSocketDisconnect:
         return
     finally:
-        forwarder.cancel()
-        with contextlib.suppress(asyncio.CancelledError, Exception):
-            await forwarder
+        for task in (watcher, forwarder):
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
 
 
 @contextlib.asynccontextmanager
@@ -302,7 +372,7 @@ async def contact_socket(websocket: WebSocket, contact_id: int) -> None:
         opened = await _open(websocket, _contact_snapshot, contact_id)
         if opened is None:
             return
-        user_id, snapshot = opened
+        recheck, user_id, snapshot = opened
 
         async def handle(frame: dict[str, Any]) -> Message | None:
             kind = frame.get("type")
@@ -327,7 +397,7 @@ async def contact_socket(websocket: WebSocket, contact_id: int) -> None:
             await publish_all(bus, outgoing)
             return None
 
-        await _serve(_Socket(websocket), subscription, snapshot, handle)
+        await _serve(_Socket(websocket), subscription, snapshot, handle, recheck)
 
 
 @socket_router.websocket("/ws/board")
@@ -339,11 +409,11 @@ async def board_socket(websocket: WebSocket) -> None:
         opened = await _open(websocket, _board_snapshot)
         if opened is None:
             return
-        _, snapshot = opened
+        recheck, _, snapshot = opened
 
         async def handle(frame: dict[str, Any]) -> Message | None:
             if frame.get("type") == "ping":
                 return {"type": "pong"}
             return _error("unknown_type", "The board only accepts 'ping'.", frame)
 
-        await _serve(_Socket(websocket), subscription, snapshot, handle)
+        await _serve(_Socket(websocket), subscription, snapshot, handle, recheck)
