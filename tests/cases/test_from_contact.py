@@ -32,4 +32,4 @@ def test_a_live_contact_prefills_the_case(session: Session, pl: Playbook) -> Non
     assert summary.category == "invoice_error"
     assert (case.category, case.category_suggested) == ("invoice_error", False)
     assert case.references == ["FV/2026/03/118"]
-    assert "amount: 200 PLN" in case.description
+    assert "kwota: 200 PLN" in case.description

@@ -281,6 +281,9 @@ def test_a_case_opened_from_a_contact_is_prefilled_and_linked(
     form = client.get(f"/cases/new?contact={contact.id}").text
     assert "FV/2026/11/42" in form
     assert 'data-testid="intake-questions"' in form
+    # The same draft as intake_from_contact: the labelled facts and the coach's category.
+    assert "kwota: 200 PLN" in form
+    assert '<option value="invoice_error" selected>' in form
     token = csrf_token(client, f"/cases/new?contact={contact.id}")
     response = client.post(
         "/cases/new",

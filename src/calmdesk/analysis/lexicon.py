@@ -25,6 +25,7 @@ from importlib import resources
 from typing import Any
 
 from calmdesk.analysis.normalize import WILDCARD, collapse_repeats
+from calmdesk.languages import LANGUAGES
 
 # A doubled letter in an entry this short may be the whole point (ass, piss): never collapse it.
 MIN_COLLAPSIBLE_LENGTH = 6
@@ -229,11 +230,8 @@ def load_words(lang: str, name: str) -> frozenset[str]:
     return frozenset(read_lines(lang, name))
 
 
-@cache
-def load_patterns(lang: str, name: str) -> dict[str, re.Pattern[str]]:
-    """Sectioned pattern files: ``[section]`` then one regex a line, written in lower case; one
-    compiled regex per section, matched on word boundaries against lower-cased text (see
-    :attr:`calmdesk.analysis.base.Document.folded`)."""
+def _sections(lang: str, name: str) -> dict[str, list[str]]:
+    """``[section]`` then one entry a line (``#`` comments and blank lines skipped)."""
     sections: dict[str, list[str]] = {}
     current: str | None = None
     path = resources.files("calmdesk.analysis").joinpath("lexicons", lang, name)
@@ -250,8 +248,33 @@ def load_patterns(lang: str, name: str) -> dict[str, re.Pattern[str]]:
             raise ValueError(f"{lang}/{name}: pattern {line!r} before any [section]")
         else:
             sections[current].append(line)
+    return sections
+
+
+@cache
+def load_patterns(lang: str, name: str) -> dict[str, re.Pattern[str]]:
+    """Sectioned pattern files: ``[section]`` then one regex a line, written in lower case; one
+    compiled regex per section, matched on word boundaries against lower-cased text (see
+    :attr:`calmdesk.analysis.base.Document.folded`)."""
     return {
         section: re.compile(r"(?<!\w)(?:" + "|".join(f"(?:{p})" for p in patterns) + r")(?!\w)")
-        for section, patterns in sections.items()
+        for section, patterns in _sections(lang, name).items()
+        if patterns
+    }
+
+
+@cache
+def load_rules(name: str) -> dict[str, re.Pattern[str]]:
+    """The coach's and the trainer's phrase rules (``lexicons/<lang>/<name>`` in every language,
+    same layout as :func:`load_patterns`): one regex per section joining all languages' lines,
+    since a line may mix languages. Matched ignoring case anywhere in raw text, so a rule writes
+    its own ``\\b`` where a word must start or end."""
+    joined: dict[str, list[str]] = {}
+    for lang in LANGUAGES:
+        for section, patterns in _sections(lang, name).items():
+            joined.setdefault(section, []).extend(patterns)
+    return {
+        section: re.compile("(" + "|".join(patterns) + ")", re.IGNORECASE)
+        for section, patterns in joined.items()
         if patterns
     }

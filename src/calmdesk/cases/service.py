@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, not_, select, text
 from sqlalchemy.orm import Session
@@ -23,13 +23,9 @@ from calmdesk.cases.schemas import (
     CustomerUpdate,
     PageParams,
 )
-from calmdesk.languages import is_supported
 from calmdesk.playbook.schema import Category, Playbook
 from calmdesk.storage.types import utcnow
 from calmdesk.users.models import User
-
-if TYPE_CHECKING:
-    from calmdesk.coach.summary import CallSummary
 
 
 @dataclass(frozen=True, slots=True)
@@ -329,62 +325,3 @@ def transition(
             now=now,
         )
     return case
-
-
-REFERENCE_FACTS = ("order", "invoice", "ticket")
-
-
-def case_from_contact(
-    summary: CallSummary,
-    *,
-    customer_contact: str,
-    description: str,
-    channel: Channel,
-    language: str | None,
-    contact_id: int | None,
-    playbook: Playbook,
-) -> CaseCreate:
-    """A :class:`CaseCreate` prefilled from a live contact's summary: the coach's category when
-    the playbook knows it (otherwise one is suggested at intake), the order, invoice and ticket
-    numbers the customer gave as references, and the facts appended to the description."""
-    known = {c.key for c in playbook.categories}
-    facts = [f"{fact.kind}: {fact.value}" for fact in summary.facts]
-    references = [f.value for f in summary.facts if f.kind in REFERENCE_FACTS][:20]
-    text = description.strip()
-    if facts:
-        text = f"{text}\n\n" + "; ".join(facts) if text else "; ".join(facts)
-    return CaseCreate(
-        channel=channel,
-        customer_contact=customer_contact,
-        description=text[:10_000],
-        language=language if is_supported(language) else None,
-        category=summary.category if summary.category in known else None,
-        references=[r[:100] for r in references],
-        source_contact_id=contact_id,
-    )
-
-
-def intake_from_contact(
-    session: Session,
-    *,
-    summary: CallSummary,
-    customer_contact: str,
-    description: str,
-    channel: Channel,
-    language: str | None,
-    contact_id: int | None,
-    actor: User | None,
-    playbook: Playbook,
-    now: datetime | None = None,
-) -> Case:
-    """Record the complaint voiced during a live contact (see :func:`case_from_contact`)."""
-    case_in = case_from_contact(
-        summary,
-        customer_contact=customer_contact,
-        description=description,
-        channel=channel,
-        language=language,
-        contact_id=contact_id,
-        playbook=playbook,
-    )
-    return intake(session, case_in=case_in, actor=actor, playbook=playbook, now=now)

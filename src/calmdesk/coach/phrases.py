@@ -19,6 +19,7 @@ from typing import TypeVar
 from babel.dates import format_date, format_timedelta
 from babel.numbers import format_decimal, get_currency_symbol
 
+from calmdesk.analysis.lexicon import load_rules
 from calmdesk.analysis.signals import Fact
 from calmdesk.coach import messages
 from calmdesk.playbook.schema import NegativeWording, Playbook, Stage
@@ -29,34 +30,15 @@ STILL_HERE = "still_here"
 LISTENING_SIGNAL = "listening_signal"
 INTAKE_QUESTION = "intake_question"
 
-# "Are you (still) there?" in each language; asked while the agent stays silent.
-_ARE_YOU_THERE = re.compile(
-    r"(jeste[śs]\s+tam|jest\s+pan[i]?\s+tam|czy\s+kto[śs]\s+tam|s[łl]yszy\s+mnie|halo\b"
-    r"|\bвы\s+(ещ[её]\s+)?там|\bты\s+(ещ[её]\s+)?там|\bалл?о\b|слышите\s+меня|есть\s+кто"
-    r"|are\s+you\s+(still\s+)?there|anyone\s+there|can\s+you\s+hear\s+me|\bhello\s*\?)",
-    re.IGNORECASE,
-)
-
-# Promises about outcomes the agent does not control: a guarantee, or a firm "tomorrow/today".
-_RISKY_PROMISE = re.compile(
-    r"(gwarantuj[eę]\w*|obiecuj[eę]\w*|na\s+(sto|100)\s*(procent|%)|na\s+pewno\s+(jutro|dzi[śs]|"
-    r"zaraz|b[eę]dzie)"
-    r"|гарантиру\w*|обещаю\w*|на\s+(сто|100)\s*(процентов|%)|точно\s+(завтра|сегодня|будет)"
-    r"|\bi\s+(guarantee|promise)\b|\bguaranteed\b|\b100\s*(percent|%)\s+(sure|certain)"
-    r"|\bdefinitely\s+(be\s+)?(done|fixed|sorted|tomorrow|today))",
-    re.IGNORECASE,
-)
-
-# The customer says the trouble is of their own making; then the coach helps without an apology.
-_CUSTOMER_FAULT = re.compile(
-    r"(zapomnia[łl][ae]?m|zgubi[łl][ae]?m|pomyli[łl][ae]?m\s+si[eę]|moja\s+wina|m[óo]j\s+b[łl][ąa]d"
-    r"|я\s+(сам[а]?\s+)?(забыл|потерял|перепутал|ошиб)|моя\s+вина|по\s+моей\s+вине"
-    r"|\bi\s+(forgot|lost|mixed\s+up)|\bmy\s+(own\s+)?(fault|mistake))",
-    re.IGNORECASE,
-)
-
-# Marks a resolve variant that apologises, so the coach can pick one with or without apology.
-_APOLOGY = re.compile(r"(przeprasza|przepros|извин|прошу\s+прощ|sorry|apolog)", re.IGNORECASE)
+# The coach's phrase rules, per language in analysis/lexicons/<lang>/coach.txt: "are you
+# (still) there?" while the agent stays silent, a promise about an outcome the agent does not
+# control, the customer owning the trouble (then help without an apology), and a phrase variant
+# that apologises.
+_RULES = load_rules("coach.txt")
+_ARE_YOU_THERE = _RULES["are_you_there"]
+_RISKY_PROMISE = _RULES["risky_promise"]
+_CUSTOMER_FAULT = _RULES["customer_fault"]
+_APOLOGY = _RULES["apology"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,80 +13,26 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from calmdesk.analysis.lexicon import load_rules
 from calmdesk.analysis.signals import Fact
 from calmdesk.coach import AlertKind, Guidance
 
-_I = re.IGNORECASE
-
-# Naming the emotion or showing understanding ("czy dobrze rozumiem", "if I understand
-# correctly" check the facts, they are not empathy).
-_EMPATHY = re.compile(
-    r"((?<!dobrze\s)(?<!nie\s)rozumiem|s[łl]ysz[eę],?\s+[żz]e|widz[eę],?\s+[żz]e|zdenerwowan|zirytowan|zdenerwowa[ćc]"
-    r"|frustruj|przykro\s+mi|ma\s+pan[i]?\s+prawo|na\s+(pana|pani)\s+miejscu|denerwuj[ąa]c"
-    r"|(?<!правильно\s)(?<!не\s)понима[юе]|слышу,?\s+что|вижу,?\s+что|расстро|раздраж|возмущ|неприятн|сожале"
-    r"|на\s+вашем\s+месте|имеете\s+право|обидно"
-    r"|(?<!if\s)\bi\s+(fully\s+|completely\s+)?understand(?!\s+correctly)|\bi\s+hear\s+(that|you)|\bi\s+can\s+see"
-    r"|frustrat|\bupset\b|annoying|\bangry\b|\bi'?m\s+sorry\s+(to\s+hear|that|this)"
-    r"|that\s+must\s+be|in\s+your\s+(place|shoes)|\bi\s+get\s+(it|why))",
-    _I,
+# What each move looks like in words, per language (analysis/lexicons/<lang>/trainer.txt): empathy
+# names the emotion ("czy dobrze rozumiem" checks the facts and is not empathy), listening lets
+# the customer speak, boundary says insults are not acceptable, warning says the call will end,
+# solution does something about the problem, deadline names one in words (dates and durations
+# also come from the analysis' facts), transfer_offer offers or announces a transfer.
+MOVES = (
+    "empathy",
+    "listening",
+    "introduction",
+    "boundary",
+    "warning",
+    "solution",
+    "deadline",
+    "transfer_offer",
+    "apology",
 )
-# Letting the customer speak: a listening signal or an invitation to go on (the coach's
-# ``listen`` step and its listening signals).
-_LISTENING = re.compile(
-    r"(s[łl]ucham|prosz[eę]\s+m[óo]wi[ćc]|nie\s+b[eę]d[eę]\s+przerywa|wys[łl]ucham|\bmhm\b|notuj[eę]"
-    r"|слушаю|рассказывайте|не\s+буду\s+перебивать|выслушаю|записываю|\bугу\b"
-    r"|listening|\bgo\s+on\b|won'?t\s+interrupt|hear\s+you\s+out|\bmm-?hm\b|\bi\s+see\b"
-    r"|i'?m\s+noting|take\s+your\s+time)",
-    _I,
-)
-# Introducing oneself (the agent's name in the line counts too).
-_INTRODUCTION = re.compile(
-    r"(nazywam\s+si[eę]|mam\s+na\s+imi[eę]|z\s+tej\s+strony|меня\s+зовут|с\s+вами\s+говорит"
-    r"|\bmy\s+name\s+is|\bthis\s+is\s+\w+\s+(from|speaking|at)|\bi'?m\s+\w+\s+from)",
-    _I,
-)
-# Saying insults are not acceptable (the boundary rung).
-_BOUNDARY = re.compile(
-    r"(obra[żz]|wulgar|przekle[ńn]|przeklina|wyzwisk|inwektyw|kultur|szacunk|szanuj"
-    r"|оскорбл|нецензур|бран[ьи]|ругат|руга[ею]|грубост|уважени|выражени"
-    r"|insult|swear|language|\babus|respect|name-calling|offensive|\brude\b)",
-    _I,
-)
-# Saying the call will end if the insults go on (the warning rung).
-_WARNING = re.compile(
-    r"(zako[ńn]cz\w*\s+(t[eę]\s+|nasz[aą]\s+)?(rozmow|po[łl][aą]czeni)|roz[łl][aą]cz|przerw\w*\s+(rozmow|po[łl][aą]cz)"
-    r"|заверш\w*\s+(наш\w*\s+|этот\s+)?(разговор|звонок)|прерв\w*\s+(наш\w*\s+)?(разговор|звонок)|положу\s+трубку|отключ"
-    r"|\bend\s+(this|the|our)\s+(call|conversation)|hang\s+up|terminate\s+(this|the)\s+call|disconnect)",
-    _I,
-)
-# Doing something about the problem.
-_SOLUTION = re.compile(
-    r"(zg[łl]osz|zg[łl]asz|reklamacj|korekt|zwr[óo]c|zwrot|sprawdz|przeka[żz]|wyja[śs]n|zajm[eę]"
-    r"|rozpatrz|wy[śs]l|popraw|wystaw|oddzwoni|skontaktuj"
-    r"|оформ|зарегистрир|верн[уё]|возврат|скорректир|исправ|провер|переда[мю]|рассмотр|отправ"
-    r"|перезвон|свяж[уе]|выставим|займ[уё]"
-    r"|\brefund|\bcorrect|\bfix\b|\bcheck|\bsend\b|\bissue\b|\braise\b|\blog\b|\bescalat|look\s+into"
-    r"|call\s+you\s+back|\bresolv|\bcredit|\bcomplaint)",
-    _I,
-)
-# A deadline in words (dates and durations are also taken from the analysis' facts).
-_DEADLINE = re.compile(
-    r"(\bdo\s+(poniedzia|wtork|[śs]rod|czwartk|pi[ąa]tk|sobot|niedziel|jutra|ko[ńn]ca)"
-    r"|w\s+ci[ąa]gu|najp[óo][źz]niej|dni\s+robocz|jutro|dzisiaj|dzi[śs]\b"
-    r"|\bдо\s+(понедельник|вторник|сред|четверг|пятниц|суббот|воскресень|завтра|конца)"
-    r"|в\s+течение|не\s+позднее|рабоч\w+\s+дн|завтра|сегодня"
-    r"|\bby\s+(monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|the\s+end)"
-    r"|\bwithin\b|no\s+later\s+than|working\s+days?|business\s+days?|tomorrow|\btoday\b)",
-    _I,
-)
-# Offering or announcing a transfer.
-_TRANSFER = re.compile(
-    r"(po[łl][aą]cz[eęy]\w*\s+(pana|pani|pa[ńn]stwa)?\s*z|prze[łl][aą]cz|przekieruj|prze[łl]o[żz]on|kierownik"
-    r"|соедин|переключ|руководител|старш\w+\s+(смен|специалист)|начальник"
-    r"|\btransfer|put\s+you\s+through|connect\s+you|supervisor|\bmanager)",
-    _I,
-)
-_APOLOGY = re.compile(r"(przeprasza|przepros|извин|прошу\s+прощ|\bsorry\b|apolog)", _I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,18 +82,9 @@ def classify(
     ``persona_facts`` the scenario's ``(kind, value)`` pairs, ``agent_guidance`` the coach's
     answer to the line (its ``negative_wording`` and ``risky_promise`` alerts)."""
     evidence: dict[str, str] = {}
-    for name, pattern in (
-        ("empathy", _EMPATHY),
-        ("listening", _LISTENING),
-        ("introduction", _INTRODUCTION),
-        ("boundary", _BOUNDARY),
-        ("warning", _WARNING),
-        ("solution", _SOLUTION),
-        ("deadline", _DEADLINE),
-        ("transfer_offer", _TRANSFER),
-        ("apology", _APOLOGY),
-    ):
-        hit = _first(pattern, text)
+    rules = load_rules("trainer.txt")
+    for name in MOVES:
+        hit = _first(rules[name], text)
         if hit:
             evidence[name] = hit
     if agent_name and "introduction" not in evidence and agent_name.lower() in text.lower():

@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from calmdesk.cases import compensation as compensation_service
+from calmdesk.cases import from_contact
 from calmdesk.cases import permissions as case_permissions
 from calmdesk.cases import service as cases_service
 from calmdesk.cases.enums import CaseEventKind, CaseStatus, CompensationKind
@@ -162,27 +163,39 @@ def _told_log(case: Case, events: list[Any]) -> list[dict[str, Any]]:
     ]
 
 
-REFERENCE_FACTS = ("order", "invoice", "ticket")
-
-
-def prefill_from_contact(session: Session, *, contact_id: int, user: User) -> dict[str, Any]:
-    """A draft case from a contact: its channel and language, the customer's lines as the
-    description, the references and facts the coach found, and the suggested category."""
+def prefill_from_contact(
+    session: Session, *, contact_id: int, user: User, playbook: Playbook, ui_lang: str
+) -> dict[str, Any]:
+    """The case form filled from a contact's draft (:mod:`calmdesk.cases.from_contact`): its
+    channel and language, the customer's lines and facts, the coach's category, the references."""
     contact = live_permissions.contact_for_user(session, contact_id=contact_id, user=user)
     events = live_service.events_of(session, contact=contact)
     summary = contact.summary or {}
-    facts = summary.get("facts") or []
+    facts = [
+        (str(f["kind"]), str(f["value"]))
+        for f in summary.get("facts") or []
+        if isinstance(f, dict) and f.get("kind") and f.get("value")
+    ]
     lang = contact.lang or next(
         (e.signals.get("lang") for e in events if e.signals and e.signals.get("lang")), None
     )
-    customer_lines = [e.text for e in events if e.kind == "customer_said" and e.text]
+    draft = from_contact.draft_from_contact(
+        customer_lines="\n".join(e.text for e in events if e.kind == "customer_said" and e.text),
+        category=summary.get("category"),
+        facts=facts,
+        channel=contact.channel,
+        language=lang,
+        playbook=playbook,
+    )
     return {
-        "channel": contact.channel,
-        "language": lang,
-        "description": "\n".join(customer_lines),
-        "category": summary.get("category"),
-        "references": [f["value"] for f in facts if f.get("kind") in REFERENCE_FACTS],
-        "facts": [f"{f.get('kind')}: {f.get('value')}" for f in facts],
+        "channel": draft.channel,
+        "language": draft.language,
+        "description": draft.description,
+        "category": draft.category,
+        "references": list(draft.references),
+        "facts": [
+            f"{from_contact.fact_label(kind, ui_lang)}: {value}" for kind, value in draft.facts
+        ],
     }
 
 
@@ -197,7 +210,11 @@ def new_case_page(
     playbook: Playbook = common["playbook"]
     prefill: dict[str, Any] = {"channel": "phone", "language": common["lang"], "references": []}
     if contact is not None:
-        prefill.update(prefill_from_contact(session, contact_id=contact, user=user))
+        prefill.update(
+            prefill_from_contact(
+                session, contact_id=contact, user=user, playbook=playbook, ui_lang=common["lang"]
+            )
+        )
         prefill["language"] = prefill["language"] or common["lang"]
     questions = [
         {"key": q.key, "text": localized(q.text, common["lang"], playbook), "required": q.required}
