@@ -55,6 +55,14 @@ def test_it_signs_in_with_the_form_and_opens_the_roles_first_page(
     assert "httponly" in response.headers["set-cookie"].lower()
 
 
+def test_the_header_explains_the_role_in_the_readers_language(
+    client: TestClient, login: LoginHelper
+) -> None:
+    login(client, "supervisor")  # reads Russian
+    header = client.get("/board").text.split('data-testid="current-user"', 1)[1].split(">", 1)[0]
+    assert 'title="Видит панель текущих разговоров' in header
+
+
 def test_a_wrong_password_shows_the_form_again_with_the_name_escaped(
     client: TestClient, users: dict[str, User], csrf_token: TokenGetter
 ) -> None:

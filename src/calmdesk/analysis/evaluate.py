@@ -11,7 +11,7 @@ their line number and skipped; the rest is evaluated.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -252,8 +252,3 @@ def evaluate(
             on_batch(min(start + batch_size, len(rows)), len(rows))
     bad.sort(key=lambda b: b.line)
     return EvalReport(metrics=score(kept, predictions, langs), bad_lines=bad, rows=len(kept))
-
-
-def signals_in(metrics: Iterable[Metric]) -> list[str]:
-    present = {m.signal for m in metrics}
-    return [s for s in SIGNALS if s in present]

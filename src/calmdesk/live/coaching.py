@@ -96,10 +96,6 @@ def rebuild(
     )
 
 
-def new_conversation(contact: Contact, *, playbook: Playbook, agent: User | None) -> Conversation:
-    return Conversation(playbook, **_options(contact, agent))
-
-
 def _options(contact: Contact, agent: User | None) -> dict[str, Any]:
     # The coach's ``channel`` is how the company follows up; a contact on a channel the coach
     # has no wording for (internal) is followed up by phone.

@@ -100,10 +100,6 @@ def start_contact(
     return contact
 
 
-def get_contact(session: Session, *, contact_id: int) -> Contact | None:
-    return session.get(Contact, contact_id)
-
-
 def get_or_raise(session: Session, *, contact_id: int) -> Contact:
     contact = session.get(Contact, contact_id)
     if contact is None:

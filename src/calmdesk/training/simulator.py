@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from calmdesk.analysis.signals import LEVELS, Level, Signals
+from calmdesk.analysis.signals import Level, Signals
 from calmdesk.coach import Action, Alert, Conversation, Guidance, parse_action
 from calmdesk.coach.conversation import default_analyzer
 from calmdesk.errors import InvalidInput
@@ -287,7 +287,3 @@ def _reply_situation(situations: set[Situation]) -> Situation:
     if Situation.SILENCE in situations:
         return Situation.SILENCE
     return next(s for s in _REPLY_PRIORITY if s in situations)
-
-
-def temper_index(level: Level) -> int:
-    return LEVELS.index(level)

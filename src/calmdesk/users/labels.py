@@ -17,7 +17,7 @@ ROLE_LABELS: dict[Role, dict[str, str]] = {
 
 ROLE_DESCRIPTIONS: dict[Role, dict[str, str]] = {
     Role.AGENT: {
-        "pl": "Prowadzi rozmowy z klientami i zakłada zgłoszenia, które sam obsługuje.",
+        "pl": "Prowadzi rozmowy z klientami, zakłada zgłoszenia i je obsługuje.",
         "ru": "Ведёт разговоры с клиентами и заводит обращения, которые сам обрабатывает.",
         "en": "Talks to customers and records the complaints they work on.",
     },

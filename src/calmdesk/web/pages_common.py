@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from calmdesk.settings import Settings
-from calmdesk.users.labels import role_label
+from calmdesk.users.labels import role_description, role_label
 from calmdesk.users.permissions import Permission, can
 from calmdesk.web import csrf
 from calmdesk.web.i18n import LANGUAGE_COOKIE, LANGUAGE_NAMES, choose_language, gettext_for
@@ -117,6 +117,7 @@ def render(
         "page_languages": LANGUAGE_NAMES,
         "user": user,
         "role_label": role_label(user.role, lang) if user is not None else "",
+        "role_description": role_description(user.role, lang) if user is not None else "",
         "nav": nav,
         "csrf_token": csrf.token_for(request),
         "csrf_field": csrf.CSRF_FIELD,
