@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from calmdesk.cli.common import fail, read_text_file
+from calmdesk.cli.common import PlaybookOption, fail, read_text_file
 from calmdesk.coach import Action, CallSummary, Conversation, Guidance
 from calmdesk.coach.dialogue import Turn, parse_dialogue, replay
 from calmdesk.errors import CalmDeskError, InvalidInput
@@ -30,15 +30,6 @@ coach_app = typer.Typer(
     help="The live de-escalation coach: an interactive session or a replayed dialogue.",
     invoke_without_command=True,
 )
-
-PlaybookOption = Annotated[
-    str | None,
-    typer.Option(
-        "--playbook",
-        "-p",
-        help="A default playbook (pl, ru, en) or a YAML file; defaults to CALMDESK_PLAYBOOK.",
-    ),
-]
 
 HELP_TEXT = (
     "Type what the customer says. /agent TEXT: what you say. /did ACTION: what you did "

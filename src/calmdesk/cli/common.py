@@ -1,15 +1,17 @@
-"""Helpers every command module shares: reading an input file, and showing a domain error."""
+"""Helpers every command module shares: reading an input file, showing a domain error, and the
+``--playbook`` option."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import NoReturn
+from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
 from calmdesk.errors import CalmDeskError, InvalidInput
+from calmdesk.languages import LANGUAGES
 
 
 def print_error(message: str) -> None:
@@ -31,3 +33,14 @@ def read_text_file(file: Path) -> str:
         raise InvalidInput(f"{file}: no such file", code="file_not_found") from None
     except (OSError, UnicodeDecodeError) as error:
         raise InvalidInput(f"{file}: cannot be read ({error})", code="unreadable_file") from None
+
+
+PlaybookOption = Annotated[
+    str | None,
+    typer.Option(
+        "--playbook",
+        "-p",
+        help=f"A default playbook ({', '.join(LANGUAGES)}) or a YAML file; "
+        "defaults to CALMDESK_PLAYBOOK.",
+    ),
+]

@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 from rich.markdown import Markdown
 
+from calmdesk.cli.common import PlaybookOption
 from calmdesk.playbook.export import check_language, render_html, render_markdown
 from calmdesk.playbook.load import PlaybookError, load_playbook
 from calmdesk.playbook.schema import Playbook
@@ -27,14 +28,6 @@ class ExportFormat(StrEnum):
     MD = "md"
 
 
-PlaybookOption = Annotated[
-    str | None,
-    typer.Option(
-        "--playbook",
-        "-p",
-        help="A default playbook (pl, ru, en) or a YAML file; defaults to CALMDESK_PLAYBOOK.",
-    ),
-]
 LangOption = Annotated[
     str | None,
     typer.Option("--lang", "-l", help="Language of the text (pl, ru, en); the playbook's default."),
