@@ -13,11 +13,15 @@ import time
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from calmdesk.cases import privacy as case_privacy
 from calmdesk.cases import worker as cases_worker
 from calmdesk.live import privacy as live_privacy
+from calmdesk.settings import get_settings
 from calmdesk.social import worker as social_worker
+from calmdesk.storage.scrub import forget_erased
 from calmdesk.storage.types import utcnow
 
 log = logging.getLogger(__name__)
@@ -51,6 +55,14 @@ def run_once(
     if retention_days is not None:
         with factory() as session, session.begin():
             contacts = live_privacy.apply_retention(session, retention_days=retention_days, now=now)
+    if cases.erased or contacts:
+        # What retention erased must leave the database files too (docs/security.md).
+        bind = factory.kw.get("bind")
+        if isinstance(bind, Engine | Connection):
+            touched = (case_privacy.TABLES if cases.erased else ()) + (
+                live_privacy.TABLES if contacts else ()
+            )
+            forget_erased(bind, touched, vacuum=get_settings().erasure_vacuum)
     return MaintenanceReport(cases=cases, posts_flagged=posts, contacts_erased=contacts)
 
 

@@ -48,6 +48,11 @@ class Settings(BaseSettings):
     """Run the deadline worker inside ``calmdesk serve`` (the embedded default)."""
     auto_migrate: bool = True
     """Upgrade the database schema when the web app starts."""
+    erasure_vacuum: Literal["plain", "full"] = "plain"
+    """PostgreSQL, after an erasure: ``plain`` VACUUM of the touched tables (no blocking lock;
+    the old row versions are removed, their bytes may stay in free space until reused) or
+    ``full`` (VACUUM FULL rewrites the tables into new files, holding an exclusive lock on each
+    while it runs). See docs/security.md."""
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Self:

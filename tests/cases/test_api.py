@@ -212,7 +212,8 @@ def test_export_and_erasure_of_a_customer(client: TestClient, tokens: Headers) -
         client.delete(f"/api/customers/{contact}", headers=tokens["supervisor"]).status_code == 403
     )
     erased = client.delete(f"/api/customers/{contact}", headers=tokens["admin"])
-    assert erased.json() == {"erased_cases": 1}
+    assert erased.json()["erased_cases"] == 1
+    assert erased.json()["case_ids"] == [case["id"]]
     after = client.get(f"/api/cases/{case['id']}", headers=tokens["handler"]).json()
     assert after["customer_contact"] is None
     assert after["description"] == "[erased]"

@@ -62,5 +62,5 @@ def test_worker_once_then_export_and_erase(tmp_path: Path) -> None:
     assert erased.returncode == 0, erased.stderr
     missing = run(tmp_path, url, "cases", "export", "ola@example.pl")
     assert missing.returncode == 2, (missing.stdout, missing.stderr)
-    assert "No case" in missing.stderr
+    assert "Nothing is recorded for this customer" in missing.stderr
     assert "Traceback" not in missing.stderr

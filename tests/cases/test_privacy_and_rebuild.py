@@ -11,11 +11,13 @@ from decimal import Decimal
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from calmdesk.cases import compensation, privacy, service, worker
+from calmdesk.cases import compensation, service, worker
 from calmdesk.cases.enums import CaseStatus, CompensationKind
-from calmdesk.cases.models import Case, CaseEvent, HistoryIsAppendOnly
+from calmdesk.cases.models import Case, HistoryIsAppendOnly
 from calmdesk.cases.rebuild import differences, rebuild
 from calmdesk.cases.schemas import CaseUpdate, CompensationCreate, CustomerUpdate
+from calmdesk.customers import service as customers
+from calmdesk.customers.messages import CustomerNotFound
 from calmdesk.playbook.schema import Playbook
 from calmdesk.users.models import User
 from tests.cases.conftest import MakeCase, local
@@ -128,7 +130,7 @@ def test_export_holds_every_case_event_and_compensation_of_the_customer(
 ) -> None:
     case = busy_case(make_case, walk, session, pl, users)
     make_case(customer_contact="someone.else@example.pl")
-    exported = privacy.export_customer(session, contact="JAN.Kowalski@example.pl")
+    exported = customers.export_customer(session, contact="JAN.Kowalski@example.pl", region="PL")
     assert [c["id"] for c in exported["cases"]] == [case.id]
     assert len(exported["cases"][0]["events"]) == len(service.events_of(session, case_id=case.id))
     assert exported["cases"][0]["compensations"][0]["reason"] == SECRET
@@ -144,18 +146,21 @@ def test_erasure_removes_personal_data_and_keeps_the_statistics(
 ) -> None:
     case = busy_case(make_case, walk, session, pl, users)
     kept = {k: getattr(case, k) for k in ("category", "severity", "team", "channel", "status")}
-    assert privacy.erase_customer(session, contact=CONTACT, actor_id=users["admin"].id) == 1
+    erasure = customers.erase_customer(
+        session, contact=CONTACT, actor_id=users["admin"].id, region="PL"
+    )
+    assert erasure.case_ids == [case.id]
     session.commit()
     session.expire_all()
 
     assert case.customer_contact is None and case.customer_name is None
     assert case.references == [] and case.erased_at is not None
     assert {k: getattr(case, k) for k in kept} == kept
-    events = session.query(CaseEvent).filter(CaseEvent.case_id == case.id).all()
+    events = service.events_of(session, case_id=case.id)
     dumped = json.dumps([(e.note, e.data) for e in events], ensure_ascii=False)
     assert "44051401359" not in dumped and "Kowalski" not in dumped.lower().replace("[erased]", "")
     assert events[-1].kind == "personal_data_erased"
     assert compensation.list_(session, case_id=case.id)[0].amount == Decimal("900")
     assert differences(case, events) == {}
-    with pytest.raises(privacy.CustomerNotFound):
-        privacy.export_customer(session, contact=CONTACT)
+    with pytest.raises(CustomerNotFound):
+        customers.export_customer(session, contact=CONTACT, region="PL")

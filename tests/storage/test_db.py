@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from sqlalchemy import Column, Engine, Integer, MetaData, Table, inspect, select
 from calmdesk.settings import Settings
 from calmdesk.storage import migrate
 from calmdesk.storage.db import make_engine, normalise_url, sqlite_file
+from calmdesk.storage.scrub import forget_erased
 from calmdesk.storage.types import UTCDateTime
 from calmdesk.web.app import create_app
 
@@ -131,3 +133,26 @@ def test_the_app_migrates_a_fresh_database_on_startup(tmp_path: Path) -> None:
             assert connection.execute(text("SELECT count(*) FROM users")).scalar() == 0
     finally:
         engine.dispose()
+
+
+def test_every_sqlite_connection_zeroes_what_it_deletes(tmp_path: Path) -> None:
+    """``secure_delete`` is set on each new connection, whatever the driver's default."""
+    path = tmp_path / "secure.sqlite3"
+
+    def insecure_connection() -> sqlite3.Connection:
+        connection = sqlite3.connect(path, check_same_thread=False)
+        connection.execute("PRAGMA secure_delete=OFF")
+        return connection
+
+    engine = make_engine(f"sqlite:///{path}", creator=insecure_connection)
+    try:
+        with engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA secure_delete").scalar() == 1
+    finally:
+        engine.dispose()
+
+
+def test_nothing_is_scrubbed_from_inside_an_open_transaction(engine: Engine) -> None:
+    with engine.connect() as connection, connection.begin():
+        report = forget_erased(connection, ["cases"])
+    assert not report.done and "open transaction" in report.detail

@@ -73,6 +73,9 @@ class Case(Base):
 
     # Personal data: erased by privacy.erase_customer and by retention.
     customer_contact: Mapped[str | None] = mapped_column(String(320), index=True)
+    customer_key: Mapped[str | None] = mapped_column(String(320), index=True)
+    """The contact in one spelling (:func:`calmdesk.analysis.contact_keys.contact_key`): what
+    a customer's requests match on."""
     customer_name: Mapped[str | None] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text)
     references: Mapped[list[str]] = mapped_column(JsonType, default=list)

@@ -1,4 +1,5 @@
-"""A customer's personal data: export it, erase it, and erase it after the retention period.
+"""Personal data in cases: export it, erase it, and erase it after the retention period (a
+customer's request across every domain is :mod:`calmdesk.customers`).
 
 Erasure keeps what statistics need (category, severity, team, channel, language, the dates and
 clocks, the status history, compensation kinds and amounts) and removes what identifies or
@@ -11,6 +12,7 @@ statements so the ORM's append-only guard stays strict for all other code.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -21,12 +23,12 @@ from calmdesk.cases.enums import CaseEventKind
 from calmdesk.cases.history import record, snapshot
 from calmdesk.cases.models import Case, CaseEvent, Compensation
 from calmdesk.cases.schemas import CaseEventRead, CaseRead, CompensationRead
-from calmdesk.errors import NotFound
 from calmdesk.storage.types import utcnow
 
 ERASED = "[erased]"
 ERASED_CASE_FIELDS: dict[str, Any] = {
     "customer_contact": None,
+    "customer_key": None,
     "customer_name": None,
     "description": ERASED,
     "references": [],
@@ -34,25 +36,18 @@ ERASED_CASE_FIELDS: dict[str, Any] = {
 FREE_TEXT_KEYS = frozenset({"told", "agent_reason", "suggestion"})
 
 
-class CustomerNotFound(NotFound):
-    code = "customer_not_found"
+TABLES = ("cases", "case_events", "compensations")
+"""The tables an erasure of cases rewrites (for :func:`calmdesk.storage.scrub.forget_erased`)."""
 
 
-def _cases_of(session: Session, contact: str) -> list[Case]:
-    from calmdesk.cases.service import normalise_contact
-
-    query = (
-        select(Case).where(Case.customer_contact == normalise_contact(contact)).order_by(Case.id)
-    )
+def cases_for_keys(session: Session, keys: Collection[str]) -> list[Case]:
+    """The cases recorded for any of these customer keys, oldest first."""
+    query = select(Case).where(Case.customer_key.in_(list(keys))).order_by(Case.id)
     return list(session.scalars(query))
 
 
-def export_customer(session: Session, *, contact: str) -> dict[str, Any]:
-    """Every case of the customer reached at ``contact``, with its history and compensation,
-    as JSON-ready data."""
-    cases = _cases_of(session, contact)
-    if not cases:
-        raise CustomerNotFound("No case is recorded for this customer contact.")
+def export_cases(session: Session, cases: Sequence[Case]) -> list[dict[str, Any]]:
+    """These cases with their history and compensation, as JSON-ready data."""
     ids = [c.id for c in cases]
     events = session.scalars(
         select(CaseEvent).where(CaseEvent.case_id.in_(ids)).order_by(CaseEvent.id)
@@ -60,28 +55,22 @@ def export_customer(session: Session, *, contact: str) -> dict[str, Any]:
     compensations = session.scalars(
         select(Compensation).where(Compensation.case_id.in_(ids)).order_by(Compensation.id)
     ).all()
-    exported = []
-    for case in cases:
-        exported.append(
-            {
-                **CaseRead.model_validate(case).model_dump(mode="json"),
-                "events": [
-                    CaseEventRead.model_validate(e).model_dump(mode="json")
-                    for e in events
-                    if e.case_id == case.id
-                ],
-                "compensations": [
-                    CompensationRead.model_validate(c).model_dump(mode="json")
-                    for c in compensations
-                    if c.case_id == case.id
-                ],
-            }
-        )
-    return {
-        "customer_contact": cases[0].customer_contact,
-        "exported_at": utcnow().isoformat(),
-        "cases": exported,
-    }
+    return [
+        {
+            **CaseRead.model_validate(case).model_dump(mode="json"),
+            "events": [
+                CaseEventRead.model_validate(e).model_dump(mode="json")
+                for e in events
+                if e.case_id == case.id
+            ],
+            "compensations": [
+                CompensationRead.model_validate(c).model_dump(mode="json")
+                for c in compensations
+                if c.case_id == case.id
+            ],
+        }
+        for case in cases
+    ]
 
 
 def _scrub(data: dict[str, Any]) -> dict[str, Any]:
@@ -128,19 +117,6 @@ def erase_case(session: Session, *, case: Case, actor_id: int | None, now: datet
         actor_id=actor_id,
         at=now,
     )
-
-
-def erase_customer(
-    session: Session, *, contact: str, actor_id: int | None, now: datetime | None = None
-) -> int:
-    """Erase the personal data of every case of this customer; returns how many."""
-    now = now or utcnow()
-    cases = _cases_of(session, contact)
-    if not cases:
-        raise CustomerNotFound("No case is recorded for this customer contact.")
-    for case in cases:
-        erase_case(session, case=case, actor_id=actor_id, now=now)
-    return len(cases)
 
 
 def apply_retention(session: Session, *, retention_days: int, now: datetime | None = None) -> int:

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, func, not_, select, text
 from sqlalchemy.orm import Session
 
+from calmdesk.analysis.contact_keys import contact_key
 from calmdesk.cases import deadlines, flows
 from calmdesk.cases.categorize import guess_language, suggest_category
 from calmdesk.cases.enums import CaseEventKind, CaseStatus, Channel
@@ -43,7 +44,8 @@ FUTURE_TOLERANCE = timedelta(minutes=5)
 
 
 def normalise_contact(contact: str) -> str:
-    """E-mail addresses compare case-insensitively; spaces around any contact are noise."""
+    """The contact as shown: e-mail addresses lower-cased, spaces around any contact dropped.
+    Requests match on :attr:`Case.customer_key` instead (one spelling of a phone too)."""
     contact = contact.strip()
     return contact.lower() if "@" in contact else contact
 
@@ -104,6 +106,7 @@ def intake(
         severity=_severity(category, case_in.severity),
         team=category.team,
         customer_contact=normalise_contact(case_in.customer_contact),
+        customer_key=contact_key(case_in.customer_contact, playbook.calendar.country),
         customer_name=case_in.customer_name,
         description=case_in.description,
         references=list(case_in.references),
@@ -150,8 +153,11 @@ def events_of(session: Session, *, case_id: int) -> list[CaseEvent]:
     return list(session.scalars(query))
 
 
-def conditions_for(filters: CaseFilters, now: datetime) -> list[ColumnElement[bool]]:
-    """The WHERE terms of :func:`list_` for ``filters`` at ``now``."""
+def conditions_for(
+    filters: CaseFilters, now: datetime, region: str | None = None
+) -> list[ColumnElement[bool]]:
+    """The WHERE terms of :func:`list_` for ``filters`` at ``now``; a phone number without a
+    country code is read in ``region`` (the playbook's country)."""
     conditions: list[ColumnElement[bool]] = []
     if filters.status:
         conditions.append(Case.status.in_([str(s) for s in filters.status]))
@@ -164,7 +170,7 @@ def conditions_for(filters: CaseFilters, now: datetime) -> list[ColumnElement[bo
         if value is not None:
             conditions.append(column == str(value))
     if filters.customer_contact is not None:
-        conditions.append(Case.customer_contact == normalise_contact(filters.customer_contact))
+        conditions.append(Case.customer_key == contact_key(filters.customer_contact, region))
     if filters.due_before is not None:
         conditions.append(Case.resolution_due < filters.due_before)
     # The partial indexes' own predicate, as literal SQL: with bound parameters neither SQLite
@@ -192,10 +198,11 @@ def list_(
     page: PageParams,
     scope: ColumnElement[bool] | None = None,
     now: datetime | None = None,
+    region: str | None = None,
 ) -> CasePage:
     """Cases matching ``filters`` (and ``scope``, the viewer's visibility), most urgent first:
     by resolution target, then id."""
-    conditions = conditions_for(filters, now or utcnow())
+    conditions = conditions_for(filters, now or utcnow(), region)
     if scope is not None:
         conditions.append(scope)
     total = session.scalar(select(func.count()).select_from(Case).where(*conditions)) or 0

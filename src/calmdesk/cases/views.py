@@ -10,7 +10,7 @@ from pydantic import ConfigDict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from calmdesk.cases import compensation, privacy, service
+from calmdesk.cases import compensation, service
 from calmdesk.cases.enums import CompensationStatus
 from calmdesk.cases.errors import InvalidCaseInput
 from calmdesk.cases.models import Case, Compensation
@@ -18,8 +18,6 @@ from calmdesk.cases.permissions import (
     case_for_user,
     ensure_may_assign,
     ensure_may_decide_compensation,
-    ensure_may_erase_customer,
-    ensure_may_export_customer,
     ensure_may_propose_compensation,
     ensure_may_work_cases,
     may_see,
@@ -50,9 +48,6 @@ router = APIRouter(tags=["cases"])
 
 CaseId = Annotated[int, Path(ge=1, le=MAX_ID, description="The case's id")]
 CompensationId = Annotated[int, Path(ge=1, le=MAX_ID)]
-CustomerContact = Annotated[
-    str, Path(min_length=1, max_length=320, description="The customer's e-mail or phone")
-]
 
 
 class CaseListQuery(CaseFilters, PageParams):
@@ -82,7 +77,10 @@ def create_case(
 
 @router.get("/api/cases", response_model=Page[CaseRead])
 def list_cases(
-    query: Annotated[CaseListQuery, Query()], session: SessionDep, user: CurrentUser
+    query: Annotated[CaseListQuery, Query()],
+    session: SessionDep,
+    user: CurrentUser,
+    playbook: PlaybookDep,
 ) -> Page[CaseRead]:
     """Cases the caller may see, most urgent first, filtered and paginated."""
     filters = CaseFilters.model_validate(query.model_dump(include=set(CaseFilters.model_fields)))
@@ -91,6 +89,7 @@ def list_cases(
         filters=filters,
         page=PageParams(page=query.page, per_page=query.per_page),
         scope=visible_cases(user),
+        region=playbook.calendar.country,
     )
     return Page[CaseRead](
         items=[CaseRead.model_validate(case) for case in found.items],
@@ -240,19 +239,3 @@ def reject_compensation(
 ) -> Compensation:
     """A supervisor refuses a pending proposal with a rationale."""
     return _decide(session, user, compensation_id, decision, approve=False)
-
-
-@router.get("/api/customers/{contact}/export", tags=["personal data"])
-def export_customer(contact: CustomerContact, session: SessionDep, user: CurrentUser) -> Any:
-    """Every case, event and compensation of this customer, as JSON."""
-    ensure_may_export_customer(user)
-    return privacy.export_customer(session, contact=contact)
-
-
-@router.delete("/api/customers/{contact}", tags=["personal data"])
-def erase_customer(
-    contact: CustomerContact, session: SessionDep, user: CurrentUser
-) -> dict[str, int]:
-    """Erase this customer's personal data, keeping anonymous case statistics (admins)."""
-    ensure_may_erase_customer(user)
-    return {"erased_cases": privacy.erase_customer(session, contact=contact, actor_id=user.id)}

@@ -1,5 +1,5 @@
 """``calmdesk worker``: the deadline worker on its own (``calmdesk serve`` embeds the same loop),
-and ``calmdesk cases export|erase`` for a customer's personal data."""
+and ``calmdesk cases export|erase`` for a customer's personal data (:mod:`calmdesk.customers`)."""
 
 from __future__ import annotations
 
@@ -69,27 +69,43 @@ def worker(
 
 @cases_app.command("export")
 def export(
-    contact: Annotated[str, typer.Argument(help="The customer's e-mail or phone.")],
+    contact: Annotated[
+        str, typer.Argument(help="The customer's phone (any spelling), e-mail or platform:handle.")
+    ],
 ) -> None:
-    """Print every case, event and compensation of a customer as JSON."""
-    from calmdesk.cases.privacy import export_customer
+    """Print everything recorded about a customer as JSON: cases, live transcripts, posts."""
+    from calmdesk.customers.service import export_customer
+    from calmdesk.playbook.load import load_playbook
 
+    region = load_playbook(get_settings().playbook).calendar.country
     with database_session() as session:
-        typer.echo(
-            json.dumps(export_customer(session, contact=contact), ensure_ascii=False, indent=2)
-        )
+        exported = export_customer(session, contact=contact, region=region)
+        typer.echo(json.dumps(exported, ensure_ascii=False, indent=2))
 
 
 @cases_app.command("erase")
 def erase(
-    contact: Annotated[str, typer.Argument(help="The customer's e-mail or phone.")],
+    contact: Annotated[
+        str, typer.Argument(help="The customer's phone (any spelling), e-mail or platform:handle.")
+    ],
     yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
 ) -> None:
-    """Erase a customer's personal data, keeping anonymous case statistics."""
-    from calmdesk.cases.privacy import erase_customer
+    """Erase a customer's personal data from every case, live contact and public post, keeping
+    anonymous statistics; then rid the database files of the old copies."""
+    from calmdesk.customers.service import erase_customer
+    from calmdesk.playbook.load import load_playbook
+    from calmdesk.storage.scrub import forget_erased
 
+    settings = get_settings()
+    region = load_playbook(settings.playbook).calendar.country
     if not yes:
         typer.confirm(f"Erase the personal data of {contact}?", abort=True)
     with database_session() as session:
-        count = erase_customer(session, contact=contact, actor_id=None)
-    typer.echo(f"erased the personal data of {count} case(s)")
+        erasure = erase_customer(session, contact=contact, actor_id=None, region=region)
+        session.commit()
+        scrubbed = forget_erased(session.get_bind(), erasure.tables, vacuum=settings.erasure_vacuum)
+    typer.echo(
+        f"erased the personal data of {len(erasure.case_ids)} case(s), "
+        f"{len(erasure.contact_ids)} contact(s) and {len(erasure.post_ids)} post(s); "
+        f"database files: {scrubbed.detail}"
+    )

@@ -16,6 +16,7 @@ from sqlalchemy import (
     Boolean,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -107,3 +108,19 @@ class ContactEvent(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     contact: Mapped[Contact] = relationship(back_populates="events")
+
+
+class ContactKey(Base):
+    """A phone number or e-mail address said in a contact, in one spelling
+    (:func:`calmdesk.analysis.contact_keys.contact_key`), so a customer's personal-data request
+    finds the transcripts that hold it. Personal data itself: erased with the contact's words."""
+
+    __tablename__ = "live_contact_keys"
+    __table_args__ = (
+        UniqueConstraint("contact_id", "key", name="uq_live_contact_keys"),
+        Index("ix_live_contact_keys_key", "key"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("live_contacts.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(320))

@@ -13,21 +13,25 @@ rewriting them under it would change the guidance the agent sees.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from calmdesk.analysis.pii import redact
 from calmdesk.errors import Conflict
 from calmdesk.live import permissions, service
-from calmdesk.live.models import Contact, ContactStatus
+from calmdesk.live.models import Contact, ContactKey, ContactStatus
+from calmdesk.live.schemas import ContactDetail, ContactEventRead, ContactRead
 from calmdesk.storage.types import utcnow
 from calmdesk.users.models import User
 
 KEPT_GUIDANCE_KEYS = frozenset({"type", "contact_id", "seq", "turn", "stage", "rung", "lang"})
 KEPT_SUMMARY_DROPS = ("facts",)
+TABLES = ("live_contacts", "live_contact_events", "live_contact_keys")
+"""The tables an erasure of contacts rewrites (for :func:`calmdesk.storage.scrub.forget_erased`)."""
 
 
 def _redacted(value: Any, lang: str) -> Any:
@@ -60,6 +64,7 @@ def redact_contact(session: Session, *, contact_id: int, actor: User | None) -> 
         event.guidance = _redacted(event.guidance, lang)
     contact.summary = _redacted(contact.summary, lang)
     contact.redacted_at = utcnow()
+    _forget_keys(session, contact)
     session.flush()
     return contact
 
@@ -80,8 +85,44 @@ def _erase(session: Session, contact: Contact) -> Contact:
     if contact.summary is not None:
         contact.summary = {k: v for k, v in contact.summary.items() if k not in KEPT_SUMMARY_DROPS}
     contact.erased_at = utcnow()
+    _forget_keys(session, contact)
     session.flush()
     return contact
+
+
+def _forget_keys(session: Session, contact: Contact) -> None:
+    """The phones and e-mails said in the contact are personal data too."""
+    session.execute(
+        delete(ContactKey)
+        .where(ContactKey.contact_id == contact.id)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def export_contacts(session: Session, contacts: Sequence[Contact]) -> list[dict[str, Any]]:
+    """These contacts with their transcripts (every line, the analysis of the customer's lines,
+    the guidance and the summary), as JSON-ready data."""
+    agents = service.agent_names(session, contacts)
+    exported = []
+    for contact in contacts:
+        events = service.events_of(session, contact=contact)
+        detail = ContactDetail(
+            **ContactRead.of(contact, agents[contact.agent_id]).model_dump(),
+            events=[ContactEventRead.of(event) for event in events],
+        ).model_dump(mode="json")
+        for line, event in zip(detail["events"], events, strict=True):
+            line["signals"] = event.signals
+        exported.append(detail)
+    return exported
+
+
+def erase_for_customer(session: Session, contacts: Sequence[Contact]) -> None:
+    """Erase the words of these ended contacts (a customer's request: the caller checked the
+    permission and that none is live)."""
+    for contact in contacts:
+        if contact.status != ContactStatus.ENDED:
+            raise Conflict("End the contact first.", code="contact_live", contact_id=contact.id)
+        _erase(session, contact)
 
 
 def apply_retention(session: Session, *, retention_days: int, now: datetime | None = None) -> int:

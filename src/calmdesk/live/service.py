@@ -28,7 +28,7 @@ from calmdesk.analysis.line import check_line
 from calmdesk.coach import Conversation
 from calmdesk.coach.stages import Action, parse_action
 from calmdesk.errors import Conflict, InvalidInput
-from calmdesk.live import coaching, locks, permissions
+from calmdesk.live import coaching, keys, locks, permissions
 from calmdesk.live.locks import ContactEnded as ContactEnded
 
 # `Outgoing` and `contact_update_message` are re-exported (`X as X`) for the web pages.
@@ -176,6 +176,9 @@ def _turn(
     with ANALYSIS_SLOTS:
         guidance = step(conversation)
     event = conversation.events[-1]
+    said = keys.keys_of_line(
+        getattr(event, "text", None), region=playbook.calendar.country, lang=contact.lang
+    )
     contact = locks.lock_live(session, contact_id=contact_id)
     if contact.event_count != seen:
         conversation = _conversation(session, contact, playbook=playbook, cache=cache)
@@ -193,6 +196,7 @@ def _turn(
             **fields,
         )
     )
+    keys.remember(session, contact=contact, keys=said)
     previous_alerts = set(contact.alerts or [])
     contact.stage = message["stage"]
     contact.rung = message["rung"]

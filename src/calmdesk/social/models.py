@@ -10,7 +10,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String, Text, event
+from sqlalchemy import (
+    JSON,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -99,3 +109,19 @@ class Promise(Base):
 
     def is_overdue(self, now: datetime) -> bool:
         return self.done_at is None and self.due_at < now
+
+
+class PostKey(Base):
+    """Who a post is about, in one spelling (:func:`calmdesk.analysis.contact_keys.contact_key`):
+    its author as ``platform:handle`` and every phone number and e-mail address in its text, so
+    a customer's personal-data request finds it. Deleted when the post is erased."""
+
+    __tablename__ = "social_post_keys"
+    __table_args__ = (
+        UniqueConstraint("post_id", "key", name="uq_social_post_keys"),
+        Index("ix_social_post_keys_key", "key"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("social_posts.id"))
+    key: Mapped[str] = mapped_column(String(320))

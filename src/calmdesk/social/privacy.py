@@ -7,18 +7,23 @@ Retention: posts resolved more than ``retention_days`` ago are erased the same w
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from calmdesk.errors import NotFound
 from calmdesk.social.enums import PostEventKind, PostStatus
-from calmdesk.social.models import PostEvent, Promise, PublicPost
-from calmdesk.social.service import record
+from calmdesk.social.models import PostEvent, PostKey, Promise, PublicPost
+from calmdesk.social.schemas import PostEventRead, PostRead, PromiseRead
+from calmdesk.social.service import events_of, promises_of, record
 from calmdesk.storage.types import utcnow
 
 ERASED = "[erased]"
+TABLES = ("social_posts", "social_post_events", "social_promises", "social_post_keys")
+"""The tables an erasure of posts rewrites (for :func:`calmdesk.storage.scrub.forget_erased`)."""
 
 
 class AuthorNotFound(NotFound):
@@ -36,9 +41,35 @@ def erase_post(session: Session, *, post: PublicPost, actor_id: int | None, now:
             scrubbed = {k: v for k, v in event.data.items() if k not in ("text", "note")}
             session.execute(update(PostEvent).where(PostEvent.id == event.id).values(data=scrubbed))
     session.execute(update(Promise).where(Promise.post_id == post.id).values(text=ERASED))
+    session.execute(delete(PostKey).where(PostKey.post_id == post.id))
     record(session, post=post, kind=PostEventKind.PERSONAL_DATA_ERASED, actor_id=actor_id, at=now)
     session.flush()
     session.expire_all()
+
+
+def posts_for_keys(session: Session, keys: Collection[str]) -> set[int]:
+    """The ids of the posts whose author or text is any of these customer keys."""
+    if not keys:
+        return set()
+    return set(session.scalars(select(PostKey.post_id).where(PostKey.key.in_(list(keys)))))
+
+
+def export_posts(session: Session, posts: Sequence[PublicPost]) -> list[dict[str, Any]]:
+    """These posts with their events (replies, notes) and public promises, as JSON-ready data."""
+    return [
+        {
+            **PostRead.model_validate(post).model_dump(mode="json"),
+            "events": [
+                PostEventRead.model_validate(e).model_dump(mode="json")
+                for e in events_of(session, post_id=post.id)
+            ],
+            "promises": [
+                PromiseRead.model_validate(p).model_dump(mode="json")
+                for p in promises_of(session, post_id=post.id)
+            ],
+        }
+        for post in posts
+    ]
 
 
 def erase_author(

@@ -16,6 +16,7 @@ from sqlalchemy import case as sql_case
 from sqlalchemy.orm import Session
 
 from calmdesk.analysis import analyze
+from calmdesk.analysis.contact_keys import contact_key, keys_in
 from calmdesk.cases import service as cases_service
 from calmdesk.cases.enums import Channel
 from calmdesk.cases.models import Case
@@ -33,7 +34,7 @@ from calmdesk.social.errors import (
     PromiseAlreadyKept,
     PromiseNotFound,
 )
-from calmdesk.social.models import PostEvent, Promise, PublicPost
+from calmdesk.social.models import PostEvent, PostKey, Promise, PublicPost
 from calmdesk.social.schemas import (
     EscalateRequest,
     PostCreate,
@@ -130,8 +131,23 @@ def register_post(
     )
     session.add(post)
     session.flush()
+    session.add_all(
+        PostKey(post_id=post.id, key=key)
+        for key in sorted(post_keys(post, region=playbook.calendar.country))
+    )
     record(session, post=post, kind=PostEventKind.REGISTERED, actor_id=post.created_by_id, at=now)
     return post
+
+
+def author_key(platform: str, handle: str) -> str:
+    """The author as a customer's contact (``facebook:@marta.k``; a case escalated from the
+    post is recorded for that contact)."""
+    return contact_key(f"{platform}:{handle}")
+
+
+def post_keys(post: PublicPost, *, region: str) -> set[str]:
+    """Whom the post is about: its author and the phones and e-mails written in it."""
+    return {author_key(post.platform, post.author_handle)} | keys_in(post.text, region, post.lang)
 
 
 def get(session: Session, *, post_id: int) -> PublicPost | None:

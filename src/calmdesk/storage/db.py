@@ -108,6 +108,9 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        # Deleted and overwritten content is zeroed in the file instead of lingering in free
+        # space, so erased personal data cannot be read back from the file's bytes.
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
     # IMMEDIATE takes SQLite's write lock when the transaction starts. A plain BEGIN that reads

@@ -13,6 +13,7 @@ from calmdesk import __version__
 from calmdesk.analysis import load_all as load_analysis
 from calmdesk.analysis.model import load_default_model
 from calmdesk.cases.views import router as cases_router
+from calmdesk.customers.views import router as customers_router
 from calmdesk.live.fanout import close_bus
 from calmdesk.live.views import install as install_live
 from calmdesk.maintenance import run_embedded
@@ -84,6 +85,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(auth_router)
     app.include_router(users_router)
     app.include_router(cases_router)
+    app.include_router(customers_router)
     app.include_router(social_router)
     install_live(app)  # /api/contacts and the /ws/contacts/{id}, /ws/board sockets
     app.include_router(playbook_router, dependencies=[Depends(get_current_user)])
