@@ -25,6 +25,12 @@ OTHER = "other"
 ANALYSIS_LANGUAGES: tuple[str, ...] = (*LANGUAGES, OTHER)
 """Every value the analysis may give a message's language."""
 
+NATIVE_NAMES: dict[str, str] = {"pl": "Polski", "ru": "Русский", "en": "English"}
+"""Each language's name in itself, as the language pickers show it."""
+
+PHONE_REGIONS: dict[str, str] = {"pl": "PL", "ru": "RU", "en": "GB"}
+"""The country whose numbering a phone number without its +prefix is read in, per language."""
+
 
 def is_supported(code: object) -> bool:
     """True when ``code`` is one of :data:`LANGUAGES` (``other`` is not)."""

@@ -108,4 +108,4 @@ def test_every_role_has_a_label_and_description_in_each_language() -> None:
 
 def test_an_unknown_language_falls_back_to_english() -> None:
     assert role_label(Role.HANDLER, "de") == "Complaint handler"
-    assert role_label(Role.HANDLER, "pl") == "Specjalista ds. reklamacji"
+    assert role_label(Role.HANDLER, "pl") == "Obsługa reklamacji"

@@ -21,6 +21,7 @@ from typing import ClassVar
 from calmdesk.analysis.base import Detector, Document
 from calmdesk.analysis.phones import find_phones
 from calmdesk.analysis.signals import Fact
+from calmdesk.languages import PHONE_REGIONS
 
 _NUMBER = (
     r"\d{1,3}(?:[ \u00a0\u202f.]\d{3})+(?:,\d{1,2})?(?!\d)"
@@ -203,7 +204,6 @@ _REFERENCES = (
         ),
     ),
 )
-_REGIONS = {"pl": "PL", "ru": "RU", "en": "GB"}
 _DIGIT = re.compile(r"\d")
 
 
@@ -346,7 +346,7 @@ class PhoneFactDetector(Detector[Fact]):
     def detect(self, doc: Document) -> list[Fact]:
         return [
             Fact("phone", text, e164, start, end)
-            for start, end, text, e164 in find_phones(doc.text, _REGIONS.get(doc.lang))
+            for start, end, text, e164 in find_phones(doc.text, PHONE_REGIONS.get(doc.lang))
         ]
 
 

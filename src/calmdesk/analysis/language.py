@@ -37,8 +37,8 @@ _CYRILLIC = re.compile("[\u0400-\u04ff]")
 _NOT_LANGUAGE = re.compile(r"https?://\S+|www\.\S+|@[\w-]+")
 _LETTER = re.compile(r"[^\W\d_]")
 _NON_RUSSIAN_CYRILLIC = set("іїєґўІЇЄҐЎ")
+CONFUSABLE_WITH_OURS = ("de", "uk", "cs", "fr", "es")
 _POLISH_LETTERS = set("ąęłśźżćńĄĘŁŚŹŻĆŃ")
-_LINGUA_NAMES = {"POLISH": "pl", "RUSSIAN": "ru", "ENGLISH": "en"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,18 +50,11 @@ class LanguageGuess:
 @cache
 def language_detector() -> Any:
     """The lingua detector, built once (low-accuracy mode: about 0.1 s to build)."""
-    from lingua import Language, LanguageDetectorBuilder
+    from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
 
-    languages = (
-        Language.POLISH,
-        Language.RUSSIAN,
-        Language.ENGLISH,
-        Language.GERMAN,
-        Language.UKRAINIAN,
-        Language.CZECH,
-        Language.FRENCH,
-        Language.SPANISH,
-    )
+    # Ours, and the neighbours most often mistaken for them (they answer ``other``).
+    codes = (*LANGUAGES, *CONFUSABLE_WITH_OURS)
+    languages = [Language.from_iso_code_639_1(getattr(IsoCode639_1, c.upper())) for c in codes]
     return LanguageDetectorBuilder.from_languages(*languages).with_low_accuracy_mode().build()
 
 
@@ -132,7 +125,8 @@ def _latin_guess(text: str, words: list[Token]) -> LanguageGuess:
     detected = language_detector().compute_language_confidence_values(text)
     if detected:
         best = detected[0]
-        lang = _LINGUA_NAMES.get(best.language.name, OTHER)
+        code = best.language.iso_code_639_1.name.lower()
+        lang = code if code in LANGUAGES else OTHER
         if hits and lang != "ru" and best.value < TRANSLIT_OVERRULES_BELOW:
             return LanguageGuess("ru", "Russian typed in Latin letters (1 telltale word)")
         if lang == OTHER and leaning is not None and best.value < OTHER_NEEDS_CONFIDENCE:

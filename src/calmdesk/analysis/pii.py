@@ -20,10 +20,10 @@ from calmdesk.analysis.base import Detector, Document
 from calmdesk.analysis.phones import find_phones
 from calmdesk.analysis.signals import PiiSpan
 from calmdesk.errors import InvalidInput
+from calmdesk.languages import PHONE_REGIONS
 
 PII_KINDS: tuple[str, ...] = ("email", "iban", "card", "pesel", "snils", "inn", "phone")
 PLACEHOLDERS = {kind: f"[{kind.upper()}]" for kind in PII_KINDS}
-_REGIONS = {"pl": "PL", "ru": "RU", "en": "GB"}
 # The shortest personal number here (a phone number) has this many digits.
 MIN_NUMBER_DIGITS = 7
 
@@ -82,7 +82,7 @@ def find_pii(text: str, lang: str = "other") -> list[PiiSpan]:
     found += _spans("inn", _INN, text, lambda s: bool(inn.is_valid(s)), group="number")
     found += [
         PiiSpan("phone", start, end, raw)
-        for start, end, raw, _ in find_phones(text, _REGIONS.get(lang))
+        for start, end, raw, _ in find_phones(text, PHONE_REGIONS.get(lang))
     ]
     kept: list[PiiSpan] = []
     for span in found:  # already in PII_KINDS order: the first kind wins an overlap

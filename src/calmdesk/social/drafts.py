@@ -26,6 +26,7 @@ from calmdesk.playbook.schema import (
     CompensationRule,
     Playbook,
 )
+from calmdesk.texts import load_texts
 
 DEADLINE_FORMAT = "d MMMM, HH:mm"
 DRAFT_FACT_KINDS = frozenset({"amount", "order", "invoice", "ticket"})
@@ -37,22 +38,10 @@ GIFT_PREFERENCE = (
     CompensationKind.DISCOUNT_PERCENT,
 )
 GIFT_WORDS: dict[CompensationKind, dict[str, str]] = {
-    CompensationKind.GIFT: {
-        "pl": "drobny upominek",
-        "ru": "небольшой подарок",
-        "en": "a small gift",
-    },
-    CompensationKind.VOUCHER: {
-        "pl": "bon o wartości {amount}",
-        "ru": "подарочный сертификат на {amount}",
-        "en": "a voucher worth {amount}",
-    },
-    CompensationKind.DISCOUNT_PERCENT: {
-        "pl": "rabat {amount}% na kolejne zamówienie",
-        "ru": "скидку {amount}% на следующий заказ",
-        "en": "a {amount}% discount on your next order",
-    },
+    CompensationKind(key): texts
+    for key, texts in load_texts("calmdesk.social").table("gift_words").items()
 }
+"""How a reply names the gesture, per language (``social/texts/<lang>.yaml``)."""
 
 
 @dataclass(frozen=True, slots=True)

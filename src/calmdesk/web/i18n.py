@@ -14,13 +14,13 @@ from pathlib import Path
 
 from babel.support import NullTranslations, Translations
 
-from calmdesk.languages import LANGUAGES
+from calmdesk.languages import LANGUAGES, NATIVE_NAMES
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 SUPPORTED = LANGUAGES
 FALLBACK = "en"
 LANGUAGE_COOKIE = "calmdesk_lang"
-LANGUAGE_NAMES: dict[str, str] = {"pl": "Polski", "ru": "Русский", "en": "English"}
+LANGUAGE_NAMES = NATIVE_NAMES
 """Each language named in itself, so a reader finds their own in the picker."""
 
 
