@@ -1,5 +1,6 @@
 """The command line's basics: version, help and how domain errors are shown."""
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -38,3 +39,22 @@ def test_a_domain_error_quoting_markup_is_printed_literally(tmp_path: Path) -> N
     shown = result.stderr.replace("\n", "")  # Rich wraps long lines at the terminal width
     assert "[bold]dialogue[/bold].json: no such file" in shown
     assert "Traceback" not in result.stderr
+
+
+def test_serve_with_a_broken_playbook_stops_with_one_line_before_listening(
+    tmp_path: Path,
+) -> None:
+    broken = tmp_path / "policy.yaml"
+    broken.write_text("categories: [", encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "calmdesk", "serve", "--port", "1"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "CALMDESK_PLAYBOOK": str(broken), "CALMDESK_DATA_DIR": str(tmp_path)},
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert "policy.yaml" in result.stderr.replace("\n", "")
+    assert "Traceback" not in result.stderr
+    assert "Uvicorn running" not in result.stderr

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from calmdesk.errors import CalmDeskError
+from calmdesk.playbook.load import load_playbook
 from calmdesk.settings import get_settings
 
 
@@ -27,6 +28,8 @@ def serve(
             "and a shared database such as PostgreSQL (CALMDESK_DATABASE_URL)",
             code="redis_required",
         )
+    # A broken playbook is one clear line here, not a traceback from inside uvicorn.
+    load_playbook(settings.playbook)
     uvicorn.run(
         "calmdesk.web.app:create_app",
         factory=True,
