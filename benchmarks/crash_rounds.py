@@ -69,7 +69,10 @@ def intakes(base: str, token: str, tag: str, stop: threading.Event, acked: Ackno
             try:
                 response = http.post("/api/cases", json=body)
             except httpx.HTTPError:
-                return  # the server died under this request: nothing was promised
+                # The server died under this request (nothing was promised) or is restarting.
+                if stop.wait(0.2):
+                    return
+                continue
             if response.status_code == 201:
                 with acked.lock:
                     acked.cases[response.json()["id"]] = description
@@ -96,7 +99,10 @@ def live_lines(base: str, token: str, tag: str, stop: threading.Event, acked: Ac
                     if stop.is_set():
                         return
             except (httpx.HTTPError, ValueError, KeyError):
-                return
+                # The server died, or is still loading its models after a restart: nothing was
+                # promised; go on until the round ends.
+                if stop.wait(0.2):
+                    return
 
 
 def verify(url: str, acked: Acknowledged) -> tuple[int, int]:
