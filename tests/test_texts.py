@@ -20,6 +20,7 @@ PACKAGES = (
     "calmdesk.playbook",
     "calmdesk.users",
     "calmdesk.social",
+    "calmdesk.customers",
 )
 # A first- or second-person past form is gendered in Polish ("zrobiłeś", "zrobiłam").
 GENDERED = re.compile(r"\b\w+(?:łeś|łaś|łem|łam)\b", re.IGNORECASE)

@@ -18,11 +18,9 @@ import phonenumbers
 
 from calmdesk.analysis.phones import DEFAULT_REGION, MIN_PHONE_DIGITS, find_phones
 from calmdesk.analysis.pii import find_pii
+from calmdesk.languages import PHONE_REGIONS
 
 MAX_KEY_CHARS = 320
-LANGUAGE_REGIONS = {"pl": "PL", "ru": "RU", "en": "GB"}
-"""Where a number written without a country code is read in a text of this language (as the
-personal-data detector reads it)."""
 _PHONE_SPELLING = re.compile(r"\+?[\d\s().\-/]+")
 
 
@@ -45,7 +43,7 @@ def keys_in(text: str, region: str | None = None, lang: str | None = None) -> se
     """The keys of every valid phone number and e-mail address written in ``text``; numbers
     without a country code are read in ``region`` and in the region of ``lang``."""
     keys = {contact_key(span.text) for span in find_pii(text) if span.kind == "email"}
-    regions = {region or DEFAULT_REGION, LANGUAGE_REGIONS.get(lang or "", region or DEFAULT_REGION)}
+    regions = {region or DEFAULT_REGION, PHONE_REGIONS.get(lang or "", region or DEFAULT_REGION)}
     for where in sorted(regions):
         keys.update(e164 for *_, e164 in find_phones(text, where))
     return keys

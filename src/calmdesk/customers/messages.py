@@ -5,21 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from calmdesk.errors import Conflict, NotFound
+from calmdesk.texts import load_texts
 
-MESSAGES: dict[str, dict[str, str]] = {
-    "customer_not_found": {
-        "en": "Nothing is recorded for this customer contact: no case, contact or public post.",
-        "pl": "Dla tego kontaktu klienta nie ma zapisanej sprawy, rozmowy ani wpisu publicznego.",
-        "ru": "По этому контакту клиента ничего не записано: ни обращения, ни разговора, "
-        "ни публичного поста.",
-    },
-    "contact_live": {
-        "en": "These contacts of the customer are still live; end them first: {ids}. "
-        "Nothing was erased.",
-        "pl": "Te rozmowy klienta wciąż trwają; najpierw je zakończ: {ids}. Nic nie usunięto.",
-        "ru": "Эти разговоры клиента ещё идут; сначала завершите их: {ids}. Ничего не удалено.",
-    },
-}
+MESSAGES: dict[str, dict[str, str]] = load_texts("calmdesk.customers").table("errors")
+"""One file a language: ``customers/texts/<lang>.yaml``."""
 
 
 def message(code: str, lang: str, **values: Any) -> str:
