@@ -37,7 +37,7 @@ from calmdesk.storage.migrate import upgrade
 from calmdesk.users import passwords
 from calmdesk.users.models import Role, User
 from calmdesk.users.passwords import hash_password
-from calmdesk.users.sessions import SESSION_COOKIE, session_cookie_value
+from calmdesk.users.sessions import SESSION_COOKIE, open_session
 from calmdesk.web.app import create_app
 from tests.servers import postgres_database, require_redis
 
@@ -191,21 +191,21 @@ LoginHelper = Callable[[TestClient, str], httpx.Response]
 
 
 @pytest.fixture
-def login(users: dict[str, User], settings: Settings) -> LoginHelper:
+def login(session: Session, users: dict[str, User], settings: Settings) -> LoginHelper:
     """``login(client, "agent")``: log a cast member in; the session cookie stays on ``client``.
 
-    It sets the same signed cookie ``POST /api/auth/login`` sets, without paying for an argon2
-    verification in every test (the login route has its own tests), and returns the
+    It opens a session and sets its cookie as ``POST /api/auth/login`` does, without paying for
+    an argon2 verification in every test (the login route has its own tests), and returns the
     ``GET /api/users/me`` answer that proves the session works.
     """
 
     def do_login(client: TestClient, username: str) -> httpx.Response:
+        cookie = open_session(session, user=users[username], settings=settings)
+        session.commit()
         # Stored under the domain a real Set-Cookie gets, so a later logout clears it.
         host = client.base_url.host
         domain = host if "." in host else f"{host}.local"
-        client.cookies.set(
-            SESSION_COOKIE, session_cookie_value(users[username], settings), domain=domain
-        )
+        client.cookies.set(SESSION_COOKIE, cookie, domain=domain)
         response: httpx.Response = client.get("/api/users/me")
         assert response.status_code == 200, response.text
         return response

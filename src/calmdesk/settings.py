@@ -37,7 +37,18 @@ class Settings(BaseSettings):
     port: int = 8000
     playbook: str = "pl"
     """A default playbook's language key (pl, ru, en) or a path to a playbook YAML file."""
-    session_max_age_seconds: int = 8 * 3600
+    session_max_age_seconds: int = Field(default=8 * 3600, ge=1)
+    login_free_attempts: int = Field(default=5, ge=1)
+    """Login attempts in a row for one user name before each further one must wait."""
+    login_address_free_attempts: int = Field(default=30, ge=1)
+    """The same from one client address, whatever the names (failed ones; a success gives its
+    attempt back)."""
+    login_first_wait_seconds: float = Field(default=2.0, gt=0)
+    login_max_wait_seconds: float = Field(default=15 * 60.0, gt=0)
+    password_hashing_concurrency: int = Field(default=4, ge=1)
+    """argon2 calls (64 MiB each) one process runs at once; the others wait for a slot."""
+    password_hashing_wait_seconds: float = Field(default=5.0, ge=0)
+    """How long a login waits for an argon2 slot before answering 503 ``server_busy``."""
     socket_auth_check_seconds: float = Field(default=10.0, gt=0)
     """How often an open WebSocket checks that its token or session still holds (it also checks
     before every frame it receives)."""

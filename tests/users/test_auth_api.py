@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from calmdesk.settings import Settings
 from calmdesk.users import service
 from calmdesk.users.models import User
-from calmdesk.users.sessions import SESSION_COOKIE, session_cookie_value
+from calmdesk.users.sessions import SESSION_COOKIE, open_session
 from tests.conftest import PASSWORDS, LoginHelper
 
 
@@ -33,14 +33,16 @@ def test_login_sets_an_httponly_lax_cookie_and_returns_the_user(
     assert "Secure" not in cookie  # only in production
 
 
-def test_the_cookie_is_secure_in_production(settings: Settings, users: dict[str, User]) -> None:
+def test_the_cookie_is_secure_in_production(
+    session: Session, settings: Settings, users: dict[str, User]
+) -> None:
     from fastapi import Response
 
     from calmdesk.users.sessions import start_session
 
     production = settings.model_copy(update={"env": "production", "secret_key": "x" * 40})
     response = Response()
-    start_session(response, users["agent"], production)
+    start_session(response, session, user=users["agent"], settings=production)
     assert "Secure" in response.headers["set-cookie"]
 
 
@@ -53,6 +55,33 @@ def test_a_logged_in_client_reads_me_and_logout_ends_it(
     response = client.get("/api/users/me")
     assert response.status_code == 401
     assert response.json()["code"] == "not_authenticated"
+
+
+def test_logout_ends_the_session_on_the_server_so_the_old_cookie_is_refused(
+    client: TestClient, users: dict[str, User]
+) -> None:
+    logged_in = client.post(
+        "/api/auth/login", json={"username": "agent", "password": PASSWORDS["agent"]}
+    )
+    assert logged_in.status_code == 200
+    old_cookie = client.cookies[SESSION_COOKIE]
+    assert client.post("/api/auth/logout").status_code == 204
+    # Someone who kept a copy of the cookie (another tab, a stolen value) is refused.
+    client.cookies.set(SESSION_COOKIE, old_cookie)
+    response = client.get("/api/users/me")
+    assert (response.status_code, response.json()["code"]) == (401, "not_authenticated")
+
+
+def test_logging_out_one_session_keeps_the_others(
+    app: object, client: TestClient, users: dict[str, User]
+) -> None:
+    body = {"username": "agent", "password": PASSWORDS["agent"]}
+    with TestClient(client.app) as phone:
+        assert phone.post("/api/auth/login", json=body).status_code == 200
+        assert client.post("/api/auth/login", json=body).status_code == 200
+        assert client.post("/api/auth/logout").status_code == 204
+        assert phone.get("/api/users/me").status_code == 200
+        assert client.get("/api/users/me").status_code == 401
 
 
 @pytest.mark.parametrize(
@@ -126,22 +155,26 @@ def test_a_bad_authorization_header_is_401_invalid_token_even_with_a_cookie(
 
 
 def test_a_tampered_or_foreign_cookie_is_ignored(
-    client: TestClient, settings: Settings, users: dict[str, User]
+    client: TestClient, session: Session, settings: Settings, users: dict[str, User]
 ) -> None:
     other = settings.model_copy(update={"secret_key": "another-installation-secret"})
-    client.cookies.set(SESSION_COOKIE, session_cookie_value(users["admin"], other))
+    client.cookies.set(SESSION_COOKIE, open_session(session, user=users["admin"], settings=other))
+    session.commit()
     assert client.get("/api/users/me").status_code == 401
-    genuine = session_cookie_value(users["agent"], settings)
+    genuine = open_session(session, user=users["agent"], settings=settings)
+    session.commit()
     client.cookies.set(SESSION_COOKIE, genuine[:-2] + ("AA" if genuine[-2:] != "AA" else "BB"))
     assert client.get("/api/users/me").status_code == 401
 
 
 def test_an_expired_cookie_is_refused(
-    client: TestClient, settings: Settings, users: dict[str, User], app: object
+    client: TestClient, session: Session, settings: Settings, users: dict[str, User], app: object
 ) -> None:
+    cookie = open_session(session, user=users["agent"], settings=settings)
+    session.commit()
     short = settings.model_copy(update={"session_max_age_seconds": -1})
     client.app.state.settings = short  # type: ignore[attr-defined]
-    client.cookies.set(SESSION_COOKIE, session_cookie_value(users["agent"], settings))
+    client.cookies.set(SESSION_COOKIE, cookie)
     assert client.get("/api/users/me").status_code == 401
 
 

@@ -91,3 +91,18 @@ def test_disabling_a_user_closes_their_open_sockets(
     )
     assert enabled.status_code == 200
     assert _events(client, tokens["agent"], contact_id) == []
+
+
+def test_logging_out_closes_the_sockets_opened_with_that_session(
+    client: TestClient, users: dict[str, User]
+) -> None:
+    body = {"username": "supervisor", "password": "supervisor-password"}
+    assert client.post("/api/auth/login", json=body).status_code == 200
+    with client.websocket_connect("/ws/board") as board:
+        assert board.receive_json()["type"] == "snapshot"
+        assert client.post("/api/auth/logout").status_code == 204
+        board.send_json({"type": "ping"})
+        with pytest.raises(WebSocketDisconnect) as closed:
+            board.receive_json()
+    assert closed.value.code == CLOSE_NOT_AUTHENTICATED
+    assert closed.value.reason.startswith("session_ended")

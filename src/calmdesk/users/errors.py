@@ -39,7 +39,21 @@ class AccountDisabled(CalmDeskError):
 
 
 class TooManyAttempts(CalmDeskError):
-    """Too many wrong passwords in a row for this account; carries ``retry_after_seconds``."""
+    """Too many login attempts in a row for this name or from this address; carries
+    ``retry_after_seconds``. The password was not checked."""
 
     code = "too_many_attempts"
     http_status = 429
+
+
+class PasswordHashingBusy(CalmDeskError):
+    """Every argon2 slot of the process stayed taken (a flood of logins): try again shortly."""
+
+    code = "server_busy"
+    http_status = 503
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The server is busy checking other passwords; try again in a moment.",
+            retry_after_seconds=1,
+        )

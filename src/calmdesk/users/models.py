@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, Enum, ForeignKey, Integer, String
+from sqlalchemy import Boolean, Enum, Float, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from calmdesk.languages import Language
@@ -44,9 +44,6 @@ class User(Base):
     )
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    """Wrong passwords in a row since the last successful login (see ``throttle.py``)."""
-    last_failed_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
 
     tokens: Mapped[list[ApiToken]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
@@ -72,3 +69,33 @@ class ApiToken(Base):
 
     def __repr__(self) -> str:
         return f"<ApiToken {self.id} {self.name!r} user={self.user_id}>"
+
+
+class LoginAttempts(Base):
+    """Login attempts counted on one key (a user name or a client address); see ``throttle.py``.
+
+    Times are epoch seconds, so the throttle computes waits in SQL on SQLite and PostgreSQL."""
+
+    __tablename__ = "login_attempts"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    attempts: Mapped[int] = mapped_column(Integer)
+    last_attempt_at: Mapped[float] = mapped_column(Float)
+    allowed_from: Mapped[float] = mapped_column(Float)
+    """The next attempt is counted (and verified) only from this moment on."""
+
+
+class WebSession(Base):
+    """A signed-in browser. The cookie carries a random secret; only its SHA-256 is stored, and
+    the session ends when its row goes (logout, password change, the account disabled)."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    def __repr__(self) -> str:
+        return f"<WebSession {self.id} user={self.user_id}>"

@@ -1,20 +1,59 @@
 """Password hashing (argon2 through pwdlib) and the password policy.
 
-Passwords are never logged or echoed; only the argon2 hash is stored.
+Passwords are never logged or echoed; only the argon2 hash is stored. Each argon2 call takes
+64 MiB, so a process runs at most ``hashing_concurrency`` of them at once (set from
+``CALMDESK_PASSWORD_HASHING_CONCURRENCY`` by ``create_app``); a call that cannot get a slot
+within ``wait_seconds`` raises :class:`PasswordHashingBusy` (503 ``server_busy``) instead of
+queueing without bound.
 """
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import lru_cache
 
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
 
 from calmdesk.errors import InvalidInput
+from calmdesk.users.errors import PasswordHashingBusy
 
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 256
 """Upper bound so a megabyte-long password cannot be used to burn CPU in the hasher."""
+
+
+@dataclass(frozen=True)
+class _Slots:
+    semaphore: threading.BoundedSemaphore
+    concurrency: int
+    wait_seconds: float
+
+
+_slots = _Slots(threading.BoundedSemaphore(4), 4, 10.0)
+
+
+def configure_hashing(*, concurrency: int, wait_seconds: float) -> None:
+    """How many argon2 calls may run at once in this process, and how long one waits for a
+    slot. Calls already running keep the slot they have."""
+    global _slots
+    if (concurrency, wait_seconds) != (_slots.concurrency, _slots.wait_seconds):
+        _slots = _Slots(threading.BoundedSemaphore(concurrency), concurrency, wait_seconds)
+
+
+@contextmanager
+def hashing_slot() -> Iterator[None]:
+    """Hold one of the process's argon2 slots, or raise :class:`PasswordHashingBusy`."""
+    slots = _slots
+    if not slots.semaphore.acquire(timeout=slots.wait_seconds):
+        raise PasswordHashingBusy()
+    try:
+        yield
+    finally:
+        slots.semaphore.release()
 
 
 def make_hasher() -> PasswordHash:
@@ -49,21 +88,24 @@ def check_policy(password: str) -> None:
 
 def hash_password(password: str) -> str:
     check_policy(password)
-    return _hasher().hash(password)
+    with hashing_slot():
+        return _hasher().hash(password)
 
 
 def verify_password(password: str, password_hash: str) -> bool:
     if len(password) > MAX_PASSWORD_LENGTH:
         return False
-    try:
-        return _hasher().verify(password, password_hash)
-    except Exception:  # a malformed stored hash is a refusal, never a crash
-        return False
+    with hashing_slot():
+        try:
+            return _hasher().verify(password, password_hash)
+        except Exception:  # a malformed stored hash is a refusal, never a crash
+            return False
 
 
 @lru_cache(maxsize=1)
 def _dummy_hash() -> str:
-    return _hasher().hash("calmdesk-dummy-password")
+    with hashing_slot():
+        return _hasher().hash("calmdesk-dummy-password")
 
 
 def burn_verification_time(password: str) -> None:

@@ -8,15 +8,16 @@ from collections.abc import Sequence
 from datetime import timedelta
 
 from sqlalchemy import func, select
-from sqlalchemy import update as sql_update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from calmdesk.storage.db import begin_write
+from calmdesk.storage.db import begin_read, begin_write
 from calmdesk.storage.types import utcnow
+from calmdesk.users import throttle
 from calmdesk.users.errors import (
     AccountDisabled,
     LastAdmin,
+    PasswordHashingBusy,
     TokenNotFound,
     TooManyAttempts,
     UsernameTaken,
@@ -25,7 +26,8 @@ from calmdesk.users.errors import (
 from calmdesk.users.models import ApiToken, Role, User
 from calmdesk.users.passwords import burn_verification_time, hash_password, verify_password
 from calmdesk.users.schemas import MeUpdate, UserCreate, UserUpdate
-from calmdesk.users.throttle import retry_after
+from calmdesk.users.sessions import end_all_sessions
+from calmdesk.users.throttle import DEFAULT_LIMITS, LoginLimits, Policy
 from calmdesk.users.tokens import new_token, token_digest
 
 LAST_USED_PRECISION = timedelta(minutes=1)
@@ -130,13 +132,16 @@ def set_active(session: Session, *, user: User, is_active: bool) -> User:
     if not is_active and user.role == Role.ADMIN:
         _keep_an_admin(session, leaving=user)
     user.is_active = is_active
+    if not is_active:
+        end_all_sessions(session, user=user)
     session.flush()
     return user
 
 
 def set_password(session: Session, *, user: User, password: str) -> User:
-    """Change the password; this also ends every session signed with the old one."""
+    """Change the password; this also ends every session of the user."""
     user.password_hash = hash_password(password)
+    end_all_sessions(session, user=user)
     session.flush()
     return user
 
@@ -149,55 +154,74 @@ def erase(session: Session, *, user: User) -> User:
     user.username = f"erased-{user.id}"
     user.display_name = f"#{user.id}"
     user.password_hash = hash_password(secrets.token_urlsafe(32))
-    user.failed_logins = 0
-    user.last_failed_login_at = None
     for api_token in list(user.tokens):
         session.delete(api_token)
     session.flush()
     return user
 
 
-def authenticate(session: Session, *, username: str, password: str) -> User | None:
+def authenticate(
+    session: Session,
+    *,
+    username: str,
+    password: str,
+    client_address: str | None = None,
+    limits: LoginLimits = DEFAULT_LIMITS,
+) -> User | None:
     """The user whose password this is, or ``None``.
 
-    - An unknown username costs the same hashing time as a wrong password, so timing does not
-      reveal which usernames exist.
-    - A wrong password is counted on the account; after a few in a row, further attempts must
-      wait (:mod:`calmdesk.users.throttle`) and raise :class:`TooManyAttempts` until then.
-      The count is written with the session: a caller that raises after a ``None`` must commit
-      first or the failure is forgotten.
+    - The attempt is counted first, on the name and on ``client_address``, in one short write
+      transaction committed before argon2 runs (:mod:`calmdesk.users.throttle`); when either
+      must still wait, :class:`TooManyAttempts` is raised and the password is not verified.
+    - An unknown username is counted like any other and costs the same hashing time as a wrong
+      password, so timing does not reveal which usernames exist. Hashing waits for one of the
+      process's argon2 slots (:class:`PasswordHashingBusy` when none frees up in time; the
+      attempt is then given back).
     - Raises :class:`AccountDisabled` when the password is right but the account is disabled
       (said only to someone who knows the password).
+    - A successful login clears the name's count and gives the address its attempt back.
     """
-    user = get_by_username(session, username=username)
-    if user is None:
-        burn_verification_time(password)
-        return None
-    now = utcnow()
-    wait = retry_after(user.failed_logins, user.last_failed_login_at, now)
-    if wait > 0:
-        seconds = math.ceil(wait)
-        raise TooManyAttempts(
-            f"Too many wrong passwords for this account; try again in {seconds} s.",
-            retry_after_seconds=seconds,
-        )
-    if not verify_password(password, user.password_hash):
-        # One UPDATE, so guesses sent in parallel are all counted.
-        session.execute(
-            sql_update(User)
-            .where(User.id == user.id)
-            .values(failed_logins=User.failed_logins + 1, last_failed_login_at=now)
-            .execution_options(synchronize_session=False)
-        )
-        session.expire(user, ["failed_logins", "last_failed_login_at"])
-        return None
+    keys = [(throttle.name_key(username), limits.per_name)]
+    if client_address:
+        keys.append((throttle.address_key(client_address), limits.per_address))
+    at = throttle.now()
+    begin_write(session)
+    for key, policy in keys:
+        wait = throttle.claim(session, key=key, policy=policy, at=at)
+        if wait > 0:
+            session.rollback()  # the other key's attempt is not counted either
+            seconds = math.ceil(wait)
+            raise TooManyAttempts(
+                f"Too many login attempts; try again in {seconds} s.", retry_after_seconds=seconds
+            )
+    session.commit()
+    begin_read(session)  # argon2 runs outside any write transaction
+    try:
+        user = get_by_username(session, username=username)
+        session.commit()
+        if user is None:
+            burn_verification_time(password)
+            return None
+        if not verify_password(password, user.password_hash):
+            return None
+    except PasswordHashingBusy:
+        _give_back(session, keys, at)
+        raise
     if not user.is_active:
         raise AccountDisabled("This account is disabled; ask an administrator.")
-    if user.failed_logins:
-        user.failed_logins = 0
-        user.last_failed_login_at = None
-        session.flush()
+    begin_write(session)
+    throttle.clear(session, key=keys[0][0])
+    if throttle.cleanup_due(at):
+        throttle.forget_stale(session, at=at)
+    _give_back(session, keys[1:], at)
     return user
+
+
+def _give_back(session: Session, keys: list[tuple[str, Policy]], claimed_at: float) -> None:
+    begin_write(session)
+    for key, _ in keys:
+        throttle.give_back(session, key=key, claimed_at=claimed_at)
+    session.commit()
 
 
 def issue_token(session: Session, *, user: User, name: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Response, status
+from fastapi import APIRouter, Path, Request, Response, status
 
 from calmdesk.users import service
 from calmdesk.users.deps import CurrentUser, SessionDep, SettingsDep, UserManager
@@ -23,7 +23,8 @@ from calmdesk.users.schemas import (
     UserRead,
     UserUpdate,
 )
-from calmdesk.users.sessions import end_session, start_session
+from calmdesk.users.sessions import SESSION_COOKIE, end_session, start_session
+from calmdesk.users.throttle import LoginLimits
 
 # Ids are 32-bit integers in the database; a larger one is a 422, not an overflow.
 UserId = Annotated[int, Path(ge=1, le=service.MAX_ID)]
@@ -51,27 +52,41 @@ def me_read(user: User) -> MeRead:
     responses={
         401: {"description": "Wrong username or password (`invalid_credentials`)"},
         403: {"description": "The account is disabled (`account_disabled`)"},
-        429: {"description": "Too many wrong passwords in a row (`too_many_attempts`)"},
+        429: {
+            "description": "Too many attempts for this name or from this address "
+            "(`too_many_attempts`, with `Retry-After`); the password was not checked"
+        },
+        503: {"description": "Every password check slot is taken (`server_busy`, `Retry-After`)"},
     },
 )
 def login(
-    credentials: LoginIn, response: Response, session: SessionDep, settings: SettingsDep
+    credentials: LoginIn,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    settings: SettingsDep,
 ) -> MeRead:
     """Log in with a username and password; sets the ``calmdesk_session`` cookie."""
     user = service.authenticate(
-        session, username=credentials.username, password=credentials.password
+        session,
+        username=credentials.username,
+        password=credentials.password,
+        client_address=request.client.host if request.client else None,
+        limits=LoginLimits.from_settings(settings),
     )
     if user is None:
-        session.commit()  # keep the failed-attempt count the error below would roll back
         raise InvalidCredentials("Wrong username or password.")
-    start_session(response, user, settings)
+    start_session(response, session, user=user, settings=settings)
     return me_read(user)
 
 
 @auth_router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)
-def logout(response: Response) -> None:
-    """End the web session (clears the cookie). Always succeeds."""
-    end_session(response)
+def logout(
+    request: Request, response: Response, session: SessionDep, settings: SettingsDep
+) -> None:
+    """End the web session on the server and clear the cookie. Always succeeds."""
+    cookie = request.cookies.get(SESSION_COOKIE)
+    end_session(response, session, cookie=cookie, settings=settings)
 
 
 @users_router.get("/me", responses=_ERRORS)

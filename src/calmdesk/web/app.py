@@ -24,6 +24,7 @@ from calmdesk.social.views import router as social_router
 from calmdesk.storage.db import make_engine, make_session_factory
 from calmdesk.storage.migrate import upgrade
 from calmdesk.users.deps import get_current_user
+from calmdesk.users.passwords import configure_hashing
 from calmdesk.users.views import auth_router, users_router
 from calmdesk.web.errors import install_error_handlers
 from calmdesk.web.pages import install_pages
@@ -77,6 +78,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=_lifespan,
     )
     app.state.settings = settings
+    configure_hashing(
+        concurrency=settings.password_hashing_concurrency,
+        wait_seconds=settings.password_hashing_wait_seconds,
+    )
     app.state.playbook = load_playbook(settings.playbook)
     # Tests replace session_factory with one bound to their rolled-back transaction.
     app.state.engine = make_engine(settings.effective_database_url)

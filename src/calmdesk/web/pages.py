@@ -25,7 +25,8 @@ from calmdesk.playbook.deps import request_playbook
 from calmdesk.users import service as users_service
 from calmdesk.users.deps import CurrentUser, OptionalUser, SessionDep
 from calmdesk.users.schemas import UserUpdate
-from calmdesk.users.sessions import end_session, start_session
+from calmdesk.users.sessions import SESSION_COOKIE, end_session, start_session
+from calmdesk.users.throttle import LoginLimits
 from calmdesk.web import pages_board, pages_cases, pages_console, pages_social
 from calmdesk.web.csrf import CsrfChecked
 from calmdesk.web.i18n import LANGUAGE_COOKIE, SUPPORTED, gettext_for
@@ -74,7 +75,13 @@ def login(
     password: Annotated[str, Form(max_length=1024)] = "",
     next: Annotated[str, Form(max_length=2000)] = "/",
 ) -> Response:
-    user = users_service.authenticate(session, username=username.strip(), password=password)
+    user = users_service.authenticate(
+        session,
+        username=username.strip(),
+        password=password,
+        client_address=request.client.host if request.client else None,
+        limits=LoginLimits.from_settings(settings_of(request)),
+    )
     if user is None:
         gettext = gettext_for(page_language(request, None))
         return render(
@@ -90,14 +97,15 @@ def login(
     response = RedirectResponse(safe_next(next, home_for(user)), status_code=303)
     if next == "/":
         response.headers["location"] = home_for(user)
-    start_session(response, user, settings_of(request))
+    start_session(response, session, user=user, settings=settings_of(request))
     return response
 
 
 @router.post("/logout")
-def logout(_csrf: CsrfChecked) -> RedirectResponse:
+def logout(request: Request, session: SessionDep, _csrf: CsrfChecked) -> RedirectResponse:
     response = RedirectResponse("/login", status_code=303)
-    end_session(response)
+    cookie = request.cookies.get(SESSION_COOKIE)
+    end_session(response, session, cookie=cookie, settings=settings_of(request))
     return response
 
 
