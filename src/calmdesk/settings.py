@@ -1,20 +1,67 @@
 """One typed settings class, read from ``CALMDESK_*`` environment variables.
 
 The default is a development setup: an SQLite file in the user's data directory and no Redis.
-With ``CALMDESK_ENV=production`` a secret key must be given; a default is refused.
+With ``CALMDESK_ENV=production`` the secret key must be strong (:func:`secret_key_problem`).
+:func:`get_settings` turns any bad setting into one :class:`ConfigurationError` naming the
+variable, which the command line prints as one line.
 """
 
 from __future__ import annotations
 
+import math
+from collections import Counter
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Literal, Self
 
 from platformdirs import user_data_dir
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from calmdesk.errors import ConfigurationError
+
 DEV_SECRET_KEY = "calmdesk-development-secret-do-not-use-in-production"  # noqa: S105
+MIN_SECRET_KEY_CHARS = 32
+MIN_SECRET_KEY_BITS = 128
+KEY_HINT = 'e.g. python -c "import secrets; print(secrets.token_urlsafe(48))"'
+
+
+def estimated_bits(key: str) -> float:
+    """A rough upper bound on a key's entropy: its length, less the characters that only repeat
+    or step from the one before ("aaaa", "abcd"), times the entropy of its characters' mix.
+
+    >>> round(estimated_bits("a" * 40))
+    0
+    >>> estimated_bits("correct-horse-battery-staple-2026") < 128
+    True
+    """
+    if not key:
+        return 0.0
+    counts = Counter(key)
+    per_char = -sum(n / len(key) * math.log2(n / len(key)) for n in counts.values())
+    steps = sum(1 for a, b in pairwise(key) if abs(ord(a) - ord(b)) <= 1)
+    return (len(key) - steps) * per_char
+
+
+def secret_key_problem(key: str) -> str | None:
+    """What makes ``key`` unfit to sign production sessions, or ``None``."""
+    if not key.strip():
+        return "CALMDESK_SECRET_KEY is empty"
+    if key == DEV_SECRET_KEY:
+        return "CALMDESK_SECRET_KEY is the built-in development key"
+    if len(key) < MIN_SECRET_KEY_CHARS:
+        return (
+            f"CALMDESK_SECRET_KEY has {len(key)} characters; "
+            f"at least {MIN_SECRET_KEY_CHARS} random ones are needed"
+        )
+    bits = estimated_bits(key)
+    if bits < MIN_SECRET_KEY_BITS:
+        return (
+            f"CALMDESK_SECRET_KEY is guessable (about {bits:.0f} bits of randomness; "
+            f"at least {MIN_SECRET_KEY_BITS} are needed)"
+        )
+    return None
 
 
 def default_data_dir() -> Path:
@@ -49,6 +96,15 @@ class Settings(BaseSettings):
     """argon2 calls (64 MiB each) one process runs at once; the others wait for a slot."""
     password_hashing_wait_seconds: float = Field(default=5.0, ge=0)
     """How long a login waits for an argon2 slot before answering 503 ``server_busy``."""
+    allowed_origins: tuple[str, ...] = ()
+    """Other origins (``https://host[:port]``) whose pages may use the session cookie on the API
+    (CalmDesk's own origin always may), e.g. ``'["https://desk.example.com"]'``."""
+    rate_limit_heavy_per_token: int = Field(default=600, ge=1)
+    """CPU-heavy requests (live lines, public posts, case intakes) one API token may send per
+    window."""
+    rate_limit_heavy_per_user: int = Field(default=1200, ge=1)
+    """The same for one user, whatever the tokens or sessions it uses."""
+    rate_limit_window_seconds: int = Field(default=60, ge=1)
     socket_auth_check_seconds: float = Field(default=10.0, gt=0)
     """How often an open WebSocket checks that its token or session still holds (it also checks
     before every frame it receives)."""
@@ -67,8 +123,9 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Self:
-        if self.env == "production" and self.secret_key == DEV_SECRET_KEY:
-            raise ValueError("CALMDESK_SECRET_KEY must be set in production")
+        problem = secret_key_problem(self.secret_key) if self.env == "production" else None
+        if problem:
+            raise ValueError(f"{problem} (CALMDESK_ENV=production); set a new one, {KEY_HINT}")
         return self
 
     @property
@@ -82,6 +139,20 @@ class Settings(BaseSettings):
         return self.env == "production"
 
 
+def describe(error: ValidationError) -> str:
+    """A validation error of the settings in one line, naming each variable."""
+    problems = []
+    for item in error.errors():
+        message = str(item["msg"]).removeprefix("Value error, ")
+        loc = ".".join(str(part) for part in item["loc"])
+        problems.append(f"CALMDESK_{loc.upper()}: {message}" if loc else message)
+    return "; ".join(problems)
+
+
 @lru_cache
 def get_settings() -> Settings:
-    return Settings()
+    """The settings from the environment; a bad value raises :class:`ConfigurationError`."""
+    try:
+        return Settings()
+    except ValidationError as error:
+        raise ConfigurationError(describe(error), code="invalid_settings") from None

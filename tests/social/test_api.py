@@ -98,12 +98,12 @@ def test_only_the_promiser_or_a_supervisor_may_keep_a_promise(
     assert made.status_code == 201, made.text
     promise_id = made.json()["id"]
     login(client, "handler")
-    refused = client.post(f"/api/social/promises/{promise_id}/keep")
+    refused = client.post(f"/api/social/promises/{promise_id}/keep", json={})
     assert refused.status_code == 403
     own = client.post(
         f"/api/social/posts/{post['id']}/promises", json={"text": "Oddzwonię.", "due_at": due}
     ).json()
-    assert client.post(f"/api/social/promises/{own['id']}/keep").status_code == 200
+    assert client.post(f"/api/social/promises/{own['id']}/keep", json={}).status_code == 200
     login(client, "supervisor")
     kept = client.post(f"/api/social/promises/{promise_id}/keep", json={"note": "zrobione"})
     assert kept.status_code == 200
@@ -115,13 +115,13 @@ def test_escalation_over_the_api_links_a_social_case_the_handler_can_open(
 ) -> None:
     login(client, "handler")
     post = create(client, "en")
-    response = client.post(f"/api/social/posts/{post['id']}/escalate")
+    response = client.post(f"/api/social/posts/{post['id']}/escalate", json={})
     assert response.status_code == 201, response.text
     case_id = response.json()["case_id"]
     assert response.json()["post"]["case_id"] == case_id
     case = client.get(f"/api/cases/{case_id}").json()
     assert case["channel"] == "social"
-    assert client.post(f"/api/social/posts/{post['id']}/escalate").status_code == 409
+    assert client.post(f"/api/social/posts/{post['id']}/escalate", json={}).status_code == 409
 
 
 @pytest.mark.parametrize(
@@ -168,7 +168,7 @@ def test_a_promise_due_in_the_past_is_a_422_naming_due_at(
 def test_unknown_posts_and_promises_are_404(client: TestClient, login: LoginHelper) -> None:
     login(client, "handler")
     assert client.get("/api/social/posts/999999").json()["code"] == "social_post_not_found"
-    assert client.post("/api/social/promises/999999/keep").status_code == 404
+    assert client.post("/api/social/promises/999999/keep", json={}).status_code == 404
     assert client.get("/api/social/posts/99999999999").status_code == 422
 
 

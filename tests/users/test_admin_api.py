@@ -152,7 +152,7 @@ def test_an_admin_erases_a_former_colleague(
 ) -> None:
     login(client, "admin")
     handler_id = users["handler"].id
-    response = client.post(f"/api/users/{handler_id}/erase")
+    response = client.post(f"/api/users/{handler_id}/erase", json={})
     assert response.status_code == 200
     assert response.json()["username"] == f"erased-{handler_id}"
     assert response.json()["is_active"] is False

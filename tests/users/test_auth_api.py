@@ -51,7 +51,7 @@ def test_a_logged_in_client_reads_me_and_logout_ends_it(
 ) -> None:
     login(client, "agent")
     assert client.get("/api/users/me").json()["username"] == "agent"
-    assert client.post("/api/auth/logout").status_code == 204
+    assert client.post("/api/auth/logout", json={}).status_code == 204
     response = client.get("/api/users/me")
     assert response.status_code == 401
     assert response.json()["code"] == "not_authenticated"
@@ -65,7 +65,7 @@ def test_logout_ends_the_session_on_the_server_so_the_old_cookie_is_refused(
     )
     assert logged_in.status_code == 200
     old_cookie = client.cookies[SESSION_COOKIE]
-    assert client.post("/api/auth/logout").status_code == 204
+    assert client.post("/api/auth/logout", json={}).status_code == 204
     # Someone who kept a copy of the cookie (another tab, a stolen value) is refused.
     client.cookies.set(SESSION_COOKIE, old_cookie)
     response = client.get("/api/users/me")
@@ -79,7 +79,7 @@ def test_logging_out_one_session_keeps_the_others(
     with TestClient(client.app) as phone:
         assert phone.post("/api/auth/login", json=body).status_code == 200
         assert client.post("/api/auth/login", json=body).status_code == 200
-        assert client.post("/api/auth/logout").status_code == 204
+        assert client.post("/api/auth/logout", json={}).status_code == 204
         assert phone.get("/api/users/me").status_code == 200
         assert client.get("/api/users/me").status_code == 401
 

@@ -100,7 +100,7 @@ def test_logging_out_closes_the_sockets_opened_with_that_session(
     assert client.post("/api/auth/login", json=body).status_code == 200
     with client.websocket_connect("/ws/board") as board:
         assert board.receive_json()["type"] == "snapshot"
-        assert client.post("/api/auth/logout").status_code == 204
+        assert client.post("/api/auth/logout", json={}).status_code == 204
         board.send_json({"type": "ping"})
         with pytest.raises(WebSocketDisconnect) as closed:
             board.receive_json()

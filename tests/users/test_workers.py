@@ -111,6 +111,9 @@ def workers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workers]:
             "CALMDESK_LOGIN_FIRST_WAIT_SECONDS": "600",
             "CALMDESK_LOGIN_ADDRESS_FREE_ATTEMPTS": "1000",
             "CALMDESK_SOCKET_AUTH_CHECK_SECONDS": "0.5",
+            "CALMDESK_REDIS_CHANNEL_PREFIX": f"calmdesk-test-{uuid.uuid4().hex}",
+            "CALMDESK_RATE_LIMIT_HEAVY_PER_TOKEN": "3",
+            "CALMDESK_RATE_LIMIT_WINDOW_SECONDS": "3600",
         }
         ports = (_free_port(), _free_port())
         processes = [
@@ -175,6 +178,27 @@ def test_parallel_wrong_passwords_on_two_workers_verify_only_the_free_attempts(
         f"{workers.bases[0]}/api/auth/login", json={"username": "guesswork", "password": PASSWORD}
     )
     assert (refused.status_code, refused.json()["code"]) == (429, "too_many_attempts")
+
+
+def test_two_workers_share_the_rate_limit_through_redis(workers: Workers) -> None:
+    worker_a, worker_b = workers.bases
+    admin = {"Authorization": f"Bearer {workers.tokens['ada']}"}
+    issued = HTTP.post(
+        f"{worker_a}/api/users/{workers.user_ids['bartek']}/tokens",
+        json={"name": "rate test"},
+        headers=admin,
+    ).json()
+    agent = {"Authorization": f"Bearer {issued['token']}"}
+    contact = HTTP.post(f"{worker_a}/api/contacts", json={"lang": "pl"}, headers=agent).json()
+    line = {"speaker": "customer", "text": "Dzień dobry, mam pytanie o fakturę."}
+    statuses = [
+        HTTP.post(f"{base}/api/contacts/{contact['id']}/utterances", json=line, headers=agent)
+        for base in (worker_a, worker_b, worker_a, worker_b)
+    ]
+    assert [r.status_code for r in statuses] == [200, 200, 200, 429], statuses[-1].text
+    refused = statuses[-1].json()
+    assert (refused["code"], refused["limit"]) == ("rate_limited", "3 per 3600 s per API token")
+    assert int(statuses[-1].headers["retry-after"]) > 0
 
 
 def _closed(ws: ClientConnection) -> tuple[int, str]:

@@ -41,6 +41,7 @@ from calmdesk.cases.schemas import (
 from calmdesk.languages import LANGUAGES
 from calmdesk.playbook.deps import PlaybookDep
 from calmdesk.users.deps import CurrentUser, SessionDep
+from calmdesk.users.limits import HEAVY_WORK
 from calmdesk.users.models import User
 
 router = APIRouter(tags=["cases"])
@@ -63,7 +64,12 @@ def _examples(schema: type[Any]) -> dict[str, dict[str, Any]]:
     }
 
 
-@router.post("/api/cases", status_code=status.HTTP_201_CREATED, response_model=CaseRead)
+@router.post(
+    "/api/cases",
+    status_code=status.HTTP_201_CREATED,
+    response_model=CaseRead,
+    dependencies=[HEAVY_WORK],
+)
 def create_case(
     case_in: Annotated[CaseCreate, Body(openapi_examples=_examples(CaseCreate))],
     session: SessionDep,

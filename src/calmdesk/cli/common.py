@@ -16,7 +16,10 @@ from calmdesk.languages import LANGUAGES
 
 def print_error(message: str) -> None:
     """``error: <message>`` on stderr; the message is escaped (it may quote customer text)."""
-    Console(stderr=True, highlight=False).print(f"[bold red]error:[/] {escape(message)}")
+    Console(stderr=True, highlight=False).print(
+        f"[bold red]error:[/] {escape(message)}",
+        soft_wrap=True,  # one line, however long
+    )
 
 
 def fail(error: CalmDeskError) -> NoReturn:

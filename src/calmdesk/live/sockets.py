@@ -39,6 +39,7 @@ from calmdesk.live.schemas import MAX_ID, ActionIn, ContactRead, UtteranceIn
 from calmdesk.playbook.deps import app_playbook
 from calmdesk.storage.db import DatabaseBusy, is_busy, session_scope
 from calmdesk.users import service as users_service
+from calmdesk.users.limits import Limiter, RateLimited, charge
 from calmdesk.users.models import User
 from calmdesk.users.sessions import SESSION_COOKIE, user_from_cookie
 
@@ -55,6 +56,11 @@ REVOKED_ACCOUNT_DISABLED = "account_disabled: the account is disabled"
 socket_router = APIRouter()
 FrameHandler = Callable[[dict[str, Any]], Awaitable[Message | None]]
 log = logging.getLogger(__name__)
+
+
+def app_limiter_of(app: FastAPI) -> Limiter:
+    limiter: Limiter = app.state.rate_limiter
+    return limiter
 
 
 def _factory(app: FastAPI) -> sessionmaker[Session]:
@@ -373,6 +379,7 @@ async def contact_socket(websocket: WebSocket, contact_id: int) -> None:
         if opened is None:
             return
         recheck, user_id, snapshot = opened
+        token = _credential(websocket).token
 
         async def handle(frame: dict[str, Any]) -> Message | None:
             kind = frame.get("type")
@@ -382,10 +389,18 @@ async def contact_socket(websocket: WebSocket, contact_id: int) -> None:
                 known = "utterance, action, end, ping"
                 return _error("unknown_type", f"Unknown type {kind!r}; use {known}.", frame)
             try:
+                if kind == "utterance":  # a line runs the analysis: rate-limited as over REST
+                    await run_in_threadpool(
+                        charge,
+                        app_limiter_of(app),
+                        app.state.settings,
+                        user_id=user_id,
+                        token=token,
+                    )
                 outgoing: list[Outgoing] = await run_in_threadpool(
                     _client_turn, app, user_id, contact_id, frame
                 )
-            except DatabaseBusy as error:  # nothing stored: the client sends the frame again
+            except (DatabaseBusy, RateLimited) as error:  # nothing stored: send it again later
                 return _error(error.code, error.message, frame, **error.fields)
             except CalmDeskError as error:
                 return _error(error.code, error.message, frame)

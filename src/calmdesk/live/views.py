@@ -32,6 +32,7 @@ from calmdesk.live.sockets import socket_router
 from calmdesk.playbook.deps import app_playbook
 from calmdesk.users import service as users_service
 from calmdesk.users.deps import CurrentUser, SessionDep, reads_first
+from calmdesk.users.limits import HEAVY_WORK
 
 router = APIRouter(prefix="/api/contacts", tags=["live"])
 
@@ -99,7 +100,7 @@ def get_contact(contact_id: ContactId, session: SessionDep, user: CurrentUser) -
     return ContactDetail(**base.model_dump(), events=events)
 
 
-@router.post("/{contact_id}/utterances")
+@router.post("/{contact_id}/utterances", dependencies=[HEAVY_WORK])
 @reads_first
 def post_utterance(
     contact_id: ContactId,

@@ -42,6 +42,7 @@ from calmdesk.social.schemas import (
 )
 from calmdesk.storage.types import utcnow
 from calmdesk.users.deps import CurrentUser, SessionDep
+from calmdesk.users.limits import HEAVY_WORK
 
 router = APIRouter(prefix="/api/social", tags=["social"])
 
@@ -79,7 +80,12 @@ def post_detail(session: Session, post: PublicPost) -> PostDetail:
     )
 
 
-@router.post("/posts", status_code=status.HTTP_201_CREATED, response_model=PostDetail)
+@router.post(
+    "/posts",
+    status_code=status.HTTP_201_CREATED,
+    response_model=PostDetail,
+    dependencies=[HEAVY_WORK],
+)
 def register_post(
     post_in: PostCreate, session: SessionDep, user: CurrentUser, playbook: PlaybookDep
 ) -> PostDetail:

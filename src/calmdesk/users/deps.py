@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from typing import Annotated, TypeVar
+from urllib.parse import urlsplit
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session, sessionmaker
@@ -16,7 +17,7 @@ from calmdesk.errors import ConfigurationError, NotAuthenticated
 from calmdesk.settings import Settings
 from calmdesk.storage.db import begin_read
 from calmdesk.users import service
-from calmdesk.users.errors import InvalidToken
+from calmdesk.users.errors import InvalidToken, JsonRequired, OriginRejected
 from calmdesk.users.models import User
 from calmdesk.users.permissions import Permission, ensure
 from calmdesk.users.sessions import SESSION_COOKIE, user_from_cookie
@@ -74,7 +75,11 @@ SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
-def _bearer_token(request: Request) -> str | None:
+USER_LANGUAGE = "calmdesk_user_language"
+"""The ``request.state`` attribute holding the signed-in caller's language (for error texts)."""
+
+
+def bearer_token(request: Request) -> str | None:
     header = request.headers.get("authorization")
     if not header:
         return None
@@ -84,21 +89,62 @@ def _bearer_token(request: Request) -> str | None:
     return token.strip()
 
 
+def _own_origin(origin: str, request: Request, settings: Settings) -> bool:
+    if origin.rstrip("/") in settings.allowed_origins:
+        return True
+    return origin != "null" and urlsplit(origin).netloc == request.headers.get("host", "")
+
+
+def check_cookie_write(request: Request, settings: Settings) -> None:
+    """A state-changing API request riding on the session cookie must come from CalmDesk's own
+    pages: an ``Origin`` (which browsers send on every cross-site write) of this server or of
+    ``settings.allowed_origins``, and for a POST a JSON body type (which a cross-site form
+    cannot send), even when the route reads no body.
+    Bearer-token calls are not affected: browsers never add that header on their own."""
+    if request.method in READ_METHODS or not request.url.path.startswith("/api/"):
+        return
+    origin = request.headers.get("origin")
+    if origin is not None and not _own_origin(origin, request, settings):
+        raise OriginRejected(
+            f"This request came from another site ({origin[:100]}); CalmDesk accepts changes "
+            "made with the session cookie only from its own pages.",
+            origin=origin[:100],
+        )
+    if origin is None and request.headers.get("sec-fetch-site") == "cross-site":
+        raise OriginRejected(
+            "This request came from another site; CalmDesk accepts changes made with the "
+            "session cookie only from its own pages.",
+            origin="",
+        )
+    media_type = request.headers.get("content-type", "").partition(";")[0].strip().lower()
+    # Only POST can cross sites without a CORS preflight (which CalmDesk never grants), and only
+    # with a form's or text/plain body type: JSON cannot be sent that way.
+    if request.method == "POST" and media_type != "application/json":
+        raise JsonRequired(
+            "Send the request as JSON (Content-Type: application/json) when using the session "
+            "cookie."
+        )
+
+
 def get_optional_user(request: Request, session: SessionDep, settings: SettingsDep) -> User | None:
     """The caller from a bearer token or the session cookie, or ``None`` for an anonymous call.
 
     A bearer token that is present but wrong is an error, never a silent fall-back to the cookie.
     """
-    token = _bearer_token(request)
+    user: User | None = None
+    cookie: str | None = None
+    token = bearer_token(request)
     if token is not None:
         user = service.user_for_token(session, token=token)
         if user is None:
             raise InvalidToken("The API token is invalid, revoked or belongs to a disabled user.")
-        return user
-    cookie = request.cookies.get(SESSION_COOKIE)
-    if cookie:
-        return user_from_cookie(session, cookie, settings)
-    return None
+    elif cookie := request.cookies.get(SESSION_COOKIE):
+        user = user_from_cookie(session, cookie, settings)
+    if user is not None:
+        setattr(request.state, USER_LANGUAGE, user.language.value)
+    if token is None and cookie:
+        check_cookie_write(request, settings)
+    return user
 
 
 def get_current_user(user: Annotated[User | None, Depends(get_optional_user)]) -> User:

@@ -57,3 +57,17 @@ class PasswordHashingBusy(CalmDeskError):
             "The server is busy checking other passwords; try again in a moment.",
             retry_after_seconds=1,
         )
+
+
+class OriginRejected(CalmDeskError):
+    """A write with the session cookie from another site's page; carries ``origin``."""
+
+    code = "origin_rejected"
+    http_status = 403
+
+
+class JsonRequired(CalmDeskError):
+    """A write with the session cookie whose body is not declared as JSON."""
+
+    code = "json_required"
+    http_status = 415

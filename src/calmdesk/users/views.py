@@ -7,7 +7,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Request, Response, status
 
 from calmdesk.users import service
-from calmdesk.users.deps import CurrentUser, SessionDep, SettingsDep, UserManager
+from calmdesk.users.deps import (
+    CurrentUser,
+    SessionDep,
+    SettingsDep,
+    UserManager,
+    check_cookie_write,
+)
 from calmdesk.users.errors import InvalidCredentials
 from calmdesk.users.labels import role_label
 from calmdesk.users.models import Role, User
@@ -84,8 +90,11 @@ def login(
 def logout(
     request: Request, response: Response, session: SessionDep, settings: SettingsDep
 ) -> None:
-    """End the web session on the server and clear the cookie. Always succeeds."""
+    """End the web session on the server and clear the cookie (with the cookie: only from our
+    own pages, as JSON, like every other write)."""
     cookie = request.cookies.get(SESSION_COOKIE)
+    if cookie:
+        check_cookie_write(request, settings)
     end_session(response, session, cookie=cookie, settings=settings)
 
 

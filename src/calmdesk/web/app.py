@@ -7,6 +7,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from calmdesk import __version__
@@ -23,7 +25,8 @@ from calmdesk.settings import Settings, get_settings
 from calmdesk.social.views import router as social_router
 from calmdesk.storage.db import make_engine, make_session_factory
 from calmdesk.storage.migrate import upgrade
-from calmdesk.users.deps import get_current_user
+from calmdesk.users.deps import CurrentUser, get_current_user
+from calmdesk.users.limits import limiter_from_settings
 from calmdesk.users.passwords import configure_hashing
 from calmdesk.users.views import auth_router, users_router
 from calmdesk.web.errors import install_error_handlers
@@ -63,11 +66,27 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
             if task is not None:
                 task.cancel()
         await close_bus(app)
+        close = getattr(app.state.rate_limiter, "close", None)
+        if close is not None:
+            close()
         app.state.engine.dispose()
+
+
+def _install_signed_in_docs(app: FastAPI) -> None:
+    """``/docs`` and ``/openapi.json`` for signed-in users only (production)."""
+
+    @app.get("/openapi.json", include_in_schema=False)
+    def openapi(_: CurrentUser) -> JSONResponse:
+        return JSONResponse(app.openapi())
+
+    @app.get("/docs", include_in_schema=False)
+    def docs(_: CurrentUser) -> HTMLResponse:
+        return get_swagger_ui_html(openapi_url="/openapi.json", title=f"{app.title} API")
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
+    production = settings.env == "production"
     app = FastAPI(
         title="CalmDesk",
         version=__version__,
@@ -76,8 +95,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "complaint playbook, in Polish, Russian and English."
         ),
         lifespan=_lifespan,
+        # In production the API's map is for signed-in users (below); development keeps it open.
+        docs_url=None if production else "/docs",
+        redoc_url=None if production else "/redoc",
+        openapi_url=None if production else "/openapi.json",
     )
     app.state.settings = settings
+    app.state.rate_limiter = limiter_from_settings(settings)
     configure_hashing(
         concurrency=settings.password_hashing_concurrency,
         wait_seconds=settings.password_hashing_wait_seconds,
@@ -87,6 +111,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = make_engine(settings.effective_database_url)
     app.state.session_factory = make_session_factory(app.state.engine)
     install_error_handlers(app)
+    if production:
+        _install_signed_in_docs(app)
     app.include_router(auth_router)
     app.include_router(users_router)
     app.include_router(cases_router)

@@ -14,6 +14,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from calmdesk.errors import CalmDeskError
 from calmdesk.storage.db import DatabaseBusy, is_busy
+from calmdesk.users.deps import USER_LANGUAGE
+from calmdesk.users.messages import localize
+from calmdesk.web.i18n import LANGUAGE_COOKIE, choose_language
 
 
 def _field_path(loc: tuple[Any, ...] | list[Any]) -> str:
@@ -35,12 +38,26 @@ def retry_after_header(error: CalmDeskError) -> dict[str, str] | None:
     return None
 
 
+def request_language(request: Request) -> str:
+    """The asker's language: the signed-in user's, else the picker's cookie, else the
+    browser's ``Accept-Language``, else English."""
+    return choose_language(
+        user_language=getattr(request.state, USER_LANGUAGE, None),
+        cookie=request.cookies.get(LANGUAGE_COOKIE),
+        accept_language=request.headers.get("accept-language"),
+    )
+
+
+def error_message(request: Request, error: CalmDeskError) -> str:
+    """``error``'s message in the asker's language when it has translations, else as raised."""
+    return localize(error, request_language(request)) or error.message
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(CalmDeskError)
-    async def _domain_error(_: Request, error: CalmDeskError) -> JSONResponse:
-        return JSONResponse(
-            error.to_dict(), status_code=error.http_status, headers=retry_after_header(error)
-        )
+    async def _domain_error(request: Request, error: CalmDeskError) -> JSONResponse:
+        body = {**error.to_dict(), "message": error_message(request, error)}
+        return JSONResponse(body, status_code=error.http_status, headers=retry_after_header(error))
 
     @app.exception_handler(DBAPIError)
     async def _database_error(request: Request, error: DBAPIError) -> Response:

@@ -24,18 +24,21 @@ from calmdesk.languages import Language
 from calmdesk.playbook.deps import request_playbook
 from calmdesk.users import service as users_service
 from calmdesk.users.deps import CurrentUser, OptionalUser, SessionDep
+from calmdesk.users.errors import PasswordHashingBusy, TooManyAttempts
 from calmdesk.users.schemas import UserUpdate
 from calmdesk.users.sessions import SESSION_COOKIE, end_session, start_session
 from calmdesk.users.throttle import LoginLimits
 from calmdesk.web import pages_board, pages_cases, pages_console, pages_social
 from calmdesk.web.csrf import CsrfChecked
+from calmdesk.web.errors import error_message, retry_after_header
 from calmdesk.web.i18n import LANGUAGE_COOKIE, SUPPORTED, gettext_for
 from calmdesk.web.pages_common import home_for, page_language, render, settings_of
 
 STATIC_DIR = Path(__file__).parent / "static"
 LANGUAGE_COOKIE_MAX_AGE = 365 * 24 * 3600
 # Paths whose errors stay JSON (the API and its tools); everything else is a page.
-NON_PAGE_PREFIXES = ("/api", "/ws", "/static", "/healthz", "/docs", "/redoc", "/openapi")
+# (/docs is a page: signing in first, in production, goes through the sign-in page.)
+NON_PAGE_PREFIXES = ("/api", "/ws", "/static", "/healthz", "/openapi")
 
 router = APIRouter(include_in_schema=False)
 
@@ -75,25 +78,34 @@ def login(
     password: Annotated[str, Form(max_length=1024)] = "",
     next: Annotated[str, Form(max_length=2000)] = "/",
 ) -> Response:
-    user = users_service.authenticate(
-        session,
-        username=username.strip(),
-        password=password,
-        client_address=request.client.host if request.client else None,
-        limits=LoginLimits.from_settings(settings_of(request)),
-    )
-    if user is None:
-        gettext = gettext_for(page_language(request, None))
+    gettext = gettext_for(page_language(request, None))
+
+    def form_again(status_code: int, error: str) -> Response:
         return render(
             request,
             "login.html",
             user=None,
-            status_code=401,
+            status_code=status_code,
             title=gettext("Sign in"),
             next=next,
             username=username,
-            error=gettext("The user name or the password is wrong."),
+            error=error,
         )
+
+    try:
+        user = users_service.authenticate(
+            session,
+            username=username.strip(),
+            password=password,
+            client_address=request.client.host if request.client else None,
+            limits=LoginLimits.from_settings(settings_of(request)),
+        )
+    except (TooManyAttempts, PasswordHashingBusy) as refused:
+        page = form_again(refused.http_status, error_message(request, refused))
+        page.headers.update(retry_after_header(refused) or {})
+        return page
+    if user is None:
+        return form_again(401, gettext("The user name or the password is wrong."))
     response = RedirectResponse(safe_next(next, home_for(user)), status_code=303)
     if next == "/":
         response.headers["location"] = home_for(user)
@@ -200,7 +212,7 @@ def install_error_pages(app: FastAPI) -> None:
         if isinstance(error, NotAuthenticated):
             target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
             return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
-        return _error_page(request, error.http_status, error.message)
+        return _error_page(request, error.http_status, error_message(request, error))
 
     async def http_error(request: Request, error: Exception) -> Response:
         assert isinstance(error, StarletteHTTPException)
