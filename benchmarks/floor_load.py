@@ -178,11 +178,12 @@ async def unknown_logins(http: httpx.AsyncClient, until: float, tally: Tally) ->
             tally.errors[type(error).__name__] += 1
             continue
         tally.statuses[_code(response)] += 1
-        if response.status_code in (401, 429):
+        if response.status_code in (401, 429, 503):
             tally.timings.append((time.perf_counter() - began) * 1000)
         else:
             tally.errors[_code(response)] += 1
-        if response.status_code == 429:  # a throttled client waits as told, then tries again
+        # Throttled (429) or every password slot taken (503): wait as told, then try again.
+        if response.status_code in (429, 503):
             await asyncio.sleep(min(float(response.headers.get("Retry-After", "1")), 5.0))
 
 
