@@ -85,7 +85,11 @@ async def _pause(rng: random.Random, pause: float) -> None:
 
 
 async def _start(http: httpx.AsyncClient, headers: dict[str, str], tally: Tally) -> int | None:
-    started = await http.post("/api/contacts", json={"lang": None}, headers=headers)
+    try:
+        started = await http.post("/api/contacts", json={"lang": None}, headers=headers)
+    except httpx.HTTPError as error:
+        tally.errors[f"start {type(error).__name__}"] += 1
+        return None
     if started.status_code != 201:
         tally.errors[f"start {_code(started)}"] += 1
         return None
@@ -152,7 +156,9 @@ async def live_contacts(
             for index in range(LINES_PER_CONTACT):
                 if time.monotonic() >= until:
                     break
-                speaker, text = LINES[(seed + index) % len(LINES)]
+                speaker, line = LINES[(seed + index) % len(LINES)]
+                # Every line unique, as real ones are: no cache may answer a repeat.
+                text = f"{line} (#{contact}-{index})"
                 began = time.perf_counter()
                 if ws is None:
                     refused = await _say_rest(http, headers, contact, speaker, text)

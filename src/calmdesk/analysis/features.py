@@ -12,6 +12,7 @@ import os
 import re
 import threading
 import unicodedata
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -111,6 +112,10 @@ class SentenceEncoder:
     threads: int = field(default_factory=lambda: encoder_threads())
     _backend: Any = None
     _lock: threading.Lock = threading.Lock()  # noqa: RUF009 - one lock shared by instances is fine
+    # A live line is embedded by the tone model and again by the category suggester: the
+    # second asks for the vector of a text just embedded. Small calls only, a few hundred texts.
+    _recent: OrderedDict[str, npt.NDArray[np.float32]] = field(default_factory=OrderedDict)
+    _recent_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def _load(self) -> Any:
         with self._lock:
@@ -123,8 +128,20 @@ class SentenceEncoder:
         if not texts:
             return np.zeros((0, EMBEDDING_DIM), dtype=np.float32)
         backend = self._backend if self._backend is not None else self._load()
-        vectors = backend.encode([clean_for_embedding(text) for text in texts])
-        return np.asarray(vectors, dtype=np.float32)
+        cleaned = [clean_for_embedding(text) for text in texts]
+        if len(cleaned) > RECENT_CALL_TEXTS:
+            return np.asarray(backend.encode(cleaned), dtype=np.float32)
+        with self._recent_lock:
+            known = {text: self._recent[text] for text in cleaned if text in self._recent}
+        missing = list(dict.fromkeys(text for text in cleaned if text not in known))
+        if missing:
+            fresh = np.asarray(backend.encode(missing), dtype=np.float32)
+            with self._recent_lock:
+                for text, vector in zip(missing, fresh, strict=True):
+                    known[text] = self._recent[text] = vector
+                while len(self._recent) > RECENT_TEXTS:
+                    self._recent.popitem(last=False)
+        return np.stack([known[text] for text in cleaned])
 
 
 @functools.cache
@@ -135,11 +152,16 @@ def shared_encoder() -> SentenceEncoder:
 
 
 THREADS_ENV = "CALMDESK_ENCODER_THREADS"
+RECENT_TEXTS = 512
+"""Vectors of the latest small calls the encoder keeps (2 KB each)."""
+RECENT_CALL_TEXTS = 4
+"""Calls of at most this many texts go through :attr:`SentenceEncoder._recent`."""
 
 
 def encoder_threads() -> int:
     """Threads for the encoder's matrix products: ``CALMDESK_ENCODER_THREADS``, else two (or one
-    on a one-core machine). Set it to one when several server processes share the cores."""
+    on a one-core machine). ``calmdesk serve`` sets one unless told otherwise: it runs an
+    analysis per core already (``benchmarks/encoder_threads.py`` measures both)."""
     raw = os.environ.get(THREADS_ENV, "").strip()
     if not raw:
         return min(2, os.cpu_count() or 1)
