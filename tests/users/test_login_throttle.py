@@ -5,6 +5,7 @@ PostgreSQL: ``test_workers.py``.)"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 
@@ -177,3 +178,22 @@ def test_when_every_hashing_slot_is_taken_login_is_503_and_the_attempt_is_given_
     assert response.json()["code"] == "server_busy"
     assert response.headers["retry-after"] == "1"
     assert _attempts(session, throttle.name_key("ghost")) == 0
+
+
+def test_the_sign_in_page_says_when_to_try_again_in_the_pages_language(
+    client: TestClient, users: dict[str, User]
+) -> None:
+    for _ in range(5):
+        assert _login(client, "agent", WRONG)[0] == 401
+    page = client.get("/login", headers={"accept-language": "pl"})
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert token
+    response = client.post(
+        "/login",
+        data={"username": "agent", "password": PASSWORDS["agent"], "csrf_token": token.group(1)},
+        headers={"accept-language": "pl"},
+    )
+    assert response.status_code == 429
+    assert response.headers["retry-after"] == "2"
+    assert "Zbyt wiele prób logowania; spróbuj ponownie za 2 s." in response.text
+    assert 'name="username"' in response.text  # the form again, not an error page
