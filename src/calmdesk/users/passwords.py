@@ -9,9 +9,11 @@ queueing without bound.
 
 from __future__ import annotations
 
+import asyncio
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+import weakref
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -54,6 +56,38 @@ def hashing_slot() -> Iterator[None]:
         yield
     finally:
         slots.semaphore.release()
+
+
+_turns: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, tuple[int, asyncio.Semaphore]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+@asynccontextmanager
+async def login_turn() -> AsyncIterator[None]:
+    """A login's turn at argon2, awaited on the event loop before the login takes a thread.
+
+    A sync route waiting in :func:`hashing_slot` holds one of the worker threads that serve every
+    request: a flood of logins took them all and a live line waited 30 s behind it. Waiting here
+    holds none, so at most ``concurrency`` logins of the process are in a thread at once. Raises
+    :class:`PasswordHashingBusy` after ``wait_seconds``, like :func:`hashing_slot`."""
+    slots = _slots
+    loop = asyncio.get_running_loop()
+    entry = _turns.get(loop)
+    if entry is None or entry[0] != slots.concurrency:
+        entry = _turns[loop] = (slots.concurrency, asyncio.Semaphore(slots.concurrency))
+    semaphore = entry[1]
+    if semaphore.locked():
+        try:
+            await asyncio.wait_for(semaphore.acquire(), slots.wait_seconds)
+        except TimeoutError:
+            raise PasswordHashingBusy() from None
+    else:
+        await semaphore.acquire()  # free: taken at once, even when the wait allowed is 0
+    try:
+        yield
+    finally:
+        semaphore.release()
 
 
 def make_hasher() -> PasswordHash:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request, Response, status
+from starlette.concurrency import run_in_threadpool
 
 from calmdesk.users import service
 from calmdesk.users.deps import (
@@ -17,6 +18,7 @@ from calmdesk.users.deps import (
 from calmdesk.users.errors import InvalidCredentials
 from calmdesk.users.labels import role_label
 from calmdesk.users.models import Role, User
+from calmdesk.users.passwords import login_turn
 from calmdesk.users.permissions import permissions_of
 from calmdesk.users.schemas import (
     LoginIn,
@@ -65,7 +67,7 @@ def me_read(user: User) -> MeRead:
         503: {"description": "Every password check slot is taken (`server_busy`, `Retry-After`)"},
     },
 )
-def login(
+async def login(
     credentials: LoginIn,
     request: Request,
     response: Response,
@@ -73,17 +75,22 @@ def login(
     settings: SettingsDep,
 ) -> MeRead:
     """Log in with a username and password; sets the ``calmdesk_session`` cookie."""
-    user = service.authenticate(
-        session,
-        username=credentials.username,
-        password=credentials.password,
-        client_address=request.client.host if request.client else None,
-        limits=LoginLimits.from_settings(settings),
-    )
-    if user is None:
-        raise InvalidCredentials("Wrong username or password.")
-    start_session(response, session, user=user, settings=settings)
-    return me_read(user)
+
+    def sign_in() -> MeRead:
+        user = service.authenticate(
+            session,
+            username=credentials.username,
+            password=credentials.password,
+            client_address=request.client.host if request.client else None,
+            limits=LoginLimits.from_settings(settings),
+        )
+        if user is None:
+            raise InvalidCredentials("Wrong username or password.")
+        start_session(response, session, user=user, settings=settings)
+        return me_read(user)
+
+    async with login_turn():
+        return await run_in_threadpool(sign_in)
 
 
 @auth_router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)

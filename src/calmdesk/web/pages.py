@@ -17,6 +17,7 @@ from fastapi import APIRouter, FastAPI, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from markupsafe import Markup
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from calmdesk.errors import CalmDeskError, NotAuthenticated
@@ -25,6 +26,7 @@ from calmdesk.playbook.deps import request_playbook
 from calmdesk.users import service as users_service
 from calmdesk.users.deps import CurrentUser, OptionalUser, SessionDep
 from calmdesk.users.errors import PasswordHashingBusy, TooManyAttempts
+from calmdesk.users.passwords import login_turn
 from calmdesk.users.schemas import UserUpdate
 from calmdesk.users.sessions import SESSION_COOKIE, end_session, start_session
 from calmdesk.users.throttle import LoginLimits
@@ -70,7 +72,7 @@ def login_page(request: Request, user: OptionalUser, next: str = "/") -> Respons
 
 
 @router.post("/login")
-def login(
+async def login(
     request: Request,
     session: SessionDep,
     _csrf: CsrfChecked,
@@ -92,7 +94,7 @@ def login(
             error=error,
         )
 
-    try:
+    def sign_in() -> Response:
         user = users_service.authenticate(
             session,
             username=username.strip(),
@@ -100,17 +102,21 @@ def login(
             client_address=request.client.host if request.client else None,
             limits=LoginLimits.from_settings(settings_of(request)),
         )
+        if user is None:
+            return form_again(401, gettext("The user name or the password is wrong."))
+        response = RedirectResponse(safe_next(next, home_for(user)), status_code=303)
+        if next == "/":
+            response.headers["location"] = home_for(user)
+        start_session(response, session, user=user, settings=settings_of(request))
+        return response
+
+    try:
+        async with login_turn():
+            return await run_in_threadpool(sign_in)
     except (TooManyAttempts, PasswordHashingBusy) as refused:
         page = form_again(refused.http_status, error_message(request, refused))
         page.headers.update(retry_after_header(refused) or {})
         return page
-    if user is None:
-        return form_again(401, gettext("The user name or the password is wrong."))
-    response = RedirectResponse(safe_next(next, home_for(user)), status_code=303)
-    if next == "/":
-        response.headers["location"] = home_for(user)
-    start_session(response, session, user=user, settings=settings_of(request))
-    return response
 
 
 @router.post("/logout")
