@@ -1,13 +1,15 @@
-"""Domain errors with a stable code.
+"""Domain errors with a stable code, and the documented shape of their answer.
 
 In app code, just raise: the API renders any :class:`CalmDeskError` as
-``{"code": ..., "message": ..., **fields}`` with its HTTP status, and the CLI prints
-``error: <message>`` and exits with code 2.
+``{"code": ..., "message": ..., **fields}`` (:class:`ErrorBody`) with its HTTP status, and the
+CLI prints ``error: <message>`` and exits with code 2.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class CalmDeskError(Exception):
@@ -64,3 +66,46 @@ class PermissionDenied(CalmDeskError):
 class ConfigurationError(CalmDeskError):
     code = "configuration_error"
     http_status = 500
+
+
+class FieldProblem(BaseModel):
+    field: str = Field(description="The field's path, e.g. `references.0` or `due_before`")
+    problem: str
+
+
+class ErrorBody(BaseModel):
+    """Every error answer: a stable ``code`` to branch on and a ``message`` for people. Some
+    codes add fields of their own with details (``fields`` for a validation error,
+    ``retry_after_seconds`` with ``Retry-After``, ``allowed`` with ``invalid_transition``...)."""
+
+    model_config = ConfigDict(
+        extra="allow",
+        json_schema_extra={
+            "examples": [
+                {
+                    "code": "permission_denied",
+                    "message": "Your role (agent) does not allow this (cases.assign).",
+                    "permission": "cases.assign",
+                },
+                {
+                    "code": "validation_error",
+                    "message": "occurred_at: Value error, cannot be in the future",
+                    "fields": [
+                        {"field": "occurred_at", "problem": "Value error, cannot be in the future"}
+                    ],
+                },
+                {
+                    "code": "database_busy",
+                    "message": "The database is busy; nothing was stored. "
+                    "Send it again in a moment.",
+                    "retry_after_seconds": 1,
+                },
+            ]
+        },
+    )
+
+    code: str = Field(description="Stable, for programs: e.g. `case_not_found`")
+    message: str = Field(description="For people: what went wrong and, where it helps, what to do")
+    fields: list[FieldProblem] | None = Field(
+        None, description="With `validation_error`: each bad field and its problem"
+    )

@@ -1,40 +1,26 @@
 """What the cases API takes in and gives back. ``*Create``/``*Update`` come in, ``*Read`` go out.
 
-Strings refuse NUL characters and datetimes are kept within a sane range: the API is fuzzed with
-schemathesis, and both would otherwise reach the database as errors instead of answers.
+The shared exact types (ids, moments with their offset, booleans, texts without NUL) are in
+:mod:`calmdesk.fields`: the API is fuzzed with schemathesis, and a lax coercion or an
+out-of-range value would otherwise reach the database as an error instead of an answer.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from calmdesk.cases.enums import CaseStatus, Channel, CompensationKind, CompensationStatus
+from calmdesk.cases.examples import CASES, COMPENSATIONS
+from calmdesk.fields import MAX_ID as MAX_ID
+from calmdesk.fields import Moment as Moment
+from calmdesk.fields import Money, PastMoment, QueryFlag, RecordId
+from calmdesk.fields import NoNul as NoNul
 from calmdesk.languages import Language
 
-MIN_YEAR, MAX_YEAR = 1970, 2200
-MAX_ID = 2**31 - 1
-
-
-def _no_nul(value: str) -> str:
-    if "\x00" in value:
-        raise ValueError("text cannot contain NUL characters")
-    return value
-
-
-def _sane_moment(value: datetime) -> datetime:
-    """Naive datetimes are taken as UTC; years outside 1970-2200 are refused."""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    if not MIN_YEAR <= value.year <= MAX_YEAR:
-        raise ValueError(f"the year must be between {MIN_YEAR} and {MAX_YEAR}")
-    return value.astimezone(UTC)
-
-
-NoNul = AfterValidator(_no_nul)
 Contact = Annotated[str, Field(min_length=1, max_length=320), NoNul]
 Name = Annotated[str, Field(max_length=200), NoNul]
 Description = Annotated[str, Field(min_length=1, max_length=10_000), NoNul]
@@ -43,9 +29,7 @@ Note = Annotated[str, Field(max_length=4000), NoNul]
 Reason = Annotated[str, Field(min_length=1, max_length=2000), NoNul]
 
 
-Moment = Annotated[datetime, AfterValidator(_sane_moment)]
 Key = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[a-z0-9_\-]+$")]
-RecordId = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
 class CaseCreate(BaseModel):
@@ -68,13 +52,15 @@ class CaseCreate(BaseModel):
                     "language": "ru",
                     "customer_contact": "+7 912 000-00-00",
                     "description": "Заказ не доставили в срок, курьер не отвечает на звонки.",
+                    "category": "delivery_delay",
+                    "occurred_at": "2026-03-02T09:30:00+03:00",
                 },
                 {
                     "channel": "email",
                     "language": "en",
                     "customer_contact": "pat@example.com",
                     "description": "I was charged twice for the same order.",
-                    "category": "billing",
+                    "references": ["ORDER-7731"],
                 },
             ]
         },
@@ -87,8 +73,8 @@ class CaseCreate(BaseModel):
     language: Language | None = None
     category: Key | None = None
     severity: Key | None = None
-    occurred_at: Moment | None = None
-    received_at: Moment | None = None
+    occurred_at: PastMoment | None = None
+    received_at: PastMoment | None = None
     """When the complaint reached the company (default: now); used when importing."""
     references: list[Reference] = Field(default_factory=list, max_length=20)
     source_contact_id: RecordId | None = None
@@ -101,9 +87,9 @@ class CaseUpdate(BaseModel):
         extra="forbid",
         json_schema_extra={
             "examples": [
-                {"category": "billing", "severity": "high"},
-                {"owner_id": 3},
+                {"category": "delivery_delay", "severity": "high"},
                 {"customer_name": "Анна Петрова"},
+                {"owner_id": 3, "references": ["ORDER-7731", "RMA-2201"]},
             ]
         },
     )
@@ -116,7 +102,7 @@ class CaseUpdate(BaseModel):
 
 
 class CaseRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+    model_config = ConfigDict(from_attributes=True, json_schema_extra={"examples": CASES})
 
     id: int
     status: CaseStatus
@@ -235,12 +221,12 @@ class CompensationCreate(BaseModel):
     )
 
     kind: CompensationKind
-    amount: Annotated[Decimal, Field(gt=0, max_digits=12, decimal_places=2)]
+    amount: Money
     reason: Reason
 
 
 class CompensationRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+    model_config = ConfigDict(from_attributes=True, json_schema_extra={"examples": COMPENSATIONS})
 
     id: int
     case_id: int
@@ -276,16 +262,16 @@ class CaseFilters(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    status: list[CaseStatus] | None = None
+    status: list[CaseStatus] | None = Field(None, max_length=len(CaseStatus))
     category: Key | None = None
     team: Key | None = None
     channel: Channel | None = None
     language: Language | None = None
     due_before: Moment | None = None
     """Resolution target before this moment."""
-    overdue: bool | None = None
+    overdue: QueryFlag | None = None
     """Open and past the resolution target."""
-    legal_risk: bool | None = None
+    legal_risk: QueryFlag | None = None
     """Open and the legal deadline is tomorrow or earlier."""
     q: Name | None = None
     """Text search in the description, the customer's contact and name."""

@@ -24,6 +24,7 @@ from calmdesk.cases.schemas import (
     CustomerUpdate,
     PageParams,
 )
+from calmdesk.fields import CLOCK_SKEW
 from calmdesk.playbook.schema import Category, Playbook
 from calmdesk.storage.types import utcnow
 from calmdesk.users.models import User
@@ -39,7 +40,7 @@ class CasePage:
 
 LIST_ORDER = (Case.resolution_due, Case.id)
 """Most urgent first; matches the open-case index."""
-FUTURE_TOLERANCE = timedelta(minutes=5)
+FUTURE_TOLERANCE = CLOCK_SKEW
 """How far ahead of our clock a ``received_at`` may be (clients' clocks drift)."""
 
 
@@ -90,6 +91,11 @@ def intake(
     received_at = case_in.received_at or now
     if received_at > now + FUTURE_TOLERANCE:
         raise InvalidCaseInput("received_at: lies in the future", field="received_at")
+    occurred_at = case_in.occurred_at
+    if occurred_at is not None and occurred_at > now + FUTURE_TOLERANCE:
+        raise InvalidCaseInput("occurred_at: lies in the future", field="occurred_at")
+    if occurred_at is not None and occurred_at > received_at + FUTURE_TOLERANCE:
+        raise InvalidCaseInput("occurred_at: is after received_at", field="occurred_at")
     suggestion = None
     if case_in.category is None:
         suggestion = suggest_category(playbook, case_in.description)

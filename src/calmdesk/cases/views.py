@@ -10,6 +10,7 @@ from pydantic import ConfigDict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from calmdesk.api_docs import errors, named_examples
 from calmdesk.cases import compensation, service
 from calmdesk.cases.enums import CompensationStatus
 from calmdesk.cases.errors import InvalidCaseInput
@@ -38,13 +39,13 @@ from calmdesk.cases.schemas import (
     PageParams,
     TransitionRequest,
 )
-from calmdesk.languages import LANGUAGES
 from calmdesk.playbook.deps import PlaybookDep
 from calmdesk.users.deps import CurrentUser, SessionDep
 from calmdesk.users.limits import HEAVY_WORK
 from calmdesk.users.models import User
 
-router = APIRouter(tags=["cases"])
+# Every route checks the caller's permission (admins work no cases) or the case's owner.
+router = APIRouter(tags=["cases"], responses=errors(403))
 
 
 CaseId = Annotated[int, Path(ge=1, le=MAX_ID, description="The case's id")]
@@ -55,15 +56,6 @@ class CaseListQuery(CaseFilters, PageParams):
     model_config = ConfigDict(extra="forbid")
 
 
-def _examples(schema: type[Any]) -> dict[str, dict[str, Any]]:
-    """The schema's examples as named OpenAPI examples (one per language)."""
-    extra = schema.model_config.get("json_schema_extra") or {}
-    return {
-        lang: {"summary": lang, "value": example}
-        for lang, example in zip(LANGUAGES, extra.get("examples", []), strict=False)
-    }
-
-
 @router.post(
     "/api/cases",
     status_code=status.HTTP_201_CREATED,
@@ -71,7 +63,7 @@ def _examples(schema: type[Any]) -> dict[str, dict[str, Any]]:
     dependencies=[HEAVY_WORK],
 )
 def create_case(
-    case_in: Annotated[CaseCreate, Body(openapi_examples=_examples(CaseCreate))],
+    case_in: Annotated[CaseCreate, Body(openapi_examples=named_examples(CaseCreate))],
     session: SessionDep,
     user: CurrentUser,
     playbook: PlaybookDep,
@@ -113,7 +105,7 @@ def read_case(case_id: CaseId, session: SessionDep, user: CurrentUser) -> Case:
 @router.patch("/api/cases/{case_id}", response_model=CaseRead)
 def update_case(
     case_id: CaseId,
-    case_in: Annotated[CaseUpdate, Body(openapi_examples=_examples(CaseUpdate))],
+    case_in: Annotated[CaseUpdate, Body(openapi_examples=named_examples(CaseUpdate))],
     session: SessionDep,
     user: CurrentUser,
     playbook: PlaybookDep,
@@ -136,10 +128,16 @@ def case_events(case_id: CaseId, session: SessionDep, user: CurrentUser) -> list
     return service.events_of(session, case_id=case.id)
 
 
-@router.post("/api/cases/{case_id}/transitions", response_model=CaseRead)
+@router.post(
+    "/api/cases/{case_id}/transitions",
+    response_model=CaseRead,
+    responses=errors((409, "`invalid_transition`: not allowed from the case's status")),
+)
 def transition_case(
     case_id: CaseId,
-    request_in: Annotated[TransitionRequest, Body(openapi_examples=_examples(TransitionRequest))],
+    request_in: Annotated[
+        TransitionRequest, Body(openapi_examples=named_examples(TransitionRequest))
+    ],
     session: SessionDep,
     user: CurrentUser,
     playbook: PlaybookDep,
@@ -164,7 +162,7 @@ def transition_case(
 )
 def inform_customer(
     case_id: CaseId,
-    update_in: Annotated[CustomerUpdate, Body(openapi_examples=_examples(CustomerUpdate))],
+    update_in: Annotated[CustomerUpdate, Body(openapi_examples=named_examples(CustomerUpdate))],
     session: SessionDep,
     user: CurrentUser,
 ) -> Any:
@@ -187,7 +185,7 @@ def case_compensations(case_id: CaseId, session: SessionDep, user: CurrentUser) 
 def propose_compensation(
     case_id: CaseId,
     compensation_in: Annotated[
-        CompensationCreate, Body(openapi_examples=_examples(CompensationCreate))
+        CompensationCreate, Body(openapi_examples=named_examples(CompensationCreate))
     ],
     session: SessionDep,
     user: CurrentUser,
@@ -225,10 +223,14 @@ def _decide(
     return verb(session, compensation=found, actor_id=user.id, rationale=decision.rationale)
 
 
-@router.post("/api/compensations/{compensation_id}/approve", response_model=CompensationRead)
+@router.post(
+    "/api/compensations/{compensation_id}/approve",
+    response_model=CompensationRead,
+    responses=errors((409, "`compensation_not_pending`: already decided")),
+)
 def approve_compensation(
     compensation_id: CompensationId,
-    decision: Annotated[ApprovalDecision, Body(openapi_examples=_examples(ApprovalDecision))],
+    decision: Annotated[ApprovalDecision, Body(openapi_examples=named_examples(ApprovalDecision))],
     session: SessionDep,
     user: CurrentUser,
 ) -> Compensation:
@@ -236,10 +238,14 @@ def approve_compensation(
     return _decide(session, user, compensation_id, decision, approve=True)
 
 
-@router.post("/api/compensations/{compensation_id}/reject", response_model=CompensationRead)
+@router.post(
+    "/api/compensations/{compensation_id}/reject",
+    response_model=CompensationRead,
+    responses=errors((409, "`compensation_not_pending`: already decided")),
+)
 def reject_compensation(
     compensation_id: CompensationId,
-    decision: Annotated[ApprovalDecision, Body(openapi_examples=_examples(ApprovalDecision))],
+    decision: Annotated[ApprovalDecision, Body(openapi_examples=named_examples(ApprovalDecision))],
     session: SessionDep,
     user: CurrentUser,
 ) -> Compensation:

@@ -15,7 +15,14 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any, Self
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 
@@ -114,11 +121,22 @@ LocalizedText = dict[str, str]
 """Text in each language of the playbook, e.g. ``{"pl": "...", "ru": "...", "en": "..."}``."""
 
 PositiveDuration = Annotated[timedelta, Field(gt=timedelta(0))]
+WallClock = Annotated[
+    time,
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?$",
+            "description": "A wall-clock time in the calendar's time zone, e.g. 08:00",
+        }
+    ),
+]
+"""A time of day without an offset: JSON Schema's ``time`` format would require one."""
 
 
 class TimeRange(Strict):
-    start: time
-    end: time
+    start: WallClock
+    end: WallClock
 
     @model_validator(mode="after")
     def _ordered(self) -> Self:

@@ -18,6 +18,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from calmdesk.languages import Language
 from calmdesk.playbook.deps import PlaybookDep
 from calmdesk.playbook.export import check_language, render_html, render_markdown
 from calmdesk.playbook.schema import Playbook
@@ -26,9 +27,10 @@ router = APIRouter(tags=["playbook"])
 
 FormatQuery = Annotated[Literal["html", "md"], Query(alias="format", description="html or md")]
 LangQuery = Annotated[
-    str | None,
+    Language | None,
     Query(description="pl, ru or en; else the browser's Accept-Language, else the default."),
 ]
+_DOCUMENT = {"schema": {"type": "string"}}
 
 
 def preferred_language(accept_language: str | None, available: list[str]) -> str | None:
@@ -56,14 +58,19 @@ def preferred_language(accept_language: str | None, available: list[str]) -> str
     "/playbook/export",
     response_class=HTMLResponse,
     summary="The playbook as a standalone document",
-    responses={200: {"content": {"text/html": {}, "text/markdown": {}}}},
+    responses={
+        200: {
+            "description": "The policy: an HTML page (`format=html`) or Markdown (`format=md`)",
+            "content": {"text/html": _DOCUMENT, "text/markdown": _DOCUMENT},
+        }
+    },
 )
 def playbook_export(
     request: Request, playbook: PlaybookDep, lang: LangQuery = None, format_: FormatQuery = "html"
 ) -> Response:
     """The employee-readable policy in the chosen language: a complete HTML page, or Markdown."""
     language = (
-        lang
+        (lang.value if lang is not None else None)
         or preferred_language(request.headers.get("accept-language"), playbook.languages)
         or playbook.default_language
     )

@@ -8,9 +8,11 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from calmdesk.analysis.line import MAX_TEXT_CHARS
-from calmdesk.cases.schemas import MAX_ID, Key, Moment, NoNul
+from calmdesk.cases.schemas import Key
+from calmdesk.fields import MAX_ID, Flag, Moment, NoNul, PastMoment, QueryFlag
 from calmdesk.languages import Language
 from calmdesk.social.enums import Platform, PostStatus
+from calmdesk.social.examples import POSTS
 
 
 def _not_blank(value: str) -> str:
@@ -63,21 +65,51 @@ class PostCreate(BaseModel):
     text: PostText
     url: Url | None = None
     lang: Language | None = None
-    posted_at: Moment | None = None
-    received_at: Moment | None = None
+    posted_at: PastMoment | None = None
+    received_at: PastMoment | None = None
     """When the company saw the post (default: now); the clock starts here."""
 
 
 class ReplyCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "text": "Pani Marto, przepraszamy. Zwrot 120 zł wysłaliśmy dziś; "
+                    "napiszemy na priv, gdy dotrze.",
+                },
+                {
+                    "text": "Иван, заказ 5521 передан курьеру повторно, доставка завтра до 18:00.",
+                    "resolves": False,
+                },
+                {
+                    "text": "Pat, the duplicate charge for order 7731 has been refunded today.",
+                    "resolves": True,
+                },
+            ]
+        },
+    )
 
     text: ReplyText
-    resolves: bool = False
+    resolves: Flag = False
     """This reply closes the matter (refused while a public promise is still open)."""
 
 
 class PromiseCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"text": "Oddzwonimy do jutra do 12:00.", "due_at": "2030-03-19T12:00:00+01:00"},
+                {
+                    "text": "Курьер привезёт заказ завтра до 18:00.",
+                    "due_at": "2030-03-19T18:00:00+03:00",
+                },
+                {"text": "We will refund you by Friday.", "due_at": "2030-03-22T17:00:00Z"},
+            ]
+        },
+    )
 
     text: PromiseText
     """What was declared in public, as it was written."""
@@ -85,13 +117,31 @@ class PromiseCreate(BaseModel):
 
 
 class PromiseKeep(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"note": "Klientka potwierdziła zwrot na koncie."},
+                {"note": "Курьер доставил заказ."},
+                {},
+            ]
+        },
+    )
 
     note: NoteText | None = None
 
 
 class NoteCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"text": "Zwrot zlecony w systemie płatności, numer ZW/2026/311."},
+                {"text": "Автор уже писал нам в чат на прошлой неделе."},
+                {"text": "Same customer as case 118; keep the tone formal."},
+            ]
+        },
+    )
 
     text: NoteText
 
@@ -99,7 +149,16 @@ class NoteCreate(BaseModel):
 class EscalateRequest(BaseModel):
     """Prefills for the complaint case; without a category one is suggested from the text."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"category": "invoice_error", "severity": "high"},
+                {"category": "delivery_delay"},
+                {},
+            ]
+        },
+    )
 
     category: Key | None = None
     severity: Key | None = None
@@ -108,7 +167,16 @@ class EscalateRequest(BaseModel):
 class AuthorErase(BaseModel):
     """Whose personal data to erase from every public post (a data-subject request)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"platform": "facebook", "author_handle": "@marta.k"},
+                {"platform": "x", "author_handle": "@ivan_p"},
+                {"platform": "google_reviews", "author_handle": "Pat S."},
+            ]
+        },
+    )
 
     platform: Platform
     author_handle: Handle
@@ -119,11 +187,11 @@ class PostFilters(BaseModel):
 
     status: PostStatus | None = None
     platform: Platform | None = None
-    overdue: bool | None = None
+    overdue: QueryFlag | None = None
     """Only posts past their first-response or resolution target (or, ``false``, only not)."""
-    open_promises: bool | None = None
+    open_promises: QueryFlag | None = None
     """Only posts with (or, ``false``, without) a public promise not yet kept."""
-    promise_overdue: bool | None = None
+    promise_overdue: QueryFlag | None = None
     """Only posts with an open promise past its date."""
     page: int = Field(1, ge=1, le=10_000)
     per_page: int = Field(50, ge=1, le=200)
@@ -155,7 +223,7 @@ class PostEventRead(BaseModel):
 
 
 class PostRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+    model_config = ConfigDict(from_attributes=True, json_schema_extra={"examples": POSTS})
 
     id: int
     platform: str
@@ -182,6 +250,11 @@ class PostRead(BaseModel):
 
 
 class PostDetail(PostRead):
+    model_config = ConfigDict(
+        from_attributes=True,
+        json_schema_extra={"examples": [{**p, "promises": [], "events": []} for p in POSTS]},
+    )
+
     promises: list[PromiseRead]
     events: list[PostEventRead]
 
@@ -219,6 +292,16 @@ class DraftRead(BaseModel):
 class EscalationRead(BaseModel):
     post: PostRead
     case_id: int
+
+
+class AuthorErased(BaseModel):
+    """The posts whose author's handle and words were erased."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"erased_posts": [4, 9]}, {"erased_posts": [12]}]}
+    )
+
+    erased_posts: list[int]
 
 
 PostId = Annotated[int, Field(ge=1, le=MAX_ID)]

@@ -8,7 +8,7 @@ nothing here deletes a post.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, exists, func, not_, or_, select
@@ -21,6 +21,7 @@ from calmdesk.cases import service as cases_service
 from calmdesk.cases.enums import Channel
 from calmdesk.cases.models import Case
 from calmdesk.cases.schemas import CaseCreate
+from calmdesk.fields import CLOCK_SKEW
 from calmdesk.languages import is_supported
 from calmdesk.playbook.schema import Playbook
 from calmdesk.social.clock import clock_for
@@ -45,7 +46,7 @@ from calmdesk.social.schemas import (
 from calmdesk.storage.types import utcnow
 from calmdesk.users.models import User
 
-FUTURE_TOLERANCE = timedelta(minutes=5)
+FUTURE_TOLERANCE = CLOCK_SKEW
 """How far ahead of our clock a client's timestamp may be (clocks drift)."""
 LIST_ORDER = (PublicPost.resolution_due, PublicPost.id)
 

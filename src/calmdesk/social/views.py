@@ -10,7 +10,8 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Path, Query, status
 from sqlalchemy.orm import Session
 
-from calmdesk.cases.schemas import MAX_ID
+from calmdesk.api_docs import errors, named_examples
+from calmdesk.fields import MAX_ID
 from calmdesk.playbook.deps import PlaybookDep
 from calmdesk.social import privacy, service
 from calmdesk.social.drafts import DraftPost, draft_reply
@@ -23,6 +24,7 @@ from calmdesk.social.permissions import (
 )
 from calmdesk.social.schemas import (
     AuthorErase,
+    AuthorErased,
     DraftRead,
     DraftStepRead,
     EscalateRequest,
@@ -44,7 +46,8 @@ from calmdesk.storage.types import utcnow
 from calmdesk.users.deps import CurrentUser, SessionDep
 from calmdesk.users.limits import HEAVY_WORK
 
-router = APIRouter(prefix="/api/social", tags=["social"])
+# Every route checks the social permissions (agents and admins answer no public posts).
+router = APIRouter(prefix="/api/social", tags=["social"], responses=errors(403))
 
 PostId = Annotated[int, Path(ge=1, le=MAX_ID, description="The public post's id")]
 PromiseId = Annotated[int, Path(ge=1, le=MAX_ID, description="The promise's id")]
@@ -87,7 +90,10 @@ def post_detail(session: Session, post: PublicPost) -> PostDetail:
     dependencies=[HEAVY_WORK],
 )
 def register_post(
-    post_in: PostCreate, session: SessionDep, user: CurrentUser, playbook: PlaybookDep
+    post_in: Annotated[PostCreate, Body(openapi_examples=named_examples(PostCreate))],
+    session: SessionDep,
+    user: CurrentUser,
+    playbook: PlaybookDep,
 ) -> PostDetail:
     """Record a public complaint; its response clock starts when it was seen."""
     ensure_may_work_social(user)
@@ -118,9 +124,16 @@ def read_post(post_id: PostId, session: SessionDep, user: CurrentUser) -> PostDe
     return post_detail(session, service.get_or_raise(session, post_id=post_id))
 
 
-@router.post("/posts/{post_id}/replies", response_model=PostDetail)
+@router.post(
+    "/posts/{post_id}/replies",
+    response_model=PostDetail,
+    responses=errors((409, "`open_promises`: a resolving reply while a public promise is open")),
+)
 def reply(
-    post_id: PostId, reply_in: ReplyCreate, session: SessionDep, user: CurrentUser
+    post_id: PostId,
+    reply_in: Annotated[ReplyCreate, Body(openapi_examples=named_examples(ReplyCreate))],
+    session: SessionDep,
+    user: CurrentUser,
 ) -> PostDetail:
     """Record a public answer; ``resolves`` closes the post once every promise is kept."""
     ensure_may_work_social(user)
@@ -130,10 +143,16 @@ def reply(
 
 
 @router.post(
-    "/posts/{post_id}/promises", status_code=status.HTTP_201_CREATED, response_model=PromiseRead
+    "/posts/{post_id}/promises",
+    status_code=status.HTTP_201_CREATED,
+    response_model=PromiseRead,
+    responses=errors((409, "`post_resolved`: the post is resolved")),
 )
 def make_promise(
-    post_id: PostId, promise_in: PromiseCreate, session: SessionDep, user: CurrentUser
+    post_id: PostId,
+    promise_in: Annotated[PromiseCreate, Body(openapi_examples=named_examples(PromiseCreate))],
+    session: SessionDep,
+    user: CurrentUser,
 ) -> PromiseRead:
     """Write down what was declared in public and by when."""
     ensure_may_work_social(user)
@@ -142,12 +161,18 @@ def make_promise(
     return promise_read(promise, utcnow())
 
 
-@router.post("/promises/{promise_id}/keep", response_model=PromiseRead)
+@router.post(
+    "/promises/{promise_id}/keep",
+    response_model=PromiseRead,
+    responses=errors((409, "`promise_already_kept`")),
+)
 def keep_promise(
     promise_id: PromiseId,
     session: SessionDep,
     user: CurrentUser,
-    keep_in: Annotated[PromiseKeep | None, Body()] = None,
+    keep_in: Annotated[
+        PromiseKeep | None, Body(openapi_examples=named_examples(PromiseKeep))
+    ] = None,
 ) -> PromiseRead:
     """Mark a public promise done (the one who made it, or a supervisor)."""
     ensure_may_work_social(user)
@@ -160,7 +185,10 @@ def keep_promise(
 
 @router.post("/posts/{post_id}/notes", status_code=status.HTTP_201_CREATED)
 def add_note(
-    post_id: PostId, note_in: NoteCreate, session: SessionDep, user: CurrentUser
+    post_id: PostId,
+    note_in: Annotated[NoteCreate, Body(openapi_examples=named_examples(NoteCreate))],
+    session: SessionDep,
+    user: CurrentUser,
 ) -> PostEventRead:
     """An internal note on the post; never published."""
     ensure_may_work_social(user)
@@ -171,14 +199,19 @@ def add_note(
 
 
 @router.post(
-    "/posts/{post_id}/escalate", status_code=status.HTTP_201_CREATED, response_model=EscalationRead
+    "/posts/{post_id}/escalate",
+    status_code=status.HTTP_201_CREATED,
+    response_model=EscalationRead,
+    responses=errors((409, "`already_escalated`: the post is linked to a case already")),
 )
 def escalate(
     post_id: PostId,
     session: SessionDep,
     user: CurrentUser,
     playbook: PlaybookDep,
-    request_in: Annotated[EscalateRequest | None, Body()] = None,
+    request_in: Annotated[
+        EscalateRequest | None, Body(openapi_examples=named_examples(EscalateRequest))
+    ] = None,
 ) -> EscalationRead:
     """Open a complaint case (channel ``social``) from the post and link the two."""
     ensure_may_escalate(user)
@@ -231,10 +264,16 @@ def draft(
     return draft_for(service.get_or_raise(session, post_id=post_id), playbook, variant)
 
 
-@router.post("/authors/erase", tags=["personal data"])
+@router.post(
+    "/authors/erase",
+    tags=["personal data"],
+    responses=errors((404, "`author_not_found`: no post of this author on this platform")),
+)
 def erase_author(
-    erase_in: AuthorErase, session: SessionDep, user: CurrentUser
-) -> dict[str, list[int]]:
+    erase_in: Annotated[AuthorErase, Body(openapi_examples=named_examples(AuthorErase))],
+    session: SessionDep,
+    user: CurrentUser,
+) -> AuthorErased:
     """Erase an author's handle and words from every post of theirs on the platform; the posts,
     their clocks and their history's kinds stay."""
     ensure_may_erase(user)
@@ -244,4 +283,4 @@ def erase_author(
         author_handle=erase_in.author_handle,
         actor_id=user.id,
     )
-    return {"erased_posts": ids}
+    return AuthorErased(erased_posts=ids)

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from calmdesk.fields import Flag
 from calmdesk.languages import Language
+from calmdesk.users.labels import role_label
 from calmdesk.users.models import Role
 from calmdesk.users.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+from calmdesk.users.permissions import permissions_of
 
 USERNAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$"
 
@@ -66,12 +69,21 @@ class UserCreate(BaseModel):
 class UserUpdate(BaseModel):
     """An admin's change to an account; omitted fields stay as they are."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"role": "supervisor", "display_name": "Anna Nowak (zmiana B)"},
+                {"language": "ru", "is_active": True},
+                {"is_active": False},
+            ]
+        },
+    )
 
     display_name: DisplayName | None = None
     role: Role | None = None
     language: Language | None = None
-    is_active: bool | None = None
+    is_active: Flag | None = None
     password: Password | None = None
 
 
@@ -80,15 +92,61 @@ class MeUpdate(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
-        json_schema_extra={"examples": [{"language": "ru"}, {"display_name": "Anna Nowak"}]},
+        json_schema_extra={
+            "examples": [
+                {"display_name": "Anna Nowak"},
+                {"language": "ru", "display_name": "Ольга Иванова"},
+                {"language": "en"},
+            ]
+        },
     )
 
     display_name: DisplayName | None = None
     language: Language | None = None
 
 
+USER_EXAMPLES: list[Any] = [
+    {
+        "id": 2,
+        "username": "anna.nowak",
+        "display_name": "Anna Nowak",
+        "role": "agent",
+        "language": "pl",
+        "is_active": True,
+        "created_at": "2026-03-02T08:00:00Z",
+    },
+    {
+        "id": 3,
+        "username": "olga.ivanova",
+        "display_name": "Ольга Иванова",
+        "role": "handler",
+        "language": "ru",
+        "is_active": True,
+        "created_at": "2026-03-02T08:05:00Z",
+    },
+    {
+        "id": 4,
+        "username": "sam.taylor",
+        "display_name": "Sam Taylor",
+        "role": "supervisor",
+        "language": "en",
+        "is_active": False,
+        "created_at": "2026-03-02T08:10:00Z",
+    },
+]
+
+
+def _me_example(user: dict[str, Any]) -> dict[str, Any]:
+    role = Role(user["role"])
+    return {
+        **user,
+        "role_label": role_label(role, user["language"]),
+        "permissions": sorted(p.value for p in permissions_of(role)),
+    }
+
+
 class UserRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+    model_config = ConfigDict(from_attributes=True, json_schema_extra={"examples": USER_EXAMPLES})
 
     id: int
     username: str
@@ -100,6 +158,11 @@ class UserRead(BaseModel):
 
 
 class MeRead(UserRead):
+    model_config = ConfigDict(
+        from_attributes=True,
+        json_schema_extra={"examples": [_me_example(user) for user in USER_EXAMPLES]},
+    )
+
     role_label: str
     permissions: list[str]
 
@@ -114,7 +177,16 @@ class LoginIn(BaseModel):
 
 
 class TokenCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"name": "centrala telefoniczna"},
+                {"name": "чат-платформа"},
+                {"name": "telephony"},
+            ]
+        },
+    )
 
     name: Annotated[
         str,

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Request, Response, status
 from starlette.concurrency import run_in_threadpool
 
+from calmdesk.fields import QueryFlag
 from calmdesk.users import service
 from calmdesk.users.deps import (
     CurrentUser,
@@ -105,13 +106,13 @@ def logout(
     end_session(response, session, cookie=cookie, settings=settings)
 
 
-@users_router.get("/me", responses=_ERRORS)
+@users_router.get("/me")
 def read_me(user: CurrentUser) -> MeRead:
     """Who is calling: the account, its role's label in its language and its permissions."""
     return me_read(user)
 
 
-@users_router.patch("/me", responses=_ERRORS)
+@users_router.patch("/me")
 def update_me(me_in: MeUpdate, user: CurrentUser, session: SessionDep) -> MeRead:
     """Change one's own display name or interface language (``pl``, ``ru``, ``en``)."""
     return me_read(service.update_me(session, user=user, me_in=me_in))
@@ -119,7 +120,7 @@ def update_me(me_in: MeUpdate, user: CurrentUser, session: SessionDep) -> MeRead
 
 @users_router.get("", responses=_ERRORS)
 def list_users(
-    session: SessionDep, _: UserManager, role: Role | None = None, active_only: bool = False
+    session: SessionDep, _: UserManager, role: Role | None = None, active_only: QueryFlag = False
 ) -> list[UserRead]:
     """Every account (admins)."""
     users = service.list_(session, role=role, active_only=active_only)

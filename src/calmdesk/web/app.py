@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Literal
 
 from fastapi import Depends, FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse
+from pydantic import BaseModel, ConfigDict
 from starlette.concurrency import run_in_threadpool
 
 from calmdesk import __version__
@@ -30,7 +32,17 @@ from calmdesk.users.limits import limiter_from_settings
 from calmdesk.users.passwords import configure_hashing
 from calmdesk.users.views import auth_router, users_router
 from calmdesk.web.errors import install_error_handlers
+from calmdesk.web.openapi import install_openapi
 from calmdesk.web.pages import install_pages
+
+
+class Health(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"status": "ok", "version": "0.1.0"}]}
+    )
+
+    status: Literal["ok"]
+    version: str
 
 
 def warm_up_analysis() -> None:
@@ -123,8 +135,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_pages(app)  # HTML pages and their error pages; after the API's error handlers
 
     @app.get("/healthz", tags=["meta"])
-    def healthz() -> dict[str, str]:
+    def healthz() -> Health:
         """Liveness probe."""
-        return {"status": "ok", "version": __version__}
+        return Health(status="ok", version=__version__)
 
+    install_openapi(app)  # last: it documents the errors of every route above
     return app

@@ -9,8 +9,10 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from fastapi.routing import iter_route_contexts
 from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from calmdesk.errors import CalmDeskError
 from calmdesk.storage.db import DatabaseBusy, is_busy
@@ -53,6 +55,27 @@ def error_message(request: Request, error: CalmDeskError) -> str:
     return localize(error, request_language(request)) or error.message
 
 
+def allowed_methods(request: Request) -> str:
+    """Every method of the request's path, for a 405's ``Allow`` (Starlette names only those of
+    the first route that matched the path, and FastAPI makes one route per method)."""
+    methods: set[str] = set()
+    scope = {**request.scope, "method": "\x00"}
+    for route in iter_route_contexts(request.app.router.routes):
+        match, _ = route.route.matches(scope) if route.methods else (Match.NONE, {})
+        if match is not Match.NONE:
+            methods |= set(route.methods or ())
+    if "GET" in methods:
+        methods.add("HEAD")
+    return ", ".join(sorted(methods))
+
+
+def http_error_headers(request: Request, error: StarletteHTTPException) -> dict[str, str] | None:
+    headers = dict(getattr(error, "headers", None) or {})
+    if error.status_code == 405:
+        headers["Allow"] = allowed_methods(request)
+    return headers or None
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(CalmDeskError)
     async def _domain_error(request: Request, error: CalmDeskError) -> JSONResponse:
@@ -79,8 +102,9 @@ def install_error_handlers(app: FastAPI) -> None:
         )
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http_error(_: Request, error: StarletteHTTPException) -> JSONResponse:
+    async def _http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
         codes = {
+            400: "bad_request",
             404: "not_found",
             405: "method_not_allowed",
             401: "not_authenticated",
@@ -89,5 +113,5 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse(
             {"code": codes.get(error.status_code, "http_error"), "message": str(error.detail)},
             status_code=error.status_code,
-            headers=getattr(error, "headers", None),
+            headers=http_error_headers(request, error),
         )

@@ -32,7 +32,7 @@ from calmdesk.users.sessions import SESSION_COOKIE, end_session, start_session
 from calmdesk.users.throttle import LoginLimits
 from calmdesk.web import pages_board, pages_cases, pages_console, pages_social
 from calmdesk.web.csrf import CsrfChecked
-from calmdesk.web.errors import error_message, retry_after_header
+from calmdesk.web.errors import error_message, http_error_headers, retry_after_header
 from calmdesk.web.i18n import LANGUAGE_COOKIE, SUPPORTED, gettext_for
 from calmdesk.web.pages_common import home_for, page_language, render, settings_of
 
@@ -215,6 +215,10 @@ def install_error_pages(app: FastAPI) -> None:
         assert isinstance(error, CalmDeskError)
         if not _is_page(request):
             return await _call(api_domain, request, error)
+        if isinstance(error, NotAuthenticated) and "authorization" in request.headers:
+            # A program with a bad bearer token: a sign-in page would not help (and /login
+            # itself would refuse the token again, redirecting for ever).
+            return await _call(api_domain, request, error)
         if isinstance(error, NotAuthenticated):
             target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
             return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
@@ -228,7 +232,9 @@ def install_error_pages(app: FastAPI) -> None:
         message = str(error.detail)
         if error.status_code == 404:
             message = gettext("Check the address, or go back to the start page.")
-        return _error_page(request, error.status_code, message)
+        page = _error_page(request, error.status_code, message)
+        page.headers.update(http_error_headers(request, error) or {})
+        return page
 
     app.add_exception_handler(CalmDeskError, domain_error)
     app.add_exception_handler(StarletteHTTPException, http_error)
