@@ -13,6 +13,8 @@ from starlette.websockets import WebSocketDisconnect
 
 from calmdesk.live.bus import InProcessBus, RedisBus
 from calmdesk.live.fanout import get_bus
+from calmdesk.live.frames import ErrorMessage
+from calmdesk.live.schemas import MAX_OFFSET, MAX_PAGE
 from tests.conftest import LoginHelper
 from tests.live.helpers import (
     DIALOGUE,
@@ -103,6 +105,48 @@ def test_the_list_of_live_contacts_follows_the_viewer(
     assert {c["id"] for c in as_supervisor} == {mine, theirs}
 
 
+@pytest.mark.parametrize("role", ["handler", "admin"])
+def test_roles_without_access_to_contacts_may_not_list_them(
+    client: TestClient, tokens: dict[str, str], role: str
+) -> None:
+    start(client, tokens["agent"])
+    response = client.get("/api/contacts", headers=bearer(tokens[role]))
+    assert (response.status_code, response.json()["code"]) == (403, "permission_denied")
+    assert role in response.json()["message"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "offset=9223372036854775808",
+        "offset=2147483648",
+        "offset=-1",
+        "limit=0",
+        "limit=501",
+        "limit=99999999999999999999",
+        "offset=abc",
+    ],
+)
+def test_out_of_range_paging_is_a_clear_422(
+    client: TestClient, tokens: dict[str, str], query: str
+) -> None:
+    response = client.get(f"/api/contacts?{query}", headers=bearer(tokens["supervisor"]))
+    assert response.status_code == 422, response.text
+    body = response.json()
+    assert body["code"] == "validation_error"
+    assert body["fields"][0]["field"] == query.split("=")[0]
+
+
+def test_the_largest_offset_allowed_is_an_empty_page(
+    client: TestClient, tokens: dict[str, str]
+) -> None:
+    start(client, tokens["agent"])
+    response = client.get(
+        f"/api/contacts?offset={MAX_OFFSET}&limit={MAX_PAGE}", headers=bearer(tokens["supervisor"])
+    )
+    assert (response.status_code, response.json()) == (200, [])
+
+
 def test_an_agent_cannot_read_or_work_another_agents_contact(
     client: TestClient, tokens: dict[str, str]
 ) -> None:
@@ -161,19 +205,18 @@ def test_a_bad_frame_gets_an_error_and_the_socket_stays_open(
         ws.send_text("{not json")
         assert ws.receive_json()["code"] == "bad_json"
         ws.send_json({"type": "sing", "ref": 7})
-        assert ws.receive_json() == {
-            "type": "error",
-            "code": "unknown_type",
-            "message": "Unknown type 'sing'; use utterance, action, end, ping.",
-            "ref": 7,
-        }
+        assert ErrorMessage.model_validate(ws.receive_json()) == ErrorMessage(
+            code="unknown_type",
+            message="Unknown type 'sing'; use utterance, action, end, ping.",
+            ref=7,
+        )
         ws.send_json({"type": "utterance", "speaker": "customer"})
         error = ws.receive_json()
         assert error["code"] == "invalid_message" and "text" in error["message"]
         ws.send_json({"type": "action", "action": "dance"})
-        assert ws.receive_json()["type"] == "error"
-        ws.send_json({"type": "ping"})
-        assert ws.receive_json() == {"type": "pong"}
+        assert ws.receive_json()["code"] == "unknown_action"
+        ws.send_json({"type": "ping", "ref": "p"})
+        assert ws.receive_json() == {"type": "pong", "ref": "p"}
 
 
 @pytest.mark.parametrize(
@@ -235,14 +278,11 @@ def test_a_failing_turn_answers_an_error_and_keeps_the_console_open(
         ws.receive_json()
         monkeypatch.setattr("calmdesk.live.service.customer_says", broken)
         ws.send_json({"type": "utterance", "speaker": "customer", "text": "halo", "ref": "a"})
-        assert ws.receive_json() == {
-            "type": "error",
-            "code": "internal_error",
-            "message": "The line could not be processed.",
-            "ref": "a",
-        }
+        assert ErrorMessage.model_validate(ws.receive_json()) == ErrorMessage(
+            code="internal_error", message="The line could not be processed.", ref="a"
+        )
         ws.send_json({"type": "ping"})
-        assert ws.receive_json() == {"type": "pong"}
+        assert ws.receive_json() == {"type": "pong", "ref": None}
 
 
 def test_without_its_bus_a_turn_is_still_stored_and_sockets_close_with_1011(

@@ -11,16 +11,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from calmdesk.coach import Conversation
+from calmdesk.coach.stages import AlertKind
 from calmdesk.errors import InvalidInput, PermissionDenied
 from calmdesk.live import service
 from calmdesk.live.bus import BOARD_CHANNEL, contact_channel
 from calmdesk.live.coaching import ConversationCache, jsonable
 from calmdesk.live.models import Contact, ContactEvent, ContactStatus
 from calmdesk.live.service import ContactEnded
+from calmdesk.live.wire import AlertMessage, GuidanceMessage, SummaryMessage
 from calmdesk.playbook.load import default_playbook
 from calmdesk.playbook.schema import Playbook
 from calmdesk.users.models import User
-from tests.live.helpers import DIALOGUE, comparable, without_event
+from tests.live.helpers import DIALOGUE
 
 PLAYBOOK = default_playbook("pl")
 
@@ -39,7 +41,7 @@ def play(
     turns: list[dict[str, str]] = DIALOGUE,
     *,
     forget_between_turns: bool = False,
-) -> list[dict[str, Any]]:
+) -> list[GuidanceMessage]:
     guidance = []
     for turn in turns:
         if forget_between_turns:
@@ -51,8 +53,7 @@ def play(
         else:
             say = partial(service.agent_did, action=turn["action"])
         outcome = say(session, contact_id=contact.id, actor=actor, playbook=playbook, cache=cache)
-        assert outcome.guidance is not None
-        guidance.append(outcome.guidance)
+        guidance.append(outcome.answer)
     return guidance
 
 
@@ -66,8 +67,8 @@ def test_it_stores_every_turn_with_the_guidance_given_after_it(
 
     events = service.events_of(session, contact=contact)
     assert [e.seq for e in events] == list(range(1, len(DIALOGUE) + 1))
-    assert [e.guidance for e in events] == [without_event(g) for g in given]
-    assert given[0]["event"] == {
+    assert [e.guidance for e in events] == [g.record() for g in given]
+    assert given[0].event.model_dump(mode="json") == {
         "seq": 1,
         "kind": "customer_said",
         "speaker": "customer",
@@ -78,7 +79,7 @@ def test_it_stores_every_turn_with_the_guidance_given_after_it(
     assert events[3].action == "boundary_stated"
     assert events[0].signals is not None and events[1].signals is None
     assert contact.event_count == len(DIALOGUE)
-    assert contact.stage == given[-1]["stage"] and contact.rung == given[-1]["rung"]
+    assert contact.stage == given[-1].stage and contact.rung == given[-1].rung
     assert contact.peak_heat >= contact.heat > 0
 
 
@@ -93,6 +94,9 @@ def test_a_rebuilt_conversation_gives_the_same_guidance_as_the_cached_one(
     replayed = play(
         session, rebuilt, agent, playbook, ConversationCache(), forget_between_turns=True
     )
+
+    def comparable(guidance: GuidanceMessage) -> dict[str, Any]:
+        return guidance.model_dump(exclude={"contact_id"})
 
     assert [comparable(g) for g in replayed] == [comparable(g) for g in with_cache]
 
@@ -124,16 +128,19 @@ def test_a_turn_fans_out_guidance_to_the_contact_and_state_to_the_board(
         playbook=PLAYBOOK,
     )
 
-    by_channel = [(o.channel, o.message["type"]) for o in outcome.outgoing]
+    by_channel = [(o.channel, o.message.type) for o in outcome.outgoing]
     assert by_channel[:2] == [
         (contact_channel(contact.id), "guidance"),
         (BOARD_CHANNEL, "contact_update"),
     ]
+    assert outcome.outgoing[0].message is outcome.answer
     update = outcome.outgoing[1].message
-    assert update["agent"] == "agent" and update["status"] == "live"
-    assert update["alerts"] == [a["kind"] for a in outcome.guidance["alerts"]]  # type: ignore[index]
-    board_alerts = [o.message["kind"] for o in outcome.outgoing if o.message["type"] == "alert"]
-    assert board_alerts == update["alerts"]
+    assert update.type == "contact_update"
+    assert update.agent == "agent" and update.status == "live"
+    assert update.alerts == [a.kind for a in outcome.answer.alerts]
+    board_alerts = [o.message for o in outcome.outgoing if isinstance(o.message, AlertMessage)]
+    assert [a.kind for a in board_alerts] == update.alerts
+    assert {a.seq for a in board_alerts} == {outcome.answer.seq}
 
 
 def test_ending_stores_the_summary_and_the_recommended_break(
@@ -146,13 +153,13 @@ def test_ending_stores_the_summary_and_the_recommended_break(
         session, contact_id=contact.id, actor=agent, cache=cache, playbook=PLAYBOOK
     )
 
-    summary = outcome.outgoing[0].message
-    assert summary["type"] == "summary"
+    summary = outcome.answer
+    assert isinstance(summary, SummaryMessage) and outcome.outgoing[0].message is summary
     assert contact.status == ContactStatus.ENDED and contact.ended_at is not None
-    assert contact.summary is not None and contact.summary == summary["summary"]
-    assert contact.summary["turns"] == len(DIALOGUE)
-    expected = playbook.conversation.break_for(contact.summary["difficulty"])
-    assert contact.break_minutes == summary["break_minutes"] == expected
+    assert contact.summary == summary.summary.model_dump(mode="json")
+    assert summary.summary.turns == len(DIALOGUE)
+    expected = playbook.conversation.break_for(summary.summary.difficulty)
+    assert contact.break_minutes == summary.break_minutes == expected
     with pytest.raises(ContactEnded):
         service.customer_says(
             session, contact_id=contact.id, text="halo?", actor=agent, playbook=PLAYBOOK
@@ -185,10 +192,10 @@ def test_a_hang_up_alerts_the_board_of_the_break_once(
         playbook=PLAYBOOK,
     )
 
-    kinds = [o.message["kind"] for o in outcome.outgoing if o.message["type"] == "alert"]
+    kinds = [o.message.kind for o in outcome.outgoing if isinstance(o.message, AlertMessage)]
     assert contact.break_minutes, "the dialogue is hard enough for a break"
-    assert kinds.count("break_recommended") == 1
-    types = [o.message["type"] for o in outcome.outgoing]
+    assert kinds.count(AlertKind.BREAK_RECOMMENDED) == 1
+    types = [o.message.type for o in outcome.outgoing]
     assert types[0] == "guidance" and "summary" in types
 
 
@@ -204,7 +211,8 @@ def test_a_supervisor_grants_the_break_once(
         service.grant_break(session, contact_id=contact.id, actor=agent, minutes=10)
 
     outcome = service.grant_break(session, contact_id=contact.id, actor=supervisor, minutes=10)
-    assert outcome.outgoing[0].message["minutes"] == 10
+    assert outcome.answer.minutes == 10 and outcome.answer.granted_by == "supervisor"
+    assert [o.message for o in outcome.outgoing] == [outcome.answer, outcome.answer]
     assert contact.break_granted_minutes == 10 and contact.break_granted_by_id == supervisor.id
     with pytest.raises(Exception, match="already granted"):
         service.grant_break(session, contact_id=contact.id, actor=supervisor, minutes=10)
@@ -287,10 +295,11 @@ def test_explanations_follow_the_agents_language_and_phrases_the_customers(
         )
         return dict(jsonable(conversation.customer_says(line).to_dict()))
 
-    assert outcome.guidance is not None
     in_russian, in_polish = direct("ru"), direct("pl")
-    assert outcome.guidance["alerts"] == in_russian["alerts"] != in_polish["alerts"]
-    assert outcome.guidance["suggestions"] == in_russian["suggestions"]
+    alerts = [a.model_dump(mode="json") for a in outcome.answer.alerts]
+    assert alerts == in_russian["alerts"] != in_polish["alerts"]
+    suggestions = [s.model_dump(mode="json") for s in outcome.answer.suggestions]
+    assert suggestions == in_russian["suggestions"]
 
 
 def test_a_nul_and_other_invisible_characters_are_removed_from_a_line(

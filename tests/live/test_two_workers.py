@@ -1,5 +1,6 @@
 """Two real ``uvicorn`` workers sharing one database and Redis: a board connected to worker A
-sees the turn posted to worker B, and so does the agent's console on A."""
+sees the turn posted to worker B, and so does the agent's console on A; every message that
+crossed Redis arrives as the model worker B answered with."""
 
 from __future__ import annotations
 
@@ -19,6 +20,13 @@ import httpx
 import pytest
 from websockets.sync.client import ClientConnection, connect
 
+from calmdesk.live.frames import BoardSnapshot, ContactSnapshot
+from calmdesk.live.wire import (
+    AlertMessage,
+    ContactUpdateMessage,
+    GuidanceMessage,
+    SummaryMessage,
+)
 from calmdesk.storage.db import make_engine, make_session_factory, session_scope
 from calmdesk.storage.migrate import upgrade
 from calmdesk.users import service as users_service
@@ -165,26 +173,34 @@ def test_a_board_on_one_worker_sees_a_turn_posted_to_another(
     ws_a = worker_a.replace("http://", "ws://")
 
     with connect(f"{ws_a}/ws/board?token={tokens['sylwia']}") as board:
-        assert json.loads(board.recv(timeout=RECEIVE_SECONDS))["type"] == "snapshot"
+        BoardSnapshot.model_validate_json(board.recv(timeout=RECEIVE_SECONDS))
         started = HTTP.post(f"{worker_b}/api/contacts", json={"lang": "pl"}, headers=agent)
         assert started.status_code == 201, started.text
         contact_id = started.json()["id"]
-        assert _receive(board, "contact_update", contact_id)["status"] == "live"
+        live = ContactUpdateMessage.model_validate(_receive(board, "contact_update", contact_id))
+        assert live.status == "live"
 
         with connect(f"{ws_a}/ws/contacts/{contact_id}?token={tokens['bartek']}") as console:
-            assert json.loads(console.recv(timeout=RECEIVE_SECONDS))["type"] == "snapshot"
+            ContactSnapshot.model_validate_json(console.recv(timeout=RECEIVE_SECONDS))
             answered = HTTP.post(
                 f"{worker_b}/api/contacts/{contact_id}/utterances",
                 json={"speaker": "customer", "text": DIALOGUE[2]["customer"]},
                 headers=agent,
             )
             assert answered.status_code == 200, answered.text
-            update = _receive(board, "contact_update", contact_id)
-            guidance = _receive(console, "guidance", contact_id)
+            update = ContactUpdateMessage.model_validate(
+                _receive(board, "contact_update", contact_id)
+            )
+            alert = AlertMessage.model_validate(_receive(board, "alert", contact_id))
+            guidance = GuidanceMessage.model_validate(_receive(console, "guidance", contact_id))
+            ended = HTTP.post(f"{worker_b}/api/contacts/{contact_id}/end", headers=agent)
+            summary = SummaryMessage.model_validate(_receive(console, "summary", contact_id))
 
-    assert guidance == answered.json()
-    assert update["turns"] == 1 and update["agent"] == "bartek"
-    assert (update["stage"], update["rung"]) == (guidance["stage"], guidance["rung"])
+    assert guidance == GuidanceMessage.model_validate_json(answered.text)
+    assert summary == SummaryMessage.model_validate_json(ended.text)
+    assert update.turns == 1 and update.agent == "bartek"
+    assert (update.stage, update.rung) == (guidance.stage, guidance.rung)
+    assert (alert.kind, alert.seq) == (guidance.alerts[0].kind, guidance.seq)
 
 
 def test_a_turn_sent_on_worker_a_continues_the_conversation_stored_by_worker_b(

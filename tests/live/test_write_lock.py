@@ -173,7 +173,7 @@ def test_a_turn_stored_during_the_analysis_is_coached_again_not_refused(
                     actor=None,
                     playbook=PLAYBOOK,
                 )
-                interleaved.append(outcome.guidance["seq"] if outcome.guidance else 0)
+                interleaved.append(outcome.answer.seq)
         return analyze(text, lang)
 
     monkeypatch.setattr(conversation_module, "default_analyzer", another_turn_meanwhile)
@@ -186,14 +186,14 @@ def test_a_turn_stored_during_the_analysis_is_coached_again_not_refused(
             playbook=PLAYBOOK,
         )
     assert interleaved == [1]
-    assert outcome.guidance is not None and outcome.guidance["seq"] == 2
+    assert outcome.answer.seq == 2
     assert stored_seqs(file_app.engine, contact_id) == [1, 2]
 
     # The stored guidance is what a replay of the stored events gives.
     replay = file_app.client.get(f"/api/contacts/{contact_id}", headers=bearer(file_app.token))
     events = replay.json()["events"]
     assert [e["kind"] for e in events] == ["agent_said", "customer_said"]
-    assert events[1]["guidance"]["stage"] == outcome.guidance["stage"]
+    assert events[1]["guidance"]["stage"] == outcome.answer.stage
 
 
 def _agent(session: Session, file_app: FileApp) -> User:

@@ -5,27 +5,28 @@ Two channels matter: one per contact (``contact:<id>``, the agent's console) and
 ``CALMDESK_REDIS_URL`` set, :class:`RedisBus` carries the same messages between workers, so a
 board connected to worker A sees a turn posted to worker B.
 
-Messages are JSON objects. Both buses round-trip them through JSON, so a message that would not
-cross Redis fails in the in-process bus too.
+Messages are the models of :data:`calmdesk.live.wire.BusMessage`: a publisher serialises one
+once (``model_dump_json``), a subscriber validates what it reads back into the model. Both buses
+do the same, so a message that would not cross Redis fails in the in-process bus too; a payload
+on our channel that is not one of our messages is logged and skipped.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 from collections import defaultdict
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from typing import Any, Protocol
+from typing import Protocol
 
 import redis.asyncio as aioredis
+from pydantic import ValidationError
 from redis.asyncio.client import PubSub
 
+from calmdesk.live.wire import BUS_MESSAGE, BusMessage
 from calmdesk.settings import Settings
-
-Message = dict[str, Any]
 
 BOARD_CHANNEL = "board"
 DEFAULT_PREFIX = "calmdesk"
@@ -41,21 +42,16 @@ def contact_channel(contact_id: int) -> str:
     return f"contact:{contact_id}"
 
 
-def _round_trip(message: Message) -> Message:
-    decoded: Message = json.loads(json.dumps(message))
-    return decoded
-
-
 class Subscription(Protocol):
     """Messages of one channel, in publishing order."""
 
-    async def next(self) -> Message: ...
+    async def next(self) -> BusMessage: ...
 
-    def __aiter__(self) -> AsyncIterator[Message]: ...
+    def __aiter__(self) -> AsyncIterator[BusMessage]: ...
 
 
 class EventBus(Protocol):
-    async def publish(self, channel: str, message: Message) -> None: ...
+    async def publish(self, channel: str, message: BusMessage) -> None: ...
 
     def subscribe(self, channel: str) -> AbstractAsyncContextManager[Subscription]:
         """Messages published after the context is entered (the subscription is in effect
@@ -66,13 +62,13 @@ class EventBus(Protocol):
 
 
 class _QueueSubscription:
-    def __init__(self, queue: asyncio.Queue[Message]) -> None:
+    def __init__(self, queue: asyncio.Queue[BusMessage]) -> None:
         self._queue = queue
 
-    async def next(self) -> Message:
+    async def next(self) -> BusMessage:
         return await self._queue.get()
 
-    async def __aiter__(self) -> AsyncIterator[Message]:
+    async def __aiter__(self) -> AsyncIterator[BusMessage]:
         while True:
             yield await self._queue.get()
 
@@ -81,10 +77,11 @@ class InProcessBus:
     """Asyncio queues in one event loop: the default when Redis is not configured."""
 
     def __init__(self) -> None:
-        self._queues: dict[str, set[asyncio.Queue[Message]]] = defaultdict(set)
+        self._queues: dict[str, set[asyncio.Queue[BusMessage]]] = defaultdict(set)
 
-    async def publish(self, channel: str, message: Message) -> None:
-        decoded = _round_trip(message)
+    async def publish(self, channel: str, message: BusMessage) -> None:
+        # Through JSON as on Redis; the models are frozen, so subscribers share the one copy.
+        decoded = BUS_MESSAGE.validate_json(message.model_dump_json())
         for queue in list(self._queues.get(channel, ())):
             try:
                 queue.put_nowait(decoded)
@@ -93,7 +90,7 @@ class InProcessBus:
 
     @asynccontextmanager
     async def subscribe(self, channel: str) -> AsyncIterator[Subscription]:
-        queue: asyncio.Queue[Message] = asyncio.Queue(maxsize=SUBSCRIBER_QUEUE_SIZE)
+        queue: asyncio.Queue[BusMessage] = asyncio.Queue(maxsize=SUBSCRIBER_QUEUE_SIZE)
         self._queues[channel].add(queue)
         try:
             yield _QueueSubscription(queue)
@@ -113,19 +110,21 @@ class _RedisSubscription:
     def __init__(self, pubsub: PubSub) -> None:
         self._pubsub = pubsub
 
-    async def next(self) -> Message:
+    async def next(self) -> BusMessage:
         while True:
             raw = await self._pubsub.get_message(ignore_subscribe_messages=True, timeout=None)
             if raw is None or raw.get("type") != "message":
                 continue
             try:
-                decoded: Message = json.loads(raw["data"])
-            except (ValueError, TypeError):
-                log.warning("ignoring a malformed live message on %s", raw.get("channel"))
-                continue
-            return decoded
+                return BUS_MESSAGE.validate_json(raw["data"])
+            except ValidationError as error:
+                log.warning(
+                    "ignoring a payload on %s that is not a live message: %s",
+                    raw.get("channel"),
+                    error.errors(include_input=False, include_url=False)[:3],
+                )
 
-    async def __aiter__(self) -> AsyncIterator[Message]:
+    async def __aiter__(self) -> AsyncIterator[BusMessage]:
         while True:
             yield await self.next()
 
@@ -147,8 +146,8 @@ class RedisBus:
     def _name(self, channel: str) -> str:
         return f"{self.prefix}:{channel}"
 
-    async def publish(self, channel: str, message: Message) -> None:
-        await self._client.publish(self._name(channel), json.dumps(message))
+    async def publish(self, channel: str, message: BusMessage) -> None:
+        await self._client.publish(self._name(channel), message.model_dump_json())
 
     @asynccontextmanager
     async def subscribe(self, channel: str) -> AsyncIterator[Subscription]:

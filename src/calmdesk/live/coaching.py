@@ -1,5 +1,5 @@
-"""The coach behind each live contact: rebuilt from stored events, cached between turns, and its
-guidance rendered as the wire messages the console and the board receive.
+"""The coach behind each live contact: rebuilt from stored events and cached between turns (its
+guidance becomes a wire message in :mod:`calmdesk.live.wire`).
 
 A worker keeps the ``Conversation`` of each recent contact in :class:`ConversationCache`, keyed by
 the contact's event count. A turn whose count matches the cache costs one analysis; anything else
@@ -26,19 +26,7 @@ from calmdesk.live.models import Contact, ContactEvent, EventKind
 from calmdesk.playbook.schema import Playbook
 from calmdesk.users.models import User
 
-Message = dict[str, Any]
-
 DEFAULT_CACHE_SIZE = 2048
-GUIDANCE_FIELDS = (
-    "stage",
-    "rung",
-    "suggestions",
-    "alerts",
-    "may_end_call",
-    "end_call_reason",
-    "signals",
-    "facts",
-)
 
 
 @lru_cache(maxsize=8)
@@ -132,41 +120,3 @@ def stored_fields(event: Event) -> dict[str, Any]:
 def jsonable(value: Any) -> Any:
     """Enums, dataclasses, decimals, dates and sets as plain JSON values."""
     return to_jsonable_python(value)
-
-
-def guidance_message(contact_id: int, seq: int, guidance: Any) -> Message:
-    """``{"type": "guidance", "contact_id", "seq", "stage", "rung", "suggestions", ...}``."""
-    data: dict[str, Any] = jsonable(guidance.to_dict())
-    message: Message = {"type": "guidance", "contact_id": contact_id, "seq": seq}
-    for field in GUIDANCE_FIELDS:
-        message[field] = data.get(field)
-    message["suggestions"] = message["suggestions"] or []
-    message["alerts"] = message["alerts"] or []
-    message["facts"] = message["facts"] or []
-    message["may_end_call"] = bool(message["may_end_call"])
-    for key, value in data.items():
-        message.setdefault(key, value)
-    return message
-
-
-def heat_of(signals: dict[str, Any] | None) -> float | None:
-    """How heated the customer's line is: the higher of anger and abuse (``None`` for the
-    agent's own turns)."""
-    if not signals:
-        return None
-    return round(max(float(signals.get("anger", 0.0)), float(signals.get("abuse", 0.0))), 3)
-
-
-def alert_kinds(message: Message) -> list[str]:
-    kinds: list[str] = []
-    for alert in message.get("alerts") or []:
-        kind = alert.get("kind") if isinstance(alert, dict) else str(alert)
-        if kind and kind not in kinds:
-            kinds.append(str(kind))
-    return kinds
-
-
-def alert_text(alert: Any) -> str:
-    if isinstance(alert, dict):
-        return str(alert.get("message") or alert.get("kind") or "")
-    return str(alert)

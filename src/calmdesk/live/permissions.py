@@ -51,6 +51,14 @@ def ensure_may_start(user: User, *, for_agent: User) -> None:
         )
 
 
+def ensure_may_list(user: User) -> None:
+    """Agents list their own contacts, supervisors every contact; other roles none."""
+    if not (can(user, Permission.WORK_CONTACTS) or may_watch_board(user)):
+        raise PermissionDenied(
+            f"A {user.role.value} has no access to live contacts.", code="permission_denied"
+        )
+
+
 def ensure_may_watch_board(user: User) -> None:
     ensure(user, Permission.VIEW_BOARD)
 

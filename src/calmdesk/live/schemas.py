@@ -1,26 +1,35 @@
-"""What the live API takes in and gives back."""
+"""What the live REST API takes in and gives back (the pushed messages are in ``wire.py``)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 
-from fastapi import Path
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi import Path, Query
+from pydantic import BaseModel, Field
 
 from calmdesk.analysis.line import MAX_TEXT_CHARS
-from calmdesk.live.models import Contact, ContactEvent
-from calmdesk.playbook.schema import Channel
+from calmdesk.coach.stages import AlertKind
+from calmdesk.live import wire_examples as ex
+from calmdesk.live.models import Contact, ContactEvent, ContactStatus, EventKind
+from calmdesk.live.wire import StoredGuidance, StoredSummary, WireModel, examples
+from calmdesk.playbook.schema import Channel, Stage
 from calmdesk.users.models import User
 
 MAX_ID = 2**31 - 1
 """The largest id an integer column holds on PostgreSQL; a larger one is a 422, not a crash."""
+MAX_PAGE = 500
+MAX_OFFSET = MAX_ID
+"""Past the last possible contact; a larger offset is a 422, not an overflow in the database."""
 
 ContactId = Annotated[int, Path(ge=1, le=MAX_ID, description="the contact's id")]
+Limit = Annotated[int, Query(ge=1, le=MAX_PAGE, description="contacts per page")]
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="contacts to skip")]
 
 
 class ContactCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = examples(ex.CONTACTS_STARTED)
 
     channel: Channel = Channel.PHONE
     lang: str | None = Field(
@@ -38,93 +47,122 @@ class ContactCreate(BaseModel):
 
 
 class UtteranceIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = examples(ex.UTTERANCES)
 
     speaker: Literal["customer", "agent"]
     text: str = Field(min_length=1, max_length=MAX_TEXT_CHARS)
 
 
 class ActionIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = examples(ex.ACTIONS)
 
-    action: str = Field(min_length=1, max_length=40)
+    action: str = Field(
+        min_length=1,
+        max_length=40,
+        description="boundary_stated, warning_given, transfer_offered, transfer_failed, "
+        "transferred or call_ended",
+    )
 
 
 class BreakGrant(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = examples(ex.BREAK_GRANTS)
 
     minutes: int | None = Field(None, gt=0, le=240)
 
 
-class ContactRead(BaseModel):
+class ContactRead(WireModel):
+    """A contact: who, which channel and language, where the coach is, and its summary."""
+
+    model_config = examples(ex.CONTACTS)
+
     id: int
     agent: str
     agent_name: str
-    channel: str
-    lang: str | None
+    channel: Channel
+    lang: str | None = None
     can_transfer: bool
-    status: str
+    status: ContactStatus
     started_at: datetime
-    ended_at: datetime | None
-    stage: str | None
-    rung: str | None
-    heat: float
-    peak_heat: float
-    alerts: list[str]
+    ended_at: datetime | None = None
+    stage: Stage | None = None
+    rung: Stage | None = None
+    heat: float = Field(ge=0, le=1)
+    peak_heat: float = Field(ge=0, le=1)
+    alerts: list[AlertKind]
     turns: int
-    summary: dict[str, Any] | None
-    break_minutes: int | None
-    break_granted_minutes: int | None
-    break_granted_at: datetime | None
+    summary: StoredSummary | None = None
+    break_minutes: int | None = None
+    break_granted_minutes: int | None = None
+    break_granted_at: datetime | None = None
     redacted_at: datetime | None = None
     erased_at: datetime | None = None
 
     @classmethod
-    def of(cls, contact: Contact, agent: User) -> ContactRead:
-        return cls(
-            id=contact.id,
-            agent=agent.username,
-            agent_name=agent.display_name,
-            channel=contact.channel,
-            lang=contact.lang,
-            can_transfer=contact.can_transfer,
-            status=contact.status,
-            started_at=contact.started_at,
-            ended_at=contact.ended_at,
-            stage=contact.stage,
-            rung=contact.rung,
-            heat=contact.heat,
-            peak_heat=contact.peak_heat,
-            alerts=list(contact.alerts or []),
-            turns=contact.event_count,
-            summary=contact.summary,
-            break_minutes=contact.break_minutes,
-            break_granted_minutes=contact.break_granted_minutes,
-            break_granted_at=contact.break_granted_at,
-            redacted_at=contact.redacted_at,
-            erased_at=contact.erased_at,
-        )
+    def of(cls, contact: Contact, agent: User) -> Self:
+        return cls.model_validate(_contact_fields(contact, agent))
 
 
-class ContactEventRead(BaseModel):
+def _contact_fields(contact: Contact, agent: User) -> dict[str, Any]:
+    return {
+        "id": contact.id,
+        "agent": agent.username,
+        "agent_name": agent.display_name,
+        "channel": contact.channel,
+        "lang": contact.lang,
+        "can_transfer": contact.can_transfer,
+        "status": contact.status,
+        "started_at": contact.started_at,
+        "ended_at": contact.ended_at,
+        "stage": contact.stage,
+        "rung": contact.rung,
+        "heat": contact.heat,
+        "peak_heat": contact.peak_heat,
+        "alerts": list(contact.alerts or []),
+        "turns": contact.event_count,
+        "summary": contact.summary,
+        "break_minutes": contact.break_minutes,
+        "break_granted_minutes": contact.break_granted_minutes,
+        "break_granted_at": contact.break_granted_at,
+        "redacted_at": contact.redacted_at,
+        "erased_at": contact.erased_at,
+    }
+
+
+class ContactEventRead(WireModel):
+    """One stored event: what was said or done, and the guidance the coach gave after it."""
+
+    model_config = examples(ex.CONTACT_EVENTS)
+
     seq: int
-    kind: str
-    text: str | None
-    action: str | None
+    kind: EventKind
+    text: str | None = None
+    action: str | None = None
     created_at: datetime
-    guidance: dict[str, Any] | None
+    guidance: StoredGuidance | None = None
 
     @classmethod
-    def of(cls, event: ContactEvent) -> ContactEventRead:
-        return cls(
-            seq=event.seq,
-            kind=event.kind,
-            text=event.text,
-            action=event.action,
-            created_at=event.created_at,
-            guidance=event.guidance,
+    def of(cls, event: ContactEvent) -> Self:
+        return cls.model_validate(
+            {
+                "seq": event.seq,
+                "kind": event.kind,
+                "text": event.text,
+                "action": event.action,
+                "created_at": event.created_at,
+                "guidance": event.guidance,
+            }
         )
 
 
 class ContactDetail(ContactRead):
+    """A contact with every event in order: the replay."""
+
+    model_config = examples(ex.CONTACT_DETAILS)
+
     events: list[ContactEventRead]
+
+    @classmethod
+    def with_events(cls, contact: Contact, agent: User, events: Sequence[ContactEvent]) -> Self:
+        return cls.model_validate(
+            {**_contact_fields(contact, agent), "events": [ContactEventRead.of(e) for e in events]}
+        )

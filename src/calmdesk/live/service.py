@@ -1,8 +1,9 @@
 """Live contacts: start one, feed it the customer's and the agent's lines and actions, end it.
 
 Each turn stores one :class:`ContactEvent` with the guidance the coach gave after it, and returns
-a :class:`TurnOutcome`: the guidance message plus every message to fan out (guidance to the
-contact's channel; the contact's new state and any new alert to the board). Publishing is the
+a :class:`TurnOutcome`: the message to answer (a :class:`~calmdesk.live.wire.GuidanceMessage`,
+built once from the coach's guidance) plus every message to fan out (guidance to the contact's
+channel; the contact's new state and any new alert to the board). Publishing is the
 caller's job (the views do it after the turn is flushed), so this module stays synchronous and
 usable from the CLI, the demo and the tests.
 
@@ -42,6 +43,13 @@ from calmdesk.live.messages import (
 )
 from calmdesk.live.messages import contact_update_message as contact_update_message
 from calmdesk.live.models import Contact, ContactEvent, ContactStatus
+from calmdesk.live.wire import (
+    AlertMessage,
+    BreakGrantedMessage,
+    CallSummaryRead,
+    GuidanceMessage,
+    SummaryMessage,
+)
 from calmdesk.playbook.schema import Channel, Playbook
 from calmdesk.storage.types import utcnow
 from calmdesk.users.models import User
@@ -165,7 +173,7 @@ def _turn(
     step: Callable[[Conversation], Any],
     playbook: Playbook,
     cache: coaching.ConversationCache | None,
-) -> tuple[TurnOutcome, Conversation]:
+) -> tuple[TurnOutcome[GuidanceMessage], Conversation]:
     """One turn in two phases: read the contact and coach (the analysis included) without any
     lock, then a short write transaction that appends the event. If another turn was stored in
     between, the coach is replayed on the stored events plus this one (its analysis kept)."""
@@ -184,37 +192,35 @@ def _turn(
         conversation = _conversation(session, contact, playbook=playbook, cache=cache)
         guidance = conversation.record(event)
     seq = contact.event_count + 1
-    message = coaching.guidance_message(contact.id, seq, guidance)
     fields = coaching.stored_fields(event)
+    # What was said travels with the live message (the console adds it to the transcript);
+    # the stored guidance does not repeat it: the event row holds it once.
+    message = GuidanceMessage.of(contact.id, seq, guidance, event_view(seq, fields))
     session.add(
         ContactEvent(
             contact_id=contact.id,
             seq=seq,
             actor_id=actor.id if actor else None,
-            guidance=message,
+            guidance=message.record(),
             created_at=utcnow(),
             **fields,
         )
     )
     keys.remember(session, contact=contact, keys=said)
     previous_alerts = set(contact.alerts or [])
-    contact.stage = message["stage"]
-    contact.rung = message["rung"]
-    contact.alerts = coaching.alert_kinds(message)
-    heat = coaching.heat_of(fields.get("signals"))
-    if heat is not None:
-        contact.heat = heat
-        contact.peak_heat = max(contact.peak_heat or 0.0, heat)
+    contact.stage = message.stage
+    contact.rung = message.rung
+    contact.alerts = message.alert_kinds()
+    if message.signals is not None:  # only the customer's lines are analysed
+        contact.heat = message.signals.heat
+        contact.peak_heat = max(contact.peak_heat or 0.0, contact.heat)
     contact.event_count = seq
     with locks.seq_taken_as_conflict(contact_id):
         session.flush()
     cache.put(contact.id, seq, conversation)
     agent = contact.agent
-    # What was said travels with the live message (the console adds it to the transcript);
-    # the stored guidance does not repeat it: the event row holds it once.
-    live_message = {**message, "event": event_view(seq, fields)}
-    outgoing = turn_messages(contact, agent, live_message, previous_alerts)
-    return TurnOutcome(contact=contact, guidance=live_message, outgoing=outgoing), conversation
+    outgoing = turn_messages(contact, agent, message, previous_alerts)
+    return TurnOutcome(contact=contact, answer=message, outgoing=outgoing), conversation
 
 
 def customer_says(
@@ -225,7 +231,7 @@ def customer_says(
     actor: User | None,
     playbook: Playbook,
     cache: coaching.ConversationCache | None = None,
-) -> TurnOutcome:
+) -> TurnOutcome[GuidanceMessage]:
     """The customer's line (typed by the agent, or a transcript segment from an integration)."""
     text = check_line(text).strip()
     outcome, _ = _turn(
@@ -247,7 +253,7 @@ def agent_says(
     actor: User | None,
     playbook: Playbook,
     cache: coaching.ConversationCache | None = None,
-) -> TurnOutcome:
+) -> TurnOutcome[GuidanceMessage]:
     """The agent's own line (checked for negative wording and risky promises)."""
     text = check_line(text).strip()
     outcome, _ = _turn(
@@ -269,7 +275,7 @@ def agent_did(
     actor: User | None,
     playbook: Playbook,
     cache: coaching.ConversationCache | None = None,
-) -> TurnOutcome:
+) -> TurnOutcome[GuidanceMessage]:
     """An action of the ladder (``warning_given``, ``transfer_failed`` ...); ``call_ended``
     also ends the contact."""
     parsed = parse_action(action)
@@ -282,13 +288,13 @@ def agent_did(
         cache=cache,
     )
     if parsed is Action.CALL_ENDED:
-        finished = _finish(session, outcome.contact, conversation, playbook=playbook)
+        finished = _finish(session, outcome.contact, conversation)
         # The hang-up's guidance may already carry ``break_recommended``: alert the board once.
-        alerted = {o.message["kind"] for o in outcome.outgoing if o.message["type"] == "alert"}
+        alerted = {o.message.kind for o in outcome.outgoing if isinstance(o.message, AlertMessage)}
         outcome.outgoing.extend(
             o
             for o in finished.outgoing
-            if not (o.message["type"] == "alert" and o.message["kind"] in alerted)
+            if not (isinstance(o.message, AlertMessage) and o.message.kind in alerted)
         )
         (DEFAULT_CACHE if cache is None else cache).forget(outcome.contact.id)
     return outcome
@@ -301,7 +307,7 @@ def end_contact(
     actor: User | None,
     playbook: Playbook,
     cache: coaching.ConversationCache | None = None,
-) -> TurnOutcome:
+) -> TurnOutcome[SummaryMessage]:
     """End the contact: store the coach's summary and the break the playbook recommends."""
     cache = DEFAULT_CACHE if cache is None else cache
     contact = locks.read_live(session, contact_id=contact_id, actor=actor)
@@ -311,24 +317,21 @@ def end_contact(
     if contact.event_count != seen:  # a last line was stored meanwhile
         conversation = _conversation(session, contact, playbook=playbook, cache=cache)
     cache.forget(contact.id)
-    return _finish(session, contact, conversation, playbook=playbook)
+    return _finish(session, contact, conversation)
 
 
 def _finish(
-    session: Session, contact: Contact, conversation: Conversation, *, playbook: Playbook
-) -> TurnOutcome:
-    summary: dict[str, Any] = coaching.jsonable(conversation.summary().to_dict())
-    minutes = summary.get("break_minutes")
-    if not isinstance(minutes, int):
-        minutes = playbook.conversation.break_for(float(summary.get("difficulty") or 0.0))
+    session: Session, contact: Contact, conversation: Conversation
+) -> TurnOutcome[SummaryMessage]:
+    summary = CallSummaryRead.of(conversation.summary())
     contact.status = ContactStatus.ENDED
     contact.ended_at = utcnow()
-    contact.summary = summary
-    contact.break_minutes = minutes
+    contact.summary = summary.model_dump(mode="json")
+    contact.break_minutes = summary.break_minutes
     session.flush()
     agent = contact.agent
-    outgoing = end_messages(contact, agent)
-    return TurnOutcome(contact=contact, guidance=None, outgoing=outgoing)
+    message, outgoing = end_messages(contact, agent, summary)
+    return TurnOutcome(contact=contact, answer=message, outgoing=outgoing)
 
 
 def summary(session: Session, *, contact_id: int) -> dict[str, Any] | None:
@@ -338,7 +341,7 @@ def summary(session: Session, *, contact_id: int) -> dict[str, Any] | None:
 
 def grant_break(
     session: Session, *, contact_id: int, actor: User, minutes: int | None = None
-) -> TurnOutcome:
+) -> TurnOutcome[BreakGrantedMessage]:
     """A supervisor grants the agent the break recommended after this contact (or ``minutes``)."""
     permissions.ensure_may_grant_break(actor)
     contact = get_or_raise(session, contact_id=contact_id)
@@ -354,8 +357,8 @@ def grant_break(
     contact.break_granted_minutes = minutes
     session.flush()
     agent = contact.agent
-    outgoing = break_granted_messages(contact, agent, actor)
-    return TurnOutcome(contact=contact, guidance=None, outgoing=outgoing)
+    message, outgoing = break_granted_messages(contact, agent, actor)
+    return TurnOutcome(contact=contact, answer=message, outgoing=outgoing)
 
 
 def breaks_pending(session: Session) -> Sequence[Contact]:

@@ -4,8 +4,9 @@
 Authentication: the session cookie, or ``?token=<api token>`` for integrations. A socket that is
 not authenticated is closed with code 4401, one without access with 4403, an unknown contact with
 4404. On connect the server subscribes first and then sends a ``snapshot``, so nothing published
-in between is lost. A bad frame (not JSON, unknown ``type``, missing field, a refused turn)
-answers ``{"type": "error", "code", "message"}`` and the socket stays open.
+in between is lost. Every client frame is validated into its model (:mod:`calmdesk.live.frames`)
+before anything runs; a bad frame (binary, too large, too deep, not JSON, unknown ``type``, a bad
+field, a refused turn) answers an ``error`` frame and the socket stays open.
 
 The credential a socket was opened with is checked again before every frame and every
 ``settings.socket_auth_check_seconds``: once the token is revoked, the session ended or the
@@ -16,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
@@ -24,7 +24,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, FastAPI, WebSocket
-from pydantic import ValidationError
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
@@ -32,14 +31,31 @@ from starlette.websockets import WebSocketDisconnect
 
 from calmdesk.errors import CalmDeskError, NotFound, PermissionDenied
 from calmdesk.live import permissions, service
-from calmdesk.live.bus import BOARD_CHANNEL, EventBus, Message, Subscription, contact_channel
+from calmdesk.live.bus import BOARD_CHANNEL, EventBus, Subscription, contact_channel
 from calmdesk.live.fanout import get_bus, publish_all
+from calmdesk.live.frames import (
+    BOARD_FRAME,
+    CONTACT_FRAME,
+    CONTACT_FRAME_TYPES,
+    ActionFrame,
+    BoardSnapshot,
+    ContactSnapshot,
+    ErrorMessage,
+    FrameRefused,
+    PingFrame,
+    PongMessage,
+    SocketMessage,
+    TurnFrame,
+    UtteranceFrame,
+    read_frame,
+)
 from calmdesk.live.messages import Outgoing
-from calmdesk.live.schemas import MAX_ID, ActionIn, ContactRead, UtteranceIn
+from calmdesk.live.schemas import MAX_ID, ContactRead
+from calmdesk.live.wire import BusMessage
 from calmdesk.playbook.deps import app_playbook
 from calmdesk.storage.db import DatabaseBusy, is_busy, session_scope
 from calmdesk.users import service as users_service
-from calmdesk.users.limits import Limiter, RateLimited, charge
+from calmdesk.users.limits import Limiter, charge
 from calmdesk.users.models import User
 from calmdesk.users.sessions import SESSION_COOKIE, user_from_cookie
 
@@ -47,14 +63,14 @@ CLOSE_NOT_AUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
 CLOSE_NOT_FOUND = 4404
 CLOSE_BUS_UNAVAILABLE = 1011
-MAX_FRAME_CHARS = 20_000
 # The reasons of a 4401 close once an open socket's credential no longer holds.
 REVOKED_TOKEN = "token_revoked: the API token was revoked"  # noqa: S105 - a message
 REVOKED_SESSION = "session_ended: the session has ended; log in again"
 REVOKED_ACCOUNT_DISABLED = "account_disabled: the account is disabled"
 
 socket_router = APIRouter()
-FrameHandler = Callable[[dict[str, Any]], Awaitable[Message | None]]
+OutMessage = BusMessage | SocketMessage
+FrameHandler = Callable[[str | None], Awaitable[OutMessage | None]]
 log = logging.getLogger(__name__)
 
 
@@ -121,21 +137,19 @@ def _user(session: Session, user_id: int) -> User:
     return user
 
 
-def _contact_snapshot(app: FastAPI, user_id: int, contact_id: int) -> Message:
+def _contact_snapshot(app: FastAPI, user_id: int, contact_id: int) -> ContactSnapshot:
     with session_scope(_factory(app), reads_first=True) as session:
         user = _user(session, user_id)
         contact = permissions.contact_for_user(session, contact_id=contact_id, user=user)
         events = service.events_of(session, contact=contact)
         agent = contact.agent
         last = next((e.guidance for e in reversed(events) if e.guidance), None)
-        return {
-            "type": "snapshot",
-            "contact": ContactRead.of(contact, agent).model_dump(mode="json"),
-            "guidance": last,
-        }
+        return ContactSnapshot.model_validate(
+            {"contact": ContactRead.of(contact, agent), "guidance": last}
+        )
 
 
-def _board_snapshot(app: FastAPI, user_id: int) -> Message:
+def _board_snapshot(app: FastAPI, user_id: int) -> BoardSnapshot:
     with session_scope(_factory(app), reads_first=True) as session:
         user = _user(session, user_id)
         permissions.ensure_may_watch_board(user)
@@ -143,18 +157,15 @@ def _board_snapshot(app: FastAPI, user_id: int) -> Message:
         agents = service.agent_names(session, contacts)
         pending = service.breaks_pending(session)
         pending_agents = service.agent_names(session, pending)
-        return {
-            "type": "snapshot",
-            "contacts": [service.contact_update_message(c, agents[c.agent_id]) for c in contacts],
-            "breaks_pending": [
+        return BoardSnapshot(
+            contacts=[service.contact_update_message(c, agents[c.agent_id]) for c in contacts],
+            breaks_pending=[
                 service.contact_update_message(c, pending_agents[c.agent_id]) for c in pending
             ],
-        }
+        )
 
 
-def _client_turn(
-    app: FastAPI, user_id: int, contact_id: int, frame: dict[str, Any]
-) -> list[Outgoing]:
+def _client_turn(app: FastAPI, user_id: int, contact_id: int, frame: TurnFrame) -> list[Outgoing]:
     """Run one client frame (utterance, action or end) as the user; returns the outgoing."""
     try:
         return _run_turn(app, user_id, contact_id, frame)
@@ -164,57 +175,22 @@ def _client_turn(
         raise
 
 
-def _run_turn(app: FastAPI, user_id: int, contact_id: int, frame: dict[str, Any]) -> list[Outgoing]:
+def _run_turn(app: FastAPI, user_id: int, contact_id: int, frame: TurnFrame) -> list[Outgoing]:
     playbook = app_playbook(app)
     with session_scope(_factory(app), reads_first=True) as session:
         user = _user(session, user_id)
-        kind = frame.get("type")
-        if kind == "utterance":
-            utterance = UtteranceIn.model_validate(_without_type(frame))
-            say = service.customer_says if utterance.speaker == "customer" else service.agent_says
-            outcome = say(
-                session,
-                contact_id=contact_id,
-                text=utterance.text,
-                actor=user,
-                playbook=playbook,
-            )
-        elif kind == "action":
-            action = ActionIn.model_validate(_without_type(frame))
-            outcome = service.agent_did(
-                session, contact_id=contact_id, action=action.action, actor=user, playbook=playbook
-            )
-        else:  # "end"
-            outcome = service.end_contact(
-                session, contact_id=contact_id, actor=user, playbook=playbook
-            )
-        return outcome.outgoing
-
-
-def _without_type(frame: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in frame.items() if k not in ("type", "ref")}
-
-
-def _error(code: str, message: str, frame: dict[str, Any] | None = None, **fields: Any) -> Message:
-    error: Message = {"type": "error", "code": code, "message": message, **fields}
-    if frame is not None and "ref" in frame:
-        error["ref"] = frame["ref"]
-    return error
-
-
-def _parse(text: str | None) -> dict[str, Any] | Message:
-    """The client's frame, or an error message (returned with ``"type": "error"``)."""
-    if text is None:
-        return _error("bad_frame", "Send JSON text frames, not binary.")
-    if len(text) > MAX_FRAME_CHARS:
-        return _error("frame_too_large", f"A frame is at most {MAX_FRAME_CHARS} characters.")
-    try:
-        frame = json.loads(text)
-    except ValueError as error:
-        return _error("bad_json", f"The frame is not JSON: {error}.")
-    if not isinstance(frame, dict):
-        return _error("bad_json", "A frame is a JSON object with a 'type'.")
-    return frame
+        if isinstance(frame, UtteranceFrame):
+            say = service.customer_says if frame.speaker == "customer" else service.agent_says
+            return say(
+                session, contact_id=contact_id, text=frame.text, actor=user, playbook=playbook
+            ).outgoing
+        if isinstance(frame, ActionFrame):
+            return service.agent_did(
+                session, contact_id=contact_id, action=frame.action, actor=user, playbook=playbook
+            ).outgoing
+        return service.end_contact(
+            session, contact_id=contact_id, actor=user, playbook=playbook
+        ).outgoing
 
 
 class _Socket:
@@ -225,10 +201,10 @@ class _Socket:
         self._lock = asyncio.Lock()
         self.closed = False
 
-    async def send(self, message: Message) -> None:
+    async def send(self, message: OutMessage) -> None:
         async with self._lock:
             if not self.closed:
-                await self.websocket.send_json(message)
+                await self.websocket.send_text(message.model_dump_json())
 
     async def close(self, code: int, reason: str) -> None:
         """Close once; later sends are dropped."""
@@ -259,8 +235,8 @@ class _Socket:
 
 
 async def _open(
-    websocket: WebSocket, snapshot: Callable[..., Message], *args: Any
-) -> tuple[Callable[[], Awaitable[str | None]], int, Message] | None:
+    websocket: WebSocket, snapshot: Callable[..., SocketMessage], *args: Any
+) -> tuple[Callable[[], Awaitable[str | None]], int, SocketMessage] | None:
     """Authenticate, check access and take the snapshot (the caller has subscribed already),
     then accept. Every database read happens before the socket is accepted; a refusal is a
     close code. Returns the re-check of the socket's credential, the user id and the snapshot."""
@@ -268,7 +244,7 @@ async def _open(
     credential = _credential(websocket)
     user_id = await run_in_threadpool(_authenticate, app, credential)
     refusal: tuple[int, str] | None = None
-    first: Message = {}
+    first: SocketMessage | None = None
     if user_id is None:
         refusal = (CLOSE_NOT_AUTHENTICATED, "log in, or pass ?token=<api token>")
     else:
@@ -278,7 +254,7 @@ async def _open(
             code = CLOSE_NOT_FOUND if isinstance(error, NotFound) else CLOSE_FORBIDDEN
             refusal = (code, error.message[:120])
     await websocket.accept()
-    if refusal is not None or user_id is None:
+    if refusal is not None or user_id is None or first is None:
         await websocket.close(*(refusal or (CLOSE_NOT_AUTHENTICATED, "")))
         return None
     signed_in = user_id
@@ -306,7 +282,7 @@ async def _watch(socket: _Socket, recheck: Callable[[], Awaitable[str | None]]) 
 async def _serve(
     socket: _Socket,
     subscription: Subscription,
-    snapshot: Message,
+    snapshot: SocketMessage,
     handle: FrameHandler,
     recheck: Callable[[], Awaitable[str | None]],
 ) -> None:
@@ -322,11 +298,10 @@ async def _serve(
             if reason is not None:
                 await socket.close(CLOSE_NOT_AUTHENTICATED, reason)
                 return
-            frame = _parse(text if isinstance(text, str) else None)
-            if frame.get("type") == "error":
-                await socket.send(frame)
-                continue
-            reply = await handle(frame)
+            try:
+                reply = await handle(text if isinstance(text, str) else None)
+            except FrameRefused as refused:
+                reply = refused.error
             if reply is not None:
                 await socket.send(reply)
     except WebSocketDisconnect:
@@ -356,12 +331,6 @@ async def _subscribed(
         yield subscription
 
 
-def _invalid(error: ValidationError) -> str:
-    return "; ".join(
-        f"{'.'.join(str(p) for p in e['loc']) or 'frame'}: {e['msg']}" for e in error.errors()
-    )
-
-
 @socket_router.websocket("/ws/contacts/{contact_id}")
 async def contact_socket(websocket: WebSocket, contact_id: int) -> None:
     """The agent's console: guidance after every turn; accepts ``utterance``, ``action``,
@@ -381,15 +350,12 @@ async def contact_socket(websocket: WebSocket, contact_id: int) -> None:
         recheck, user_id, snapshot = opened
         token = _credential(websocket).token
 
-        async def handle(frame: dict[str, Any]) -> Message | None:
-            kind = frame.get("type")
-            if kind == "ping":
-                return {"type": "pong"}
-            if kind not in ("utterance", "action", "end"):
-                known = "utterance, action, end, ping"
-                return _error("unknown_type", f"Unknown type {kind!r}; use {known}.", frame)
+        async def handle(text: str | None) -> OutMessage | None:
+            frame = read_frame(text, CONTACT_FRAME, CONTACT_FRAME_TYPES)
+            if isinstance(frame, PingFrame):
+                return PongMessage(ref=frame.ref)
             try:
-                if kind == "utterance":  # a line runs the analysis: rate-limited as over REST
+                if isinstance(frame, UtteranceFrame):  # a line runs the analysis: rate-limited
                     await run_in_threadpool(
                         charge,
                         app_limiter_of(app),
@@ -400,15 +366,13 @@ async def contact_socket(websocket: WebSocket, contact_id: int) -> None:
                 outgoing: list[Outgoing] = await run_in_threadpool(
                     _client_turn, app, user_id, contact_id, frame
                 )
-            except (DatabaseBusy, RateLimited) as error:  # nothing stored: send it again later
-                return _error(error.code, error.message, frame, **error.fields)
-            except CalmDeskError as error:
-                return _error(error.code, error.message, frame)
-            except ValidationError as error:
-                return _error("invalid_message", _invalid(error), frame)
+            except CalmDeskError as error:  # busy or rate-limited: nothing stored, send it later
+                return ErrorMessage.of(error, ref=frame.ref)
             except Exception:  # a bug must not take the agent's console down with it
                 log.exception("live turn failed on contact %s", contact_id)
-                return _error("internal_error", "The line could not be processed.", frame)
+                return ErrorMessage(
+                    code="internal_error", message="The line could not be processed.", ref=frame.ref
+                )
             await publish_all(bus, outgoing)
             return None
 
@@ -426,9 +390,8 @@ async def board_socket(websocket: WebSocket) -> None:
             return
         recheck, _, snapshot = opened
 
-        async def handle(frame: dict[str, Any]) -> Message | None:
-            if frame.get("type") == "ping":
-                return {"type": "pong"}
-            return _error("unknown_type", "The board only accepts 'ping'.", frame)
+        async def handle(text: str | None) -> OutMessage | None:
+            frame = read_frame(text, BOARD_FRAME, ("ping",))
+            return PongMessage(ref=frame.ref)
 
         await _serve(_Socket(websocket), subscription, snapshot, handle, recheck)

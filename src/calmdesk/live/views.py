@@ -2,15 +2,17 @@
 
 Every turn is stored and committed first, then fanned out on the bus (the agent's socket gets
 the guidance, the board gets the contact's new state and any new alert), so a client that
-receives a message can always read the stored turn behind it.
+receives a message can always read the stored turn behind it. Every route answers one of the
+models of ``schemas.py`` or ``wire.py`` (its response model in the OpenAPI schema), the very one
+pushed to the sockets.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, FastAPI, Query, Request, status
+from fastapi import APIRouter, FastAPI, Request, status
 from sqlalchemy.orm import Session
 
 from calmdesk.live import permissions, privacy, service
@@ -23,12 +25,14 @@ from calmdesk.live.schemas import (
     BreakGrant,
     ContactCreate,
     ContactDetail,
-    ContactEventRead,
     ContactId,
     ContactRead,
+    Limit,
+    Offset,
     UtteranceIn,
 )
 from calmdesk.live.sockets import socket_router
+from calmdesk.live.wire import BreakGrantedMessage, GuidanceMessage, SummaryMessage
 from calmdesk.playbook.deps import app_playbook
 from calmdesk.users import service as users_service
 from calmdesk.users.deps import CurrentUser, SessionDep, reads_first
@@ -37,7 +41,7 @@ from calmdesk.users.limits import HEAVY_WORK
 router = APIRouter(prefix="/api/contacts", tags=["live"])
 
 
-def _commit_and_publish(request: Request, session: Session, outcome: TurnOutcome) -> None:
+def _commit_and_publish(request: Request, session: Session, outcome: TurnOutcome[Any]) -> None:
     session.commit()
     publish_from_thread(request.app, outcome.outgoing)
 
@@ -47,7 +51,7 @@ def _read(session: Session, contacts: Sequence[Contact]) -> list[ContactRead]:
     return [ContactRead.of(contact, agents[contact.agent_id]) for contact in contacts]
 
 
-@router.post("", status_code=status.HTTP_201_CREATED)
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=ContactRead)
 def start_contact(
     contact_in: ContactCreate, request: Request, session: SessionDep, user: CurrentUser
 ) -> ContactRead:
@@ -70,37 +74,38 @@ def start_contact(
     return ContactRead.of(contact, agent)
 
 
-@router.get("")
+@router.get("", response_model=list[ContactRead])
 def list_contacts(
     session: SessionDep,
     user: CurrentUser,
     live: bool | None = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Limit = 100,
+    offset: Offset = 0,
 ) -> list[ContactRead]:
-    """Contacts newest first (``live=true``: only those in progress). Agents see their own."""
+    """Contacts newest first (``live=true``: only those in progress). Agents see their own,
+    supervisors all; other roles have no access to contacts."""
+    permissions.ensure_may_list(user)
     contacts = service.list_(session, live=live, viewer=user, limit=limit, offset=offset)
     return _read(session, contacts)
 
 
-@router.get("/breaks")
+@router.get("/breaks", response_model=list[ContactRead])
 def pending_breaks(session: SessionDep, user: CurrentUser) -> list[ContactRead]:
     """Ended contacts after which the playbook recommends a break not yet granted (board)."""
     permissions.ensure_may_grant_break(user)
     return _read(session, service.breaks_pending(session))
 
 
-@router.get("/{contact_id}")
+@router.get("/{contact_id}", response_model=ContactDetail)
 def get_contact(contact_id: ContactId, session: SessionDep, user: CurrentUser) -> ContactDetail:
     """A contact with every event and the guidance the coach gave after each: the replay."""
     contact = permissions.contact_for_user(session, contact_id=contact_id, user=user)
     agents = service.agent_names(session, [contact])
-    base = ContactRead.of(contact, agents[contact.agent_id])
-    events = [ContactEventRead.of(e) for e in service.events_of(session, contact=contact)]
-    return ContactDetail(**base.model_dump(), events=events)
+    events = service.events_of(session, contact=contact)
+    return ContactDetail.with_events(contact, agents[contact.agent_id], events)
 
 
-@router.post("/{contact_id}/utterances", dependencies=[HEAVY_WORK])
+@router.post("/{contact_id}/utterances", response_model=GuidanceMessage, dependencies=[HEAVY_WORK])
 @reads_first
 def post_utterance(
     contact_id: ContactId,
@@ -108,7 +113,7 @@ def post_utterance(
     request: Request,
     session: SessionDep,
     user: CurrentUser,
-) -> dict[str, Any]:
+) -> GuidanceMessage:
     """A line of the customer or of the agent; answers the guidance (also pushed to sockets)."""
     say = service.customer_says if utterance.speaker == "customer" else service.agent_says
     outcome = say(
@@ -119,11 +124,10 @@ def post_utterance(
         playbook=app_playbook(request.app),
     )
     _commit_and_publish(request, session, outcome)
-    assert outcome.guidance is not None
-    return outcome.guidance
+    return outcome.answer
 
 
-@router.post("/{contact_id}/actions")
+@router.post("/{contact_id}/actions", response_model=GuidanceMessage)
 @reads_first
 def post_action(
     contact_id: ContactId,
@@ -131,7 +135,7 @@ def post_action(
     request: Request,
     session: SessionDep,
     user: CurrentUser,
-) -> dict[str, Any]:
+) -> GuidanceMessage:
     """What the agent did (``boundary_stated``, ``warning_given``, ``transfer_offered``,
     ``transfer_failed``, ``transferred``, ``call_ended``); answers the guidance."""
     outcome = service.agent_did(
@@ -142,39 +146,38 @@ def post_action(
         playbook=app_playbook(request.app),
     )
     _commit_and_publish(request, session, outcome)
-    assert outcome.guidance is not None
-    return outcome.guidance
+    return outcome.answer
 
 
-@router.post("/{contact_id}/end")
+@router.post("/{contact_id}/end", response_model=SummaryMessage)
 @reads_first
 def end_contact(
     contact_id: ContactId, request: Request, session: SessionDep, user: CurrentUser
-) -> dict[str, Any]:
+) -> SummaryMessage:
     """End the contact; answers the ``summary`` message (with the break recommendation)."""
     outcome = service.end_contact(
         session, contact_id=contact_id, actor=user, playbook=app_playbook(request.app)
     )
     _commit_and_publish(request, session, outcome)
-    return outcome.outgoing[0].message
+    return outcome.answer
 
 
-@router.post("/{contact_id}/break")
+@router.post("/{contact_id}/break", response_model=BreakGrantedMessage)
 def grant_break(
     contact_id: ContactId,
     request: Request,
     session: SessionDep,
     user: CurrentUser,
     grant: BreakGrant | None = None,
-) -> dict[str, Any]:
+) -> BreakGrantedMessage:
     """A supervisor grants the recommended break (or ``minutes``) to the contact's agent."""
     minutes = grant.minutes if grant else None
     outcome = service.grant_break(session, contact_id=contact_id, actor=user, minutes=minutes)
     _commit_and_publish(request, session, outcome)
-    return outcome.outgoing[0].message
+    return outcome.answer
 
 
-@router.post("/{contact_id}/redact")
+@router.post("/{contact_id}/redact", response_model=ContactRead)
 def redact_contact(contact_id: ContactId, session: SessionDep, user: CurrentUser) -> ContactRead:
     """Replace personal data (phones, e-mails, PESEL, IBAN, cards...) in an ended contact's
     stored texts by placeholders (supervisors)."""
@@ -182,7 +185,7 @@ def redact_contact(contact_id: ContactId, session: SessionDep, user: CurrentUser
     return _read(session, [contact])[0]
 
 
-@router.post("/{contact_id}/erase")
+@router.post("/{contact_id}/erase", response_model=ContactRead)
 def erase_contact(contact_id: ContactId, session: SessionDep, user: CurrentUser) -> ContactRead:
     """Erase every word of an ended contact, keeping its stages and counts (supervisors)."""
     contact = privacy.erase_contact(session, contact_id=contact_id, actor=user)

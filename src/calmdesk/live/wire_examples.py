@@ -1,0 +1,610 @@
+"""pl/ru/en examples of the live messages, from real calls through the coach (regenerate by
+playing such calls; every example must validate against its model, see tests/live/test_wire.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+GUIDANCE: list[dict[str, Any]] = [
+    {
+        "type": "guidance",
+        "contact_id": 1,
+        "seq": 1,
+        "turn": 1,
+        "stage": "acknowledge",
+        "rung": "acknowledge",
+        "lang": "pl",
+        "suggestions": [
+            {
+                "step": "acknowledge",
+                "text": "Nazywam się Bartek. Rozumiem, że to bardzo frustrujące, i naprawdę mi "
+                "przykro, że tak się stało.",
+                "why": "Nazwij emocję, okaż zrozumienie i przedstaw się z imienia: rozmowa z "
+                "człowiekiem studzi szybciej niż z infolinią.",
+            }
+        ],
+        "alerts": [
+            {
+                "kind": "abuse",
+                "message": "Obraźliwa wypowiedź klienta (#$&^&%@!, idioto).",
+                "evidence": ["#$&^&%@!", "idioto"],
+                "alternative": None,
+                "minutes": None,
+            }
+        ],
+        "may_end_call": False,
+        "end_call_reason": "Potrzebne ostrzeżenia: 1, udzielone: 0.",
+        "signals": {
+            "lang": "pl",
+            "anger": 0.76,
+            "abuse": 0.95,
+            "level": "abusive",
+            "profanity": [
+                {
+                    "start": 3,
+                    "end": 11,
+                    "text": "#$&^&%@!",
+                    "kind": "grawlix",
+                    "normalized": "#$&^&%@!",
+                    "entry": "grawlix",
+                },
+                {
+                    "start": 12,
+                    "end": 18,
+                    "text": "idioto",
+                    "kind": "insult",
+                    "normalized": "idioto",
+                    "entry": "idiot*",
+                },
+            ],
+            "insult_directed": True,
+            "shouting": False,
+            "intents": [],
+            "facts": [
+                {
+                    "kind": "invoice",
+                    "text": "FV/2026/11/42",
+                    "value": "FV/2026/11/42",
+                    "start": 57,
+                    "end": 70,
+                    "amount": None,
+                    "currency": None,
+                },
+                {
+                    "kind": "phone",
+                    "text": "601 234 567",
+                    "value": "+48601234567",
+                    "start": 82,
+                    "end": 93,
+                    "amount": None,
+                    "currency": None,
+                },
+            ],
+            "pii": [{"kind": "phone", "start": 82, "end": 93, "text": "601 234 567"}],
+            "explanations": [
+                {
+                    "signal": "abuse",
+                    "reason": "'#$&^&%@!' is a string of symbols standing for swearing",
+                    "source": "pattern",
+                    "score": None,
+                    "matched": "#$&^&%@!",
+                },
+                {
+                    "signal": "abuse",
+                    "reason": "'idioto' belongs to the pl insult family 'idiot*', "
+                    "aimed at the listener by 'idioto'",
+                    "source": "lexicon",
+                    "score": None,
+                    "matched": "idioto",
+                },
+            ],
+        },
+        "facts": [
+            {
+                "kind": "invoice",
+                "text": "FV/2026/11/42",
+                "value": "FV/2026/11/42",
+                "start": 57,
+                "end": 70,
+                "amount": None,
+                "currency": None,
+            },
+            {
+                "kind": "phone",
+                "text": "601 234 567",
+                "value": "+48601234567",
+                "start": 82,
+                "end": 93,
+                "amount": None,
+                "currency": None,
+            },
+        ],
+        "category": "service_quality",
+        "event": {
+            "seq": 1,
+            "kind": "customer_said",
+            "speaker": "customer",
+            "text": "Ty #$&^&%@! idioto, trzeci raz dzwonię w sprawie faktury FV/2026/11/42, mój "
+            "numer 601 234 567!",
+            "action": None,
+        },
+    },
+    {
+        "type": "guidance",
+        "contact_id": 2,
+        "seq": 1,
+        "turn": 1,
+        "stage": "clarify",
+        "rung": None,
+        "lang": "ru",
+        "suggestions": [
+            {
+                "step": "acknowledge",
+                "text": "Меня зовут Ольга. Я слышу, как сильно вас расстроила эта ситуация, и "
+                "мне очень жаль, что так получилось.",
+                "why": "Назовите эмоцию, проявите сочувствие и представьтесь по имени: с "
+                "человеком успокаиваются быстрее, чем с «горячей линией».",
+            },
+            {
+                "step": "clarify",
+                "text": "Позвольте уточнить, правильно ли я понимаю: сумма 2\xa0000 ₽, заказ "
+                "55120. Всё верно?",
+                "why": "Перескажите факты своими словами и задавайте вопросы о фактах и о том, "
+                "какое решение нужно клиенту.",
+            },
+        ],
+        "alerts": [
+            {
+                "kind": "churn_risk",
+                "message": "Клиент говорит об уходе или расторжении.",
+                "evidence": [],
+                "alternative": None,
+                "minutes": None,
+            }
+        ],
+        "may_end_call": False,
+        "end_call_reason": (
+            "Клиент сейчас не оскорбляет: одно раздражение не повод прерывать разговор."
+        ),
+        "signals": {
+            "lang": "ru",
+            "anger": 0.302,
+            "abuse": 0.009,
+            "level": "upset",
+            "profanity": [],
+            "insult_directed": False,
+            "shouting": False,
+            "intents": ["churn"],
+            "facts": [
+                {
+                    "kind": "amount",
+                    "text": "2000 рублей",
+                    "value": "2000 RUB",
+                    "start": 36,
+                    "end": 47,
+                    "amount": "2000",
+                    "currency": "RUB",
+                },
+                {
+                    "kind": "order",
+                    "text": "заказ 55120",
+                    "value": "55120",
+                    "start": 51,
+                    "end": 62,
+                    "amount": None,
+                    "currency": None,
+                },
+            ],
+            "pii": [],
+            "explanations": [
+                {
+                    "signal": "churn",
+                    "reason": "says they will leave: 'уйду к конкурентам'",
+                    "source": "pattern",
+                    "score": None,
+                    "matched": "уйду к конкурентам",
+                },
+                {
+                    "signal": "abuse",
+                    "reason": "tone model: not abusive on its own (0.01)",
+                    "source": "model",
+                    "score": 0.011,
+                    "matched": None,
+                },
+            ],
+        },
+        "facts": [
+            {
+                "kind": "amount",
+                "text": "2000 рублей",
+                "value": "2000 RUB",
+                "start": 36,
+                "end": 47,
+                "amount": "2000",
+                "currency": "RUB",
+            },
+            {
+                "kind": "order",
+                "text": "заказ 55120",
+                "value": "55120",
+                "start": 51,
+                "end": 62,
+                "amount": None,
+                "currency": None,
+            },
+        ],
+        "category": "billing_error",
+        "event": {
+            "seq": 1,
+            "kind": "customer_said",
+            "speaker": "customer",
+            "text": "Здравствуйте, с меня дважды списали 2000 рублей за заказ 55120, я уйду к "
+            "конкурентам.",
+            "action": None,
+        },
+    },
+    {
+        "type": "guidance",
+        "contact_id": 3,
+        "seq": 1,
+        "turn": 1,
+        "stage": "transfer",
+        "rung": None,
+        "lang": "en",
+        "suggestions": [
+            {
+                "step": "transfer",
+                "text": "I can see I'm not managing to help you the way you need. I'll transfer "
+                "you to a colleague who can take this on; please stay on the line.",
+                "why": "The customer asks for a supervisor: that request is always honoured.",
+            }
+        ],
+        "alerts": [
+            {
+                "kind": "supervisor_requested",
+                "message": "The customer asks for a supervisor.",
+                "evidence": [],
+                "alternative": None,
+                "minutes": None,
+            }
+        ],
+        "may_end_call": False,
+        "end_call_reason": (
+            "The customer is not abusive now: anger alone is no reason to end a call."
+        ),
+        "signals": {
+            "lang": "en",
+            "anger": 0.863,
+            "abuse": 0.033,
+            "level": "angry",
+            "profanity": [],
+            "insult_directed": False,
+            "shouting": False,
+            "intents": ["supervisor_request"],
+            "facts": [
+                {
+                    "kind": "ticket",
+                    "text": "ticket #4417",
+                    "value": "4417",
+                    "start": 68,
+                    "end": 80,
+                    "amount": None,
+                    "currency": None,
+                }
+            ],
+            "pii": [],
+            "explanations": [
+                {
+                    "signal": "anger",
+                    "reason": "exasperation: 'ridiculous'",
+                    "source": "cue",
+                    "score": None,
+                    "matched": "ridiculous",
+                },
+                {
+                    "signal": "supervisor_request",
+                    "reason": "asks for a supervisor: 'manager'",
+                    "source": "pattern",
+                    "score": None,
+                    "matched": "manager",
+                },
+            ],
+        },
+        "facts": [
+            {
+                "kind": "ticket",
+                "text": "ticket #4417",
+                "value": "4417",
+                "start": 68,
+                "end": 80,
+                "amount": None,
+                "currency": None,
+            }
+        ],
+        "category": None,
+        "event": {
+            "seq": 1,
+            "kind": "customer_said",
+            "speaker": "customer",
+            "text": "This is ridiculous, I want to speak to your manager right now about ticket "
+            "#4417.",
+            "action": None,
+        },
+    },
+]
+SUMMARIES: list[dict[str, Any]] = [
+    {
+        "turns": 8,
+        "customer_turns": 4,
+        "agent_turns": 0,
+        "peak_anger": 0.861,
+        "abusive_turns": 4,
+        "highest_rung": "end_call",
+        "rungs": ["acknowledge", "set_boundary", "warn", "silent_record", "end_call"],
+        "warnings": 1,
+        "boundaries": 1,
+        "transfer": {"offered": False, "failed": True, "done": False},
+        "supervisor_requested": False,
+        "ended": "hang_up",
+        "intents": [],
+        "category": "invoice_error",
+        "difficulty": 0.81,
+        "break_minutes": 10,
+        "break_recommended": True,
+        "facts": [
+            {
+                "kind": "invoice",
+                "text": "FV/2026/11/42",
+                "value": "FV/2026/11/42",
+                "start": 57,
+                "end": 70,
+                "amount": None,
+                "currency": None,
+            },
+            {
+                "kind": "phone",
+                "text": "601 234 567",
+                "value": "+48601234567",
+                "start": 82,
+                "end": 93,
+                "amount": None,
+                "currency": None,
+            },
+        ],
+    },
+    {
+        "turns": 4,
+        "customer_turns": 2,
+        "agent_turns": 1,
+        "peak_anger": 0.302,
+        "abusive_turns": 0,
+        "highest_rung": None,
+        "rungs": [],
+        "warnings": 0,
+        "boundaries": 0,
+        "transfer": {"offered": False, "failed": False, "done": False},
+        "supervisor_requested": False,
+        "ended": "closed",
+        "intents": ["churn"],
+        "category": "billing_error",
+        "difficulty": 0.015,
+        "break_minutes": 0,
+        "break_recommended": False,
+        "facts": [
+            {
+                "kind": "amount",
+                "text": "2000 рублей",
+                "value": "2000 RUB",
+                "start": 36,
+                "end": 47,
+                "amount": "2000",
+                "currency": "RUB",
+            },
+            {
+                "kind": "order",
+                "text": "заказ 55120",
+                "value": "55120",
+                "start": 51,
+                "end": 62,
+                "amount": None,
+                "currency": None,
+            },
+        ],
+    },
+    {
+        "turns": 3,
+        "customer_turns": 1,
+        "agent_turns": 0,
+        "peak_anger": 0.863,
+        "abusive_turns": 0,
+        "highest_rung": None,
+        "rungs": [],
+        "warnings": 0,
+        "boundaries": 0,
+        "transfer": {"offered": True, "failed": False, "done": True},
+        "supervisor_requested": True,
+        "ended": "transferred",
+        "intents": ["supervisor_request"],
+        "category": None,
+        "difficulty": 0.158,
+        "break_minutes": 0,
+        "break_recommended": False,
+        "facts": [
+            {
+                "kind": "ticket",
+                "text": "ticket #4417",
+                "value": "4417",
+                "start": 68,
+                "end": 80,
+                "amount": None,
+                "currency": None,
+            }
+        ],
+    },
+]
+
+STARTED_AT = "2026-11-23T09:00:00Z"
+AGENTS = [("bartek", "Bartek"), ("olga", "Ольга"), ("sam", "Sam")]
+SUPERVISORS = ["sylwia", "nadia", "jordan"]
+CHANNELS = ["phone", "chat", "phone"]
+
+
+def _first(key: str, source: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The first item of ``key`` in each language's example that has one."""
+    return [item[key][0] for item in source if item.get(key)]
+
+
+GUIDANCE_RECORDS: list[dict[str, Any]] = [
+    {k: v for k, v in g.items() if k != "event"} for g in GUIDANCE
+]
+ERASED_GUIDANCE: list[dict[str, Any]] = [
+    {
+        **{k: g[k] for k in ("type", "contact_id", "seq", "turn", "stage", "rung", "lang")},
+        "alerts": [{"kind": a["kind"]} for a in g["alerts"]],
+    }
+    for g in GUIDANCE
+]
+SUGGESTIONS: list[dict[str, Any]] = _first("suggestions", GUIDANCE)
+ALERTS: list[dict[str, Any]] = _first("alerts", GUIDANCE)
+FACTS: list[dict[str, Any]] = _first("facts", GUIDANCE)
+SIGNALS: list[dict[str, Any]] = [g["signals"] for g in GUIDANCE]
+PROFANITY: list[dict[str, Any]] = [
+    *_first("profanity", SIGNALS),
+    {
+        "start": 4,
+        "end": 9,
+        "text": "дебил",
+        "kind": "insult",
+        "normalized": "дебил",
+        "entry": "дебил*",
+    },
+    {
+        "start": 10,
+        "end": 15,
+        "text": "idiot",
+        "kind": "insult",
+        "normalized": "idiot",
+        "entry": "idiot*",
+    },
+]
+PII: list[dict[str, Any]] = [
+    *_first("pii", SIGNALS),
+    {"kind": "phone", "start": 11, "end": 27, "text": "+7 912 345-67-89"},
+    {"kind": "email", "start": 17, "end": 34, "text": "sam@example.co.uk"},
+]
+EXPLANATIONS: list[dict[str, Any]] = _first("explanations", SIGNALS)
+EVENTS: list[dict[str, Any]] = [g["event"] for g in GUIDANCE]
+TRANSFERS: list[dict[str, Any]] = [s["transfer"] for s in SUMMARIES]
+ERASED_SUMMARIES: list[dict[str, Any]] = [
+    {k: v for k, v in s.items() if k != "facts"} for s in SUMMARIES
+]
+SUMMARY_MESSAGES: list[dict[str, Any]] = [
+    {
+        "type": "summary",
+        "contact_id": index,
+        "summary": summary,
+        "break_recommended": summary["break_recommended"],
+        "break_minutes": summary["break_minutes"],
+    }
+    for index, summary in enumerate(SUMMARIES, start=1)
+]
+CONTACT_UPDATES: list[dict[str, Any]] = [
+    {
+        "type": "contact_update",
+        "contact_id": g["contact_id"],
+        "agent": agent,
+        "agent_name": name,
+        "channel": channel,
+        "lang": g["lang"],
+        "stage": g["stage"],
+        "rung": g["rung"],
+        "heat": round(max(g["signals"]["anger"], g["signals"]["abuse"]), 3),
+        "peak_heat": round(max(g["signals"]["anger"], g["signals"]["abuse"]), 3),
+        "alerts": [a["kind"] for a in g["alerts"]],
+        "status": "live",
+        "turns": g["seq"],
+        "break_minutes": None,
+        "started_at": STARTED_AT,
+    }
+    for g, (agent, name), channel in zip(GUIDANCE, AGENTS, CHANNELS, strict=True)
+]
+ALERT_MESSAGES: list[dict[str, Any]] = [
+    {
+        "type": "alert",
+        "contact_id": g["contact_id"],
+        "kind": g["alerts"][0]["kind"],
+        "message": g["alerts"][0]["message"],
+        "agent": agent,
+        "seq": g["seq"],
+        "minutes": None,
+    }
+    for g, (agent, _) in zip(GUIDANCE, AGENTS, strict=True)
+]
+BREAKS_GRANTED: list[dict[str, Any]] = [
+    {
+        "type": "break_granted",
+        "contact_id": index,
+        "agent": agent,
+        "minutes": minutes,
+        "granted_by": by,
+    }
+    for index, ((agent, _), by, minutes) in enumerate(
+        zip(AGENTS, SUPERVISORS, (10, 5, 15), strict=True), start=1
+    )
+]
+
+CONTACTS: list[dict[str, Any]] = [
+    {
+        "id": update["contact_id"],
+        "agent": update["agent"],
+        "agent_name": update["agent_name"],
+        "channel": update["channel"],
+        "lang": update["lang"],
+        "can_transfer": True,
+        "status": "ended",
+        "started_at": STARTED_AT,
+        "ended_at": "2026-11-23T09:07:30Z",
+        "stage": update["stage"],
+        "rung": update["rung"],
+        "heat": update["heat"],
+        "peak_heat": update["peak_heat"],
+        "alerts": update["alerts"],
+        "turns": summary["turns"],
+        "summary": summary,
+        "break_minutes": summary["break_minutes"],
+        "break_granted_minutes": granted,
+        "break_granted_at": "2026-11-23T09:09:00Z" if granted else None,
+        "redacted_at": None,
+        "erased_at": None,
+    }
+    for update, summary, granted in zip(CONTACT_UPDATES, SUMMARIES, (10, None, None), strict=True)
+]
+CONTACT_EVENTS: list[dict[str, Any]] = [
+    {
+        "seq": 1,
+        "kind": "customer_said",
+        "text": g["event"]["text"],
+        "action": None,
+        "created_at": "2026-11-23T09:00:12Z",
+        "guidance": record,
+    }
+    for g, record in zip(GUIDANCE, GUIDANCE_RECORDS, strict=True)
+]
+CONTACT_DETAILS: list[dict[str, Any]] = [
+    {**contact, "events": [event]} for contact, event in zip(CONTACTS, CONTACT_EVENTS, strict=True)
+]
+CONTACTS_STARTED: list[dict[str, Any]] = [
+    {"channel": "phone", "lang": "pl", "can_transfer": True, "agent": None},
+    {"channel": "chat", "lang": "ru", "can_transfer": None, "agent": "olga"},
+    {"channel": "phone", "lang": "en", "can_transfer": False, "agent": None},
+    {"channel": "email", "lang": "auto", "can_transfer": None, "agent": "bartek"},
+]
+UTTERANCES: list[dict[str, Any]] = [
+    {"speaker": event["speaker"], "text": event["text"]} for event in EVENTS[:2]
+] + [{"speaker": "agent", "text": "I'm sorry about the wait; let me look at the refund now."}]
+ACTIONS: list[dict[str, Any]] = [
+    {"action": "warning_given"},
+    {"action": "transfer_offered"},
+    {"action": "call_ended"},
+]
+BREAK_GRANTS: list[dict[str, Any]] = [{"minutes": 10}, {"minutes": None}, {"minutes": 15}]
