@@ -55,7 +55,7 @@ def test_a_revoked_token_closes_the_socket_it_opened_at_the_next_frame(
     with client.websocket_connect(f"/ws/contacts/{contact_id}?token={integration}") as socket:
         assert socket.receive_json()["type"] == "snapshot"
         socket.send_json({"type": "ping"})
-        assert socket.receive_json() == {"type": "pong"}
+        assert socket.receive_json() == {"type": "pong", "ref": None}
         revoked = client.delete(
             f"/api/users/{agent.id}/tokens/{token_row.id}", headers=bearer(tokens["admin"])
         )
@@ -84,7 +84,7 @@ def test_disabling_a_user_closes_their_open_sockets(
         code, reason = _closed_reason(console)
         # Another user's socket is not affected.
         board.send_json({"type": "ping"})
-        assert board.receive_json() == {"type": "pong"}
+        assert board.receive_json() == {"type": "pong", "ref": None}
     assert (code, reason.split(":")[0]) == (CLOSE_NOT_AUTHENTICATED, "account_disabled")
     enabled = client.patch(
         f"/api/users/{agent.id}", json={"is_active": True}, headers=bearer(tokens["admin"])
