@@ -124,7 +124,7 @@ def test_lines_on_the_socket_count_too_and_the_socket_stays_open(
         assert (refused["type"], refused["code"], refused["ref"]) == ("error", "rate_limited", 3)
         assert refused["limit"] == "2 per 60 s per API token"
         socket.send_json({"type": "ping"})
-        assert socket.receive_json() == {"type": "pong"}
+        assert socket.receive_json() == {"type": "pong", "ref": None}
     assert _say(client, token, contact_id)[0] == 429  # REST shares the count
 
 
