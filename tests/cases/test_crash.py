@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -24,6 +23,7 @@ from calmdesk.storage.migrate import upgrade
 from calmdesk.users import service as users
 from calmdesk.users.models import Role
 from calmdesk.users.schemas import UserCreate
+from tests.processes import free_port
 from tests.servers import postgres_database
 
 pytestmark = pytest.mark.slow
@@ -32,13 +32,6 @@ REQUESTS = 200
 KILL_AFTER = 40
 """SIGKILL once this many creations were answered 201."""
 STARTUP_TIMEOUT = 60.0
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

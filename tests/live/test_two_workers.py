@@ -6,14 +6,10 @@ from __future__ import annotations
 
 import json
 import os
-import socket
-import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -32,10 +28,9 @@ from calmdesk.storage.migrate import upgrade
 from calmdesk.users import service as users_service
 from calmdesk.users.models import Role, User
 from tests.live.helpers import DIALOGUE
+from tests.processes import uvicorn_workers
 from tests.servers import postgres_database, require_redis
 
-ROOT = Path(__file__).resolve().parents[2]
-STARTUP_SECONDS = 120  # importing the app on a busy shared 2-core machine is slow
 RECEIVE_SECONDS = 60
 # The first line a worker analyses loads the models: allow a slow answer.
 HTTP = httpx.Client(timeout=60)
@@ -45,13 +40,6 @@ pytestmark = [
     pytest.mark.redis,
     pytest.mark.slow,
 ]
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def _prepare_database(url: str) -> dict[str, str]:
@@ -111,50 +99,8 @@ def workers(
         "CALMDESK_DATA_DIR": str(tmp_path / "data"),
         "CALMDESK_TEST_CHANNEL_PREFIX": f"calmdesk-test-{uuid.uuid4().hex}",
     }
-    ports = [_free_port(), _free_port()]
-    processes = [
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "tests.live.worker_app:create_worker_app",
-                "--factory",
-                "--host=127.0.0.1",
-                f"--port={port}",
-                "--log-level=warning",
-            ],
-            cwd=ROOT,
-            env=env,
-        )
-        for port in ports
-    ]
-    try:
-        bases = [f"http://127.0.0.1:{port}" for port in ports]
-        for base, process in zip(bases, processes, strict=True):
-            _wait_until_up(base, process)
-        yield bases[0], bases[1], tokens
-    finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-
-
-def _wait_until_up(base: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"worker {base} exited with {process.returncode}")
-        try:
-            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    raise AssertionError(f"worker {base} did not start in {STARTUP_SECONDS} s")
+    with uvicorn_workers(env) as (first, second):
+        yield first, second, tokens
 
 
 def _receive(ws: ClientConnection, kind: str, contact_id: int) -> dict[str, Any]:

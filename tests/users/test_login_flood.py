@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -25,19 +24,12 @@ from calmdesk.storage.migrate import upgrade
 from calmdesk.users import passwords, service
 from calmdesk.users.errors import PasswordHashingBusy
 from calmdesk.users.models import Role, User
+from tests.processes import free_port, wait_until_up
 
 ROOT = Path(__file__).resolve().parents[2]
 FLOOD = 80  # twice anyio's 40 worker threads
-STARTUP_SECONDS = 120
 
 pytestmark = pytest.mark.slow
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +50,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]
         session.flush()
         token = service.issue_token(session, user=agent, name="flood test")
     engine.dispose()
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "CALMDESK_ENV": "test",
@@ -79,15 +71,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while True:
-            assert process.poll() is None, f"the server exited with {process.returncode}"
-            assert time.monotonic() < deadline, "the server did not start"
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
+        wait_until_up(base, process)
         yield base, token
     finally:
         process.terminate()

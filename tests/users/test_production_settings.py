@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import socket
 import subprocess
 import sys
 import time
@@ -20,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from calmdesk.settings import Settings, estimated_bits, secret_key_problem
 from calmdesk.users.models import User
 from tests.conftest import LoginHelper
+from tests.processes import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 STARTUP_SECONDS = 120
@@ -59,13 +59,6 @@ def test_production_settings_refuse_a_weak_key_and_development_does_not_care() -
     assert Settings(env="production", secret_key=GOOD_KEY).secret_key == GOOD_KEY
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 def _serve(tmp_path: Path, port: int, key: str | None, **env: str) -> subprocess.Popen[str]:
     """``calmdesk serve`` in production with ``key`` (``None``: no CALMDESK_SECRET_KEY)."""
     environment = {
@@ -103,7 +96,7 @@ def _serve(tmp_path: Path, port: int, key: str | None, **env: str) -> subprocess
 def test_serve_in_production_with_a_weak_key_exits_with_one_line(
     tmp_path: Path, key: str | None, named: str
 ) -> None:
-    process = _serve(tmp_path, _free_port(), key)
+    process = _serve(tmp_path, free_port(), key)
     _, stderr = process.communicate(timeout=STARTUP_SECONDS)
     assert process.returncode == 2
     lines = stderr.strip().splitlines()
@@ -114,7 +107,7 @@ def test_serve_in_production_with_a_weak_key_exits_with_one_line(
 
 @pytest.mark.slow
 def test_another_bad_setting_is_one_line_naming_its_variable(tmp_path: Path) -> None:
-    process = _serve(tmp_path, _free_port(), GOOD_KEY, CALMDESK_PORT="eighty")
+    process = _serve(tmp_path, free_port(), GOOD_KEY, CALMDESK_PORT="eighty")
     _, stderr = process.communicate(timeout=STARTUP_SECONDS)
     assert process.returncode == 2
     assert len(stderr.strip().splitlines()) == 1, stderr
@@ -123,7 +116,7 @@ def test_another_bad_setting_is_one_line_naming_its_variable(tmp_path: Path) -> 
 
 @pytest.fixture
 def running_in_production(tmp_path: Path) -> Iterator[str]:
-    port = _free_port()
+    port = free_port()
     process = _serve(tmp_path, port, GOOD_KEY)
     base = f"http://127.0.0.1:{port}"
     try:

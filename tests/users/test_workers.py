@@ -6,15 +6,11 @@ from __future__ import annotations
 
 import json
 import os
-import socket
-import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
 
 import httpx
 import pytest
@@ -27,10 +23,9 @@ from calmdesk.storage.migrate import upgrade
 from calmdesk.users import service, throttle
 from calmdesk.users.models import LoginAttempts, Role, User
 from calmdesk.users.passwords import hash_password
+from tests.processes import uvicorn_workers
 from tests.servers import postgres_database, require_redis
 
-ROOT = Path(__file__).resolve().parents[2]
-STARTUP_SECONDS = 120  # importing the app on a busy shared 2-core machine is slow
 WAIT_SECONDS = 60
 PASSWORD = "the-right-password"
 HTTP = httpx.Client(timeout=60)
@@ -45,13 +40,6 @@ class Workers:
     tokens: dict[str, str]
     """Bearer tokens of ``ada`` (admin), ``sylwia`` (supervisor) and ``bartek`` (agent)."""
     user_ids: dict[str, int]
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def _prepare(url: str) -> tuple[dict[str, str], dict[str, int]]:
@@ -75,19 +63,6 @@ def _prepare(url: str) -> tuple[dict[str, str], dict[str, int]]:
                 tokens[username] = service.issue_token(session, user=user, name="worker test")
     engine.dispose()
     return tokens, ids
-
-
-def _wait_until_up(base: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"worker {base} exited with {process.returncode}")
-        try:
-            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    raise AssertionError(f"worker {base} did not start in {STARTUP_SECONDS} s")
 
 
 @pytest.fixture(scope="module")
@@ -115,37 +90,8 @@ def workers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workers]:
             "CALMDESK_RATE_LIMIT_HEAVY_PER_TOKEN": "3",
             "CALMDESK_RATE_LIMIT_WINDOW_SECONDS": "3600",
         }
-        ports = (_free_port(), _free_port())
-        processes = [
-            subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "uvicorn",
-                    "tests.live.worker_app:create_worker_app",
-                    "--factory",
-                    "--host=127.0.0.1",
-                    f"--port={port}",
-                    "--log-level=warning",
-                ],
-                cwd=ROOT,
-                env=env,
-            )
-            for port in ports
-        ]
-        try:
-            bases = (f"http://127.0.0.1:{ports[0]}", f"http://127.0.0.1:{ports[1]}")
-            for base, process in zip(bases, processes, strict=True):
-                _wait_until_up(base, process)
-            yield Workers(bases, url, tokens, ids)
-        finally:
-            for process in processes:
-                process.terminate()
-            for process in processes:
-                try:
-                    process.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    process.kill()
+        with uvicorn_workers(env) as bases:
+            yield Workers((bases[0], bases[1]), url, tokens, ids)
 
 
 def test_parallel_wrong_passwords_on_two_workers_verify_only_the_free_attempts(

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -18,6 +17,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.processes import free_port
 from tests.servers import CHROMIUM, require_chromium
 
 if TYPE_CHECKING:
@@ -58,13 +58,6 @@ DEMO_PASSWORD = "demo-password-for-tests"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @dataclass(frozen=True)
 class LiveServer:
     url: str
@@ -77,7 +70,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     require_chromium()
     folder = tmp_path_factory.mktemp("browser")
     database_url = f"sqlite:///{folder / 'calmdesk.sqlite3'}"
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "CALMDESK_ENV": "test",
