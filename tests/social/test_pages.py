@@ -109,3 +109,20 @@ def test_the_page_forms_record_a_promise_keep_it_and_open_a_case(
     opened = client.post(f"/social/{post['id']}/escalate", data=csrf, follow_redirects=False)
     assert opened.status_code == 303
     assert opened.headers["location"].startswith("/cases/")
+
+
+def test_a_platform_is_named_in_the_readers_language_not_by_its_key(
+    client: TestClient, login: LoginHelper
+) -> None:
+    login(client, "supervisor")  # reads Russian
+    body = {
+        "platform": "google_reviews",
+        "author_handle": "Chris B.",
+        "text": "Waited 40 minutes at the counter and the staff were rude.",
+        "lang": "en",
+    }
+    post = client.post("/api/social/posts", json=body).json()
+    for path in ("/social", f"/social/{post['id']}"):
+        page = client.get(path).text
+        assert "Отзывы Google" in page
+        assert "google_reviews)" not in page and ">google_reviews<" not in page

@@ -39,6 +39,19 @@ router = APIRouter(include_in_schema=False)
 SocialWorker = Annotated[User, Depends(require_permission(Permission.WORK_SOCIAL))]
 MAX_ID = 2**31 - 1
 
+PLATFORMS: dict[str, str] = {
+    "facebook": "Facebook",
+    "instagram": "Instagram",
+    "x": "X",
+    "linkedin": "LinkedIn",
+    "tiktok": "TikTok",
+    "youtube": "YouTube",
+    "google_reviews": N_("Google reviews"),
+    "trustpilot": "Trustpilot",
+    "forum": N_("Forum"),
+    "other": N_("Other"),
+}
+"""Brand names as their owners write them; the generic ones are translated."""
 POST_STATUSES: dict[str, str] = {
     "new": N_("Not answered yet"),
     "answered": N_("Answered"),
@@ -106,6 +119,7 @@ def social_page(
         chosen={"status": status, "platform": platform, "due": due},
         platforms=[p.value for p in Platform],
         status_labels=labels.translated(POST_STATUSES, gettext),
+        platform_labels=labels.translated(PLATFORMS, gettext),
         fmt=moment_formatter(request_playbook(request)),
     )
 
@@ -134,6 +148,7 @@ def post_page(
         promises=[promise_read(p, now) for p in service.promises_of(session, post_id=post.id)],
         events=service.events_of(session, post_id=post.id),
         status_labels=labels.translated(POST_STATUSES, gettext),
+        platform_labels=labels.translated(PLATFORMS, gettext),
         step_labels=labels.translated(STEPS, gettext),
         event_labels=labels.translated(EVENTS, gettext),
         error=error,
