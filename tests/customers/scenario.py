@@ -23,6 +23,7 @@ from calmdesk.cases.schemas import CaseCreate, CaseUpdate, CompensationCreate, C
 from calmdesk.coach.conversation import Conversation
 from calmdesk.live import service as live
 from calmdesk.live.coaching import ConversationCache
+from calmdesk.live.wire import Speaker
 from calmdesk.playbook.schema import Playbook
 from calmdesk.social import service as social
 from calmdesk.social.enums import Platform
@@ -62,12 +63,21 @@ class Scenario:
     other_case_id: int
 
 
-def _call(session: Session, agent: User, playbook: Playbook, lines: list[tuple[str, str]]) -> int:
+def _call(
+    session: Session, agent: User, playbook: Playbook, lines: list[tuple[Speaker, str]]
+) -> int:
     cache = ConversationCache()
     contact = live.start_contact(session, agent=agent, lang="pl", playbook=playbook)
     for speaker, line in lines:
-        say = live.customer_says if speaker == "customer" else live.agent_says
-        say(session, contact_id=contact.id, text=line, actor=agent, playbook=playbook, cache=cache)
+        live.says(
+            session,
+            contact_id=contact.id,
+            speaker=speaker,
+            text=line,
+            actor=agent,
+            playbook=playbook,
+            cache=cache,
+        )
     live.end_contact(session, contact_id=contact.id, actor=agent, playbook=playbook, cache=cache)
     return contact.id
 

@@ -167,8 +167,13 @@ def test_a_live_call_of_the_customer_stops_the_erasure_and_nothing_is_erased(
     client: TestClient, session: Session, users: dict[str, User], scenario: Scenario
 ) -> None:
     contact = live.start_contact(session, agent=users["agent"], lang="pl", playbook=PL)
-    live.customer_says(
-        session, contact_id=contact.id, text=f"Tu znowu {PHONE}", actor=None, playbook=PL
+    live.says(
+        session,
+        speaker="customer",
+        contact_id=contact.id,
+        text=f"Tu znowu {PHONE}",
+        actor=None,
+        playbook=PL,
     )
     session.commit()
     with pytest.raises(CustomerContactLive) as refused:

@@ -276,7 +276,7 @@ def test_a_failing_turn_answers_an_error_and_keeps_the_console_open(
 
     with client.websocket_connect(f"/ws/contacts/{contact_id}?token={tokens['agent']}") as ws:
         ws.receive_json()
-        monkeypatch.setattr("calmdesk.live.service.customer_says", broken)
+        monkeypatch.setattr("calmdesk.live.service.says", broken)
         ws.send_json({"type": "utterance", "speaker": "customer", "text": "halo", "ref": "a"})
         assert ErrorMessage.model_validate(ws.receive_json()) == ErrorMessage(
             code="internal_error", message="The line could not be processed.", ref="a"

@@ -26,8 +26,14 @@ def ended_contact(session: Session, agent: User, cache: ConversationCache) -> Co
     playbook = PLAYBOOK
     contact = service.start_contact(session, agent=agent, lang="pl", playbook=playbook)
     for text in (PHONE_LINE, "Ty #$&^&%@! idioto, faktura FV/2026/11/42 jest zawyżona o 200 zł!"):
-        service.customer_says(
-            session, contact_id=contact.id, text=text, actor=agent, playbook=playbook, cache=cache
+        service.says(
+            session,
+            speaker="customer",
+            contact_id=contact.id,
+            text=text,
+            actor=agent,
+            playbook=playbook,
+            cache=cache,
         )
     service.end_contact(session, contact_id=contact.id, actor=agent, cache=cache, playbook=PLAYBOOK)
     return contact

@@ -47,9 +47,9 @@ def play(
         if forget_between_turns:
             cache.forget(contact.id)
         if "customer" in turn:
-            say = partial(service.customer_says, text=turn["customer"])
+            say = partial(service.says, speaker="customer", text=turn["customer"])
         elif "agent" in turn:
-            say = partial(service.agent_says, text=turn["agent"])
+            say = partial(service.says, speaker="agent", text=turn["agent"])
         else:
             say = partial(service.agent_did, action=turn["action"])
         outcome = say(session, contact_id=contact.id, actor=actor, playbook=playbook, cache=cache)
@@ -119,8 +119,9 @@ def test_a_turn_fans_out_guidance_to_the_contact_and_state_to_the_board(
 ) -> None:
     agent = users["agent"]
     contact = service.start_contact(session, agent=agent, lang="pl", playbook=playbook)
-    outcome = service.customer_says(
+    outcome = service.says(
         session,
+        speaker="customer",
         contact_id=contact.id,
         text=DIALOGUE[2]["customer"],
         actor=agent,
@@ -161,8 +162,13 @@ def test_ending_stores_the_summary_and_the_recommended_break(
     expected = playbook.conversation.break_for(summary.summary.difficulty)
     assert contact.break_minutes == summary.break_minutes == expected
     with pytest.raises(ContactEnded):
-        service.customer_says(
-            session, contact_id=contact.id, text="halo?", actor=agent, playbook=PLAYBOOK
+        service.says(
+            session,
+            speaker="customer",
+            contact_id=contact.id,
+            text="halo?",
+            actor=agent,
+            playbook=PLAYBOOK,
         )
 
 
@@ -223,8 +229,9 @@ def test_an_agent_works_only_their_own_contacts(
 ) -> None:
     contact = service.start_contact(session, agent=users["supervisor"], playbook=playbook)
     with pytest.raises(PermissionDenied):
-        service.customer_says(
+        service.says(
             session,
+            speaker="customer",
             contact_id=contact.id,
             text="dzień dobry",
             actor=users["agent"],
@@ -267,8 +274,13 @@ def test_it_refuses_an_empty_or_huge_line(
 ) -> None:
     contact = service.start_contact(session, agent=users["agent"], playbook=playbook)
     with pytest.raises(InvalidInput):
-        service.customer_says(
-            session, contact_id=contact.id, text=text, actor=users["agent"], playbook=PLAYBOOK
+        service.says(
+            session,
+            speaker="customer",
+            contact_id=contact.id,
+            text=text,
+            actor=users["agent"],
+            playbook=PLAYBOOK,
         )
     assert contact.event_count == 0
 
@@ -280,8 +292,14 @@ def test_explanations_follow_the_agents_language_and_phrases_the_customers(
     supervisor = users["supervisor"]
     contact = service.start_contact(session, agent=supervisor, lang="pl", playbook=playbook)
     line = DIALOGUE[2]["customer"]
-    outcome = service.customer_says(
-        session, contact_id=contact.id, text=line, actor=supervisor, cache=cache, playbook=PLAYBOOK
+    outcome = service.says(
+        session,
+        speaker="customer",
+        contact_id=contact.id,
+        text=line,
+        actor=supervisor,
+        cache=cache,
+        playbook=PLAYBOOK,
     )
 
     def direct(ui_lang: str) -> dict[str, Any]:
@@ -308,16 +326,22 @@ def test_a_nul_and_other_invisible_characters_are_removed_from_a_line(
     """The one line check removes them (PostgreSQL cannot store a NUL); a line of nothing else
     is empty."""
     contact = service.start_contact(session, agent=users["agent"], playbook=playbook)
-    service.customer_says(
-        session, contact_id=contact.id, text="a\x00b\u200b", actor=users["agent"], playbook=PLAYBOOK
+    service.says(
+        session,
+        speaker="customer",
+        contact_id=contact.id,
+        text="a\x00b\u200b",
+        actor=users["agent"],
+        playbook=PLAYBOOK,
     )
     stored = session.scalars(
         select(ContactEvent.text).where(ContactEvent.contact_id == contact.id)
     ).all()
     assert "ab" in stored
     with pytest.raises(InvalidInput) as error:
-        service.customer_says(
+        service.says(
             session,
+            speaker="customer",
             contact_id=contact.id,
             text="\x00\u200b",
             actor=users["agent"],

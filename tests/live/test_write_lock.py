@@ -166,9 +166,10 @@ def test_a_turn_stored_during_the_analysis_is_coached_again_not_refused(
     def another_turn_meanwhile(text: str, lang: str | None) -> Signals:
         if not interleaved:  # the agent's line lands while the customer's is analysed
             with session_scope(factory) as other:
-                outcome = service.agent_says(
+                outcome = service.says(
                     other,
                     contact_id=contact_id,
+                    speaker="agent",
                     text="Rozumiem, sprawdzam.",
                     actor=None,
                     playbook=PLAYBOOK,
@@ -178,8 +179,9 @@ def test_a_turn_stored_during_the_analysis_is_coached_again_not_refused(
 
     monkeypatch.setattr(conversation_module, "default_analyzer", another_turn_meanwhile)
     with session_scope(factory) as session:
-        outcome = service.customer_says(
+        outcome = service.says(
             session,
+            speaker="customer",
             contact_id=contact_id,
             text=LINE["text"],
             actor=_agent(session, file_app),

@@ -243,8 +243,13 @@ def test_the_console_embeds_earlier_lines_as_escaped_json(
     contact = live_service.start_contact(
         session, agent=users["agent"], channel="chat", lang="pl", playbook=PLAYBOOK
     )
-    live_service.customer_says(
-        session, contact_id=contact.id, text=HOSTILE, actor=users["agent"], playbook=PLAYBOOK
+    live_service.says(
+        session,
+        speaker="customer",
+        contact_id=contact.id,
+        text=HOSTILE,
+        actor=users["agent"],
+        playbook=PLAYBOOK,
     )
     session.commit()
     login(client, "agent")
@@ -276,8 +281,9 @@ def test_a_case_opened_from_a_contact_is_prefilled_and_linked(
     contact = live_service.start_contact(
         session, agent=agent, channel="phone", lang="pl", playbook=PLAYBOOK
     )
-    live_service.customer_says(
+    live_service.says(
         session,
+        speaker="customer",
         contact_id=contact.id,
         text="Na fakturze FV/2026/11/42 mam 200 zł więcej niż w umowie!",
         actor=agent,

@@ -192,17 +192,18 @@ def add_contact(
         playbook=playbook,
     )
     for speaker, text in demo_contact.turns:
-        if speaker == "customer":
-            live_service.customer_says(
-                session, contact_id=contact.id, text=text, actor=agent, playbook=playbook
-            )
-        elif speaker == "agent":
-            live_service.agent_says(
-                session, contact_id=contact.id, text=text, actor=agent, playbook=playbook
-            )
-        else:
+        if speaker == "action":
             live_service.agent_did(
                 session, contact_id=contact.id, action=text, actor=agent, playbook=playbook
+            )
+        else:
+            live_service.says(
+                session,
+                contact_id=contact.id,
+                speaker=speaker,
+                text=text,
+                actor=agent,
+                playbook=playbook,
             )
     if demo_contact.ended:
         live_service.end_contact(session, contact_id=contact.id, actor=agent, playbook=playbook)

@@ -7,6 +7,7 @@ All of it is invented for the demo; names, numbers and addresses are fictitious.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 from calmdesk.cases.enums import CaseStatus
 
@@ -41,8 +42,8 @@ class DemoCase:
 class DemoContact:
     lang: str
     channel: str
-    turns: tuple[tuple[str, str], ...]
-    """``("customer" | "agent" | "action", text or action name)``."""
+    turns: tuple[tuple[Literal["customer", "agent", "action"], str], ...]
+    """``(who, text)``, or ``("action", action name)``."""
     ended: bool = True
     can_transfer: bool = True
     extra: dict[str, str] = field(default_factory=dict)

@@ -20,7 +20,13 @@ from calmdesk.analysis.line import MAX_TEXT_CHARS
 from calmdesk.errors import CalmDeskError
 from calmdesk.live import wire_examples as ex
 from calmdesk.live.schemas import ContactRead
-from calmdesk.live.wire import ContactUpdateMessage, StoredGuidance, WireModel, examples
+from calmdesk.live.wire import (
+    ContactUpdateMessage,
+    Speaker,
+    StoredGuidance,
+    WireModel,
+    examples,
+)
 
 MAX_FRAME_CHARS = 20_000
 MAX_FRAME_DEPTH = 4
@@ -70,7 +76,7 @@ class UtteranceFrame(BaseModel):
     )
 
     type: Literal["utterance"]
-    speaker: Literal["customer", "agent"]
+    speaker: Speaker
     text: str = Field(min_length=1, max_length=MAX_TEXT_CHARS)
     ref: Ref = None
 

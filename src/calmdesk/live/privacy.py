@@ -24,7 +24,7 @@ from calmdesk.analysis.pii import redact
 from calmdesk.errors import Conflict
 from calmdesk.live import permissions, service
 from calmdesk.live.models import Contact, ContactKey, ContactStatus
-from calmdesk.live.schemas import ContactDetail, ContactEventRead, ContactRead
+from calmdesk.live.schemas import ContactDetail
 from calmdesk.storage.types import utcnow
 from calmdesk.users.models import User
 
@@ -106,10 +106,9 @@ def export_contacts(session: Session, contacts: Sequence[Contact]) -> list[dict[
     exported = []
     for contact in contacts:
         events = service.events_of(session, contact=contact)
-        detail = ContactDetail(
-            **ContactRead.of(contact, agents[contact.agent_id]).model_dump(),
-            events=[ContactEventRead.of(event) for event in events],
-        ).model_dump(mode="json")
+        detail = ContactDetail.with_events(contact, agents[contact.agent_id], events).model_dump(
+            mode="json"
+        )
         for line, event in zip(detail["events"], events, strict=True):
             line["signals"] = event.signals
         exported.append(detail)

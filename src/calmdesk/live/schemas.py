@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Annotated, Any, Literal, Self
+from typing import Annotated, Any, Self
 
 from fastapi import Path, Query
 from pydantic import BaseModel, Field
@@ -13,7 +13,7 @@ from calmdesk.analysis.line import MAX_TEXT_CHARS
 from calmdesk.coach.stages import AlertKind
 from calmdesk.live import wire_examples as ex
 from calmdesk.live.models import Contact, ContactEvent, ContactStatus, EventKind
-from calmdesk.live.wire import StoredGuidance, StoredSummary, WireModel, examples
+from calmdesk.live.wire import Speaker, StoredGuidance, StoredSummary, WireModel, examples
 from calmdesk.playbook.schema import Channel, Stage
 from calmdesk.users.models import User
 
@@ -49,7 +49,7 @@ class ContactCreate(BaseModel):
 class UtteranceIn(BaseModel):
     model_config = examples(ex.UTTERANCES)
 
-    speaker: Literal["customer", "agent"]
+    speaker: Speaker
     text: str = Field(min_length=1, max_length=MAX_TEXT_CHARS)
 
 

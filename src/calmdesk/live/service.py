@@ -20,13 +20,12 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Sequence
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from calmdesk.analysis.line import check_line
-from calmdesk.coach import Conversation
+from calmdesk.coach import Conversation, Guidance
 from calmdesk.coach.stages import Action, parse_action
 from calmdesk.errors import Conflict, InvalidInput
 from calmdesk.live import coaching, keys, locks, permissions
@@ -48,6 +47,7 @@ from calmdesk.live.wire import (
     BreakGrantedMessage,
     CallSummaryRead,
     GuidanceMessage,
+    Speaker,
     SummaryMessage,
 )
 from calmdesk.playbook.schema import Channel, Playbook
@@ -170,7 +170,7 @@ def _turn(
     *,
     contact_id: int,
     actor: User | None,
-    step: Callable[[Conversation], Any],
+    step: Callable[[Conversation], Guidance],
     playbook: Playbook,
     cache: coaching.ConversationCache | None,
 ) -> tuple[TurnOutcome[GuidanceMessage], Conversation]:
@@ -223,46 +223,27 @@ def _turn(
     return TurnOutcome(contact=contact, answer=message, outgoing=outgoing), conversation
 
 
-def customer_says(
+def says(
     session: Session,
     *,
     contact_id: int,
+    speaker: Speaker,
     text: str,
     actor: User | None,
     playbook: Playbook,
     cache: coaching.ConversationCache | None = None,
 ) -> TurnOutcome[GuidanceMessage]:
-    """The customer's line (typed by the agent, or a transcript segment from an integration)."""
+    """A line of the customer (typed by the agent, or a transcript segment from an integration)
+    or of the agent (checked for negative wording and risky promises)."""
     text = check_line(text).strip()
-    outcome, _ = _turn(
-        session,
-        contact_id=contact_id,
-        actor=actor,
-        step=lambda conversation: conversation.customer_says(text),
-        playbook=playbook,
-        cache=cache,
-    )
-    return outcome
 
+    def step(conversation: Conversation) -> Guidance:
+        if speaker == "customer":
+            return conversation.customer_says(text)
+        return conversation.agent_says(text)
 
-def agent_says(
-    session: Session,
-    *,
-    contact_id: int,
-    text: str,
-    actor: User | None,
-    playbook: Playbook,
-    cache: coaching.ConversationCache | None = None,
-) -> TurnOutcome[GuidanceMessage]:
-    """The agent's own line (checked for negative wording and risky promises)."""
-    text = check_line(text).strip()
     outcome, _ = _turn(
-        session,
-        contact_id=contact_id,
-        actor=actor,
-        step=lambda conversation: conversation.agent_says(text),
-        playbook=playbook,
-        cache=cache,
+        session, contact_id=contact_id, actor=actor, step=step, playbook=playbook, cache=cache
     )
     return outcome
 
@@ -332,11 +313,6 @@ def _finish(
     agent = contact.agent
     message, outgoing = end_messages(contact, agent, summary)
     return TurnOutcome(contact=contact, answer=message, outgoing=outgoing)
-
-
-def summary(session: Session, *, contact_id: int) -> dict[str, Any] | None:
-    """The stored summary of an ended contact (``None`` while it is live)."""
-    return get_or_raise(session, contact_id=contact_id).summary
 
 
 def grant_break(

@@ -180,9 +180,13 @@ def _run_turn(app: FastAPI, user_id: int, contact_id: int, frame: TurnFrame) -> 
     with session_scope(_factory(app), reads_first=True) as session:
         user = _user(session, user_id)
         if isinstance(frame, UtteranceFrame):
-            say = service.customer_says if frame.speaker == "customer" else service.agent_says
-            return say(
-                session, contact_id=contact_id, text=frame.text, actor=user, playbook=playbook
+            return service.says(
+                session,
+                contact_id=contact_id,
+                speaker=frame.speaker,
+                text=frame.text,
+                actor=user,
+                playbook=playbook,
             ).outgoing
         if isinstance(frame, ActionFrame):
             return service.agent_did(

@@ -9,7 +9,7 @@ pushed to the sockets.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request, status
@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from calmdesk.live import permissions, privacy, service
 from calmdesk.live.bus import BOARD_CHANNEL
 from calmdesk.live.fanout import get_bus, publish_from_thread
-from calmdesk.live.messages import Outgoing, TurnOutcome
+from calmdesk.live.messages import AnswerT, Outgoing, TurnOutcome
 from calmdesk.live.models import Contact
 from calmdesk.live.schemas import (
     ActionIn,
@@ -37,13 +37,31 @@ from calmdesk.playbook.deps import app_playbook
 from calmdesk.users import service as users_service
 from calmdesk.users.deps import CurrentUser, SessionDep, reads_first
 from calmdesk.users.limits import HEAVY_WORK
+from calmdesk.users.models import User
 
 router = APIRouter(prefix="/api/contacts", tags=["live"])
 
 
-def _commit_and_publish(request: Request, session: Session, outcome: TurnOutcome[Any]) -> None:
+def _commit_and_publish(
+    request: Request, session: Session, outcome: TurnOutcome[AnswerT]
+) -> AnswerT:
+    """Commit the turn, then fan it out: a client that receives a message can read its turn."""
     session.commit()
     publish_from_thread(request.app, outcome.outgoing)
+    return outcome.answer
+
+
+def _turn(
+    request: Request,
+    session: Session,
+    user: User,
+    run: Callable[..., TurnOutcome[AnswerT]],
+    **args: Any,
+) -> AnswerT:
+    """One turn of ``run`` (a :mod:`calmdesk.live.service` function) as ``user``, committed and
+    fanned out; answers its message."""
+    outcome = run(session, actor=user, playbook=app_playbook(request.app), **args)
+    return _commit_and_publish(request, session, outcome)
 
 
 def _read(session: Session, contacts: Sequence[Contact]) -> list[ContactRead]:
@@ -115,16 +133,15 @@ def post_utterance(
     user: CurrentUser,
 ) -> GuidanceMessage:
     """A line of the customer or of the agent; answers the guidance (also pushed to sockets)."""
-    say = service.customer_says if utterance.speaker == "customer" else service.agent_says
-    outcome = say(
+    return _turn(
+        request,
         session,
+        user,
+        service.says,
         contact_id=contact_id,
+        speaker=utterance.speaker,
         text=utterance.text,
-        actor=user,
-        playbook=app_playbook(request.app),
     )
-    _commit_and_publish(request, session, outcome)
-    return outcome.answer
 
 
 @router.post("/{contact_id}/actions", response_model=GuidanceMessage)
@@ -138,15 +155,9 @@ def post_action(
 ) -> GuidanceMessage:
     """What the agent did (``boundary_stated``, ``warning_given``, ``transfer_offered``,
     ``transfer_failed``, ``transferred``, ``call_ended``); answers the guidance."""
-    outcome = service.agent_did(
-        session,
-        contact_id=contact_id,
-        action=action_in.action,
-        actor=user,
-        playbook=app_playbook(request.app),
+    return _turn(
+        request, session, user, service.agent_did, contact_id=contact_id, action=action_in.action
     )
-    _commit_and_publish(request, session, outcome)
-    return outcome.answer
 
 
 @router.post("/{contact_id}/end", response_model=SummaryMessage)
@@ -155,11 +166,7 @@ def end_contact(
     contact_id: ContactId, request: Request, session: SessionDep, user: CurrentUser
 ) -> SummaryMessage:
     """End the contact; answers the ``summary`` message (with the break recommendation)."""
-    outcome = service.end_contact(
-        session, contact_id=contact_id, actor=user, playbook=app_playbook(request.app)
-    )
-    _commit_and_publish(request, session, outcome)
-    return outcome.answer
+    return _turn(request, session, user, service.end_contact, contact_id=contact_id)
 
 
 @router.post("/{contact_id}/break", response_model=BreakGrantedMessage)
@@ -173,8 +180,7 @@ def grant_break(
     """A supervisor grants the recommended break (or ``minutes``) to the contact's agent."""
     minutes = grant.minutes if grant else None
     outcome = service.grant_break(session, contact_id=contact_id, actor=user, minutes=minutes)
-    _commit_and_publish(request, session, outcome)
-    return outcome.answer
+    return _commit_and_publish(request, session, outcome)
 
 
 @router.post("/{contact_id}/redact", response_model=ContactRead)

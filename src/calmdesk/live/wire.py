@@ -26,6 +26,9 @@ from calmdesk.live.models import Contact, ContactStatus, EventKind
 from calmdesk.playbook.schema import Channel, Stage
 from calmdesk.users.models import User
 
+Speaker = Literal["customer", "agent"]
+"""Who said a line."""
+
 
 def examples(items: list[dict[str, Any]]) -> ConfigDict:
     """The model's config: unknown keys refused, immutable, and these examples in its schema."""
@@ -156,7 +159,7 @@ class EventView(WireModel):
 
     seq: int
     kind: EventKind
-    speaker: Literal["customer", "agent"] | None = None
+    speaker: Speaker | None = None
     text: str | None = None
     action: str | None = None
 

@@ -5,6 +5,64 @@ from __future__ import annotations
 
 from typing import Any
 
+
+def _fact(
+    kind: str,
+    text: str,
+    value: str,
+    span: tuple[int, int],
+    amount: str | None = None,
+    currency: str | None = None,
+) -> dict[str, Any]:
+    start, end = span
+    return {
+        "kind": kind,
+        "text": text,
+        "value": value,
+        "start": start,
+        "end": end,
+        "amount": amount,
+        "currency": currency,
+    }
+
+
+def _alert(kind: str, message: str, evidence: list[str] | None = None) -> dict[str, Any]:
+    return {
+        "kind": kind,
+        "message": message,
+        "evidence": evidence or [],
+        "alternative": None,
+        "minutes": None,
+    }
+
+
+def _why(
+    signal: str, reason: str, source: str, matched: str | None, score: float | None = None
+) -> dict[str, Any]:
+    return {
+        "signal": signal,
+        "reason": reason,
+        "source": source,
+        "score": score,
+        "matched": matched,
+    }
+
+
+def _customer_said(text: str) -> dict[str, Any]:
+    return {"seq": 1, "kind": "customer_said", "speaker": "customer", "text": text, "action": None}
+
+
+# The facts of each language's first line: in its analysis, its guidance and its call's summary.
+_FACTS_PL = [
+    _fact("invoice", "FV/2026/11/42", "FV/2026/11/42", (57, 70)),
+    _fact("phone", "601 234 567", "+48601234567", (82, 93)),
+]
+_FACTS_RU = [
+    _fact("amount", "2000 рублей", "2000 RUB", (36, 47), amount="2000", currency="RUB"),
+    _fact("order", "заказ 55120", "55120", (51, 62)),
+]
+_FACTS_EN = [_fact("ticket", "ticket #4417", "4417", (68, 80))]
+
 GUIDANCE: list[dict[str, Any]] = [
     {
         "type": "guidance",
@@ -24,13 +82,9 @@ GUIDANCE: list[dict[str, Any]] = [
             }
         ],
         "alerts": [
-            {
-                "kind": "abuse",
-                "message": "Obraźliwa wypowiedź klienta (#$&^&%@!, idioto).",
-                "evidence": ["#$&^&%@!", "idioto"],
-                "alternative": None,
-                "minutes": None,
-            }
+            _alert(
+                "abuse", "Obraźliwa wypowiedź klienta (#$&^&%@!, idioto).", ["#$&^&%@!", "idioto"]
+            )
         ],
         "may_end_call": False,
         "end_call_reason": "Potrzebne ostrzeżenia: 1, udzielone: 0.",
@@ -60,74 +114,30 @@ GUIDANCE: list[dict[str, Any]] = [
             "insult_directed": True,
             "shouting": False,
             "intents": [],
-            "facts": [
-                {
-                    "kind": "invoice",
-                    "text": "FV/2026/11/42",
-                    "value": "FV/2026/11/42",
-                    "start": 57,
-                    "end": 70,
-                    "amount": None,
-                    "currency": None,
-                },
-                {
-                    "kind": "phone",
-                    "text": "601 234 567",
-                    "value": "+48601234567",
-                    "start": 82,
-                    "end": 93,
-                    "amount": None,
-                    "currency": None,
-                },
-            ],
+            "facts": _FACTS_PL,
             "pii": [{"kind": "phone", "start": 82, "end": 93, "text": "601 234 567"}],
             "explanations": [
-                {
-                    "signal": "abuse",
-                    "reason": "'#$&^&%@!' is a string of symbols standing for swearing",
-                    "source": "pattern",
-                    "score": None,
-                    "matched": "#$&^&%@!",
-                },
-                {
-                    "signal": "abuse",
-                    "reason": "'idioto' belongs to the pl insult family 'idiot*', "
+                _why(
+                    "abuse",
+                    "'#$&^&%@!' is a string of symbols standing for swearing",
+                    "pattern",
+                    "#$&^&%@!",
+                ),
+                _why(
+                    "abuse",
+                    "'idioto' belongs to the pl insult family 'idiot*', "
                     "aimed at the listener by 'idioto'",
-                    "source": "lexicon",
-                    "score": None,
-                    "matched": "idioto",
-                },
+                    "lexicon",
+                    "idioto",
+                ),
             ],
         },
-        "facts": [
-            {
-                "kind": "invoice",
-                "text": "FV/2026/11/42",
-                "value": "FV/2026/11/42",
-                "start": 57,
-                "end": 70,
-                "amount": None,
-                "currency": None,
-            },
-            {
-                "kind": "phone",
-                "text": "601 234 567",
-                "value": "+48601234567",
-                "start": 82,
-                "end": 93,
-                "amount": None,
-                "currency": None,
-            },
-        ],
+        "facts": _FACTS_PL,
         "category": "service_quality",
-        "event": {
-            "seq": 1,
-            "kind": "customer_said",
-            "speaker": "customer",
-            "text": "Ty #$&^&%@! idioto, trzeci raz dzwonię w sprawie faktury FV/2026/11/42, mój "
-            "numer 601 234 567!",
-            "action": None,
-        },
+        "event": _customer_said(
+            "Ty #$&^&%@! idioto, trzeci raz dzwonię w sprawie faktury FV/2026/11/42, mój "
+            "numer 601 234 567!"
+        ),
     },
     {
         "type": "guidance",
@@ -153,15 +163,7 @@ GUIDANCE: list[dict[str, Any]] = [
                 "какое решение нужно клиенту.",
             },
         ],
-        "alerts": [
-            {
-                "kind": "churn_risk",
-                "message": "Клиент говорит об уходе или расторжении.",
-                "evidence": [],
-                "alternative": None,
-                "minutes": None,
-            }
-        ],
+        "alerts": [_alert("churn_risk", "Клиент говорит об уходе или расторжении.")],
         "may_end_call": False,
         "end_call_reason": (
             "Клиент сейчас не оскорбляет: одно раздражение не повод прерывать разговор."
@@ -175,73 +177,23 @@ GUIDANCE: list[dict[str, Any]] = [
             "insult_directed": False,
             "shouting": False,
             "intents": ["churn"],
-            "facts": [
-                {
-                    "kind": "amount",
-                    "text": "2000 рублей",
-                    "value": "2000 RUB",
-                    "start": 36,
-                    "end": 47,
-                    "amount": "2000",
-                    "currency": "RUB",
-                },
-                {
-                    "kind": "order",
-                    "text": "заказ 55120",
-                    "value": "55120",
-                    "start": 51,
-                    "end": 62,
-                    "amount": None,
-                    "currency": None,
-                },
-            ],
+            "facts": _FACTS_RU,
             "pii": [],
             "explanations": [
-                {
-                    "signal": "churn",
-                    "reason": "says they will leave: 'уйду к конкурентам'",
-                    "source": "pattern",
-                    "score": None,
-                    "matched": "уйду к конкурентам",
-                },
-                {
-                    "signal": "abuse",
-                    "reason": "tone model: not abusive on its own (0.01)",
-                    "source": "model",
-                    "score": 0.011,
-                    "matched": None,
-                },
+                _why(
+                    "churn",
+                    "says they will leave: 'уйду к конкурентам'",
+                    "pattern",
+                    "уйду к конкурентам",
+                ),
+                _why("abuse", "tone model: not abusive on its own (0.01)", "model", None, 0.011),
             ],
         },
-        "facts": [
-            {
-                "kind": "amount",
-                "text": "2000 рублей",
-                "value": "2000 RUB",
-                "start": 36,
-                "end": 47,
-                "amount": "2000",
-                "currency": "RUB",
-            },
-            {
-                "kind": "order",
-                "text": "заказ 55120",
-                "value": "55120",
-                "start": 51,
-                "end": 62,
-                "amount": None,
-                "currency": None,
-            },
-        ],
+        "facts": _FACTS_RU,
         "category": "billing_error",
-        "event": {
-            "seq": 1,
-            "kind": "customer_said",
-            "speaker": "customer",
-            "text": "Здравствуйте, с меня дважды списали 2000 рублей за заказ 55120, я уйду к "
-            "конкурентам.",
-            "action": None,
-        },
+        "event": _customer_said(
+            "Здравствуйте, с меня дважды списали 2000 рублей за заказ 55120, я уйду к конкурентам."
+        ),
     },
     {
         "type": "guidance",
@@ -259,15 +211,7 @@ GUIDANCE: list[dict[str, Any]] = [
                 "why": "The customer asks for a supervisor: that request is always honoured.",
             }
         ],
-        "alerts": [
-            {
-                "kind": "supervisor_requested",
-                "message": "The customer asks for a supervisor.",
-                "evidence": [],
-                "alternative": None,
-                "minutes": None,
-            }
-        ],
+        "alerts": [_alert("supervisor_requested", "The customer asks for a supervisor.")],
         "may_end_call": False,
         "end_call_reason": (
             "The customer is not abusive now: anger alone is no reason to end a call."
@@ -281,166 +225,98 @@ GUIDANCE: list[dict[str, Any]] = [
             "insult_directed": False,
             "shouting": False,
             "intents": ["supervisor_request"],
-            "facts": [
-                {
-                    "kind": "ticket",
-                    "text": "ticket #4417",
-                    "value": "4417",
-                    "start": 68,
-                    "end": 80,
-                    "amount": None,
-                    "currency": None,
-                }
-            ],
+            "facts": _FACTS_EN,
             "pii": [],
             "explanations": [
-                {
-                    "signal": "anger",
-                    "reason": "exasperation: 'ridiculous'",
-                    "source": "cue",
-                    "score": None,
-                    "matched": "ridiculous",
-                },
-                {
-                    "signal": "supervisor_request",
-                    "reason": "asks for a supervisor: 'manager'",
-                    "source": "pattern",
-                    "score": None,
-                    "matched": "manager",
-                },
+                _why("anger", "exasperation: 'ridiculous'", "cue", "ridiculous"),
+                _why(
+                    "supervisor_request", "asks for a supervisor: 'manager'", "pattern", "manager"
+                ),
             ],
         },
-        "facts": [
-            {
-                "kind": "ticket",
-                "text": "ticket #4417",
-                "value": "4417",
-                "start": 68,
-                "end": 80,
-                "amount": None,
-                "currency": None,
-            }
-        ],
+        "facts": _FACTS_EN,
         "category": None,
-        "event": {
-            "seq": 1,
-            "kind": "customer_said",
-            "speaker": "customer",
-            "text": "This is ridiculous, I want to speak to your manager right now about ticket "
-            "#4417.",
-            "action": None,
-        },
+        "event": _customer_said(
+            "This is ridiculous, I want to speak to your manager right now about ticket #4417."
+        ),
     },
 ]
+
+
+def _summary(
+    counts: tuple[int, int, int, int],
+    peak_anger: float,
+    rungs: list[str],
+    transfer: tuple[bool, bool, bool],
+    ended: str,
+    intents: list[str],
+    category: str | None,
+    difficulty: float,
+    break_minutes: int,
+    facts: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """A call's summary; ``counts``: turns, the customer's, the agent's, abusive ones."""
+    turns, customer_turns, agent_turns, abusive_turns = counts
+    offered, failed, done = transfer
+    return {
+        "turns": turns,
+        "customer_turns": customer_turns,
+        "agent_turns": agent_turns,
+        "peak_anger": peak_anger,
+        "abusive_turns": abusive_turns,
+        "highest_rung": rungs[-1] if rungs else None,
+        "rungs": rungs,
+        "warnings": rungs.count("warn"),
+        "boundaries": rungs.count("set_boundary"),
+        "transfer": {"offered": offered, "failed": failed, "done": done},
+        "supervisor_requested": "supervisor_request" in intents,
+        "ended": ended,
+        "intents": intents,
+        "category": category,
+        "difficulty": difficulty,
+        "break_minutes": break_minutes,
+        "break_recommended": break_minutes > 0,
+        "facts": facts,
+    }
+
+
 SUMMARIES: list[dict[str, Any]] = [
-    {
-        "turns": 8,
-        "customer_turns": 4,
-        "agent_turns": 0,
-        "peak_anger": 0.861,
-        "abusive_turns": 4,
-        "highest_rung": "end_call",
-        "rungs": ["acknowledge", "set_boundary", "warn", "silent_record", "end_call"],
-        "warnings": 1,
-        "boundaries": 1,
-        "transfer": {"offered": False, "failed": True, "done": False},
-        "supervisor_requested": False,
-        "ended": "hang_up",
-        "intents": [],
-        "category": "invoice_error",
-        "difficulty": 0.81,
-        "break_minutes": 10,
-        "break_recommended": True,
-        "facts": [
-            {
-                "kind": "invoice",
-                "text": "FV/2026/11/42",
-                "value": "FV/2026/11/42",
-                "start": 57,
-                "end": 70,
-                "amount": None,
-                "currency": None,
-            },
-            {
-                "kind": "phone",
-                "text": "601 234 567",
-                "value": "+48601234567",
-                "start": 82,
-                "end": 93,
-                "amount": None,
-                "currency": None,
-            },
-        ],
-    },
-    {
-        "turns": 4,
-        "customer_turns": 2,
-        "agent_turns": 1,
-        "peak_anger": 0.302,
-        "abusive_turns": 0,
-        "highest_rung": None,
-        "rungs": [],
-        "warnings": 0,
-        "boundaries": 0,
-        "transfer": {"offered": False, "failed": False, "done": False},
-        "supervisor_requested": False,
-        "ended": "closed",
-        "intents": ["churn"],
-        "category": "billing_error",
-        "difficulty": 0.015,
-        "break_minutes": 0,
-        "break_recommended": False,
-        "facts": [
-            {
-                "kind": "amount",
-                "text": "2000 рублей",
-                "value": "2000 RUB",
-                "start": 36,
-                "end": 47,
-                "amount": "2000",
-                "currency": "RUB",
-            },
-            {
-                "kind": "order",
-                "text": "заказ 55120",
-                "value": "55120",
-                "start": 51,
-                "end": 62,
-                "amount": None,
-                "currency": None,
-            },
-        ],
-    },
-    {
-        "turns": 3,
-        "customer_turns": 1,
-        "agent_turns": 0,
-        "peak_anger": 0.863,
-        "abusive_turns": 0,
-        "highest_rung": None,
-        "rungs": [],
-        "warnings": 0,
-        "boundaries": 0,
-        "transfer": {"offered": True, "failed": False, "done": True},
-        "supervisor_requested": True,
-        "ended": "transferred",
-        "intents": ["supervisor_request"],
-        "category": None,
-        "difficulty": 0.158,
-        "break_minutes": 0,
-        "break_recommended": False,
-        "facts": [
-            {
-                "kind": "ticket",
-                "text": "ticket #4417",
-                "value": "4417",
-                "start": 68,
-                "end": 80,
-                "amount": None,
-                "currency": None,
-            }
-        ],
-    },
+    _summary(
+        (8, 4, 0, 4),
+        0.861,
+        ["acknowledge", "set_boundary", "warn", "silent_record", "end_call"],
+        (False, True, False),
+        "hang_up",
+        [],
+        "invoice_error",
+        0.81,
+        10,
+        _FACTS_PL,
+    ),
+    _summary(
+        (4, 2, 1, 0),
+        0.302,
+        [],
+        (False, False, False),
+        "closed",
+        ["churn"],
+        "billing_error",
+        0.015,
+        0,
+        _FACTS_RU,
+    ),
+    _summary(
+        (3, 1, 0, 0),
+        0.863,
+        [],
+        (True, False, True),
+        "transferred",
+        ["supervisor_request"],
+        None,
+        0.158,
+        0,
+        _FACTS_EN,
+    ),
 ]
 
 STARTED_AT = "2026-11-23T09:00:00Z"
