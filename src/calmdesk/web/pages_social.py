@@ -117,7 +117,6 @@ def social_page(
         ],
         found=found,
         chosen={"status": status, "platform": platform, "due": due},
-        platforms=[p.value for p in Platform],
         status_labels=labels.translated(POST_STATUSES, gettext),
         platform_labels=labels.translated(PLATFORMS, gettext),
         fmt=moment_formatter(request_playbook(request)),
