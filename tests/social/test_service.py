@@ -15,7 +15,7 @@ from calmdesk.social import service
 from calmdesk.social.clock import clock_for
 from calmdesk.social.enums import Platform, PostEventKind, PostStatus
 from calmdesk.social.errors import AlreadyEscalated, OpenPromises, PromiseAlreadyKept
-from calmdesk.social.models import PublicPost
+from calmdesk.social.models import Promise, PublicPost
 from calmdesk.social.schemas import (
     EscalateRequest,
     PostCreate,
@@ -28,6 +28,7 @@ from calmdesk.users.models import User
 WARSAW = ZoneInfo("Europe/Warsaw")
 SATURDAY_10 = datetime(2026, 11, 21, 10, 0, tzinfo=WARSAW)
 MONDAY_NOON = datetime(2026, 11, 23, 12, 0, tzinfo=WARSAW)
+START = MONDAY_NOON.astimezone(UTC)
 
 
 @pytest.fixture
@@ -46,6 +47,16 @@ def post_in(text: str = "Czekam trzeci tydzień na zwrot 120 zł za zamówienie 
 
 def register(session: Session, playbook: Playbook, user: User, at: datetime) -> PublicPost:
     return service.register_post(session, post_in=post_in(), actor=user, playbook=playbook, now=at)
+
+
+def promised(
+    session: Session, playbook: Playbook, user: User, text: str, due_in: timedelta
+) -> tuple[PublicPost, Promise]:
+    """A post registered on Monday at noon with one promise of ``user``'s due ``due_in`` later."""
+    post = register(session, playbook, user, START)
+    promise_in = PromiseCreate(text=text, due_at=START + due_in)
+    promise = service.make_promise(session, post=post, promise_in=promise_in, actor=user, now=START)
+    return post, promise
 
 
 def test_a_saturday_post_is_due_on_saturday_when_weekends_are_included(playbook: Playbook) -> None:
@@ -93,14 +104,9 @@ def test_the_first_reply_answers_the_post_and_stops_its_first_response_clock(
 def test_an_unkept_promise_past_due_is_flagged(
     session: Session, playbook: Playbook, users: dict[str, User]
 ) -> None:
-    start = MONDAY_NOON.astimezone(UTC)
-    post = register(session, playbook, users["handler"], start)
-    promise = service.make_promise(
-        session,
-        post=post,
-        promise_in=PromiseCreate(text="Zwrot do jutra.", due_at=start + timedelta(days=1)),
-        actor=users["handler"],
-        now=start,
+    start = START
+    post, promise = promised(
+        session, playbook, users["handler"], "Zwrot do jutra.", timedelta(days=1)
     )
     after = start + timedelta(days=2)
     assert promise.is_overdue(after)
@@ -117,15 +123,8 @@ def test_an_unkept_promise_past_due_is_flagged(
 def test_a_kept_promise_is_no_longer_flagged_and_the_event_says_it_was_late(
     session: Session, playbook: Playbook, users: dict[str, User]
 ) -> None:
-    start = MONDAY_NOON.astimezone(UTC)
-    post = register(session, playbook, users["handler"], start)
-    promise = service.make_promise(
-        session,
-        post=post,
-        promise_in=PromiseCreate(text="Oddzwonimy.", due_at=start + timedelta(hours=2)),
-        actor=users["handler"],
-        now=start,
-    )
+    start = START
+    post, promise = promised(session, playbook, users["handler"], "Oddzwonimy.", timedelta(hours=2))
     late = start + timedelta(hours=3)
     service.keep_promise(session, promise=promise, actor=users["handler"], now=late)
     assert not promise.is_overdue(late + timedelta(days=1))
@@ -139,14 +138,9 @@ def test_a_kept_promise_is_no_longer_flagged_and_the_event_says_it_was_late(
 def test_a_post_cannot_be_resolved_while_a_promise_is_open(
     session: Session, playbook: Playbook, users: dict[str, User]
 ) -> None:
-    start = MONDAY_NOON.astimezone(UTC)
-    post = register(session, playbook, users["handler"], start)
-    promise = service.make_promise(
-        session,
-        post=post,
-        promise_in=PromiseCreate(text="Zwrot do jutra.", due_at=start + timedelta(days=1)),
-        actor=users["handler"],
-        now=start,
+    start = START
+    post, promise = promised(
+        session, playbook, users["handler"], "Zwrot do jutra.", timedelta(days=1)
     )
     final = ReplyCreate(text="Gotowe, zwrot wysłany.", resolves=True)
     with pytest.raises(OpenPromises):

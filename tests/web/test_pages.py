@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -13,6 +14,7 @@ from sqlalchemy.orm import Session
 from calmdesk.cases import service as cases_service
 from calmdesk.cases.schemas import CaseCreate
 from calmdesk.live import service as live_service
+from calmdesk.live.models import Contact
 from calmdesk.playbook.load import default_playbook
 from calmdesk.users.models import User
 from calmdesk.web.pages import safe_next
@@ -221,6 +223,35 @@ def test_a_bad_queue_filter_is_named(client: TestClient, login: LoginHelper) -> 
     assert "lost" in response.text
 
 
+def _contact(
+    session: Session,
+    agent: User,
+    channel: str,
+    *,
+    lang: str | None = None,
+    line: str | None = None,
+    ended: bool = False,
+) -> Contact:
+    """A stored contact of ``agent``'s: started, with the customer's ``line`` if given, ended if
+    asked, committed."""
+    contact = live_service.start_contact(
+        session, agent=agent, channel=channel, lang=lang, playbook=PLAYBOOK
+    )
+    if line is not None:
+        live_service.says(
+            session,
+            contact_id=contact.id,
+            speaker="customer",
+            text=line,
+            actor=agent,
+            playbook=PLAYBOOK,
+        )
+    if ended:
+        live_service.end_contact(session, contact_id=contact.id, actor=agent, playbook=PLAYBOOK)
+    session.commit()
+    return contact
+
+
 def test_an_agent_starts_a_contact_and_its_console_shows_the_ladder(
     client: TestClient, login: LoginHelper, csrf_token: TokenGetter
 ) -> None:
@@ -240,18 +271,7 @@ def test_an_agent_starts_a_contact_and_its_console_shows_the_ladder(
 def test_the_console_embeds_earlier_lines_as_escaped_json(
     client: TestClient, login: LoginHelper, users: dict[str, User], session: Session
 ) -> None:
-    contact = live_service.start_contact(
-        session, agent=users["agent"], channel="chat", lang="pl", playbook=PLAYBOOK
-    )
-    live_service.says(
-        session,
-        speaker="customer",
-        contact_id=contact.id,
-        text=HOSTILE,
-        actor=users["agent"],
-        playbook=PLAYBOOK,
-    )
-    session.commit()
+    contact = _contact(session, users["agent"], "chat", lang="pl", line=HOSTILE)
     login(client, "agent")
     page = client.get(f"/console/{contact.id}").text
     data = page.split('id="console-data">', 1)[1].split("</script>", 1)[0]
@@ -262,10 +282,7 @@ def test_the_console_embeds_earlier_lines_as_escaped_json(
 def test_another_agents_console_is_refused(
     client: TestClient, login: LoginHelper, users: dict[str, User], session: Session
 ) -> None:
-    contact = live_service.start_contact(
-        session, agent=users["supervisor"], channel="phone", playbook=PLAYBOOK
-    )
-    session.commit()
+    contact = _contact(session, users["supervisor"], "phone")
     login(client, "agent")
     assert client.get(f"/console/{contact.id}").status_code == 403
 
@@ -277,20 +294,8 @@ def test_a_case_opened_from_a_contact_is_prefilled_and_linked(
     session: Session,
     csrf_token: TokenGetter,
 ) -> None:
-    agent = users["agent"]
-    contact = live_service.start_contact(
-        session, agent=agent, channel="phone", lang="pl", playbook=PLAYBOOK
-    )
-    live_service.says(
-        session,
-        speaker="customer",
-        contact_id=contact.id,
-        text="Na fakturze FV/2026/11/42 mam 200 zł więcej niż w umowie!",
-        actor=agent,
-        playbook=PLAYBOOK,
-    )
-    live_service.end_contact(session, contact_id=contact.id, actor=agent, playbook=PLAYBOOK)
-    session.commit()
+    line = "Na fakturze FV/2026/11/42 mam 200 zł więcej niż w umowie!"
+    contact = _contact(session, users["agent"], "phone", lang="pl", line=line, ended=True)
     login(client, "agent")
     form = client.get(f"/cases/new?contact={contact.id}").text
     assert "FV/2026/11/42" in form
@@ -305,7 +310,7 @@ def test_a_case_opened_from_a_contact_is_prefilled_and_linked(
             "csrf_token": token,
             "contact_id": str(contact.id),
             "customer_contact": "+48 601 234 567",
-            "description": "Na fakturze FV/2026/11/42 mam 200 zł więcej niż w umowie!",
+            "description": line,
             "channel": "phone",
             "language": "pl",
             "references": "FV/2026/11/42",
@@ -334,13 +339,30 @@ def test_a_case_form_missing_the_customer_is_refused_by_field(
 def test_the_board_lists_live_contacts_for_a_supervisor(
     client: TestClient, login: LoginHelper, users: dict[str, User], session: Session
 ) -> None:
-    contact = live_service.start_contact(
-        session, agent=users["agent"], channel="chat", playbook=PLAYBOOK
-    )
-    session.commit()
+    contact = _contact(session, users["agent"], "chat")
     login(client, "supervisor")
     page = client.get("/board").text
     assert f'data-contact-id="{contact.id}"' in page
+
+
+def _handler_moves(
+    session: Session,
+    client: TestClient,
+    login: LoginHelper,
+    csrf_token: TokenGetter,
+    users: dict[str, User],
+    **form: str,
+) -> tuple[int, httpx.Response]:
+    """A new case, and the handler's answer to posting its transition form with ``form``."""
+    case_id = _intake(session, client, users["agent"], "Reklamacja: zepsuty czajnik.")
+    login(client, "handler")
+    token = csrf_token(client, f"/cases/{case_id}")
+    response = client.post(
+        f"/cases/{case_id}/transition",
+        data={**form, "csrf_token": token},
+        follow_redirects=False,
+    )
+    return case_id, response
 
 
 def test_a_handler_moves_a_case_with_the_form_and_the_timeline_shows_it(
@@ -350,13 +372,8 @@ def test_a_handler_moves_a_case_with_the_form_and_the_timeline_shows_it(
     session: Session,
     csrf_token: TokenGetter,
 ) -> None:
-    case_id = _intake(session, client, users["agent"], "Reklamacja: zepsuty czajnik.")
-    login(client, "handler")
-    token = csrf_token(client, f"/cases/{case_id}")
-    response = client.post(
-        f"/cases/{case_id}/transition",
-        data={"to": "acknowledged", "note": "Klient poinformowany.", "csrf_token": token},
-        follow_redirects=False,
+    case_id, response = _handler_moves(
+        session, client, login, csrf_token, users, to="acknowledged", note="Klient poinformowany."
     )
     assert response.status_code == 303
     page = client.get(f"/cases/{case_id}").text
@@ -371,12 +388,7 @@ def test_a_move_the_workflow_forbids_is_refused_by_name(
     session: Session,
     csrf_token: TokenGetter,
 ) -> None:
-    case_id = _intake(session, client, users["agent"], "Reklamacja: zepsuty czajnik.")
-    login(client, "handler")
-    token = csrf_token(client, f"/cases/{case_id}")
-    response = client.post(
-        f"/cases/{case_id}/transition", data={"to": "closed", "csrf_token": token}
-    )
+    _, response = _handler_moves(session, client, login, csrf_token, users, to="closed")
     assert response.status_code == 409
     assert "text/html" in response.headers["content-type"]
 
