@@ -4,6 +4,7 @@ removed (``DELETE`` answers 405)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Annotated
 
@@ -54,7 +55,13 @@ PromiseId = Annotated[int, Path(ge=1, le=MAX_ID, description="The promise's id")
 MAX_VARIANT = 1_000
 
 
-def post_read(post: PublicPost, counts: service.PromiseCounts, now: datetime) -> PostRead:
+def post_reads(session: Session, posts: Sequence[PublicPost], now: datetime) -> list[PostRead]:
+    """The posts as the API shows them: with whether each is overdue and its promises' counts."""
+    counts = service.promise_counts(session, post_ids=[p.id for p in posts], now=now)
+    return [_post_read(post, counts.get(post.id, service.PromiseCounts()), now) for post in posts]
+
+
+def _post_read(post: PublicPost, counts: service.PromiseCounts, now: datetime) -> PostRead:
     return PostRead.model_validate(post).model_copy(
         update={
             "overdue": service.is_overdue(post, now),
@@ -72,8 +79,7 @@ def promise_read(promise: Promise, now: datetime) -> PromiseRead:
 
 def post_detail(session: Session, post: PublicPost) -> PostDetail:
     now = utcnow()
-    counts = service.promise_counts(session, post_ids=[post.id], now=now)
-    summary = post_read(post, counts.get(post.id, service.PromiseCounts()), now)
+    [summary] = post_reads(session, [post], now)
     return PostDetail(
         **summary.model_dump(),
         promises=[promise_read(p, now) for p in service.promises_of(session, post_id=post.id)],
@@ -109,9 +115,8 @@ def list_posts(
     ensure_may_work_social(user)
     now = utcnow()
     found = service.list_(session, filters=filters, now=now)
-    counts = service.promise_counts(session, post_ids=[p.id for p in found.items], now=now)
     return PostPage(
-        items=[post_read(p, counts.get(p.id, service.PromiseCounts()), now) for p in found.items],
+        items=post_reads(session, found.items, now),
         total=found.total,
         page=found.page,
         per_page=found.per_page,
@@ -219,11 +224,8 @@ def escalate(
     case = service.escalate_to_case(
         session, post=post, request=request_in or EscalateRequest(), actor=user, playbook=playbook
     )
-    now = utcnow()
-    counts = service.promise_counts(session, post_ids=[post.id], now=now)
-    return EscalationRead(
-        post=post_read(post, counts.get(post.id, service.PromiseCounts()), now), case_id=case.id
-    )
+    [summary] = post_reads(session, [post], utcnow())
+    return EscalationRead(post=summary, case_id=case.id)
 
 
 def draft_for(post: PublicPost, playbook: PlaybookDep, variant: int) -> DraftRead:
