@@ -18,10 +18,10 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from calmdesk.cli.common import PlaybookOption, fail, read_text_file
+from calmdesk.cli.common import PlaybookOption, fail, read_text_file, typed_line
 from calmdesk.coach import Action, CallSummary, Conversation, Guidance
 from calmdesk.coach.dialogue import Turn, parse_dialogue, replay
-from calmdesk.errors import CalmDeskError, InvalidInput
+from calmdesk.errors import CalmDeskError
 from calmdesk.playbook.load import load_playbook
 from calmdesk.settings import get_settings
 
@@ -110,27 +110,17 @@ def replay_command(
 
 def _interactive_line(conversation: Conversation, line: str, out: Console) -> bool:
     """Handle one typed line; ``False`` ends the session."""
-    if not line:
-        return True
-    command, _, rest = line.partition(" ")
-    try:
-        if command == "/quit":
-            return False
-        if command == "/help":
-            out.print(escape(HELP_TEXT))
-        elif command == "/summary":
-            print_summary(out, conversation.summary())
-        elif command == "/agent":
-            print_guidance(out, conversation.agent_says(rest))
-        elif command == "/did":
-            print_guidance(out, conversation.agent_did(rest.strip()))
-        elif command.startswith("/"):
-            out.print(f"[red]unknown command {escape(command)}[/]; {escape(HELP_TEXT)}")
-        else:
-            print_guidance(out, conversation.customer_says(line))
-    except InvalidInput as error:
-        out.print(f"[bold red]error:[/] {escape(error.message)}")
-    return True
+    return typed_line(
+        out,
+        line,
+        commands={
+            "/summary": lambda _: print_summary(out, conversation.summary()),
+            "/agent": lambda text: print_guidance(out, conversation.agent_says(text)),
+            "/did": lambda action: print_guidance(out, conversation.agent_did(action)),
+        },
+        otherwise=lambda text: print_guidance(out, conversation.customer_says(text)),
+        help_text=HELP_TEXT,
+    )
 
 
 def print_turn(out: Console, index: int, turn: Turn) -> None:

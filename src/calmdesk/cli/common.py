@@ -1,8 +1,9 @@
-"""Helpers every command module shares: reading an input file, showing a domain error, and the
-``--playbook`` option."""
+"""Helpers every command module shares: reading an input file, showing a domain error, the
+``--playbook`` option and the line handling of the interactive sessions."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -47,3 +48,35 @@ PlaybookOption = Annotated[
         "defaults to CALMDESK_PLAYBOOK.",
     ),
 ]
+
+
+def typed_line(
+    out: Console,
+    line: str,
+    *,
+    commands: Mapping[str, Callable[[str], object]],
+    otherwise: Callable[[str], object],
+    help_text: str,
+) -> bool:
+    """Handle one line typed in an interactive session; ``False`` ends the session.
+
+    ``/quit`` ends it, ``/help`` shows ``help_text``, ``/NAME REST`` runs ``commands["/NAME"]``
+    on ``REST`` (stripped), any other non-empty line is ``otherwise(line)``. A refused input is
+    shown and the session goes on."""
+    if not line:
+        return True
+    command, _, rest = line.partition(" ")
+    try:
+        if command == "/quit":
+            return False
+        if command == "/help":
+            out.print(escape(help_text))
+        elif command in commands:
+            commands[command](rest.strip())
+        elif command.startswith("/"):
+            out.print(f"[red]unknown command {escape(command)}[/]; {escape(help_text)}")
+        else:
+            otherwise(line)
+    except InvalidInput as error:
+        out.print(f"[bold red]error:[/] {escape(error.message)}")
+    return True

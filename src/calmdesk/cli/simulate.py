@@ -18,9 +18,9 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from calmdesk.cli.common import fail, read_text_file
+from calmdesk.cli.common import fail, read_text_file, typed_line
 from calmdesk.coach import Action, Guidance
-from calmdesk.errors import CalmDeskError, InvalidInput
+from calmdesk.errors import CalmDeskError
 from calmdesk.training import (
     Report,
     SimTurn,
@@ -137,27 +137,17 @@ def score_command(
 
 def _interactive_line(simulation: Simulation, line: str, out: Console) -> bool:
     """Handle one typed line; ``False`` ends the rehearsal."""
-    if not line:
-        return True
-    command, _, rest = line.partition(" ")
-    try:
-        if command == "/quit":
-            return False
-        if command == "/help":
-            out.print(escape(HELP_TEXT))
-        elif command == "/hint":
-            print_hint(out, simulation.guidance)
-        elif command == "/did":
-            _show(out, simulation.agent_turn(action=rest.strip()))
-        elif command == "/silence":
-            _show(out, simulation.agent_turn())
-        elif command.startswith("/"):
-            out.print(f"[red]unknown command {escape(command)}[/]; {escape(HELP_TEXT)}")
-        else:
-            _show(out, simulation.agent_turn(line))
-    except InvalidInput as error:
-        out.print(f"[bold red]error:[/] {escape(error.message)}")
-    return True
+    return typed_line(
+        out,
+        line,
+        commands={
+            "/hint": lambda _: print_hint(out, simulation.guidance),
+            "/did": lambda action: _show(out, simulation.agent_turn(action=action)),
+            "/silence": lambda _: _show(out, simulation.agent_turn()),
+        },
+        otherwise=lambda text: _show(out, simulation.agent_turn(text)),
+        help_text=HELP_TEXT,
+    )
 
 
 def _show(out: Console, turn: SimTurn) -> None:
