@@ -36,35 +36,35 @@ def kinds(session: Session, case: Case) -> list[str]:
     return [e.kind for e in service.events_of(session, case_id=case.id)]
 
 
-@pytest.mark.parametrize(("kind", "amount"), [("refund", "200"), ("discount_percent", "10")])
-def test_within_the_agent_limit_it_is_granted_at_once(
+GRANTED = ["compensation_proposed", "compensation_granted"]
+WAITS = ["compensation_proposed"]
+
+
+@pytest.mark.parametrize(
+    ("kind", "amount", "status", "events"),
+    [
+        ("refund", "200", CompensationStatus.GRANTED, GRANTED),
+        ("discount_percent", "10", CompensationStatus.GRANTED, GRANTED),
+        ("refund", "200.01", CompensationStatus.PENDING, WAITS),
+        ("discount_percent", "15", CompensationStatus.PENDING, WAITS),
+    ],
+)
+def test_within_the_agent_limit_it_is_granted_at_once_above_it_waits_for_a_supervisor(
     kind: str,
     amount: str,
+    status: CompensationStatus,
+    events: list[str],
     make_case: MakeCase,
     session: Session,
     pl: Playbook,
     users: dict[str, User],
 ) -> None:
     case = make_case(category="invoice_error")
-    granted = propose(session, case, pl, kind, amount, users["agent"])
-    assert granted.status == CompensationStatus.GRANTED
-    assert kinds(session, case)[-2:] == ["compensation_proposed", "compensation_granted"]
-
-
-@pytest.mark.parametrize(("kind", "amount"), [("refund", "200.01"), ("discount_percent", "15")])
-def test_above_the_agent_limit_it_waits_for_a_supervisor(
-    kind: str,
-    amount: str,
-    make_case: MakeCase,
-    session: Session,
-    pl: Playbook,
-    users: dict[str, User],
-) -> None:
-    case = make_case(category="invoice_error")
-    pending = propose(session, case, pl, kind, amount, users["agent"])
-    assert pending.status == CompensationStatus.PENDING
-    assert kinds(session, case)[-1] == "compensation_proposed"
-    assert compensation.list_(session, status=CompensationStatus.PENDING) == [pending]
+    proposed = propose(session, case, pl, kind, amount, users["agent"])
+    assert proposed.status == status
+    assert kinds(session, case)[-len(events) :] == events
+    waiting = compensation.list_(session, status=CompensationStatus.PENDING)
+    assert waiting == ([proposed] if status == CompensationStatus.PENDING else [])
 
 
 @pytest.mark.parametrize("approve", [True, False])
@@ -73,10 +73,10 @@ def test_the_supervisor_decides_and_both_sides_are_kept(
 ) -> None:
     case = make_case(category="invoice_error")
     pending = propose(session, case, pl, "refund", "900", users["agent"])
-    decide = compensation.approve if approve else compensation.reject
-    decided = decide(
+    decided = compensation.decide(
         session,
         compensation=pending,
+        approve=approve,
         actor_id=users["supervisor"].id,
         rationale="Klient czekał trzy tygodnie.",
     )
@@ -94,7 +94,9 @@ def test_the_supervisor_decides_and_both_sides_are_kept(
     assert answer.note == "Klient czekał trzy tygodnie."
     assert answer.data["agent_reason"] == "Nadpłata z marca."
     with pytest.raises(CompensationNotPending):
-        compensation.approve(session, compensation=decided, actor_id=None, rationale="again")
+        compensation.decide(
+            session, compensation=decided, approve=True, actor_id=None, rationale="again"
+        )
 
 
 def test_a_granted_compensation_cannot_be_decided_again(
@@ -102,7 +104,9 @@ def test_a_granted_compensation_cannot_be_decided_again(
 ) -> None:
     granted = propose(session, make_case(), pl, "refund", "50", users["agent"])
     with pytest.raises(CompensationNotPending):
-        compensation.reject(session, compensation=granted, actor_id=None, rationale="no")
+        compensation.decide(
+            session, compensation=granted, approve=False, actor_id=None, rationale="no"
+        )
 
 
 def test_a_kind_the_playbook_does_not_offer_is_refused(

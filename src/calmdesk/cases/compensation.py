@@ -138,15 +138,16 @@ def list_(
     return list(session.scalars(query))
 
 
-def _decide(
+def decide(
     session: Session,
     *,
     compensation: Compensation,
     approve: bool,
     actor_id: int | None,
     rationale: str,
-    now: datetime | None,
+    now: datetime | None = None,
 ) -> Compensation:
+    """A supervisor grants (``approve``) or refuses a pending proposal, saying why."""
     if compensation.status != CompensationStatus.PENDING:
         raise CompensationNotPending(
             f"Compensation {compensation.id} is {compensation.status}, not pending.",
@@ -182,41 +183,3 @@ def _decide(
         at=now,
     )
     return compensation
-
-
-def approve(
-    session: Session,
-    *,
-    compensation: Compensation,
-    actor_id: int | None,
-    rationale: str,
-    now: datetime | None = None,
-) -> Compensation:
-    """A supervisor grants a pending proposal, saying why."""
-    return _decide(
-        session,
-        compensation=compensation,
-        approve=True,
-        actor_id=actor_id,
-        rationale=rationale,
-        now=now,
-    )
-
-
-def reject(
-    session: Session,
-    *,
-    compensation: Compensation,
-    actor_id: int | None,
-    rationale: str,
-    now: datetime | None = None,
-) -> Compensation:
-    """A supervisor refuses a pending proposal, saying why."""
-    return _decide(
-        session,
-        compensation=compensation,
-        approve=False,
-        actor_id=actor_id,
-        rationale=rationale,
-        now=now,
-    )

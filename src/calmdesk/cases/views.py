@@ -219,8 +219,9 @@ def _decide(
 ) -> Compensation:
     ensure_may_decide_compensation(user)
     found = compensation.get_or_raise(session, compensation_id=compensation_id)
-    verb = compensation.approve if approve else compensation.reject
-    return verb(session, compensation=found, actor_id=user.id, rationale=decision.rationale)
+    return compensation.decide(
+        session, compensation=found, approve=approve, actor_id=user.id, rationale=decision.rationale
+    )
 
 
 @router.post(

@@ -391,8 +391,13 @@ def decide_compensation(
     case_permissions.ensure_may_decide_compensation(user)
     if decision not in ("approve", "reject"):
         raise InvalidInput("the decision is 'approve' or 'reject'", code="unknown_decision")
-    verb = compensation_service.approve if decision == "approve" else compensation_service.reject
     compensation = compensation_service.get_or_raise(session, compensation_id=compensation_id)
-    verb(session, compensation=compensation, actor_id=user.id, rationale=rationale.strip())
+    compensation_service.decide(
+        session,
+        compensation=compensation,
+        approve=decision == "approve",
+        actor_id=user.id,
+        rationale=rationale.strip(),
+    )
     local = back.startswith("/") and not back.startswith("//")
     return RedirectResponse(back if local else f"/cases/{compensation.case_id}", status_code=303)
