@@ -1,5 +1,5 @@
-"""The case workflow: one table of allowed moves and one :func:`transition` that checks it,
-moves the clocks and writes the event.
+"""The case workflow: one table of allowed moves and one :func:`move` that checks it and moves
+the clocks (:func:`calmdesk.cases.service.transition` writes the event).
 
 ``received → acknowledged → in_progress ⇄ waiting_customer → resolved → closed``, and a case
 is reopened (back to ``in_progress``) from ``resolved`` or ``closed``.
@@ -9,15 +9,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy.orm import Session
-
 from calmdesk.cases import deadlines
-from calmdesk.cases.enums import CaseEventKind, CaseStatus
-from calmdesk.cases.history import record, snapshot
+from calmdesk.cases.enums import CaseStatus
 from calmdesk.cases.models import Case
 from calmdesk.errors import Conflict
 from calmdesk.playbook.schema import Playbook
-from calmdesk.storage.types import utcnow
 
 S = CaseStatus
 
@@ -39,23 +35,14 @@ def is_allowed(old: CaseStatus, new: CaseStatus) -> bool:
     return new in ALLOWED[old]
 
 
-def transition(
-    session: Session,
-    *,
-    case: Case,
-    to: CaseStatus,
-    actor_id: int | None,
-    note: str | None,
-    playbook: Playbook,
-    now: datetime | None = None,
-) -> Case:
+def move(case: Case, to: CaseStatus, *, playbook: Playbook, now: datetime) -> None:
     """Move ``case`` to ``to`` or raise :class:`InvalidTransition` naming the allowed moves.
+    :func:`calmdesk.cases.service.transition` is the one caller: it stores the move's event.
 
     Side effects on the clocks: acknowledging records the first response; entering
     ``waiting_customer`` pauses the internal clock and leaving it resumes it (both targets move
     by the business time spent waiting); reopening clears ``resolved_at``/``closed_at``.
     """
-    now = now or utcnow()
     old = CaseStatus(case.status)
     if not is_allowed(old, to):
         allowed = sorted(ALLOWED[old])
@@ -65,7 +52,6 @@ def transition(
             to_status=str(to),
             allowed=[str(s) for s in allowed],
         )
-    before = snapshot(case)
     case.status = str(to)
     if to == S.ACKNOWLEDGED and case.first_responded_at is None:
         case.first_responded_at = now
@@ -81,14 +67,3 @@ def transition(
         case.resolved_at = None
         case.closed_at = None
     case.next_check_at = deadlines.next_check_at(case)
-    session.flush()
-    record(
-        session,
-        case=case,
-        kind=CaseEventKind.STATUS_CHANGED,
-        before=before,
-        actor_id=actor_id,
-        note=note,
-        at=now,
-    )
-    return case

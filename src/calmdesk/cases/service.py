@@ -323,11 +323,21 @@ def transition(
     customer_update: CustomerUpdate | None = None,
     now: datetime | None = None,
 ) -> Case:
-    """:func:`calmdesk.cases.flows.transition`, and acknowledging records what the customer
-    was told (``customer_update`` or :func:`default_customer_update`)."""
+    """Move ``case`` to ``to`` (:func:`calmdesk.cases.flows.move`: the allowed moves and the
+    clocks) and write the event; acknowledging records what the customer was told
+    (``customer_update`` or :func:`default_customer_update`)."""
     now = now or utcnow()
-    flows.transition(
-        session, case=case, to=to, actor_id=actor_id, note=note, playbook=playbook, now=now
+    before = snapshot(case)
+    flows.move(case, to, playbook=playbook, now=now)
+    session.flush()
+    record(
+        session,
+        case=case,
+        kind=CaseEventKind.STATUS_CHANGED,
+        before=before,
+        actor_id=actor_id,
+        note=note,
+        at=now,
     )
     if customer_update is not None or to == CaseStatus.ACKNOWLEDGED:
         inform_customer(
