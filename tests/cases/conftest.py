@@ -83,22 +83,28 @@ def make_case(session: Session, pl: Playbook) -> MakeCase:
 
 
 @pytest.fixture
-def walk(session: Session, pl: Playbook) -> Callable[..., Case]:
+def move(session: Session, pl: Playbook) -> Callable[..., Case]:
+    """``move(case, status)``: one transition of ``case``, by nobody in particular, no note."""
+
+    def do_move(
+        case: Case, to: CaseStatus, *, playbook: Playbook | None = None, now: Any = None
+    ) -> Case:
+        return service.transition(
+            session, case=case, to=to, actor_id=None, note=None, playbook=playbook or pl, now=now
+        )
+
+    return do_move
+
+
+@pytest.fixture
+def walk(move: Callable[..., Case]) -> Callable[..., Case]:
     """``walk(case, status)``: move ``case`` to ``status`` along :data:`PATH_TO`."""
 
     def do_walk(
         case: Case, status: CaseStatus, *, playbook: Playbook | None = None, now: Any = None
     ) -> Case:
         for step in PATH_TO[status]:
-            service.transition(
-                session,
-                case=case,
-                to=step,
-                actor_id=None,
-                note=None,
-                playbook=playbook or pl,
-                now=now,
-            )
+            move(case, step, playbook=playbook, now=now)
         return case
 
     return do_walk

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from sqlalchemy.orm import Session
 
-from calmdesk.cases import deadlines, service
+from calmdesk.cases import deadlines
 from calmdesk.cases.enums import CaseStatus
 from calmdesk.cases.models import Case
 from calmdesk.playbook.calendar import business_deadline, business_time_between
@@ -65,7 +65,11 @@ def test_the_warning_comes_at_the_kpi_share_of_the_business_time(
 
 
 def test_waiting_for_the_customer_pauses_the_internal_clock_only(
-    make_case: MakeCase, walk: Callable[..., Case], session: Session, pl: Playbook
+    move: Callable[..., Case],
+    make_case: MakeCase,
+    walk: Callable[..., Case],
+    session: Session,
+    pl: Playbook,
 ) -> None:
     received = local(WARSAW, 2026, 3, 2, 9)  # a Monday
     case = make_case(category="defective_product", received_at=received, now=received)
@@ -73,29 +77,13 @@ def test_waiting_for_the_customer_pauses_the_internal_clock_only(
     resolution_due, legal_due = case.resolution_due, case.legal_due
 
     paused_at = local(WARSAW, 2026, 3, 2, 10)
-    service.transition(
-        session,
-        case=case,
-        to=CaseStatus.WAITING_CUSTOMER,
-        actor_id=None,
-        note=None,
-        playbook=pl,
-        now=paused_at,
-    )
+    move(case, CaseStatus.WAITING_CUSTOMER, now=paused_at)
     assert case.paused_at == paused_at
     # While paused only the legal clock is watched.
     assert case.next_check_at == case.legal_risk_at
 
     resumed_at = local(WARSAW, 2026, 3, 3, 11)  # 5 h 30 m (lunch 12:00-12:30) + 3 h later
-    service.transition(
-        session,
-        case=case,
-        to=CaseStatus.IN_PROGRESS,
-        actor_id=None,
-        note=None,
-        playbook=pl,
-        now=resumed_at,
-    )
+    move(case, CaseStatus.IN_PROGRESS, now=resumed_at)
     waited = timedelta(hours=8, minutes=30)
     assert case.paused_at is None
     assert case.paused_seconds == waited.total_seconds()
@@ -104,7 +92,11 @@ def test_waiting_for_the_customer_pauses_the_internal_clock_only(
 
 
 def test_pauses_add_up(
-    make_case: MakeCase, walk: Callable[..., Case], session: Session, pl: Playbook
+    move: Callable[..., Case],
+    make_case: MakeCase,
+    walk: Callable[..., Case],
+    session: Session,
+    pl: Playbook,
 ) -> None:
     received = local(WARSAW, 2026, 3, 2, 9)
     case = make_case(category="defective_product", received_at=received, now=received)
@@ -115,34 +107,22 @@ def test_pauses_add_up(
             (CaseStatus.WAITING_CUSTOMER, start_hour),
             (CaseStatus.IN_PROGRESS, start_hour + 1),
         ):
-            service.transition(
-                session,
-                case=case,
-                to=to,
-                actor_id=None,
-                note=None,
-                playbook=pl,
-                now=local(WARSAW, 2026, 3, 2, hour),
-            )
+            move(case, to, now=local(WARSAW, 2026, 3, 2, hour))
     assert case.paused_seconds == 2 * 3600
     assert case.resolution_due == business_deadline(original, timedelta(hours=2), pl.calendar)
 
 
 def test_resolving_while_waiting_resumes_then_stops_the_clock(
-    make_case: MakeCase, walk: Callable[..., Case], session: Session, pl: Playbook
+    move: Callable[..., Case],
+    make_case: MakeCase,
+    walk: Callable[..., Case],
+    session: Session,
+    pl: Playbook,
 ) -> None:
     received = local(WARSAW, 2026, 3, 2, 9)
     case = make_case(received_at=received, now=received)
     walk(case, CaseStatus.WAITING_CUSTOMER, now=local(WARSAW, 2026, 3, 2, 10))
-    service.transition(
-        session,
-        case=case,
-        to=CaseStatus.RESOLVED,
-        actor_id=None,
-        note=None,
-        playbook=pl,
-        now=local(WARSAW, 2026, 3, 2, 11),
-    )
+    move(case, CaseStatus.RESOLVED, now=local(WARSAW, 2026, 3, 2, 11))
     assert case.paused_at is None
     assert case.paused_seconds == 3600
     assert case.next_check_at is None

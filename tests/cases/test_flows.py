@@ -58,6 +58,7 @@ def test_an_allowed_move_changes_the_status_and_writes_the_event(
 
 @pytest.mark.parametrize(("old", "new"), REFUSED_PAIRS, ids=lambda s: str(s))
 def test_a_refused_move_raises_and_leaves_no_trace(
+    move: Callable[..., Case],
     old: CaseStatus,
     new: CaseStatus,
     make_case: MakeCase,
@@ -68,7 +69,7 @@ def test_a_refused_move_raises_and_leaves_no_trace(
     case = walk(make_case(), old)
     events_before = len(service.events_of(session, case_id=case.id))
     with pytest.raises(InvalidTransition) as error:
-        service.transition(session, case=case, to=new, actor_id=None, note=None, playbook=pl)
+        move(case, new)
     assert error.value.code == "invalid_transition"
     assert error.value.http_status == 409
     assert error.value.fields["allowed"] == sorted(str(s) for s in ALLOWED[old])
@@ -122,13 +123,15 @@ def test_acknowledging_records_what_the_customer_was_told(
 
 
 def test_a_category_gone_from_the_playbook_is_a_clear_conflict(
-    make_case: MakeCase, walk: Callable[..., Case], session: Session, pl: Playbook
+    move: Callable[..., Case],
+    make_case: MakeCase,
+    walk: Callable[..., Case],
+    session: Session,
+    pl: Playbook,
 ) -> None:
     case = walk(make_case(), CaseStatus.WAITING_CUSTOMER)
     case.category = "retired_category"
     with pytest.raises(CalmDeskError) as error:
-        service.transition(
-            session, case=case, to=CaseStatus.IN_PROGRESS, actor_id=None, note=None, playbook=pl
-        )
+        move(case, CaseStatus.IN_PROGRESS)
     assert error.value.code == "category_not_in_playbook"
     assert error.value.http_status == 409

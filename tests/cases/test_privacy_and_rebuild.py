@@ -27,7 +27,9 @@ CONTACT = "jan.kowalski@example.pl"
 MONDAY_9 = local("Europe/Warsaw", 2026, 3, 2, 9)
 
 
+@pytest.fixture
 def busy_case(
+    move: Callable[..., Case],
     make_case: MakeCase,
     walk: Callable[..., Case],
     session: Session,
@@ -51,15 +53,7 @@ def busy_case(
         actor_id=users["handler"].id,
         note=SECRET,
     )
-    service.transition(
-        session,
-        case=case,
-        to=CaseStatus.IN_PROGRESS,
-        actor_id=None,
-        note=None,
-        playbook=pl,
-        now=MONDAY_9 + timedelta(days=1),
-    )
+    move(case, CaseStatus.IN_PROGRESS, now=MONDAY_9 + timedelta(days=1))
     service.update(
         session,
         case=case,
@@ -81,20 +75,17 @@ def busy_case(
 
 
 def test_the_rebuilt_state_equals_the_row(
-    make_case: MakeCase,
-    walk: Callable[..., Case],
+    move: Callable[..., Case],
+    busy_case: Case,
     session: Session,
     session_factory: sessionmaker[Session],
     pl: Playbook,
-    users: dict[str, User],
 ) -> None:
-    case = busy_case(make_case, walk, session, pl, users)
+    case = busy_case
     session.commit()
     worker.run_once(session_factory, now=MONDAY_9 + timedelta(days=40))
     session.expire_all()
-    service.transition(
-        session, case=case, to=CaseStatus.RESOLVED, actor_id=None, note=None, playbook=pl
-    )
+    move(case, CaseStatus.RESOLVED)
     session.commit()
     session.expire_all()
     events = service.events_of(session, case_id=case.id)
@@ -122,13 +113,11 @@ def test_history_rows_cannot_be_changed_through_the_orm(
 
 
 def test_export_holds_every_case_event_and_compensation_of_the_customer(
+    busy_case: Case,
     make_case: MakeCase,
-    walk: Callable[..., Case],
     session: Session,
-    pl: Playbook,
-    users: dict[str, User],
 ) -> None:
-    case = busy_case(make_case, walk, session, pl, users)
+    case = busy_case
     make_case(customer_contact="someone.else@example.pl")
     exported = customers.export_customer(session, contact="JAN.Kowalski@example.pl", region="PL")
     assert [c["id"] for c in exported["cases"]] == [case.id]
@@ -138,13 +127,11 @@ def test_export_holds_every_case_event_and_compensation_of_the_customer(
 
 
 def test_erasure_removes_personal_data_and_keeps_the_statistics(
-    make_case: MakeCase,
-    walk: Callable[..., Case],
+    busy_case: Case,
     session: Session,
-    pl: Playbook,
     users: dict[str, User],
 ) -> None:
-    case = busy_case(make_case, walk, session, pl, users)
+    case = busy_case
     kept = {k: getattr(case, k) for k in ("category", "severity", "team", "channel", "status")}
     erasure = customers.erase_customer(
         session, contact=CONTACT, actor_id=users["admin"].id, region="PL"
