@@ -6,8 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, timedelta
 
-from sqlalchemy.orm import Session
-
 from calmdesk.cases import deadlines
 from calmdesk.cases.enums import CaseStatus
 from calmdesk.cases.models import Case
@@ -68,7 +66,6 @@ def test_waiting_for_the_customer_pauses_the_internal_clock_only(
     move: Callable[..., Case],
     make_case: MakeCase,
     walk: Callable[..., Case],
-    session: Session,
     pl: Playbook,
 ) -> None:
     received = local(WARSAW, 2026, 3, 2, 9)  # a Monday
@@ -95,7 +92,6 @@ def test_pauses_add_up(
     move: Callable[..., Case],
     make_case: MakeCase,
     walk: Callable[..., Case],
-    session: Session,
     pl: Playbook,
 ) -> None:
     received = local(WARSAW, 2026, 3, 2, 9)
@@ -116,8 +112,6 @@ def test_resolving_while_waiting_resumes_then_stops_the_clock(
     move: Callable[..., Case],
     make_case: MakeCase,
     walk: Callable[..., Case],
-    session: Session,
-    pl: Playbook,
 ) -> None:
     received = local(WARSAW, 2026, 3, 2, 9)
     case = make_case(received_at=received, now=received)

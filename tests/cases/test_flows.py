@@ -64,7 +64,6 @@ def test_a_refused_move_raises_and_leaves_no_trace(
     make_case: MakeCase,
     walk: Callable[..., Case],
     session: Session,
-    pl: Playbook,
 ) -> None:
     case = walk(make_case(), old)
     events_before = len(service.events_of(session, case_id=case.id))
@@ -126,8 +125,6 @@ def test_a_category_gone_from_the_playbook_is_a_clear_conflict(
     move: Callable[..., Case],
     make_case: MakeCase,
     walk: Callable[..., Case],
-    session: Session,
-    pl: Playbook,
 ) -> None:
     case = walk(make_case(), CaseStatus.WAITING_CUSTOMER)
     case.category = "retired_category"

@@ -79,7 +79,6 @@ def test_the_rebuilt_state_equals_the_row(
     busy_case: Case,
     session: Session,
     session_factory: sessionmaker[Session],
-    pl: Playbook,
 ) -> None:
     case = busy_case
     session.commit()
