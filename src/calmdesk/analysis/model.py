@@ -119,13 +119,9 @@ def _sparse_dot(
     return np.asarray(sums, dtype=np.float64)
 
 
-@dataclass
-class LinearToneModel:
-    """The shipped model. Thread-safe: the only state is the lazily loaded sentence encoder."""
-
-    heads: dict[str, Head]
-    meta: dict[str, Any] = field(default_factory=dict)
-    encoder: SentenceEncoder = field(default_factory=shared_encoder)
+class _ChunkedModel:
+    """A :class:`ToneModel` that scores a batch in chunks of :data:`PREDICT_CHUNK`, so a batch of
+    10,000 messages does not hold all its features at once."""
 
     def predict(
         self,
@@ -133,7 +129,27 @@ class LinearToneModel:
         langs: Sequence[str],
         settled: Sequence[bool] | None = None,
     ) -> list[ToneScores]:
-        return _predict_in_chunks(self, texts, langs, settled)
+        _check_lengths(texts, langs, settled)
+        scores: list[ToneScores] = []
+        for start in range(0, len(texts), PREDICT_CHUNK):
+            end = start + PREDICT_CHUNK
+            part = None if settled is None else settled[start:end]
+            scores += self._predict_chunk(texts[start:end], langs[start:end], part)
+        return scores
+
+    def _predict_chunk(
+        self, texts: Sequence[str], langs: Sequence[str], settled: Sequence[bool] | None
+    ) -> list[ToneScores]:
+        raise NotImplementedError
+
+
+@dataclass
+class LinearToneModel(_ChunkedModel):
+    """The shipped model. Thread-safe: the only state is the lazily loaded sentence encoder."""
+
+    heads: dict[str, Head]
+    meta: dict[str, Any] = field(default_factory=dict)
+    encoder: SentenceEncoder = field(default_factory=shared_encoder)
 
     @property
     def uses_embeddings(self) -> bool:
@@ -247,7 +263,7 @@ class Gate:
 
 
 @dataclass
-class CascadeToneModel:
+class CascadeToneModel(_ChunkedModel):
     """A cheap first stage; the full model (with the sentence encoder) only where needed.
 
     The full model is the better judge but its encoder costs about 2 ms a message. Most messages
@@ -260,14 +276,6 @@ class CascadeToneModel:
     quick: LinearToneModel
     full: LinearToneModel
     gate: Gate
-
-    def predict(
-        self,
-        texts: Sequence[str],
-        langs: Sequence[str],
-        settled: Sequence[bool] | None = None,
-    ) -> list[ToneScores]:
-        return _predict_in_chunks(self, texts, langs, settled)
 
     def _predict_chunk(
         self, texts: Sequence[str], langs: Sequence[str], settled: Sequence[bool] | None
@@ -286,22 +294,6 @@ class CascadeToneModel:
             for i, score in zip(unsure, rescored, strict=True):
                 scores[i] = score
         return scores
-
-
-def _predict_in_chunks(
-    model: LinearToneModel | CascadeToneModel,
-    texts: Sequence[str],
-    langs: Sequence[str],
-    settled: Sequence[bool] | None,
-) -> list[ToneScores]:
-    _check_lengths(texts, langs, settled)
-    scores: list[ToneScores] = []
-    # In chunks, so a batch of 10,000 messages does not hold all its features at once.
-    for start in range(0, len(texts), PREDICT_CHUNK):
-        end = start + PREDICT_CHUNK
-        part = None if settled is None else settled[start:end]
-        scores += model._predict_chunk(texts[start:end], langs[start:end], part)
-    return scores
 
 
 def _score_heads(
