@@ -77,36 +77,6 @@ def draft_from_contact(
     )
 
 
-def case_from_contact(
-    summary: CallSummary,
-    *,
-    customer_contact: str,
-    description: str,
-    channel: Channel,
-    language: str | None,
-    contact_id: int | None,
-    playbook: Playbook,
-) -> CaseCreate:
-    """A :class:`CaseCreate` from a call's summary (see :func:`draft_from_contact`)."""
-    draft = draft_from_contact(
-        customer_lines=description,
-        category=summary.category,
-        facts=[(fact.kind, fact.value) for fact in summary.facts],
-        channel=channel,
-        language=language,
-        playbook=playbook,
-    )
-    return CaseCreate(
-        channel=draft.channel,
-        customer_contact=customer_contact,
-        description=draft.description,
-        language=draft.language,
-        category=draft.category,
-        references=list(draft.references),
-        source_contact_id=contact_id,
-    )
-
-
 def intake_from_contact(
     session: Session,
     *,
@@ -120,14 +90,23 @@ def intake_from_contact(
     playbook: Playbook,
     now: datetime | None = None,
 ) -> Case:
-    """Record the complaint voiced during a live contact."""
-    case_in = case_from_contact(
-        summary,
-        customer_contact=customer_contact,
-        description=description,
+    """Record the complaint voiced during a live contact (the draft of
+    :func:`draft_from_contact`, like the page's form)."""
+    draft = draft_from_contact(
+        customer_lines=description,
+        category=summary.category,
+        facts=[(fact.kind, fact.value) for fact in summary.facts],
         channel=channel,
         language=language,
-        contact_id=contact_id,
         playbook=playbook,
+    )
+    case_in = CaseCreate(
+        channel=draft.channel,
+        customer_contact=customer_contact,
+        description=draft.description,
+        language=draft.language,
+        category=draft.category,
+        references=list(draft.references),
+        source_contact_id=contact_id,
     )
     return intake(session, case_in=case_in, actor=actor, playbook=playbook, now=now)
