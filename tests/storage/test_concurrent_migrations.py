@@ -9,30 +9,18 @@ from collections.abc import Iterator
 from multiprocessing.synchronize import Barrier
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from calmdesk.storage import migrate
+from tests.servers import postgres_database
 
 WORKERS = 4
 
 
 @pytest.fixture
-def fresh_postgres(postgres_url: str) -> Iterator[str]:
+def fresh_postgres() -> Iterator[str]:
     """An empty database next to the suite's, dropped afterwards."""
-    name = f"{make_url(postgres_url).database}_fresh"
-    admin = create_engine(
-        make_url(postgres_url).set(database="postgres"), isolation_level="AUTOCOMMIT"
-    )
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(postgres_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with postgres_database("fresh") as url:
+        yield url
 
 
 def _upgrade_after(barrier: Barrier, url: str) -> None:
