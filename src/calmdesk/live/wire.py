@@ -297,26 +297,8 @@ class CallSummaryRead(CallSummaryCounts):
 
     @classmethod
     def of(cls, summary: CallSummary) -> Self:
-        return cls(
-            turns=summary.turns,
-            customer_turns=summary.customer_turns,
-            agent_turns=summary.agent_turns,
-            peak_anger=summary.peak_anger,
-            abusive_turns=summary.abusive_turns,
-            highest_rung=summary.highest_rung,
-            rungs=list(summary.rungs),
-            warnings=summary.warnings,
-            boundaries=summary.boundaries,
-            transfer=TransferRead.model_validate(summary.transfer, from_attributes=True),
-            supervisor_requested=summary.supervisor_requested,
-            ended=summary.ended,
-            intents=list(summary.intents),
-            facts=[FactRead.model_validate(f, from_attributes=True) for f in summary.facts],
-            category=summary.category,
-            difficulty=summary.difficulty,
-            break_minutes=summary.break_minutes,
-            break_recommended=summary.break_recommended,
-        )
+        """Field by field from the coach's summary (the transfer and the facts included)."""
+        return cls.model_validate(summary, from_attributes=True)
 
 
 StoredSummary = CallSummaryRead | CallSummaryCounts
