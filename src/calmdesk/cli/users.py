@@ -114,19 +114,20 @@ def set_password(username: Annotated[str, typer.Argument()]) -> None:
 @users_app.command("disable")
 def disable(username: Annotated[str, typer.Argument()]) -> None:
     """Disable an account: it can no longer log in or use its API tokens."""
-    with database_session() as session:
-        user = service.get_by_username_or_raise(session, username=username)
-        service.set_active(session, user=user, is_active=False)
-        typer.echo(f"{user.username} is disabled.")
+    _set_active(username, active=False)
 
 
 @users_app.command("enable")
 def enable(username: Annotated[str, typer.Argument()]) -> None:
     """Re-enable a disabled account."""
+    _set_active(username, active=True)
+
+
+def _set_active(username: str, *, active: bool) -> None:
     with database_session() as session:
         user = service.get_by_username_or_raise(session, username=username)
-        service.set_active(session, user=user, is_active=True)
-        typer.echo(f"{user.username} is enabled.")
+        service.set_active(session, user=user, is_active=active)
+        typer.echo(f"{user.username} is {'enabled' if active else 'disabled'}.")
 
 
 @users_app.command("erase")
