@@ -10,10 +10,10 @@ from __future__ import annotations
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from calmdesk.errors import CalmDeskError
 from calmdesk.languages import LANGUAGES
@@ -22,6 +22,7 @@ from calmdesk.playbook.schema import Playbook
 
 # Each language has a default playbook, named by its code.
 DEFAULT_KEYS = LANGUAGES
+ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
 class PlaybookError(CalmDeskError):
@@ -71,11 +72,19 @@ def parse_playbook(text: str, *, name: str = "<playbook>") -> Playbook:
             file=name,
             problems=[{"path": "", "problem": "not a mapping"}],
         )
+    return validated(Playbook, document, name=name, error=PlaybookError)
+
+
+def validated(
+    model: type[ModelT], document: object, *, name: str, error: type[CalmDeskError]
+) -> ModelT:
+    """``document`` as ``model``, or ``error`` naming the file ``name`` and, one line each, the
+    YAML path and the problem of everything wrong (``problems``: the same as data)."""
     try:
-        return Playbook.model_validate(document)
-    except ValidationError as error:
-        found = validation_problems(error)
-        raise PlaybookError(
+        return model.model_validate(document)
+    except ValidationError as failure:
+        found = validation_problems(failure)
+        raise error(
             "\n".join(f"{name}: {p}" for p in found),
             file=name,
             problems=[p._asdict() for p in found],

@@ -26,12 +26,12 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from calmdesk.analysis.signals import LEVELS, Level
 from calmdesk.errors import InvalidInput, NotFound
 from calmdesk.languages import LANGUAGES
-from calmdesk.playbook.load import validation_problems
+from calmdesk.playbook.load import validated
 
 
 class Situation(StrEnum):
@@ -138,15 +138,7 @@ def parse_persona(text: str, *, name: str = "<persona>") -> Persona:
         raise PersonaError(f"{name}: not valid YAML ({error})", file=name) from None
     if not isinstance(document, dict):
         raise PersonaError(f"{name}: a persona must be a YAML mapping (key: value)", file=name)
-    try:
-        return Persona.model_validate(document)
-    except ValidationError as error:
-        problems = validation_problems(error)
-        raise PersonaError(
-            "\n".join(f"{name}: {p}" for p in problems),
-            file=name,
-            problems=[p._asdict() for p in problems],
-        ) from None
+    return validated(Persona, document, name=name, error=PersonaError)
 
 
 def load_persona_file(path: str | Path) -> Persona:
