@@ -7,13 +7,12 @@ from datetime import UTC, timedelta
 from sqlalchemy.orm import Session, sessionmaker
 
 from calmdesk import maintenance
-from calmdesk.cases import service as cases_service
-from calmdesk.cases.schemas import CaseCreate
 from calmdesk.live.coaching import ConversationCache
 from calmdesk.playbook.load import default_playbook
 from calmdesk.social import service as social_service
 from calmdesk.social.schemas import PostCreate
 from calmdesk.users.models import User
+from tests.cases.conftest import intake_at
 from tests.live.test_privacy import ended_contact
 from tests.social.test_service import MONDAY_NOON
 
@@ -23,17 +22,13 @@ def test_one_step_flags_cases_and_posts_and_erases_old_contacts(
 ) -> None:
     playbook = default_playbook("pl")
     start = MONDAY_NOON.astimezone(UTC)
-    case = cases_service.intake(
+    case = intake_at(
         session,
-        case_in=CaseCreate(
-            customer_contact="ola@example.pl",
-            description="Paczka nie dotarła.",
-            category="delivery_delay",
-            received_at=start,
-        ),
-        actor=None,
-        playbook=playbook,
-        now=start,
+        start,
+        playbook,
+        customer_contact="ola@example.pl",
+        description="Paczka nie dotarła.",
+        category="delivery_delay",
     )
     post = social_service.register_post(
         session,

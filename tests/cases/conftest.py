@@ -53,6 +53,18 @@ def en() -> Playbook:
     return default_playbook("en")
 
 
+def intake_at(session: Session, at: datetime, playbook: Playbook, **fields: Any) -> Case:
+    """A case received at ``at`` (its ``received_at`` and the moment of the intake), recorded by
+    nobody in particular, from these :class:`CaseCreate` fields."""
+    return service.intake(
+        session,
+        case_in=CaseCreate(received_at=at, **fields),
+        actor=None,
+        playbook=playbook,
+        now=at,
+    )
+
+
 MakeCase = Callable[..., Case]
 
 

@@ -8,12 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from calmdesk.cases import service
-from calmdesk.cases.schemas import CaseCreate
 from calmdesk.playbook.load import default_playbook
 from calmdesk.storage.db import make_engine, make_session_factory
 from calmdesk.storage.migrate import upgrade
-from tests.cases.conftest import local
+from tests.cases.conftest import intake_at, local
 
 
 def run(tmp_path: Path, url: str, *args: str) -> subprocess.CompletedProcess[str]:
@@ -34,17 +32,13 @@ def test_worker_once_then_export_and_erase(tmp_path: Path) -> None:
     upgrade(engine)
     received = local("Europe/Warsaw", 2026, 3, 2, 9)
     with make_session_factory(engine)() as session, session.begin():
-        case_id = service.intake(
+        case_id = intake_at(
             session,
-            case_in=CaseCreate(
-                customer_contact="ola@example.pl",
-                description="Paczka nie dotarła.",
-                category="delivery_delay",
-                received_at=received,
-            ),
-            actor=None,
-            playbook=default_playbook("pl"),
-            now=received,
+            received,
+            default_playbook("pl"),
+            customer_contact="ola@example.pl",
+            description="Paczka nie dotarła.",
+            category="delivery_delay",
         ).id
     engine.dispose()
 

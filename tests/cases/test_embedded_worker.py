@@ -12,12 +12,11 @@ from sqlalchemy import Engine, delete
 
 from calmdesk.cases import service
 from calmdesk.cases.models import Case
-from calmdesk.cases.schemas import CaseCreate
 from calmdesk.playbook.schema import Playbook
 from calmdesk.settings import Settings
 from calmdesk.storage.db import make_session_factory
 from calmdesk.web.app import create_app
-from tests.cases.conftest import local
+from tests.cases.conftest import intake_at, local
 
 WAIT_SECONDS = 30.0
 
@@ -28,17 +27,13 @@ def test_the_app_records_due_events_by_itself(
     factory = make_session_factory(engine)
     received = local("Europe/Warsaw", 2026, 3, 2, 9)
     with factory() as session, session.begin():
-        case_id = service.intake(
+        case_id = intake_at(
             session,
-            case_in=CaseCreate(
-                customer_contact="embedded@example.com",
-                description="Faktura wyższa niż w umowie.",
-                category="invoice_error",
-                received_at=received,
-            ),
-            actor=None,
-            playbook=pl,
-            now=received,
+            received,
+            pl,
+            customer_contact="embedded@example.com",
+            description="Faktura wyższa niż w umowie.",
+            category="invoice_error",
         ).id
     app = create_app(
         settings.model_copy(update={"embedded_worker": True, "worker_interval_seconds": 0.2})

@@ -15,10 +15,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from calmdesk.cases import service, worker
 from calmdesk.cases.enums import CaseStatus
 from calmdesk.cases.models import Case, CaseEvent
-from calmdesk.cases.schemas import CaseCreate
 from calmdesk.playbook.schema import Playbook
 from calmdesk.storage.db import make_session_factory
-from tests.cases.conftest import MakeCase, local
+from tests.cases.conftest import MakeCase, intake_at, local
 
 WARSAW = "Europe/Warsaw"
 MONDAY_9 = local(WARSAW, 2026, 3, 2, 9)
@@ -143,17 +142,13 @@ def test_two_workers_at_once_record_each_event_exactly_once(engine: Engine, pl: 
     factory = make_session_factory(engine)
     with factory() as session, session.begin():
         cases = [
-            service.intake(
+            intake_at(
                 session,
-                case_in=CaseCreate(
-                    customer_contact=f"concurrent-{n}@example.com",
-                    description="Opóźniona dostawa.",
-                    category="delivery_delay",
-                    received_at=MONDAY_9,
-                ),
-                actor=None,
-                playbook=pl,
-                now=MONDAY_9,
+                MONDAY_9,
+                pl,
+                customer_contact=f"concurrent-{n}@example.com",
+                description="Opóźniona dostawa.",
+                category="delivery_delay",
             )
             for n in range(120)
         ]
