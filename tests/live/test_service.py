@@ -18,7 +18,7 @@ from calmdesk.live.bus import BOARD_CHANNEL, contact_channel
 from calmdesk.live.coaching import ConversationCache, jsonable
 from calmdesk.live.models import Contact, ContactEvent, ContactStatus
 from calmdesk.live.service import ContactEnded
-from calmdesk.live.wire import AlertMessage, GuidanceMessage, SummaryMessage
+from calmdesk.live.wire import AlertMessage, GuidanceMessage, Speaker, SummaryMessage
 from calmdesk.playbook.load import default_playbook
 from calmdesk.playbook.schema import Playbook
 from calmdesk.users.models import User
@@ -46,12 +46,11 @@ def play(
     for turn in turns:
         if forget_between_turns:
             cache.forget(contact.id)
-        if "customer" in turn:
-            say = partial(service.says, speaker="customer", text=turn["customer"])
-        elif "agent" in turn:
-            say = partial(service.says, speaker="agent", text=turn["agent"])
-        else:
+        if "action" in turn:
             say = partial(service.agent_did, action=turn["action"])
+        else:
+            speaker: Speaker = "customer" if "customer" in turn else "agent"
+            say = partial(service.says, speaker=speaker, text=turn[speaker])
         outcome = say(session, contact_id=contact.id, actor=actor, playbook=playbook, cache=cache)
         guidance.append(outcome.answer)
     return guidance
