@@ -14,7 +14,6 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
-    JSON,
     Boolean,
     Date,
     ForeignKey,
@@ -26,16 +25,12 @@ from sqlalchemy import (
     event,
     text,
 )
-from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from calmdesk.cases.enums import CaseStatus, Channel, CompensationKind, CompensationStatus
 from calmdesk.errors import CalmDeskError
 from calmdesk.storage.db import Base
-from calmdesk.storage.types import UTCDateTime, utcnow
-
-JsonType = JSON().with_variant(JSONB(), "postgresql")
-
+from calmdesk.storage.types import JsonType, UTCDateTime, utcnow
 
 OPEN_CASE_SQL = "status NOT IN ('resolved', 'closed')"
 """Open cases, as the partial indexes below say it. Queries must spell it the same way (SQLite

@@ -11,7 +11,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
-    JSON,
     Float,
     ForeignKey,
     Index,
@@ -21,15 +20,12 @@ from sqlalchemy import (
     UniqueConstraint,
     event,
 )
-from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from calmdesk.errors import CalmDeskError
 from calmdesk.social.enums import PostStatus
 from calmdesk.storage.db import Base
-from calmdesk.storage.types import UTCDateTime, utcnow
-
-JsonType = JSON().with_variant(JSONB(), "postgresql")
+from calmdesk.storage.types import JsonType, UTCDateTime, utcnow
 
 
 class PublicPost(Base):
