@@ -8,7 +8,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -23,7 +22,7 @@ from calmdesk.storage.migrate import upgrade
 from calmdesk.users import service as users
 from calmdesk.users.models import Role
 from calmdesk.users.schemas import UserCreate
-from tests.processes import free_port
+from tests.processes import free_port, wait_until_up
 from tests.servers import postgres_database
 
 pytestmark = pytest.mark.slow
@@ -71,15 +70,12 @@ def start_server(url: str, port: int, data_dir: Path) -> subprocess.Popen[bytes]
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    deadline = time.monotonic() + STARTUP_TIMEOUT
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return server
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    server.kill()
-    raise AssertionError("calmdesk serve did not start")
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}", server, STARTUP_TIMEOUT)
+    except AssertionError:
+        server.kill()
+        raise
+    return server
 
 
 def test_no_answered_intake_is_lost_when_the_server_is_killed(
