@@ -5,8 +5,6 @@ and speak the asker's language."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -15,11 +13,10 @@ from sqlalchemy.orm import Session
 from calmdesk.settings import Settings
 from calmdesk.users import service
 from calmdesk.users.models import User
-from tests.conftest import PASSWORDS, LoginHelper
+from tests.conftest import PASSWORDS, LoginHelper, TokenGetter
 from tests.live.helpers import bearer, start
 
 EVIL = {"origin": "http://evil.example", "content-type": "text/plain"}
-TOKEN_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 @pytest.fixture
@@ -135,23 +132,17 @@ def test_the_refusal_speaks_the_users_language_else_the_browsers(
     assert refused.json()["message"].startswith("Wyślij żądanie jako JSON")
 
 
-def _form_token(client: TestClient, path: str) -> str:
-    match = TOKEN_FIELD.search(client.get(path).text)
-    assert match, path
-    return match.group(1)
-
-
 def test_the_forms_csrf_token_is_bound_to_the_session(
-    app: FastAPI, client: TestClient, users: dict[str, User]
+    app: FastAPI, client: TestClient, users: dict[str, User], csrf_token: TokenGetter
 ) -> None:
-    login_token = _form_token(client, "/login")
+    login_token = csrf_token(client, "/login")
     signed_in = client.post(
         "/login",
         data={"username": "handler", "password": PASSWORDS["handler"], "csrf_token": login_token},
         follow_redirects=False,
     )
     assert signed_in.status_code == 303
-    session_token = _form_token(client, "/cases")
+    session_token = csrf_token(client, "/cases")
     assert session_token != login_token
     # The token of the anonymous page no longer works once signed in, nor one of another session.
     stale = client.post("/language", data={"lang": "en", "csrf_token": login_token})
@@ -169,7 +160,7 @@ def test_the_forms_csrf_token_is_bound_to_the_session(
     )
     assert ok.status_code == 303
     # After logging out, a form of the ended session is refused.
-    logout_token = _form_token(client, "/cases")
+    logout_token = csrf_token(client, "/cases")
     out = client.post("/logout", data={"csrf_token": logout_token}, follow_redirects=False)
     assert out.status_code == 303
     again = client.post(

@@ -15,33 +15,12 @@ from typing import TYPE_CHECKING, Protocol
 
 import httpx
 import pytest
-from fastapi.testclient import TestClient
 
 from tests.processes import free_port
 from tests.servers import CHROMIUM, require_chromium
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Page
-
-TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-TokenGetter = Callable[[TestClient, str], str]
-
-
-@pytest.fixture
-def csrf_token() -> TokenGetter:
-    """``csrf_token(client, "/login")``: render the page and return its form token (the
-    cookie holding the same token stays on the client)."""
-
-    def get(client: TestClient, path: str) -> str:
-        response = client.get(path)
-        assert response.status_code == 200, response.text
-        match = TOKEN.search(response.text)
-        assert match, f"no CSRF field on {path}"
-        return match.group(1)
-
-    return get
-
 
 # --- Browser tests: a real `calmdesk serve` on a demo database, driven by Debian's Chromium ---
 

@@ -18,8 +18,7 @@ from calmdesk.live.models import Contact
 from calmdesk.playbook.load import default_playbook
 from calmdesk.users.models import User
 from calmdesk.web.pages import safe_next
-from tests.conftest import PASSWORDS, LoginHelper
-from tests.web.conftest import TokenGetter
+from tests.conftest import PASSWORDS, LoginHelper, TokenGetter
 
 PLAYBOOK = default_playbook("pl")
 
