@@ -1,5 +1,6 @@
 """The deadline worker: one step claims the cases whose ``next_check_at`` has come, records
-``sla_warning`` / ``sla_breached`` / ``legal_deadline_risk`` and moves ``next_check_at`` on.
+``sla_warning`` / ``sla_breached`` / ``legal_deadline_risk`` / ``legal_deadline_missed`` and
+moves ``next_check_at`` on.
 
 Any number of workers may run. On PostgreSQL the due rows are claimed with
 ``SELECT ... FOR UPDATE SKIP LOCKED``: a row another worker holds is skipped, and a row it has
