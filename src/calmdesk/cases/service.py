@@ -11,10 +11,10 @@ from sqlalchemy import ColumnElement, and_, func, not_, select, text
 from sqlalchemy.orm import Session
 
 from calmdesk.analysis.contact_keys import contact_key
-from calmdesk.cases import deadlines, flows
+from calmdesk.cases import compensation, deadlines, flows
 from calmdesk.cases.categorize import guess_language, suggest_category
 from calmdesk.cases.enums import CaseEventKind, CaseStatus, Channel
-from calmdesk.cases.errors import CaseNotFound, InvalidCaseInput
+from calmdesk.cases.errors import CaseNotFound, CompensationAwaitsApproval, InvalidCaseInput
 from calmdesk.cases.history import record, snapshot
 from calmdesk.cases.models import OPEN_CASE_SQL, Case, CaseEvent
 from calmdesk.cases.schemas import (
@@ -186,8 +186,14 @@ def conditions_for(
         overdue = and_(is_open, Case.resolution_due < now)
         conditions.append(overdue if filters.overdue else not_(overdue))
     if filters.legal_risk is not None:
-        at_risk = and_(is_open, Case.legal_due <= (now + timedelta(days=1)).date())
+        at_risk = and_(is_open, Case.legal_risk_at <= now, Case.legal_missed_at > now)
         conditions.append(at_risk if filters.legal_risk else not_(at_risk))
+    if filters.legal_missed is not None:
+        missed = and_(is_open, Case.legal_missed_at <= now)
+        conditions.append(missed if filters.legal_missed else not_(missed))
+    if filters.legal_provisional is not None:
+        provisional = Case.legal_provisional_year.is_not(None)
+        conditions.append(provisional if filters.legal_provisional else not_(provisional))
     if filters.q:
         conditions.append(
             Case.description.icontains(filters.q, autoescape=True)
@@ -321,14 +327,42 @@ def transition(
     note: str | None,
     playbook: Playbook,
     customer_update: CustomerUpdate | None = None,
+    override_reason: str | None = None,
     now: datetime | None = None,
 ) -> Case:
     """:func:`calmdesk.cases.flows.transition`, and acknowledging records what the customer
-    was told (``customer_update`` or :func:`default_customer_update`)."""
+    was told (``customer_update`` or :func:`default_customer_update`).
+
+    A case is not resolved or closed while a compensation awaits a supervisor
+    (:class:`CompensationAwaitsApproval`), unless ``override_reason`` is given: the caller has
+    checked the actor may decide compensation, and the override is recorded with the reason and
+    the proposals left waiting."""
     now = now or utcnow()
+    waiting = []
+    if to in (CaseStatus.RESOLVED, CaseStatus.CLOSED) and flows.is_allowed(case.status_enum, to):
+        waiting = [c.id for c in compensation.awaiting_approval(session, case_id=case.id)]
+        if waiting and not override_reason:
+            raise CompensationAwaitsApproval(
+                f"Case {case.id} cannot be {to} while compensation "
+                f"{', '.join(map(str, waiting))} awaits a supervisor's decision; decide it first"
+                " (a supervisor may override, giving a reason).",
+                case_id=case.id,
+                compensation_ids=waiting,
+            )
     flows.transition(
         session, case=case, to=to, actor_id=actor_id, note=note, playbook=playbook, now=now
     )
+    if waiting:
+        record(
+            session,
+            case=case,
+            kind=CaseEventKind.APPROVAL_OVERRIDDEN,
+            before=snapshot(case),
+            actor_id=actor_id,
+            note=override_reason,
+            data={"to": str(to), "compensation_ids": waiting},
+            at=now,
+        )
     if customer_update is not None or to == CaseStatus.ACKNOWLEDGED:
         inform_customer(
             session,

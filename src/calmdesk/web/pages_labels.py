@@ -113,6 +113,9 @@ FACT_KINDS: dict[str, str] = {
 
 SPEAKERS: dict[str, str] = {"customer": N_("Customer"), "agent": N_("Agent")}
 
+SIDES: dict[str, str] = {"agent": N_("Agent"), "supervisor": N_("Supervisor")}
+"""The two sides of an exchange about a compensation."""
+
 
 def translated(table: Mapping[str, str], gettext: Callable[[str], str]) -> dict[str, str]:
     """The table with each label in the page language."""
