@@ -93,7 +93,7 @@ CASE_EVENTS: dict[str, str] = {
     "compensation_approved": N_("Compensation approved"),
     "compensation_rejected": N_("Compensation rejected"),
     "compensation_appealed": N_("Rejection answered by the agent"),
-    "approval_overridden": N_("Closed with a compensation awaiting approval"),
+    "approval_overridden": N_("Supervisor's override: compensation still awaiting approval"),
     "sla_warning": N_("Internal target near"),
     "sla_breached": N_("Internal target missed"),
     "legal_deadline_risk": N_("Legal deadline at risk"),
