@@ -241,7 +241,8 @@ def move(client: TestClient, headers: dict[str, str], case_id: int, to: str, **e
     response = client.post(
         f"/api/cases/{case_id}/transitions", json={"to": to, **extra}, headers=headers
     )
-    return response.status_code
+    status: int = response.status_code
+    return status
 
 
 def test_the_api_refuses_resolving_with_a_waiting_compensation_and_takes_an_override(

@@ -114,7 +114,9 @@ def test_every_day_of_a_table_year_agrees_with_the_official_calendar(
     official = holidays.country_holidays(cal.country, years=year)
     assert not official_year(cal.country, None, year).provisional
     disagreements = [
-        day for day in days_of(year) if is_legal_working_day(day, cal) != official.is_working_day(day)
+        day
+        for day in days_of(year)
+        if is_legal_working_day(day, cal) != official.is_working_day(day)
     ]
     assert disagreements == []
 
@@ -129,7 +131,10 @@ def test_no_legal_date_of_a_year_falls_on_a_day_off(
         due = legal_deadline(received, days, cal)
         assert is_legal_working_day(due, cal), (received, due)
         nominal = received + timedelta(days=days)
-        assert all(not is_legal_working_day(nominal + timedelta(n), cal) for n in range((due - nominal).days))
+        assert all(
+            not is_legal_working_day(nominal + timedelta(n), cal)
+            for n in range((due - nominal).days)
+        )
 
 
 @settings(max_examples=300, deadline=None)

@@ -42,7 +42,7 @@ def intake(
             description=fields.pop("description", "Faktura jest za wysoka o 200 zł."),
             category=fields.pop("category", "invoice_error"),
             received_at=received_at,
-            **fields,  # type: ignore[arg-type]
+            **fields,
         ),
         actor=user,
         playbook=playbook,
@@ -68,7 +68,9 @@ def test_a_missed_deadline_is_red_with_its_consequence_beside_the_basis(
     assert '<span class="badge bad" data-testid="legal-badge-missed">missed</span>' in legal
     assert "at risk" not in legal
     assert "Polish Consumer Rights Act, art. 7a" in legal
-    assert re.search(r'class="small bad-text" data-testid="legal-consequence">If missed: If no', legal)
+    assert re.search(
+        r'class="small bad-text" data-testid="legal-consequence">If missed: If no', legal
+    )
     assert "the complaint is deemed accepted" in legal
 
 
@@ -127,9 +129,7 @@ def test_moving_a_case_with_a_waiting_compensation_needs_a_supervisors_reason(
     case_id = intake(session, users["agent"])
     case = cases_service.get_or_raise(session, case_id=case_id)
     for to in (CaseStatus.ACKNOWLEDGED, CaseStatus.IN_PROGRESS):
-        cases_service.transition(
-            session, case=case, to=to, actor_id=None, note=None, playbook=PL
-        )
+        cases_service.transition(session, case=case, to=to, actor_id=None, note=None, playbook=PL)
     compensation_service.propose(
         session,
         case=case,
@@ -217,7 +217,12 @@ def test_a_closed_case_offers_no_compensation_form(
 ) -> None:
     case_id = intake(session, users["agent"])
     case = cases_service.get_or_raise(session, case_id=case_id)
-    for to in (CaseStatus.ACKNOWLEDGED, CaseStatus.IN_PROGRESS, CaseStatus.RESOLVED, CaseStatus.CLOSED):
+    for to in (
+        CaseStatus.ACKNOWLEDGED,
+        CaseStatus.IN_PROGRESS,
+        CaseStatus.RESOLVED,
+        CaseStatus.CLOSED,
+    ):
         cases_service.transition(session, case=case, to=to, actor_id=None, note=None, playbook=PL)
     session.commit()
     login(client, "agent")

@@ -85,9 +85,7 @@ def committed_on_case(session: Session, *, case_id: int, kind: CompensationKind)
     return Decimal(total or 0)
 
 
-def committed_to_customer(
-    session: Session, *, customer_key: str, since: datetime
-) -> Decimal:
+def committed_to_customer(session: Session, *, customer_key: str, since: datetime) -> Decimal:
     """Amounts (not percentages) granted, approved or waiting for one customer, on any of their
     cases, proposed since ``since``."""
     total = session.scalar(

@@ -108,7 +108,10 @@ def official_year(country: str, subdivision: str | None, year: int) -> OfficialY
     provisional = decreed is not None and year > decreed.published_through()
     if decreed is not None and provisional:
         for holiday in sorted(days_off):
-            if holiday.weekday() in weekend and (holiday.month, holiday.day) not in decreed.no_shift:
+            if (
+                holiday.weekday() in weekend
+                and (holiday.month, holiday.day) not in decreed.no_shift
+            ):
                 moved = holiday + timedelta(days=1)
                 while moved.weekday() in weekend or moved in days_off:
                     moved += timedelta(days=1)

@@ -409,7 +409,9 @@ def appeal_compensation(
     compensation = compensation_service.get_or_raise(session, compensation_id=compensation_id)
     case_permissions.case_for_user(session, case_id=compensation.case_id, user=user)
     if not reason.strip():
-        raise InvalidInput("reason: say why the rejection should be reconsidered", code="invalid_form")
+        raise InvalidInput(
+            "reason: say why the rejection should be reconsidered", code="invalid_form"
+        )
     compensation_service.appeal(
         session, compensation=compensation, actor_id=user.id, reason=reason.strip()
     )
