@@ -35,7 +35,11 @@ def russian_case(make_case: MakeCase, ru: Playbook, year: int, month: int, day: 
 
 def listed(session: Session, at: datetime, **flags: bool) -> list[int]:
     found = service.list_(
-        session, filters=CaseFilters(**flags), page=PageParams(per_page=200), now=at
+        session,
+        filters=CaseFilters(**flags),
+        page=PageParams(per_page=200),
+        now=at,
+        timezone=WARSAW,
     )
     return [case.id for case in found.items]
 

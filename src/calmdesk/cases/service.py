@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, and_, func, not_, select, text
 from sqlalchemy.orm import Session
@@ -160,11 +161,13 @@ def events_of(session: Session, *, case_id: int) -> list[CaseEvent]:
 
 
 def conditions_for(
-    filters: CaseFilters, now: datetime, region: str | None = None
+    filters: CaseFilters, now: datetime, region: str | None = None, timezone: str = "UTC"
 ) -> list[ColumnElement[bool]]:
     """The WHERE terms of :func:`list_` for ``filters`` at ``now``; a phone number without a
-    country code is read in ``region`` (the playbook's country)."""
+    country code is read in ``region`` (the playbook's country), and "today" for the legal
+    deadline is the day in ``timezone`` (the playbook calendar's)."""
     conditions: list[ColumnElement[bool]] = []
+    today = now.astimezone(ZoneInfo(timezone)).date()
     if filters.status:
         conditions.append(Case.status.in_([str(s) for s in filters.status]))
     for column, value in (
@@ -185,11 +188,16 @@ def conditions_for(
     if filters.overdue is not None:
         overdue = and_(is_open, Case.resolution_due < now)
         conditions.append(overdue if filters.overdue else not_(overdue))
+    # On legal_due, so the open cases' partial index serves both lists: at risk from the day
+    # before the deadline through its day (``legal_risk_at``), missed from the day after
+    # (``legal_missed_at``).
     if filters.legal_risk is not None:
-        at_risk = and_(is_open, Case.legal_risk_at <= now, Case.legal_missed_at > now)
+        at_risk = and_(
+            is_open, Case.legal_due >= today, Case.legal_due <= today + timedelta(days=1)
+        )
         conditions.append(at_risk if filters.legal_risk else not_(at_risk))
     if filters.legal_missed is not None:
-        missed = and_(is_open, Case.legal_missed_at <= now)
+        missed = and_(is_open, Case.legal_due < today)
         conditions.append(missed if filters.legal_missed else not_(missed))
     if filters.legal_provisional is not None:
         provisional = Case.legal_provisional_year.is_not(None)
@@ -211,10 +219,11 @@ def list_(
     scope: ColumnElement[bool] | None = None,
     now: datetime | None = None,
     region: str | None = None,
+    timezone: str = "UTC",
 ) -> CasePage:
     """Cases matching ``filters`` (and ``scope``, the viewer's visibility), most urgent first:
     by resolution target, then id."""
-    conditions = conditions_for(filters, now or utcnow(), region)
+    conditions = conditions_for(filters, now or utcnow(), region, timezone)
     if scope is not None:
         conditions.append(scope)
     total = session.scalar(select(func.count()).select_from(Case).where(*conditions)) or 0

@@ -91,6 +91,7 @@ def list_cases(
         page=PageParams(page=query.page, per_page=query.per_page),
         scope=visible_cases(user),
         region=playbook.calendar.country,
+        timezone=playbook.calendar.timezone,
     )
     return Page[CaseRead](
         items=[CaseRead.model_validate(case) for case in found.items],

@@ -61,7 +61,14 @@ def board_page(request: Request, session: SessionDep, user: BoardWatcher) -> Res
     now = utcnow()
 
     def cases(filters: CaseFilters) -> list[Any]:
-        return cases_service.list_(session, filters=filters, page=first, scope=scope, now=now).items
+        return cases_service.list_(
+            session,
+            filters=filters,
+            page=first,
+            scope=scope,
+            now=now,
+            timezone=playbook.calendar.timezone,
+        ).items
 
     open_statuses = list(OPEN_STATUSES)
     return render(

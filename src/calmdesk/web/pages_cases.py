@@ -138,6 +138,8 @@ def queue_page(
         filters=filters,
         page=PageParams(page=page, per_page=QUEUE_PAGE_SIZE),
         scope=case_permissions.visible_cases(user),
+        region=common["playbook"].calendar.country,
+        timezone=common["playbook"].calendar.timezone,
     )
     gettext = common["gettext"]
     return render(
