@@ -7,12 +7,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
+import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from calmdesk.cases import deadlines, service, worker
 from calmdesk.cases.enums import CaseStatus
 from calmdesk.cases.models import Case
 from calmdesk.cases.schemas import CaseFilters, CaseRead, PageParams
+from calmdesk.playbook import calendar
 from calmdesk.playbook.schema import Playbook
 from tests.cases.conftest import MakeCase, local
 
@@ -134,3 +136,35 @@ def test_a_case_resolved_in_time_never_misses_and_one_resolved_late_did(
 
 def kinds(session: Session, case: Case) -> list[str]:
     return [e.kind for e in service.events_of(session, case_id=case.id)]
+
+
+def test_a_worker_starting_on_a_newer_calendar_recomputes_the_provisional_dates(
+    make_case: MakeCase,
+    session: Session,
+    session_factory: sessionmaker[Session],
+    ru: Playbook,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    case = russian_case(make_case, ru, 2027, 12, 27)
+    session.commit()
+    assert worker.refresh_provisional(session_factory, playbook=ru) == []  # 2028 still unknown
+    # A newer `holidays` with the 2028 decree: the data now publishes 2028.
+    published = calendar.DecreedCalendar(
+        statute=calendar.DECREED_CALENDARS["RU"].statute,
+        no_shift=calendar.DECREED_CALENDARS["RU"].no_shift,
+        published_through=lambda: 2028,
+    )
+    monkeypatch.setitem(calendar.DECREED_CALENDARS, "RU", published)
+    calendar.official_year.cache_clear()
+    try:
+        assert worker.refresh_provisional(session_factory, playbook=ru) == [case.id]
+        session.expire_all()
+        assert case.legal_provisional_year is None
+        assert case.legal_due == date(2028, 1, 10)
+        [event] = [e for e in service.events_of(session, case_id=case.id) if e.kind == "updated"]
+        assert event.data["why"] == "legal_calendar_published"
+        assert event.data["changes"] == {"legal_provisional_year": None}
+        assert worker.refresh_provisional(session_factory, playbook=ru) == []
+    finally:
+        monkeypatch.undo()
+        calendar.official_year.cache_clear()
