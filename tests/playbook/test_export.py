@@ -174,7 +174,7 @@ def test_export_states_the_cap_per_customer_and_period(lang: str, sentence: str)
 def test_a_cap_needs_a_positive_period(minimal: dict[str, Any]) -> None:
     from pydantic import ValidationError
 
-    with pytest.raises(ValidationError, match="customer_compensation_cap.period_days"):
+    with pytest.raises(ValidationError, match=r"customer_compensation_cap\.period_days"):
         Playbook.model_validate(
             {**minimal, "customer_compensation_cap": {"amount": 100, "period_days": 0}}
         )
