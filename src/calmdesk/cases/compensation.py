@@ -158,6 +158,9 @@ def propose(
     now: datetime | None = None,
 ) -> Compensation:
     now = now or utcnow()
+    # Two proposals on one case at once must not both fit in the same room under the limit:
+    # PostgreSQL locks the case's row until commit (SQLite writers already queue).
+    session.execute(select(Case.id).where(Case.id == case.id).with_for_update())
     _refuse_closed(case)
     rule = playbook.compensation_rule(case.category, case.severity)
     if rule is not None:
