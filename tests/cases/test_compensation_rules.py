@@ -51,6 +51,14 @@ def offer(
     )
 
 
+def decide(
+    session: Session, found: Compensation, *, approve: bool, by: User, rationale: str
+) -> Compensation:
+    """A supervisor's decision (the one place these tests name the service's verbs)."""
+    verb = compensation.approve if approve else compensation.reject
+    return verb(session, compensation=found, actor_id=by.id, rationale=rationale)
+
+
 def test_the_agents_limit_adds_up_over_the_case(
     make_case: MakeCase, session: Session, pl: Playbook, users: dict[str, User]
 ) -> None:
@@ -70,9 +78,7 @@ def test_a_rejected_proposal_frees_the_limit_and_percentages_count_apart(
     big = offer(session, case, pl, "150", users["agent"])
     waiting = offer(session, case, pl, "100", users["agent"])
     assert (big.status, waiting.status) == ("granted", "pending")
-    compensation.reject(
-        session, compensation=waiting, actor_id=users["supervisor"].id, rationale="Za dużo."
-    )
+    decide(session, waiting, approve=False, by=users["supervisor"], rationale="Za dużo.")
     assert offer(session, case, pl, "50", users["agent"]).status == "granted"  # 150 + 50
     # Discounts add up with discounts (limit 10%), not with amounts.
     assert offer(session, case, pl, "10", users["agent"], kind="discount_percent").status == (
@@ -123,9 +129,7 @@ def test_a_case_is_not_resolved_or_closed_while_a_compensation_waits(
         )
     assert refused.value.fields["compensation_ids"] == [waiting.id]
     assert case.status == CaseStatus.IN_PROGRESS
-    compensation.approve(
-        session, compensation=waiting, actor_id=users["supervisor"].id, rationale="Zgoda."
-    )
+    decide(session, waiting, approve=True, by=users["supervisor"], rationale="Zgoda.")
     service.transition(
         session, case=case, to=CaseStatus.RESOLVED, actor_id=None, note=None, playbook=pl
     )
@@ -179,9 +183,7 @@ def test_the_agent_answers_a_rejection_and_the_exchange_is_kept(
     waiting = offer(session, case, pl, "900", users["agent"])
     with pytest.raises(CompensationNotRejected):
         compensation.appeal(session, compensation=waiting, actor_id=users["agent"].id, reason="?")
-    compensation.reject(
-        session, compensation=waiting, actor_id=users["supervisor"].id, rationale="Za dużo."
-    )
+    decide(session, waiting, approve=False, by=users["supervisor"], rationale="Za dużo.")
     appealed = compensation.appeal(
         session,
         compensation=waiting,
@@ -190,9 +192,7 @@ def test_the_agent_answers_a_rejection_and_the_exchange_is_kept(
     )
     assert appealed.status == CompensationStatus.APPEALED
     assert [c.id for c in compensation.awaiting_approval(session, case_id=case.id)] == [waiting.id]
-    compensation.approve(
-        session, compensation=waiting, actor_id=users["supervisor"].id, rationale="Zgoda."
-    )
+    decide(session, waiting, approve=True, by=users["supervisor"], rationale="Zgoda.")
     said = compensation.exchange(session, compensation=waiting)
     assert [(e.side, e.kind, e.text) for e in said] == [
         ("agent", "compensation_proposed", "Nadpłata z marca."),
@@ -208,10 +208,10 @@ def test_a_rejection_is_answered_once(
 ) -> None:
     case = make_case(category="invoice_error")
     waiting = offer(session, case, pl, "900", users["agent"])
-    supervisor, agent = users["supervisor"].id, users["agent"].id
-    compensation.reject(session, compensation=waiting, actor_id=supervisor, rationale="Nie.")
+    agent = users["agent"].id
+    decide(session, waiting, approve=False, by=users["supervisor"], rationale="Nie.")
     compensation.appeal(session, compensation=waiting, actor_id=agent, reason="Proszę jeszcze raz.")
-    compensation.reject(session, compensation=waiting, actor_id=supervisor, rationale="Nadal nie.")
+    decide(session, waiting, approve=False, by=users["supervisor"], rationale="Nadal nie.")
     with pytest.raises(CompensationAlreadyAppealed):
         compensation.appeal(session, compensation=waiting, actor_id=agent, reason="A teraz?")
     assert waiting.status == CompensationStatus.REJECTED

@@ -19,6 +19,7 @@ from calmdesk.cases.schemas import CaseCreate, CompensationCreate
 from calmdesk.playbook.load import default_playbook
 from calmdesk.playbook.schema import Playbook
 from calmdesk.users.models import User
+from tests.cases.test_compensation_rules import decide
 from tests.conftest import LoginHelper
 from tests.web.conftest import TokenGetter
 
@@ -186,9 +187,7 @@ def test_the_agent_answers_a_rejection_on_the_case_page_and_both_sides_show(
         actor_id=users["agent"].id,
         playbook=PL,
     )
-    compensation_service.reject(
-        session, compensation=offer, actor_id=users["supervisor"].id, rationale="Za dużo."
-    )
+    decide(session, offer, approve=False, by=users["supervisor"], rationale="Za dużo.")
     session.commit()
     login(client, "agent")
     page = client.get(f"/cases/{case_id}").text
