@@ -208,7 +208,11 @@ def test_the_agent_answers_a_rejection_on_the_case_page_and_both_sides_show(
     assert "Przełożony" in said and "Konsultant" in said
     assert f'action="/compensations/{offer.id}/appeal"' not in page  # answered once
     login(client, "supervisor")
-    assert f'action="/compensations/{offer.id}/approve"' in client.get("/board").text
+    board = client.get("/board").text
+    assert f'action="/compensations/{offer.id}/approve"' in board
+    both = section(board, "approvals")
+    assert "Za dużo." in both and "Klient &lt;b&gt;odejdzie&lt;/b&gt; bez zwrotu." in both
+    assert "Ответ оператора" in both
 
 
 def test_a_closed_case_offers_no_compensation_form(
