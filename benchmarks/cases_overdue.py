@@ -34,7 +34,7 @@ COLUMNS = (
     "status", "channel", "language", "category", "category_suggested", "severity", "team",
     "customer_contact", "description", "references", "paused_seconds", "received_at",
     "first_response_due", "first_response_warn_at", "resolution_due", "resolution_warn_at",
-    "legal_due", "legal_risk_at", "created_at", "updated_at", "closed_at",
+    "legal_due", "legal_risk_at", "legal_missed_at", "created_at", "updated_at", "closed_at",
 )  # fmt: skip
 
 
@@ -52,8 +52,9 @@ def rows(count: int, seed: int = 7) -> Iterator[tuple[Any, ...]]:
             status, "email", "pl", "invoice_error", False, "medium", "billing",
             f"customer-{n}@example.com", "Faktura wyższa niż w umowie.", "[]", 0, received,
             received + timedelta(hours=4), received + timedelta(hours=3), due,
-            received + timedelta(days=2), legal, received + timedelta(days=13), received,
-            received, None if is_open else received + timedelta(days=5),
+            received + timedelta(days=2), legal, received + timedelta(days=13),
+            received + timedelta(days=15), received, received,
+            None if is_open else received + timedelta(days=5),
         )  # fmt: skip
 
 

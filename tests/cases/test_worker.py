@@ -21,7 +21,7 @@ from tests.cases.conftest import MakeCase, intake_at, local
 
 WARSAW = "Europe/Warsaw"
 MONDAY_9 = local(WARSAW, 2026, 3, 2, 9)
-WORKER_EVENTS = ("sla_warning", "sla_breached", "legal_deadline_risk")
+WORKER_EVENTS = ("sla_warning", "sla_breached", "legal_deadline_risk", "legal_deadline_missed")
 
 
 def worker_events(session: Session, case: Case) -> list[tuple[str, str]]:
@@ -173,7 +173,7 @@ def test_two_workers_at_once_record_each_event_exactly_once(engine: Engine, pl: 
         assert counts, "the workers recorded nothing"
         assert max(counts.values()) == 1
         assert reported == len(recorded)
-        # Every case got its whole set: 2 clocks x (warning or silent) + breaches + legal risk.
+        # Every case got its whole set: 2 clocks x (warning or silent) + breaches + the legal clock.
         per_case = Counter(case_id for case_id, _, _ in counts)
         assert set(per_case) == set(ids)
         assert len(set(per_case.values())) == 1

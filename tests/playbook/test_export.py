@@ -153,3 +153,28 @@ def test_working_hours_group_consecutive_days_with_the_same_periods(
     assert "Mon–Fri 08:00-12:00, 12:30-16:00" in render_markdown(default_playbook("pl"), "en")
     separate = render_markdown(Playbook.model_validate(minimal), "pl")
     assert "pon. 08:00-12:00, 12:30-16:00; pt. 09:00-13:00" in separate
+
+
+@pytest.mark.parametrize(
+    ("lang", "sentence"),
+    [
+        ("pl", "najwyżej 600 PLN w ciągu 30 dni"),
+        ("ru", "не больше 600 PLN за 30 дней"),
+        ("en", "at most 600 PLN over 30 days"),
+    ],
+)
+def test_export_states_the_cap_per_customer_and_period(lang: str, sentence: str) -> None:
+    playbook = default_playbook("pl")
+    assert sentence in render_markdown(playbook, lang)
+    assert sentence in html.unescape(render_html(playbook, lang))
+    uncapped = playbook.model_copy(update={"customer_compensation_cap": None})
+    assert 'data-testid="customer-cap"' not in render_html(uncapped, lang)
+
+
+def test_a_cap_needs_a_positive_period(minimal: dict[str, Any]) -> None:
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match=r"customer_compensation_cap\.period_days"):
+        Playbook.model_validate(
+            {**minimal, "customer_compensation_cap": {"amount": 100, "period_days": 0}}
+        )

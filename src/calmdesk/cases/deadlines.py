@@ -5,7 +5,10 @@
   It is paused while the case waits for the customer; the pause is measured in business time
   and added to both targets on resume.
 * The **legal** clock: the statutory maximum in calendar days; a deadline falling on a
-  non-working day moves to the next working day. It is never paused.
+  non-working day of the country's official calendar moves to the next working day. It is never
+  paused. When a year's official calendar is not published yet, the date follows the statute's
+  default and the case keeps that year (``legal_provisional_year``); the day after the deadline
+  an open case has **missed** it (``legal_deadline_missed``).
 
 Everything here is pure: it reads and writes a :class:`~calmdesk.cases.models.Case`'s columns
 and never touches the database.
@@ -20,7 +23,12 @@ from zoneinfo import ZoneInfo
 from calmdesk.cases.enums import CaseEventKind, CaseStatus, ClockName
 from calmdesk.cases.models import Case
 from calmdesk.errors import Conflict
-from calmdesk.playbook.calendar import business_deadline, business_time_between, legal_deadline
+from calmdesk.playbook.calendar import (
+    business_deadline,
+    business_time_between,
+    legal_deadline,
+    provisional_year,
+)
 from calmdesk.playbook.schema import Category, Playbook
 
 
@@ -48,6 +56,8 @@ class Clocks:
     resolution_due: datetime
     legal_due: date
     legal_risk_at: datetime
+    legal_missed_at: datetime
+    legal_provisional_year: int | None
 
 
 def clocks_for(
@@ -67,6 +77,7 @@ def clocks_for(
 
     legal = category.legal
     legal_due = legal_deadline(received_at, legal.days, calendar, business_days=legal.business_days)
+    received_day = received_at.astimezone(ZoneInfo(calendar.timezone)).date()
     return Clocks(
         first_response_warn_at=after(kpi.first_response * kpi.warning_share),
         first_response_due=after(kpi.first_response),
@@ -74,6 +85,8 @@ def clocks_for(
         resolution_due=after(kpi.resolution),
         legal_due=legal_due,
         legal_risk_at=day_start(legal_due - timedelta(days=1), calendar.timezone),
+        legal_missed_at=day_start(legal_due + timedelta(days=1), calendar.timezone),
+        legal_provisional_year=provisional_year(received_day, legal_due, calendar),
     )
 
 
@@ -89,6 +102,8 @@ def apply_clocks(case: Case, clocks: Clocks) -> None:
     case.resolution_due = clocks.resolution_due
     case.legal_due = clocks.legal_due
     case.legal_risk_at = clocks.legal_risk_at
+    case.legal_missed_at = clocks.legal_missed_at
+    case.legal_provisional_year = clocks.legal_provisional_year
     case.next_check_at = next_check_at(case)
 
 
@@ -196,6 +211,18 @@ def _checks(case: Case) -> list[tuple[datetime, DueEvent]]:
                 ),
             )
         )
+    if case.legal_missed_flagged_at is None:
+        checks.append(
+            (
+                case.legal_missed_at,
+                DueEvent(
+                    CaseEventKind.LEGAL_DEADLINE_MISSED,
+                    ClockName.LEGAL,
+                    "legal_missed_flagged_at",
+                    case.legal_due,
+                ),
+            )
+        )
     return checks
 
 
@@ -205,13 +232,29 @@ def next_check_at(case: Case) -> datetime | None:
 
 
 def due_events(case: Case, *, now: datetime) -> list[DueEvent]:
-    """The checks due at ``now``. A warning whose breach is also due is kept silent: the
-    breach says more, and the marker still keeps it from firing later."""
+    """The checks due at ``now``. A warning whose breach is also due is kept silent (and the
+    legal risk when the deadline is already missed): the later event says more, and the marker
+    still keeps the earlier one from firing later."""
     due = [check for when, check in _checks(case) if when <= now]
     breached = {d.clock for d in due if d.kind == CaseEventKind.SLA_BREACHED}
+    missed = any(d.kind == CaseEventKind.LEGAL_DEADLINE_MISSED for d in due)
     return [
         DueEvent(d.kind, d.clock, d.marker, d.deadline, silent=True)
-        if d.kind == CaseEventKind.SLA_WARNING and d.clock in breached
+        if (d.kind == CaseEventKind.SLA_WARNING and d.clock in breached)
+        or (d.kind == CaseEventKind.LEGAL_DEADLINE_RISK and missed)
         else d
         for d in due
     ]
+
+
+def legal_state(case: Case, *, now: datetime) -> str | None:
+    """``"missed"`` when the case was still open the day after its legal deadline (or was
+    resolved only after it), ``"at_risk"`` while open from the day before, else ``None``."""
+    settled_at = case.resolved_at if not CaseStatus(case.status).is_open else None
+    if settled_at is not None:
+        return "missed" if settled_at >= case.legal_missed_at else None
+    if now >= case.legal_missed_at:
+        return "missed"
+    if now >= case.legal_risk_at:
+        return "at_risk"
+    return None

@@ -46,6 +46,9 @@ class CaseEventKind(StrEnum):
     SLA_WARNING = "sla_warning"
     SLA_BREACHED = "sla_breached"
     LEGAL_DEADLINE_RISK = "legal_deadline_risk"
+    LEGAL_DEADLINE_MISSED = "legal_deadline_missed"
+    COMPENSATION_APPEALED = "compensation_appealed"
+    APPROVAL_OVERRIDDEN = "approval_overridden"
     PERSONAL_DATA_ERASED = "personal_data_erased"
 
 
@@ -64,3 +67,14 @@ class CompensationStatus(StrEnum):
     """Above the agent's limit: waits for a supervisor."""
     APPROVED = "approved"
     REJECTED = "rejected"
+    APPEALED = "appealed"
+    """Rejected, and the agent answered: waits for the supervisor again."""
+
+    @property
+    def awaits_approval(self) -> bool:
+        return self in (CompensationStatus.PENDING, CompensationStatus.APPEALED)
+
+    @property
+    def counts_against_limit(self) -> bool:
+        """Granted, approved or still possible: what the case's limit adds up."""
+        return self != CompensationStatus.REJECTED

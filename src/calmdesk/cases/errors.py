@@ -6,10 +6,14 @@ from calmdesk.cases.flows import InvalidTransition
 from calmdesk.errors import Conflict, InvalidInput, NotFound
 
 __all__ = [
+    "CaseClosed",
     "CaseNotFound",
+    "CompensationAlreadyAppealed",
+    "CompensationAwaitsApproval",
     "CompensationNotAllowed",
     "CompensationNotFound",
     "CompensationNotPending",
+    "CompensationNotRejected",
     "InvalidCaseInput",
     "InvalidTransition",
 ]
@@ -36,3 +40,24 @@ class InvalidCaseInput(InvalidInput):
 
 class CompensationNotAllowed(InvalidInput):
     code = "compensation_not_allowed"
+
+
+class CaseClosed(Conflict):
+    """A closed case takes no new compensation (reopen it first)."""
+
+    code = "case_closed"
+
+
+class CompensationAwaitsApproval(Conflict):
+    """The case cannot be resolved or closed while a compensation waits for a supervisor
+    (``compensation_ids``); a supervisor may override with a reason."""
+
+    code = "compensation_awaits_approval"
+
+
+class CompensationNotRejected(Conflict):
+    code = "compensation_not_rejected"
+
+
+class CompensationAlreadyAppealed(Conflict):
+    code = "compensation_already_appealed"

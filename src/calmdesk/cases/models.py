@@ -103,6 +103,12 @@ class Case(Base):
     legal_due: Mapped[date] = mapped_column(Date, index=True)
     legal_risk_at: Mapped[datetime] = mapped_column(UTCDateTime)
     """Start of the day before ``legal_due`` in the playbook's time zone."""
+    legal_missed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    """Start of the day after ``legal_due`` in the playbook's time zone: from then on an open
+    case has missed its legal deadline."""
+    legal_provisional_year: Mapped[int | None] = mapped_column(Integer)
+    """The year whose official calendar ``legal_due`` had to assume (not published yet, so the
+    statute's default was used); null when every day of the term is known."""
 
     # One marker per worker event kind and clock: an event is recorded only while it is null.
     first_response_warned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -110,6 +116,7 @@ class Case(Base):
     resolution_warned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolution_breached_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     legal_risk_flagged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    legal_missed_flagged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     next_check_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     """When the deadline worker must next look at this case; null when nothing is pending."""
 
@@ -176,7 +183,11 @@ class Compensation(Base):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     rationale: Mapped[str | None] = mapped_column(Text)
-    """The supervisor's answer (approval or rejection)."""
+    """The supervisor's answer (approval or rejection); the latest one after an appeal."""
+    appeal: Mapped[str | None] = mapped_column(Text)
+    """The agent's answer to a rejection (one per proposal); the supervisor then decides again."""
+    appealed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    appealed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     @property
     def status_enum(self) -> CompensationStatus:

@@ -33,7 +33,7 @@ ERASED_CASE_FIELDS: dict[str, Any] = {
     "description": ERASED,
     "references": [],
 }
-FREE_TEXT_KEYS = frozenset({"told", "agent_reason", "suggestion"})
+FREE_TEXT_KEYS = frozenset({"told", "agent_reason", "supervisor_rationale", "suggestion"})
 
 
 TABLES = ("cases", "case_events", "compensations")
@@ -103,7 +103,7 @@ def erase_case(session: Session, *, case: Case, actor_id: int | None, now: datet
     session.execute(
         update(Compensation)
         .where(Compensation.case_id == case.id)
-        .values(reason=ERASED, rationale=None)
+        .values(reason=ERASED, rationale=None, appeal=None)
         .execution_options(synchronize_session=False)
     )
     for obj in list(session.identity_map.values()):

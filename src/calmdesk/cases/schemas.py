@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -129,9 +129,15 @@ class CaseRead(BaseModel):
     first_response_due: datetime
     resolution_due: datetime
     legal_due: date
+    legal_missed_at: datetime
+    """From this moment an open case has missed its legal deadline (the day after it)."""
+    legal_provisional_year: int | None
+    """Set when ``legal_due`` assumes a year whose official calendar is not published yet (the
+    statute's default was used; the date may move)."""
     first_response_breached_at: datetime | None
     resolution_breached_at: datetime | None
     legal_risk_flagged_at: datetime | None
+    legal_missed_flagged_at: datetime | None
     erased_at: datetime | None
     created_at: datetime
     updated_at: datetime
@@ -206,6 +212,10 @@ class TransitionRequest(BaseModel):
     to: CaseStatus
     note: Note | None = None
     customer_update: CustomerUpdate | None = None
+    override_reason: Reason | None = None
+    """A supervisor resolving or closing a case while a compensation awaits approval says why
+    (recorded on the case); without it such a move is refused (409
+    ``compensation_awaits_approval``)."""
 
 
 class CompensationCreate(BaseModel):
@@ -240,6 +250,50 @@ class CompensationRead(BaseModel):
     decided_by_id: int | None
     decided_at: datetime | None
     rationale: str | None
+    appeal: str | None
+    """The agent's answer to a rejection; the supervisor then decides again."""
+    appealed_by_id: int | None
+    appealed_at: datetime | None
+
+
+class AppealRequest(BaseModel):
+    """The agent's answer to a supervisor's rejection (once per proposal)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"reason": "Klient czekał trzy tygodnie i to już druga reklamacja w tym miesiącu."},
+                {"reason": "Скидка меньше стоимости повторной доставки, которую мы иначе оплатим."},
+                {"reason": "The order was the customer's wedding present; the voucher keeps them."},
+            ]
+        },
+    )
+
+    reason: Reason
+
+
+class ExchangeEntryRead(BaseModel):
+    """One say in the exchange about a proposal."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    event_id: int
+    at: datetime
+    kind: str
+    """``compensation_proposed``, ``compensation_rejected``, ``compensation_appealed`` or
+    ``compensation_approved``."""
+    side: Literal["agent", "supervisor"]
+    actor_id: int | None
+    text: str | None
+
+
+class CompensationExchange(BaseModel):
+    """A proposal with both sides' words, oldest first, and its outcome (its status)."""
+
+    compensation: CompensationRead
+    entries: list[ExchangeEntryRead]
+    outcome: CompensationStatus
 
 
 class ApprovalDecision(BaseModel):
@@ -272,7 +326,12 @@ class CaseFilters(BaseModel):
     overdue: QueryFlag | None = None
     """Open and past the resolution target."""
     legal_risk: QueryFlag | None = None
-    """Open and the legal deadline is tomorrow or earlier."""
+    """Open, the legal deadline is today or tomorrow (in the playbook's time zone) and not
+    missed yet."""
+    legal_missed: QueryFlag | None = None
+    """Open after the day of its legal deadline."""
+    legal_provisional: QueryFlag | None = None
+    """The legal deadline assumes a year whose official calendar is not published yet."""
     q: Name | None = None
     """Text search in the description, the customer's contact and name."""
     customer_contact: Contact | None = None

@@ -6,15 +6,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, and_, func, not_, select, text
 from sqlalchemy.orm import Session
 
 from calmdesk.analysis.contact_keys import contact_key
-from calmdesk.cases import deadlines, flows
+from calmdesk.cases import compensation, deadlines, flows
 from calmdesk.cases.categorize import guess_language, suggest_category
 from calmdesk.cases.enums import CaseEventKind, CaseStatus, Channel
-from calmdesk.cases.errors import CaseNotFound, InvalidCaseInput
+from calmdesk.cases.errors import CaseNotFound, CompensationAwaitsApproval, InvalidCaseInput
 from calmdesk.cases.history import record, snapshot
 from calmdesk.cases.models import OPEN_CASE_SQL, Case, CaseEvent
 from calmdesk.cases.schemas import (
@@ -160,11 +161,13 @@ def events_of(session: Session, *, case_id: int) -> list[CaseEvent]:
 
 
 def conditions_for(
-    filters: CaseFilters, now: datetime, region: str | None = None
+    filters: CaseFilters, now: datetime, region: str | None = None, timezone: str = "UTC"
 ) -> list[ColumnElement[bool]]:
     """The WHERE terms of :func:`list_` for ``filters`` at ``now``; a phone number without a
-    country code is read in ``region`` (the playbook's country)."""
+    country code is read in ``region`` (the playbook's country), and "today" for the legal
+    deadline is the day in ``timezone`` (the playbook calendar's)."""
     conditions: list[ColumnElement[bool]] = []
+    today = now.astimezone(ZoneInfo(timezone)).date()
     if filters.status:
         conditions.append(Case.status.in_([str(s) for s in filters.status]))
     for column, value in (
@@ -185,9 +188,20 @@ def conditions_for(
     if filters.overdue is not None:
         overdue = and_(is_open, Case.resolution_due < now)
         conditions.append(overdue if filters.overdue else not_(overdue))
+    # On legal_due, so the open cases' partial index serves both lists: at risk from the day
+    # before the deadline through its day (``legal_risk_at``), missed from the day after
+    # (``legal_missed_at``).
     if filters.legal_risk is not None:
-        at_risk = and_(is_open, Case.legal_due <= (now + timedelta(days=1)).date())
+        at_risk = and_(
+            is_open, Case.legal_due >= today, Case.legal_due <= today + timedelta(days=1)
+        )
         conditions.append(at_risk if filters.legal_risk else not_(at_risk))
+    if filters.legal_missed is not None:
+        missed = and_(is_open, Case.legal_due < today)
+        conditions.append(missed if filters.legal_missed else not_(missed))
+    if filters.legal_provisional is not None:
+        provisional = Case.legal_provisional_year.is_not(None)
+        conditions.append(provisional if filters.legal_provisional else not_(provisional))
     if filters.q:
         conditions.append(
             Case.description.icontains(filters.q, autoescape=True)
@@ -205,10 +219,11 @@ def list_(
     scope: ColumnElement[bool] | None = None,
     now: datetime | None = None,
     region: str | None = None,
+    timezone: str = "UTC",
 ) -> CasePage:
     """Cases matching ``filters`` (and ``scope``, the viewer's visibility), most urgent first:
     by resolution target, then id."""
-    conditions = conditions_for(filters, now or utcnow(), region)
+    conditions = conditions_for(filters, now or utcnow(), region, timezone)
     if scope is not None:
         conditions.append(scope)
     total = session.scalar(select(func.count()).select_from(Case).where(*conditions)) or 0
@@ -321,12 +336,29 @@ def transition(
     note: str | None,
     playbook: Playbook,
     customer_update: CustomerUpdate | None = None,
+    override_reason: str | None = None,
     now: datetime | None = None,
 ) -> Case:
     """Move ``case`` to ``to`` (:func:`calmdesk.cases.flows.move`: the allowed moves and the
     clocks) and write the event; acknowledging records what the customer was told
-    (``customer_update`` or :func:`default_customer_update`)."""
+    (``customer_update`` or :func:`default_customer_update`).
+
+    A case is not resolved or closed while a compensation awaits a supervisor
+    (:class:`CompensationAwaitsApproval`), unless ``override_reason`` is given: the caller has
+    checked the actor may decide compensation, and the override is recorded with the reason and
+    the proposals left waiting."""
     now = now or utcnow()
+    waiting = []
+    if to in (CaseStatus.RESOLVED, CaseStatus.CLOSED) and flows.is_allowed(case.status_enum, to):
+        waiting = [c.id for c in compensation.awaiting_approval(session, case_id=case.id)]
+        if waiting and not override_reason:
+            raise CompensationAwaitsApproval(
+                f"Case {case.id} cannot be {to} while compensation "
+                f"{', '.join(map(str, waiting))} awaits a supervisor's decision; decide it first"
+                " (a supervisor may override, giving a reason).",
+                case_id=case.id,
+                compensation_ids=waiting,
+            )
     before = snapshot(case)
     flows.move(case, to, playbook=playbook, now=now)
     session.flush()
@@ -339,6 +371,17 @@ def transition(
         note=note,
         at=now,
     )
+    if waiting:
+        record(
+            session,
+            case=case,
+            kind=CaseEventKind.APPROVAL_OVERRIDDEN,
+            before=snapshot(case),
+            actor_id=actor_id,
+            note=override_reason,
+            data={"to": str(to), "compensation_ids": waiting},
+            at=now,
+        )
     if customer_update is not None or to == CaseStatus.ACKNOWLEDGED:
         inform_customer(
             session,

@@ -26,6 +26,7 @@ from calmdesk.cases.permissions import (
 )
 from calmdesk.cases.schemas import (
     MAX_ID,
+    AppealRequest,
     ApprovalDecision,
     CaseCreate,
     CaseEventRead,
@@ -33,8 +34,10 @@ from calmdesk.cases.schemas import (
     CaseRead,
     CaseUpdate,
     CompensationCreate,
+    CompensationExchange,
     CompensationRead,
     CustomerUpdate,
+    ExchangeEntryRead,
     Page,
     PageParams,
     TransitionRequest,
@@ -88,6 +91,7 @@ def list_cases(
         page=PageParams(page=query.page, per_page=query.per_page),
         scope=visible_cases(user),
         region=playbook.calendar.country,
+        timezone=playbook.calendar.timezone,
     )
     return Page[CaseRead](
         items=[CaseRead.model_validate(case) for case in found.items],
@@ -131,7 +135,14 @@ def case_events(case_id: CaseId, session: SessionDep, user: CurrentUser) -> list
 @router.post(
     "/api/cases/{case_id}/transitions",
     response_model=CaseRead,
-    responses=errors((409, "`invalid_transition`: not allowed from the case's status")),
+    responses=errors(
+        (
+            409,
+            "`invalid_transition`: not allowed from the case's status;"
+            " `compensation_awaits_approval`: resolving or closing while a compensation waits"
+            " for a supervisor (a supervisor may send `override_reason`)",
+        )
+    ),
 )
 def transition_case(
     case_id: CaseId,
@@ -142,8 +153,12 @@ def transition_case(
     user: CurrentUser,
     playbook: PlaybookDep,
 ) -> Case:
-    """Move the case (409 ``invalid_transition`` names the allowed moves)."""
+    """Move the case (409 ``invalid_transition`` names the allowed moves). Resolving or closing
+    while a compensation awaits approval is refused (409 ``compensation_awaits_approval``)
+    unless a supervisor gives ``override_reason``, which is recorded on the case."""
     case = case_for_user(session, case_id=case_id, user=user)
+    if request_in.override_reason is not None:
+        ensure_may_decide_compensation(user)
     return service.transition(
         session,
         case=case,
@@ -152,6 +167,7 @@ def transition_case(
         note=request_in.note,
         playbook=playbook,
         customer_update=request_in.customer_update,
+        override_reason=request_in.override_reason,
     )
 
 
@@ -181,6 +197,7 @@ def case_compensations(case_id: CaseId, session: SessionDep, user: CurrentUser) 
     "/api/cases/{case_id}/compensations",
     status_code=status.HTTP_201_CREATED,
     response_model=CompensationRead,
+    responses=errors((409, "`case_closed`: a closed case takes no compensation")),
 )
 def propose_compensation(
     case_id: CaseId,
@@ -191,7 +208,8 @@ def propose_compensation(
     user: CurrentUser,
     playbook: PlaybookDep,
 ) -> Compensation:
-    """Granted at once within the agent's limit, otherwise pending a supervisor."""
+    """Granted at once while the case's total stays within the agent's limit (and the customer's
+    cap, if the playbook has one), otherwise pending a supervisor."""
     case = case_for_user(session, case_id=case_id, user=user)
     ensure_may_propose_compensation(user)
     return compensation.propose(
@@ -252,3 +270,49 @@ def reject_compensation(
 ) -> Compensation:
     """A supervisor refuses a pending proposal with a rationale."""
     return _decide(session, user, compensation_id, decision, approve=False)
+
+
+@router.post(
+    "/api/compensations/{compensation_id}/appeal",
+    response_model=CompensationRead,
+    responses=errors(
+        (
+            409,
+            "`compensation_not_rejected`: only a rejection can be answered;"
+            " `compensation_already_appealed`: answered once already;"
+            " `case_closed`: the case is closed",
+        )
+    ),
+)
+def appeal_compensation(
+    compensation_id: CompensationId,
+    appeal_in: Annotated[AppealRequest, Body(openapi_examples=named_examples(AppealRequest))],
+    session: SessionDep,
+    user: CurrentUser,
+) -> Compensation:
+    """The agent answers a supervisor's rejection; the proposal waits for the supervisor again
+    (status ``appealed``), who approves or rejects it with the usual routes."""
+    ensure_may_propose_compensation(user)
+    found = compensation.get_or_raise(session, compensation_id=compensation_id)
+    case_for_user(session, case_id=found.case_id, user=user)
+    return compensation.appeal(
+        session, compensation=found, actor_id=user.id, reason=appeal_in.reason
+    )
+
+
+@router.get("/api/compensations/{compensation_id}/exchange", response_model=CompensationExchange)
+def compensation_exchange(
+    compensation_id: CompensationId, session: SessionDep, user: CurrentUser
+) -> CompensationExchange:
+    """The agent's reason, the supervisor's answers and the agent's reply, oldest first, with
+    the outcome."""
+    found = compensation.get_or_raise(session, compensation_id=compensation_id)
+    case_for_user(session, case_id=found.case_id, user=user)
+    return CompensationExchange(
+        compensation=CompensationRead.model_validate(found),
+        entries=[
+            ExchangeEntryRead.model_validate(entry)
+            for entry in compensation.exchange(session, compensation=found)
+        ],
+        outcome=found.status_enum,
+    )

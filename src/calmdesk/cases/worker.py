@@ -1,5 +1,6 @@
 """The deadline worker: one step claims the cases whose ``next_check_at`` has come, records
-``sla_warning`` / ``sla_breached`` / ``legal_deadline_risk`` and moves ``next_check_at`` on.
+``sla_warning`` / ``sla_breached`` / ``legal_deadline_risk`` / ``legal_deadline_missed`` and
+moves ``next_check_at`` on.
 
 Any number of workers may run. On PostgreSQL the due rows are claimed with
 ``SELECT ... FOR UPDATE SKIP LOCKED``: a row another worker holds is skipped, and a row it has
@@ -11,14 +12,17 @@ SQLite has one writer at a time, so there a plain transaction is the guard.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from calmdesk.cases import deadlines, privacy
+from calmdesk.cases.enums import CaseEventKind
 from calmdesk.cases.history import record, snapshot
 from calmdesk.cases.models import Case
+from calmdesk.playbook.calendar import official_year
+from calmdesk.playbook.schema import Playbook
 from calmdesk.storage.types import utcnow
 
 BATCH_SIZE = 200
@@ -95,3 +99,50 @@ def run_once(
         with factory() as session, session.begin():
             report.erased = privacy.apply_retention(session, retention_days=retention_days, now=now)
     return report
+
+
+def refresh_provisional(
+    factory: sessionmaker[Session], *, playbook: Playbook, now: datetime | None = None
+) -> list[int]:
+    """Recompute the legal date of every case that assumed a year the calendar data now
+    publishes (a newer ``holidays`` brought the decree); each gets an ``updated`` event saying
+    so. Run when a worker starts: the data changes only with an upgrade. Returns the case ids."""
+    now = now or utcnow()
+    refreshed = []
+    with factory() as session, session.begin():
+        query = select(Case).where(Case.legal_provisional_year.is_not(None)).order_by(Case.id)
+        for case in session.scalars(query):
+            if _refresh_legal(session, case=case, playbook=playbook, now=now):
+                refreshed.append(case.id)
+    return refreshed
+
+
+def _refresh_legal(session: Session, *, case: Case, playbook: Playbook, now: datetime) -> bool:
+    year = case.legal_provisional_year
+    if year is None:
+        return False
+    calendar = playbook.calendar
+    if official_year(calendar.country, calendar.subdivision, year).provisional:
+        return False  # still not published
+    try:
+        category = deadlines.category_of(playbook, case.category)
+    except deadlines.CategoryNotInPlaybook:
+        return False
+    clocks = deadlines.clocks_for(
+        playbook, category, case.received_at, timedelta(seconds=case.paused_seconds or 0)
+    )
+    before = snapshot(case)
+    case.legal_due = clocks.legal_due
+    case.legal_risk_at = clocks.legal_risk_at
+    case.legal_missed_at = clocks.legal_missed_at
+    case.legal_provisional_year = clocks.legal_provisional_year
+    case.next_check_at = deadlines.next_check_at(case)
+    record(
+        session,
+        case=case,
+        kind=CaseEventKind.UPDATED,
+        before=before,
+        data={"why": "legal_calendar_published", "year": year},
+        at=now,
+    )
+    return True

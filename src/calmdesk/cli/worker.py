@@ -34,7 +34,9 @@ def worker(
 
     Any number of workers may run against PostgreSQL: due cases are claimed with
     SELECT ... FOR UPDATE SKIP LOCKED and every event is recorded once."""
+    from calmdesk.cases.worker import refresh_provisional
     from calmdesk.maintenance import run_forever, run_once
+    from calmdesk.playbook.load import load_playbook
     from calmdesk.storage import migrate
     from calmdesk.storage.db import make_engine, make_session_factory
 
@@ -45,6 +47,13 @@ def worker(
     factory = make_session_factory(engine)
     console = Console()
     try:
+        # A newer calendar may publish a year some legal dates had to assume.
+        refreshed = refresh_provisional(factory, playbook=load_playbook(settings.playbook))
+        if refreshed:
+            console.print(
+                f"legal dates recomputed on the published calendar: {len(refreshed)} cases",
+                highlight=False,
+            )
         if once:
             report = run_once(factory, retention_days=settings.retention_days)
             for case_id, kind, clock in report.cases.recorded:

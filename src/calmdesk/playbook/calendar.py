@@ -5,9 +5,16 @@ Two notions of a "working day" live here, on purpose:
 * the **company's** working day (:func:`is_working_day`): a weekday with working periods in the
   playbook, not a public holiday of the country, not a company closure. Internal KPIs run in the
   business time of these days (:func:`business_deadline`, :func:`business_time_between`);
-* the **legal** working day (:func:`is_legal_working_day`): any day but Saturday, Sunday and
-  public holidays, whatever the company's hours. Statutory deadlines use it
-  (:func:`legal_deadline`): a company closure does not extend a consumer's rights.
+* the **legal** working day (:func:`is_legal_working_day`): the country's official calendar,
+  whatever the company's hours: not a weekend day (unless the calendar makes it a working day,
+  like Russia's transferred working Saturdays), not a public holiday or a transferred day off.
+  Statutory deadlines use it (:func:`legal_deadline`): a company closure does not extend a
+  consumer's rights.
+
+Some countries publish each year's calendar by decree (Russia moves days off every year). A year
+the ``holidays`` data does not cover yet is computed by the statute's own default
+(:data:`DECREED_CALENDARS`) and reported as provisional (:func:`provisional_year`), so a
+deadline is never silently wrong.
 
 Every datetime must be timezone-aware; results are in the calendar's time zone. Pure functions:
 the only state is a cache of each country's public holidays per year.
@@ -15,7 +22,8 @@ the only state is a cache of each country's public holidays per year.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -26,13 +34,110 @@ from calmdesk.playbook.schema import WEEKDAYS, BusinessCalendar
 
 # How far ahead to look for working time before deciding the calendar has none.
 SEARCH_HORIZON_DAYS = 3 * 366
-SATURDAY = 5
+
+
+@dataclass(frozen=True, slots=True)
+class DecreedCalendar:
+    """A country whose official calendar of days off is published each year by decree.
+
+    ``published_through`` reads the last year the ``holidays`` data has the decree of;
+    a later year follows ``statute``: a public holiday falling on a weekend day gives the next
+    working day off, except the holidays in ``no_shift`` (month, day).
+    """
+
+    statute: str
+    no_shift: frozenset[tuple[int, int]]
+    published_through: Callable[[], int]
+
+
+def _russian_decrees_through() -> int:
+    from holidays.countries.russia import RussiaStaticHolidays
+
+    return max(
+        {
+            *RussiaStaticHolidays.special_public_holidays,
+            *RussiaStaticHolidays.special_public_holidays_observed,
+        }
+    )
+
+
+DECREED_CALENDARS: dict[str, DecreedCalendar] = {
+    # Labour Code art. 112: a day off coinciding with a holiday moves to the next working day
+    # after the holiday, except those coinciding with the New Year holidays (1-6 and 8 January)
+    # and Christmas (7 January); the Government moves two of those by a yearly decree.
+    "RU": DecreedCalendar(
+        statute="RU Labour Code art. 112",
+        no_shift=frozenset((1, day) for day in range(1, 9)),
+        published_through=_russian_decrees_through,
+    ),
+}
+"""Countries whose calendar needs a yearly decree; every other country's calendar follows from
+its statutes, which the ``holidays`` data encodes for every year."""
+
+
+@dataclass(frozen=True, slots=True)
+class OfficialYear:
+    """One year of a country's official calendar, as the legal clock reads it."""
+
+    days_off: frozenset[date]
+    """Public holidays and transferred days off that fall on weekdays or weekends alike."""
+    working_weekend_days: frozenset[date]
+    """Weekend days the calendar makes working days (e.g. a transferred Saturday)."""
+    weekend: frozenset[int]
+    """The country's weekend days (``date.weekday()``)."""
+    provisional: bool
+    """The year's decree is not in the data yet: computed by the statute's default."""
+
+
+def published_through(country: str) -> int | None:
+    """The last year whose official calendar of ``country`` is in the data; ``None`` when the
+    calendar needs no yearly decree (every year is known)."""
+    decreed = DECREED_CALENDARS.get(country.upper())
+    return decreed.published_through() if decreed is not None else None
 
 
 @lru_cache(maxsize=256)
+def official_year(country: str, subdivision: str | None, year: int) -> OfficialYear:
+    """``country``'s calendar for ``year``; a year past the published decrees is computed by
+    the statute's default and marked provisional."""
+    data = holidays.country_holidays(country, subdiv=subdivision, years=year)
+    weekend = frozenset(data.weekend)
+    days_off = set(data)
+    working_weekend_days = frozenset(getattr(data, "weekend_workdays", ()))
+    decreed = DECREED_CALENDARS.get(country.upper())
+    provisional = decreed is not None and year > decreed.published_through()
+    if decreed is not None and provisional:
+        for holiday in sorted(days_off):
+            if (
+                holiday.weekday() in weekend
+                and (holiday.month, holiday.day) not in decreed.no_shift
+            ):
+                moved = holiday + timedelta(days=1)
+                while moved.weekday() in weekend or moved in days_off:
+                    moved += timedelta(days=1)
+                if moved.year == year:
+                    days_off.add(moved)
+    return OfficialYear(
+        days_off=frozenset(days_off),
+        working_weekend_days=working_weekend_days,
+        weekend=weekend,
+        provisional=provisional,
+    )
+
+
 def public_holidays(country: str, subdivision: str | None, year: int) -> frozenset[date]:
-    """The public holidays of ``country`` (and ``subdivision``) in ``year``."""
-    return frozenset(holidays.country_holidays(country, subdiv=subdivision, years=year))
+    """The public holidays and transferred days off of ``country`` (and ``subdivision``) in
+    ``year`` (a provisional year's include the statute's default transfers)."""
+    return official_year(country, subdivision, year).days_off
+
+
+def provisional_year(first: date, last: date, cal: BusinessCalendar) -> int | None:
+    """The first year between ``first`` and ``last`` whose official calendar is not published
+    yet (``None``: every day in between is known)."""
+    for year in range(first.year, last.year + 1):
+        if official_year(cal.country, cal.subdivision, year).provisional:
+            return year
+    return None
 
 
 def is_public_holiday(day: date, cal: BusinessCalendar) -> bool:
@@ -58,8 +163,13 @@ def next_working_day(day: date, cal: BusinessCalendar) -> date:
 
 
 def is_legal_working_day(day: date, cal: BusinessCalendar) -> bool:
-    """Not a Saturday, Sunday or public holiday (company hours and closures do not matter)."""
-    return day.weekday() < SATURDAY and not is_public_holiday(day, cal)
+    """A working day of the country's official calendar: a weekday that is no public holiday or
+    transferred day off, or a weekend day the calendar makes a working day (company hours and
+    closures do not matter)."""
+    year = official_year(cal.country, cal.subdivision, day.year)
+    if day.weekday() in year.weekend:
+        return day in year.working_weekend_days
+    return day not in year.days_off
 
 
 def working_periods(day: date, cal: BusinessCalendar) -> list[tuple[datetime, datetime]]:
@@ -129,7 +239,9 @@ def legal_deadline(
     The day of receipt is not counted (PL Civil Code art. 111 § 2, RU Civil Code art. 191): a
     14-day term for a complaint received on 1 March ends on 15 March. A term ending on a Saturday,
     Sunday or public holiday ends on the next working day (PL Civil Code art. 115, RU Civil Code
-    art. 193). With ``business_days`` only working days are counted (e.g. 15 business days for
+    art. 193); working Saturdays and transferred days off come from the official calendar (a
+    Russian 10-day term received on 10 February 2027 ends on the working Saturday 20 February).
+    With ``business_days`` only working days are counted (e.g. 15 business days for
     payment services), so the end is a working day by construction. Company closures never
     extend a legal term.
     """

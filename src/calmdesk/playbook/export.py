@@ -79,6 +79,16 @@ class _Texts:
             text += f" ({self.words['extended']} {extended})"
         return text
 
+    def customer_cap(self) -> str | None:
+        """The cap per customer and period as a sentence, or ``None`` without one."""
+        cap = self.playbook.customer_compensation_cap
+        if cap is None:
+            return None
+        return self.words["customer_cap"].format(
+            amount=self.amount(cap.amount, CompensationKind.REFUND),
+            period=days_text(self.lang, cap.period_days),
+        )
+
     def team(self, key: str) -> str:
         return self.playbook.team(key).name[self.lang]
 
@@ -240,7 +250,8 @@ def _md_compensation(x: _Texts, e: Escape) -> list[str]:
             f"{e(x.amount(rule.agent_limit, CompensationKind.REFUND))} | "
             f"{e(x.amount(rule.agent_discount_limit_percent, CompensationKind.DISCOUNT_PERCENT))} |"
         ]
-    return [*out, ""]
+    cap = x.customer_cap()
+    return [*out, "", e(cap), ""] if cap else [*out, ""]
 
 
 def _md_intake(x: _Texts, e: Escape) -> list[str]:

@@ -22,3 +22,15 @@ def configured_region() -> str:
         return company_region(load_playbook(Settings().playbook))
     except (CalmDeskError, OSError, ValueError):
         return DEFAULT_REGION
+
+
+def configured_timezone() -> str:
+    """The time zone of the configured playbook's calendar (for migrations); UTC when it cannot
+    be loaded."""
+    from calmdesk.playbook.load import load_playbook
+    from calmdesk.settings import Settings
+
+    try:
+        return load_playbook(Settings().playbook).calendar.timezone
+    except (CalmDeskError, OSError, ValueError):
+        return "UTC"

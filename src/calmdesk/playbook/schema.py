@@ -288,6 +288,14 @@ class CompensationRule(Strict):
     agent_discount_limit_percent: Decimal = Field(Decimal(10), ge=0, le=100)
 
 
+class CustomerCompensationCap(Strict):
+    """What one customer may receive (amounts, not percent discounts) over all their cases in
+    ``period_days`` before a supervisor must approve the rest."""
+
+    amount: Decimal = Field(ge=0)
+    period_days: int = Field(gt=0, le=3660)
+
+
 class IntakeQuestion(Strict):
     key: str
     text: LocalizedText
@@ -365,6 +373,7 @@ class Playbook(Strict):
     teams: list[Team]
     categories: list[Category]
     compensation: list[CompensationRule]
+    customer_compensation_cap: CustomerCompensationCap | None = None
     intake: list[IntakeQuestion]
     conversation: ConversationPolicy
     phrases: Phrasebook

@@ -87,6 +87,7 @@ section.category { border-left: 4px solid #6b8cce; padding-left: 1rem; margin-bo
 <td>{{ x.amount(rule.agent_discount_limit_percent, "discount_percent") }}</td></tr>
 {% endfor %}
 </table>
+{% if x.customer_cap() %}<p data-testid="customer-cap">{{ x.customer_cap() }}</p>{% endif %}
 </section>
 
 <section id="intake">

@@ -16,6 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from calmdesk import __version__
 from calmdesk.analysis import load_all as load_analysis
 from calmdesk.analysis.model import load_default_model
+from calmdesk.cases import worker as cases_worker
 from calmdesk.cases.views import router as cases_router
 from calmdesk.customers.views import router as customers_router
 from calmdesk.live.fanout import close_bus
@@ -64,6 +65,12 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     )
     worker = None
     if settings.embedded_worker:
+        # A newer calendar may publish a year some legal dates had to assume.
+        await run_in_threadpool(
+            cases_worker.refresh_provisional,
+            app.state.session_factory,
+            playbook=app.state.playbook,
+        )
         worker = asyncio.create_task(
             run_embedded(
                 app.state.session_factory,

@@ -25,6 +25,7 @@ from calmdesk.web import pages_labels as labels
 from calmdesk.web.i18n import gettext_for
 from calmdesk.web.pages_cases import moment_formatter
 from calmdesk.web.pages_common import page_language, render
+from calmdesk.web.pages_legal import legal_viewer
 
 router = APIRouter(include_in_schema=False)
 
@@ -49,7 +50,8 @@ def board_labels(gettext: Any) -> dict[str, Any]:
 
 @router.get("/board")
 def board_page(request: Request, session: SessionDep, user: BoardWatcher) -> Response:
-    gettext = gettext_for(page_language(request, user))
+    lang = page_language(request, user)
+    gettext = gettext_for(lang)
     playbook = request_playbook(request)
     contacts = live_service.list_live(session, viewer=user)
     breaks = live_service.breaks_pending(session)
@@ -59,7 +61,14 @@ def board_page(request: Request, session: SessionDep, user: BoardWatcher) -> Res
     now = utcnow()
 
     def cases(filters: CaseFilters) -> list[Any]:
-        return cases_service.list_(session, filters=filters, page=first, scope=scope, now=now).items
+        return cases_service.list_(
+            session,
+            filters=filters,
+            page=first,
+            scope=scope,
+            now=now,
+            timezone=playbook.calendar.timezone,
+        ).items
 
     open_statuses = list(OPEN_STATUSES)
     return render(
@@ -69,10 +78,18 @@ def board_page(request: Request, session: SessionDep, user: BoardWatcher) -> Res
         title=gettext("Supervisor board"),
         contacts=[live_service.contact_update_message(c, agents[c.agent_id]) for c in contacts],
         breaks=[(c, agents[c.agent_id]) for c in breaks],
-        pending=compensation_service.list_(session, status=CompensationStatus.PENDING),
+        pending=sorted(
+            [
+                *compensation_service.list_(session, status=CompensationStatus.PENDING),
+                *compensation_service.list_(session, status=CompensationStatus.APPEALED),
+            ],
+            key=lambda c: (c.proposed_at, c.id),
+        ),
         due_soon=cases(CaseFilters(status=open_statuses, due_before=now + DUE_SOON, overdue=False)),
         breached=cases(CaseFilters(overdue=True)),
         legal_risk=cases(CaseFilters(legal_risk=True)),
+        legal_missed=cases(CaseFilters(legal_missed=True)),
+        legal_of=legal_viewer(playbook, lang, gettext, now),
         fmt=moment_formatter(playbook),
         stage_labels=labels.translated(labels.STAGES, gettext),
         kind_labels=labels.translated(labels.COMPENSATION_KINDS, gettext),

@@ -32,6 +32,7 @@ from calmdesk.live import permissions as live_permissions
 from calmdesk.live import service as live_service
 from calmdesk.playbook.deps import request_playbook
 from calmdesk.playbook.schema import Playbook
+from calmdesk.storage.types import utcnow
 from calmdesk.users.deps import SessionDep, require_permission
 from calmdesk.users.models import User
 from calmdesk.users.permissions import Permission, can
@@ -40,6 +41,7 @@ from calmdesk.web.csrf import CsrfChecked
 from calmdesk.web.i18n import LANGUAGE_NAMES, gettext_for
 from calmdesk.web.pages_common import page_language, render
 from calmdesk.web.pages_console import CONTACT_CHANNELS
+from calmdesk.web.pages_legal import legal_viewer
 
 router = APIRouter(include_in_schema=False)
 
@@ -106,6 +108,8 @@ def _filters_from_query(
             language=language or None,
             overdue=True if due == "overdue" else None,
             legal_risk=True if due == "legal_risk" else None,
+            legal_missed=True if due == "legal_missed" else None,
+            legal_provisional=True if due == "legal_provisional" else None,
             q=q or None,
         )
     except (ValidationError, ValueError) as error:
@@ -134,6 +138,8 @@ def queue_page(
         filters=filters,
         page=PageParams(page=page, per_page=QUEUE_PAGE_SIZE),
         scope=case_permissions.visible_cases(user),
+        region=common["playbook"].calendar.country,
+        timezone=common["playbook"].calendar.timezone,
     )
     gettext = common["gettext"]
     return render(
@@ -151,6 +157,7 @@ def queue_page(
             "q": q,
         },
         languages=LANGUAGE_NAMES,
+        legal_of=legal_viewer(common["playbook"], common["lang"], gettext, utcnow()),
         **common,
     )
 
@@ -277,6 +284,7 @@ def case_page(request: Request, session: SessionDep, user: CaseWorker, case_id: 
     events = cases_service.events_of(session, case_id=case.id)
     compensations = compensation_service.list_(session, case_id=case.id)
     gettext = common["gettext"]
+    legal = legal_viewer(common["playbook"], common["lang"], gettext, utcnow())
     return render(
         request,
         "case.html",
@@ -292,6 +300,14 @@ def case_page(request: Request, session: SessionDep, user: CaseWorker, case_id: 
         may_decide=can(user, Permission.APPROVE_COMPENSATION),
         currency=common["playbook"].currency,
         compensation_labels=labels.translated(labels.COMPENSATION_STATUSES, gettext),
+        exchanges={
+            item.id: compensation_service.exchange(session, compensation=item)
+            for item in compensations
+        },
+        side_labels=labels.translated(labels.SIDES, gettext),
+        may_propose=can(user, Permission.PROPOSE_COMPENSATION),
+        awaiting=[c.id for c in compensations if c.status_enum.awaits_approval],
+        legal=legal(case),
         **common,
     )
 
@@ -305,12 +321,15 @@ def transition_case(
     case_id: int,
     to: Annotated[str, Form(max_length=20)],
     note: Annotated[str, Form(max_length=4000)] = "",
+    override_reason: Annotated[str, Form(max_length=2000)] = "",
 ) -> RedirectResponse:
     case = case_permissions.case_for_user(session, case_id=case_id, user=user)
     try:
         target = CaseStatus(to)
     except ValueError:
         raise InvalidInput(f"unknown status {to!r}", code="unknown_status") from None
+    if override_reason.strip():
+        case_permissions.ensure_may_decide_compensation(user)
     cases_service.transition(
         session,
         case=case,
@@ -318,6 +337,7 @@ def transition_case(
         actor_id=user.id,
         note=note.strip() or None,
         playbook=request_playbook(request),
+        override_reason=override_reason.strip() or None,
     )
     return RedirectResponse(f"/cases/{case.id}", status_code=303)
 
@@ -376,6 +396,28 @@ def propose_compensation(
         playbook=request_playbook(request),
     )
     return RedirectResponse(f"/cases/{case.id}#compensation", status_code=303)
+
+
+@router.post("/compensations/{compensation_id}/appeal")
+def appeal_compensation(
+    session: SessionDep,
+    user: CaseWorker,
+    _csrf: CsrfChecked,
+    compensation_id: int,
+    reason: Annotated[str, Form(max_length=2000)],
+) -> RedirectResponse:
+    """The agent answers a supervisor's rejection from the case page."""
+    case_permissions.ensure_may_propose_compensation(user)
+    compensation = compensation_service.get_or_raise(session, compensation_id=compensation_id)
+    case_permissions.case_for_user(session, case_id=compensation.case_id, user=user)
+    if not reason.strip():
+        raise InvalidInput(
+            "reason: say why the rejection should be reconsidered", code="invalid_form"
+        )
+    compensation_service.appeal(
+        session, compensation=compensation, actor_id=user.id, reason=reason.strip()
+    )
+    return RedirectResponse(f"/cases/{compensation.case_id}#compensation", status_code=303)
 
 
 @router.post("/compensations/{compensation_id}/{decision}")

@@ -73,6 +73,7 @@ COMPENSATION_STATUSES: dict[str, str] = {
     "pending": N_("Waiting for approval"),
     "approved": N_("Approved"),
     "rejected": N_("Rejected"),
+    "appealed": N_("Rejection answered, waiting for the supervisor"),
 }
 
 COMPENSATION_KINDS: dict[str, str] = {
@@ -91,9 +92,12 @@ CASE_EVENTS: dict[str, str] = {
     "compensation_granted": N_("Compensation granted"),
     "compensation_approved": N_("Compensation approved"),
     "compensation_rejected": N_("Compensation rejected"),
+    "compensation_appealed": N_("Rejection answered by the agent"),
+    "approval_overridden": N_("Supervisor's override: compensation still awaiting approval"),
     "sla_warning": N_("Internal target near"),
     "sla_breached": N_("Internal target missed"),
     "legal_deadline_risk": N_("Legal deadline at risk"),
+    "legal_deadline_missed": N_("Legal deadline missed"),
     "personal_data_erased": N_("Personal data erased"),
 }
 
@@ -108,6 +112,9 @@ FACT_KINDS: dict[str, str] = {
 }
 
 SPEAKERS: dict[str, str] = {"customer": N_("Customer"), "agent": N_("Agent")}
+
+SIDES: dict[str, str] = {"agent": N_("Agent"), "supervisor": N_("Supervisor")}
+"""The two sides of an exchange about a compensation."""
 
 
 def translated(table: Mapping[str, str], gettext: Callable[[str], str]) -> dict[str, str]:
