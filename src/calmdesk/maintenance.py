@@ -20,6 +20,7 @@ from calmdesk.cases import privacy as case_privacy
 from calmdesk.cases import worker as cases_worker
 from calmdesk.live import privacy as live_privacy
 from calmdesk.settings import get_settings
+from calmdesk.social import privacy as social_privacy
 from calmdesk.social import worker as social_worker
 from calmdesk.storage.scrub import forget_erased
 from calmdesk.storage.types import utcnow
@@ -34,6 +35,7 @@ class MaintenanceReport:
     cases: cases_worker.StepReport
     posts_flagged: int
     contacts_erased: int
+    posts_erased: int = 0
     sign_ins_forgotten: int = 0
     """Expired web sessions and login-throttle keys nobody used for a day, deleted."""
 
@@ -44,6 +46,7 @@ class MaintenanceReport:
             or self.cases.erased
             or self.posts_flagged
             or self.contacts_erased
+            or self.posts_erased
             or self.sign_ins_forgotten
         )
 
@@ -79,22 +82,28 @@ def run_once(
     retention of ended contacts' words when ``retention_days`` is given."""
     now = now or utcnow()
     cases = cases_worker.run_once(factory, now=now, retention_days=retention_days)
-    posts = social_worker.run_step(factory, now=now, retention_days=retention_days)
+    posts, posts_erased = social_worker.run_step(factory, now=now, retention_days=retention_days)
     contacts = 0
     if retention_days is not None:
         with factory() as session, session.begin():
             contacts = live_privacy.apply_retention(session, retention_days=retention_days, now=now)
-    if cases.erased or contacts:
+    if cases.erased or contacts or posts_erased:
         # What retention erased must leave the database files too (docs/security.md).
         bind = factory.kw.get("bind")
         if isinstance(bind, Engine | Connection):
-            touched = (case_privacy.TABLES if cases.erased else ()) + (
-                live_privacy.TABLES if contacts else ()
+            touched = (
+                (case_privacy.TABLES if cases.erased else ())
+                + (live_privacy.TABLES if contacts else ())
+                + (social_privacy.TABLES if posts_erased else ())
             )
             forget_erased(bind, touched, vacuum=get_settings().erasure_vacuum)
     forgotten = forget_stale_sign_ins(factory, now=now) if _sign_in_cleanup_due(now) else 0
     return MaintenanceReport(
-        cases=cases, posts_flagged=posts, contacts_erased=contacts, sign_ins_forgotten=forgotten
+        cases=cases,
+        posts_flagged=posts,
+        contacts_erased=contacts,
+        posts_erased=posts_erased,
+        sign_ins_forgotten=forgotten,
     )
 
 
