@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, timedelta
 
+import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from calmdesk import maintenance
@@ -11,7 +13,7 @@ from calmdesk.live.coaching import ConversationCache
 from calmdesk.playbook.load import default_playbook
 from calmdesk.social import service as social_service
 from calmdesk.social.schemas import PostCreate
-from calmdesk.users.models import User
+from calmdesk.users.models import LoginAttempts, User, WebSession
 from tests.cases.conftest import intake_at
 from tests.live.test_privacy import ended_contact
 from tests.social.test_service import MONDAY_NOON
@@ -52,3 +54,42 @@ def test_one_step_flags_cases_and_posts_and_erases_old_contacts(
 
     again = maintenance.run_once(session_factory, now=later, retention_days=365)
     assert not again.anything_done
+
+
+def test_expired_sign_ins_are_forgotten_also_of_users_who_never_come_back(
+    session: Session,
+    session_factory: sessionmaker[Session],
+    users: dict[str, User],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(maintenance, "_last_sign_in_cleanup", None)
+    now = MONDAY_NOON.astimezone(UTC)
+    agent, handler = users["agent"], users["handler"]
+    hour = timedelta(hours=1)
+    session.add_all(
+        [
+            WebSession(user_id=agent.id, secret_hash="a" * 64, expires_at=now - hour),
+            WebSession(user_id=handler.id, secret_hash="b" * 64, expires_at=now + hour),
+            LoginAttempts(
+                key="name:ghost",
+                attempts=3,
+                last_attempt_at=now.timestamp() - 2 * 86400,
+                allowed_from=0.0,
+            ),
+            LoginAttempts(
+                key="name:agent", attempts=1, last_attempt_at=now.timestamp() - 60, allowed_from=0.0
+            ),
+        ]
+    )
+    session.commit()
+
+    report = maintenance.run_once(session_factory, now=now)
+    session.expire_all()
+    assert report.sign_ins_forgotten == 2 and report.anything_done
+    assert session.scalars(select(WebSession.secret_hash)).all() == ["b" * 64]
+    assert session.scalars(select(LoginAttempts.key)).all() == ["name:agent"]
+    # Once an hour: the next step within the hour does not write to these tables again.
+    assert (
+        maintenance.run_once(session_factory, now=now + timedelta(minutes=5)).sign_ins_forgotten
+        == 0
+    )

@@ -21,6 +21,7 @@ PACKAGES = (
     "calmdesk.users",
     "calmdesk.social",
     "calmdesk.customers",
+    "calmdesk.live",
 )
 # A first- or second-person past form is gendered in Polish ("zrobiłeś", "zrobiłam").
 GENDERED = re.compile(r"\b\w+(?:łeś|łaś|łem|łam)\b", re.IGNORECASE)

@@ -20,9 +20,12 @@ from calmdesk.cases import privacy as case_privacy
 from calmdesk.cases import worker as cases_worker
 from calmdesk.live import privacy as live_privacy
 from calmdesk.settings import get_settings
+from calmdesk.social import privacy as social_privacy
 from calmdesk.social import worker as social_worker
 from calmdesk.storage.scrub import forget_erased
 from calmdesk.storage.types import utcnow
+from calmdesk.users import sessions as web_sessions
+from calmdesk.users import throttle
 
 log = logging.getLogger(__name__)
 
@@ -32,12 +35,41 @@ class MaintenanceReport:
     cases: cases_worker.StepReport
     posts_flagged: int
     contacts_erased: int
+    posts_erased: int = 0
+    sign_ins_forgotten: int = 0
+    """Expired web sessions and login-throttle keys nobody used for a day, deleted."""
 
     @property
     def anything_done(self) -> bool:
         return bool(
-            self.cases.count or self.cases.erased or self.posts_flagged or self.contacts_erased
+            self.cases.count
+            or self.cases.erased
+            or self.posts_flagged
+            or self.contacts_erased
+            or self.posts_erased
+            or self.sign_ins_forgotten
         )
+
+
+SIGN_IN_CLEANUP_SECONDS = 3600.0
+_last_sign_in_cleanup: float | None = None
+
+
+def _sign_in_cleanup_due(now: datetime) -> bool:
+    """At most once an hour per process: one write for the whole sign-in tables."""
+    global _last_sign_in_cleanup
+    at = now.timestamp()
+    if _last_sign_in_cleanup is not None and at - _last_sign_in_cleanup < SIGN_IN_CLEANUP_SECONDS:
+        return False
+    _last_sign_in_cleanup = at
+    return True
+
+
+def forget_stale_sign_ins(factory: sessionmaker[Session], *, now: datetime) -> int:
+    """Expired web sessions and throttle keys past their forget period: gone from the tables."""
+    with factory() as session, session.begin():
+        expired = web_sessions.forget_expired(session, now=now)
+        return expired + throttle.forget_stale(session, at=now.timestamp())
 
 
 def run_once(
@@ -50,20 +82,29 @@ def run_once(
     retention of ended contacts' words when ``retention_days`` is given."""
     now = now or utcnow()
     cases = cases_worker.run_once(factory, now=now, retention_days=retention_days)
-    posts = social_worker.run_step(factory, now=now, retention_days=retention_days)
+    posts, posts_erased = social_worker.run_step(factory, now=now, retention_days=retention_days)
     contacts = 0
     if retention_days is not None:
         with factory() as session, session.begin():
             contacts = live_privacy.apply_retention(session, retention_days=retention_days, now=now)
-    if cases.erased or contacts:
+    if cases.erased or contacts or posts_erased:
         # What retention erased must leave the database files too (docs/security.md).
         bind = factory.kw.get("bind")
         if isinstance(bind, Engine | Connection):
-            touched = (case_privacy.TABLES if cases.erased else ()) + (
-                live_privacy.TABLES if contacts else ()
+            touched = (
+                (case_privacy.TABLES if cases.erased else ())
+                + (live_privacy.TABLES if contacts else ())
+                + (social_privacy.TABLES if posts_erased else ())
             )
             forget_erased(bind, touched, vacuum=get_settings().erasure_vacuum)
-    return MaintenanceReport(cases=cases, posts_flagged=posts, contacts_erased=contacts)
+    forgotten = forget_stale_sign_ins(factory, now=now) if _sign_in_cleanup_due(now) else 0
+    return MaintenanceReport(
+        cases=cases,
+        posts_flagged=posts,
+        contacts_erased=contacts,
+        posts_erased=posts_erased,
+        sign_ins_forgotten=forgotten,
+    )
 
 
 def _logged_step(factory: sessionmaker[Session], retention_days: int | None) -> None:
@@ -74,11 +115,13 @@ def _logged_step(factory: sessionmaker[Session], retention_days: int | None) -> 
         return
     if report.anything_done:
         log.info(
-            "worker: %d case events, %d cases and %d contacts erased, %d posts flagged",
+            "worker: %d case events, %d cases and %d contacts erased, %d posts flagged, "
+            "%d expired sign-ins forgotten",
             report.cases.count,
             report.cases.erased,
             report.contacts_erased,
             report.posts_flagged,
+            report.sign_ins_forgotten,
         )
 
 

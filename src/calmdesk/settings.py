@@ -96,6 +96,9 @@ class Settings(BaseSettings):
     """argon2 calls (64 MiB each) one process runs at once; the others wait for a slot."""
     password_hashing_wait_seconds: float = Field(default=5.0, ge=0)
     """How long a login waits for an argon2 slot before answering 503 ``server_busy``."""
+    password_hashing_nice: int = Field(default=10, ge=0, le=19)
+    """The nice value of the threads running argon2 (Linux): live lines win the CPU from a
+    flood of logins, which use what is left. 0 leaves them at the process's priority."""
     allowed_origins: tuple[str, ...] = ()
     """Other origins (``https://host[:port]``) whose pages may use the session cookie on the API
     (CalmDesk's own origin always may), e.g. ``'["https://desk.example.com"]'``."""

@@ -14,6 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
 
 from calmdesk.languages import Language
 from calmdesk.playbook.load import default_playbook
@@ -191,3 +192,45 @@ def test_after_plain_vacuum_no_row_version_of_postgresql_holds_the_customer(
         assert in_tuples()  # the scan sees them before
         erase(client, admin)
         assert in_tuples() == []
+
+
+def _bearer(engine: Engine, username: str, role: Role) -> dict[str, str]:
+    with Session(engine) as session:
+        user = User(username=username, display_name=username.title(), role=role, password_hash="x")
+        session.add(user)
+        session.flush()
+        token = issue_token(session, user=user, name="tests")
+        session.commit()
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_erasing_one_contact_or_one_author_leaves_no_byte_of_their_words(tmp_path: Path) -> None:
+    database = tmp_path / "calmdesk.sqlite3"
+    files = [database, Path(f"{database}-wal")]
+    secret_line, secret_handle = "Hasło do skrytki: zebra-kwiat-917.", "@ukryty-autor-5521"
+
+    def in_files(needle: str) -> bool:
+        return any(f.exists() and needle.encode() in f.read_bytes() for f in files)
+
+    with erasing_app(tmp_path, f"sqlite:///{database}") as (client, admin, engine):
+        supervisor = _bearer(engine, "sylwia", Role.SUPERVISOR)
+        started = client.post("/api/contacts", json={"channel": "chat"}, headers=supervisor)
+        contact_id = started.json()["id"]
+        line = {"speaker": "customer", "text": secret_line}
+        assert client.post(
+            f"/api/contacts/{contact_id}/utterances", json=line, headers=supervisor
+        ).is_success
+        assert client.post(f"/api/contacts/{contact_id}/end", headers=supervisor).is_success
+        handler = _bearer(engine, "hania", Role.HANDLER)
+        post = {"platform": "facebook", "author_handle": secret_handle, "text": "Gdzie zwrot?"}
+        assert client.post("/api/social/posts", json=post, headers=handler).is_success
+        assert in_files("zebra-kwiat-917") and in_files(secret_handle)
+
+        erased = client.post(f"/api/contacts/{contact_id}/erase", headers=supervisor)
+        assert erased.status_code == 200, erased.text
+        assert not in_files("zebra-kwiat-917")
+        author = {"platform": "facebook", "author_handle": secret_handle}
+        erased = client.post("/api/social/authors/erase", json=author, headers=admin)
+        assert erased.status_code == 200, erased.text
+        assert not in_files(secret_handle)
+        assert Path(f"{database}-wal").stat().st_size == 0

@@ -279,7 +279,9 @@ def test_a_failing_turn_answers_an_error_and_keeps_the_console_open(
         monkeypatch.setattr("calmdesk.live.service.says", broken)
         ws.send_json({"type": "utterance", "speaker": "customer", "text": "halo", "ref": "a"})
         assert ErrorMessage.model_validate(ws.receive_json()) == ErrorMessage(
-            code="internal_error", message="The line could not be processed.", ref="a"
+            code="internal_error",
+            message="Nie udało się przetworzyć wypowiedzi i nic nie zapisano. Spróbuj ponownie.",
+            ref="a",
         )
         ws.send_json({"type": "ping"})
         assert ws.receive_json() == {"type": "pong", "ref": None}

@@ -10,8 +10,10 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from pydantic import BaseModel
+from sqlalchemy.orm import Session
 from starlette.testclient import WebSocketTestSession
 
+from calmdesk.languages import Language
 from calmdesk.live.frames import (
     MAX_FRAME_CHARS,
     MAX_FRAME_DEPTH,
@@ -22,6 +24,7 @@ from calmdesk.live.frames import (
     nesting_depth,
 )
 from calmdesk.live.wire import ContactUpdateMessage, GuidanceMessage, SummaryMessage
+from calmdesk.users.models import User
 from tests.conftest import LoginHelper
 from tests.live.helpers import DIALOGUE, bearer, socket_frame, start
 
@@ -168,3 +171,44 @@ def test_everything_a_console_receives_validates_against_its_model(
         again = receive(ws, ContactSnapshot)
         assert again.guidance is not None and again.guidance.seq == guidance.seq
         assert again.contact.summary == summary.summary
+
+
+@pytest.mark.parametrize(
+    ("lang", "blank", "ended"),
+    [
+        ("pl", "Tekst jest pusty.", "Ta rozmowa jest zakończona; nie można już nic do niej dodać."),
+        ("ru", "Текст пустой.", "Этот разговор завершён; добавить в него больше ничего нельзя."),
+        ("en", "The text is empty.", "This contact has ended; nothing more can be added to it."),
+    ],
+)
+def test_a_refused_line_is_explained_in_the_agents_language(
+    client: TestClient,
+    tokens: dict[str, str],
+    users: dict[str, User],
+    session: Session,
+    lang: str,
+    blank: str,
+    ended: str,
+) -> None:
+    users["agent"].language = Language(lang)
+    session.flush()
+    contact_id = start(client, tokens["agent"])
+    line = {"type": "utterance", "speaker": "customer", "text": "   ", "ref": 1}
+    with client.websocket_connect(f"/ws/contacts/{contact_id}?token={tokens['agent']}") as ws:
+        receive(ws, ContactSnapshot)
+        ws.send_json(line)
+        error = receive(ws, ErrorMessage)
+        assert (error.code, error.message, error.ref) == ("empty_text", blank, 1)
+        rest = client.post(
+            f"/api/contacts/{contact_id}/utterances",
+            json={"speaker": "customer", "text": "   "},
+            headers=bearer(tokens["agent"]),
+        )
+        assert (rest.status_code, rest.json()["message"]) == (422, blank)  # REST says the same
+        assert client.post(
+            f"/api/contacts/{contact_id}/end", headers=bearer(tokens["agent"])
+        ).is_success
+        receive(ws, SummaryMessage)
+        ws.send_json({**line, "text": "halo"})
+        error = receive(ws, ErrorMessage)
+        assert (error.code, error.message) == ("contact_ended", ended)

@@ -231,7 +231,7 @@ def test_a_worker_step_flags_in_its_own_transactions_and_applies_retention(
     service.reply(session, post=done, reply_in=final, actor=None, now=start)
     session.commit()
     later = start + timedelta(days=40)
-    assert worker.run_step(session_factory, now=later, retention_days=30) == 1
+    assert worker.run_step(session_factory, now=later, retention_days=30) == (1, 1)
     session.expire_all()
     assert late.sla_breached_at == later
     assert done.author_handle == "[erased]"

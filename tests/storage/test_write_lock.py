@@ -15,7 +15,9 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, event, select, text
 from sqlalchemy.exc import OperationalError
+from starlette.requests import Request
 
+from calmdesk.settings import Settings
 from calmdesk.storage.db import (
     READ,
     WRITE,
@@ -28,7 +30,9 @@ from calmdesk.storage.db import (
     transaction_mode,
 )
 from calmdesk.storage.migrate import upgrade
+from calmdesk.users.deps import get_optional_user
 from calmdesk.users.models import Role, User
+from calmdesk.users.service import create_token
 
 
 @pytest.fixture
@@ -163,3 +167,56 @@ def test_the_writers_of_one_process_queue_instead_of_polling_sqlite(engine: Engi
     assert outcome == ["stored"]
     with session_scope(factory, reads_first=True) as session:
         assert session.scalars(select(User.display_name)).one() == "second"
+
+
+def _request(method: str, token: str) -> Request:
+    headers = [(b"authorization", f"Bearer {token}".encode())]
+    return Request({"type": "http", "method": method, "path": "/api/contacts", "headers": headers})
+
+
+@pytest.fixture
+def token(engine: Engine) -> str:
+    with session_scope(make_session_factory(engine)) as session:
+        user = session.scalars(select(User)).one()
+        return create_token(session, user=user, name="phone")[1]
+
+
+@pytest.mark.parametrize("method", ["POST", "GET"])
+def test_signing_the_caller_in_leaves_no_transaction_open_for_the_route(
+    engine: Engine, sqlite_path: Path, token: str, method: str
+) -> None:
+    # FastAPI runs the dependency and the route in separate trips to the thread pool: a write
+    # lock taken while finding the caller was held while the route waited for a thread.
+    factory = make_session_factory(engine)
+    settings = Settings(env="test", database_url=f"sqlite:///{sqlite_path}")
+    session = factory()
+    if method == "GET":
+        begin_read(session)
+    mode = transaction_mode(session)
+    user = get_optional_user(_request(method, token), session, settings)  # refreshes last_used_at
+    assert user is not None and user.username == "ola"
+    assert not session.in_transaction()
+    assert transaction_mode(session) == mode  # the route begins as it would have
+    other = sqlite3.connect(sqlite_path, isolation_level=None, timeout=0.1)
+    other.execute("BEGIN IMMEDIATE")  # the lock is free
+    assert other.execute("SELECT last_used_at FROM api_tokens").fetchone()[0] is not None
+    other.execute("ROLLBACK")
+    other.close()
+    session.close()
+
+
+def test_a_write_route_finds_its_caller_while_another_connection_writes(
+    engine: Engine, token: str, sqlite_path: Path
+) -> None:
+    factory = make_session_factory(engine)
+    settings = Settings(env="test", database_url=f"sqlite:///{sqlite_path}")
+    with session_scope(factory) as session:
+        get_optional_user(_request("POST", token), session, settings)  # last_used_at now set
+    writer = sqlite3.connect(sqlite_path, isolation_level=None, timeout=0.1)
+    writer.execute("BEGIN IMMEDIATE")
+    session = factory()
+    user = get_optional_user(_request("POST", token), session, settings)
+    assert user is not None and user.username == "ola"
+    writer.execute("ROLLBACK")
+    writer.close()
+    session.close()

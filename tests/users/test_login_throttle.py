@@ -162,7 +162,11 @@ def one_hashing_slot() -> Iterator[Callable[[], None]]:
     """A single argon2 slot that gives up at once; calling the result takes the slot."""
     passwords.configure_hashing(concurrency=1, wait_seconds=0)
     with ExitStack() as held:
-        yield lambda: held.enter_context(passwords.hashing_slot())
+
+        def take() -> None:
+            held.enter_context(passwords.hashing_slot())
+
+        yield take
     passwords.configure_hashing(concurrency=4, wait_seconds=5.0)
 
 

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import sys
+import threading
+
 import pytest
 from pydantic import ValidationError
 
 from calmdesk.errors import PermissionDenied
 from calmdesk.settings import DEV_SECRET_KEY, Settings
+from calmdesk.users import passwords
 from calmdesk.users.labels import ROLE_DESCRIPTIONS, ROLE_LABELS, role_label
 from calmdesk.users.models import Role, User
 from calmdesk.users.passwords import (
@@ -109,3 +114,19 @@ def test_every_role_has_a_label_and_description_in_each_language() -> None:
 def test_an_unknown_language_falls_back_to_english() -> None:
     assert role_label(Role.HANDLER, "de") == "Complaint handler"
     assert role_label(Role.HANDLER, "pl") == "Obsługa reklamacji"
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="thread priorities are set on Linux only")
+def test_argon2_runs_on_threads_of_lower_priority_than_the_live_lines() -> None:
+    def niceness() -> int:
+        return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    here = niceness()
+    passwords.configure_hashing(concurrency=2, wait_seconds=5.0, nice=min(here + 7, 19))
+    try:
+        assert passwords.hashing_call(niceness) == min(here + 7, 19)
+        assert niceness() == here  # the caller's own thread keeps its priority
+        hashed = passwords.hash_password("a long enough password")
+        assert passwords.verify_password("a long enough password", hashed)
+    finally:
+        passwords.configure_hashing(concurrency=4, wait_seconds=5.0, nice=10)

@@ -100,6 +100,12 @@ def test_the_marian_dialogue_climbs_the_ladder_live_for_agent_and_supervisor(
         "data-minutes", re.compile(r"\d+")
     )
     expect(console.locator("#break-recommendation")).not_to_be_empty()
+    # The board's reader is Russian, the agent Polish: the alert is in the reader's words.
+    abuse_alert = board.locator("#alert-feed li[data-kind=abuse]").first
+    expect(abuse_alert).to_contain_text(re.compile(r"#\d+ Оскорбления — \w+"))
+    expect(board.locator("#alert-feed")).not_to_contain_text(
+        re.compile("klient|obraź", re.IGNORECASE)
+    )
     console.locator("#open-case").click()
     console.wait_for_url(re.compile(rf"/cases/new\?contact={contact_id}$"))
     expect(console.locator("[data-testid=intake-questions] li").first).to_be_visible()

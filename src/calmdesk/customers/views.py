@@ -12,7 +12,7 @@ from calmdesk.cases.permissions import ensure_may_erase_customer, ensure_may_exp
 from calmdesk.customers import service
 from calmdesk.customers.schemas import CustomerErased, CustomerExport
 from calmdesk.playbook.deps import PlaybookDep
-from calmdesk.storage.scrub import forget_erased
+from calmdesk.storage.scrub import commit_and_forget
 from calmdesk.users.deps import CurrentUser, SessionDep, SettingsDep
 
 router = APIRouter(tags=["personal data"], responses=errors(403))
@@ -64,6 +64,5 @@ def erase_customer(
         region=playbook.calendar.country,
         lang=user.language,
     )
-    session.commit()
-    scrubbed = forget_erased(session.get_bind(), erasure.tables, vacuum=settings.erasure_vacuum)
+    scrubbed = commit_and_forget(session, erasure.tables, vacuum=settings.erasure_vacuum)
     return CustomerErased(**erasure.to_dict(), files_scrubbed=scrubbed.done)

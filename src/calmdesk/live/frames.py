@@ -240,11 +240,16 @@ class ErrorMessage(WireModel):
     limit_scope: str | None = Field(None, description="with rate_limited: token or user")
 
     @classmethod
-    def of(cls, error: CalmDeskError, *, ref: str | int | None) -> ErrorMessage:
-        """A refused turn's error, with the fields of it a client acts on."""
+    def of(
+        cls, error: CalmDeskError, *, ref: str | int | None, message: str | None = None
+    ) -> ErrorMessage:
+        """A refused turn's error, with the fields of it a client acts on; ``message`` in the
+        reader's language when given."""
         kept = {name: error.fields[name] for name in _ERROR_FIELDS if name in error.fields}
+        if not isinstance(kept.get("limit"), str):  # text_too_long's limit is its length
+            kept.pop("limit", None)
         return cls.model_validate(
-            {"code": error.code, "message": error.message, "ref": ref, **kept}
+            {"code": error.code, "message": message or error.message, "ref": ref, **kept}
         )
 
 

@@ -78,6 +78,7 @@ def turn_messages(
             kind=alert.kind,
             message=alert.message,
             agent=agent.username,
+            agent_name=agent.display_name,
             seq=guidance.seq,
             minutes=alert.minutes,
         )
@@ -106,6 +107,7 @@ def end_messages(
             kind=AlertKind.BREAK_RECOMMENDED,
             message=f"{agent.display_name}: a {minutes}-minute break is recommended.",
             agent=agent.username,
+            agent_name=agent.display_name,
             seq=None,
             minutes=minutes,
         )

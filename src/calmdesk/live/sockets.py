@@ -50,6 +50,7 @@ from calmdesk.live.frames import (
     read_frame,
 )
 from calmdesk.live.messages import Outgoing
+from calmdesk.live.refusals import localize_error, localize_frame, refusal_text
 from calmdesk.live.schemas import MAX_ID, ContactRead
 from calmdesk.live.wire import BusMessage
 from calmdesk.playbook.deps import app_playbook
@@ -128,6 +129,13 @@ def _revocation(app: FastAPI, credential: _Credential, user_id: int) -> str | No
         if user is None or not user.is_active:
             return REVOKED_ACCOUNT_DISABLED
     return REVOKED_TOKEN if credential.token else REVOKED_SESSION
+
+
+def _language(app: FastAPI, user_id: int) -> str:
+    """The signed-in user's interface language: the words of the socket's ``error`` frames."""
+    with session_scope(_factory(app), reads_first=True) as session:
+        user = session.get(User, user_id)
+        return user.language.value if user is not None else "en"
 
 
 def _user(session: Session, user_id: int) -> User:
@@ -240,20 +248,23 @@ class _Socket:
 
 async def _open(
     websocket: WebSocket, snapshot: Callable[..., SocketMessage], *args: Any
-) -> tuple[Callable[[], Awaitable[str | None]], int, SocketMessage] | None:
+) -> tuple[Callable[[], Awaitable[str | None]], int, str, SocketMessage] | None:
     """Authenticate, check access and take the snapshot (the caller has subscribed already),
     then accept. Every database read happens before the socket is accepted; a refusal is a
-    close code. Returns the re-check of the socket's credential, the user id and the snapshot."""
+    close code. Returns the re-check of the socket's credential, the user id, the user's
+    language and the snapshot."""
     app: FastAPI = websocket.app
     credential = _credential(websocket)
     user_id = await run_in_threadpool(_authenticate, app, credential)
     refusal: tuple[int, str] | None = None
     first: SocketMessage | None = None
+    lang = "en"
     if user_id is None:
         refusal = (CLOSE_NOT_AUTHENTICATED, "log in, or pass ?token=<api token>")
     else:
         try:
             first = await run_in_threadpool(snapshot, app, user_id, *args)
+            lang = await run_in_threadpool(_language, app, user_id)
         except CalmDeskError as error:
             code = CLOSE_NOT_FOUND if isinstance(error, NotFound) else CLOSE_FORBIDDEN
             refusal = (code, error.message[:120])
@@ -270,7 +281,7 @@ async def _open(
             log.warning("cannot re-check a socket's credential", exc_info=True)
             return None
 
-    return recheck, user_id, first
+    return recheck, user_id, lang, first
 
 
 async def _watch(socket: _Socket, recheck: Callable[[], Awaitable[str | None]]) -> None:
@@ -289,6 +300,7 @@ async def _serve(
     snapshot: SocketMessage,
     handle: FrameHandler,
     recheck: Callable[[], Awaitable[str | None]],
+    lang: str,
 ) -> None:
     await socket.send(snapshot)
     forwarder = asyncio.create_task(socket.forward(subscription))
@@ -305,7 +317,7 @@ async def _serve(
             try:
                 reply = await handle(text if isinstance(text, str) else None)
             except FrameRefused as refused:
-                reply = refused.error
+                reply = localize_frame(refused.error, lang)
             if reply is not None:
                 await socket.send(reply)
     except WebSocketDisconnect:
@@ -351,7 +363,7 @@ async def contact_socket(websocket: WebSocket, contact_id: int) -> None:
         opened = await _open(websocket, _contact_snapshot, contact_id)
         if opened is None:
             return
-        recheck, user_id, snapshot = opened
+        recheck, user_id, lang, snapshot = opened
         token = _credential(websocket).token
 
         async def handle(text: str | None) -> OutMessage | None:
@@ -371,16 +383,15 @@ async def contact_socket(websocket: WebSocket, contact_id: int) -> None:
                     _client_turn, app, user_id, contact_id, frame
                 )
             except CalmDeskError as error:  # busy or rate-limited: nothing stored, send it later
-                return ErrorMessage.of(error, ref=frame.ref)
+                return ErrorMessage.of(error, ref=frame.ref, message=localize_error(error, lang))
             except Exception:  # a bug must not take the agent's console down with it
                 log.exception("live turn failed on contact %s", contact_id)
-                return ErrorMessage(
-                    code="internal_error", message="The line could not be processed.", ref=frame.ref
-                )
+                words = refusal_text("internal_error", {}, lang)
+                return ErrorMessage(code="internal_error", message=words or "", ref=frame.ref)
             await publish_all(bus, outgoing)
             return None
 
-        await _serve(_Socket(websocket), subscription, snapshot, handle, recheck)
+        await _serve(_Socket(websocket), subscription, snapshot, handle, recheck, lang)
 
 
 @socket_router.websocket("/ws/board")
@@ -392,10 +403,10 @@ async def board_socket(websocket: WebSocket) -> None:
         opened = await _open(websocket, _board_snapshot)
         if opened is None:
             return
-        recheck, _, snapshot = opened
+        recheck, _, lang, snapshot = opened
 
         async def handle(text: str | None) -> OutMessage | None:
             frame = read_frame(text, BOARD_FRAME, ("ping",))
             return PongMessage(ref=frame.ref)
 
-        await _serve(_Socket(websocket), subscription, snapshot, handle, recheck)
+        await _serve(_Socket(websocket), subscription, snapshot, handle, recheck, lang)

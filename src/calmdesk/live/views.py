@@ -34,8 +34,9 @@ from calmdesk.live.schemas import (
 from calmdesk.live.sockets import socket_router
 from calmdesk.live.wire import BreakGrantedMessage, GuidanceMessage, SummaryMessage
 from calmdesk.playbook.deps import app_playbook
+from calmdesk.storage.scrub import commit_and_forget
 from calmdesk.users import service as users_service
-from calmdesk.users.deps import CurrentUser, SessionDep, reads_first
+from calmdesk.users.deps import CurrentUser, SessionDep, SettingsDep, reads_first
 from calmdesk.users.limits import HEAVY_WORK
 from calmdesk.users.models import User
 
@@ -184,17 +185,24 @@ def grant_break(
 
 
 @router.post("/{contact_id}/redact", response_model=ContactRead)
-def redact_contact(contact_id: ContactId, session: SessionDep, user: CurrentUser) -> ContactRead:
+def redact_contact(
+    contact_id: ContactId, session: SessionDep, user: CurrentUser, settings: SettingsDep
+) -> ContactRead:
     """Replace personal data (phones, e-mails, PESEL, IBAN, cards...) in an ended contact's
-    stored texts by placeholders (supervisors)."""
+    stored texts by placeholders (supervisors); the old texts leave the database's files too."""
     contact = privacy.redact_contact(session, contact_id=contact_id, actor=user)
+    commit_and_forget(session, privacy.TABLES, vacuum=settings.erasure_vacuum)
     return _read(session, [contact])[0]
 
 
 @router.post("/{contact_id}/erase", response_model=ContactRead)
-def erase_contact(contact_id: ContactId, session: SessionDep, user: CurrentUser) -> ContactRead:
-    """Erase every word of an ended contact, keeping its stages and counts (supervisors)."""
+def erase_contact(
+    contact_id: ContactId, session: SessionDep, user: CurrentUser, settings: SettingsDep
+) -> ContactRead:
+    """Erase every word of an ended contact, keeping its stages and counts (supervisors); the
+    old words leave the database's files too."""
     contact = privacy.erase_contact(session, contact_id=contact_id, actor=user)
+    commit_and_forget(session, privacy.TABLES, vacuum=settings.erasure_vacuum)
     return _read(session, [contact])[0]
 
 

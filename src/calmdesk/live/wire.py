@@ -368,8 +368,12 @@ class AlertMessage(WireModel):
     type: Literal["alert"] = "alert"
     contact_id: int
     kind: AlertKind
-    message: str
+    message: str = Field(
+        description="for the agent, in the agent's interface language; a board composes its own "
+        "words from kind, agent_name and minutes"
+    )
     agent: str
+    agent_name: str
     seq: int | None = Field(None, description="the guidance that raised it; null for a break")
     minutes: int | None = Field(None, description="the break's length, for break_recommended")
 

@@ -411,10 +411,11 @@ ALERT_MESSAGES: list[dict[str, Any]] = [
         "kind": g["alerts"][0]["kind"],
         "message": g["alerts"][0]["message"],
         "agent": agent,
+        "agent_name": name,
         "seq": g["seq"],
         "minutes": None,
     }
-    for g, (agent, _) in zip(GUIDANCE, AGENTS, strict=True)
+    for g, (agent, name) in zip(GUIDANCE, AGENTS, strict=True)
 ]
 BREAKS_GRANTED: list[dict[str, Any]] = [
     {

@@ -43,8 +43,9 @@ from calmdesk.social.schemas import (
     PromiseRead,
     ReplyCreate,
 )
+from calmdesk.storage.scrub import commit_and_forget
 from calmdesk.storage.types import utcnow
-from calmdesk.users.deps import CurrentUser, SessionDep
+from calmdesk.users.deps import CurrentUser, SessionDep, SettingsDep
 from calmdesk.users.limits import HEAVY_WORK
 
 # Every route checks the social permissions (agents and admins answer no public posts).
@@ -275,6 +276,7 @@ def erase_author(
     erase_in: Annotated[AuthorErase, Body(openapi_examples=named_examples(AuthorErase))],
     session: SessionDep,
     user: CurrentUser,
+    settings: SettingsDep,
 ) -> AuthorErased:
     """Erase an author's handle and words from every post of theirs on the platform; the posts,
     their clocks and their history's kinds stay."""
@@ -285,4 +287,5 @@ def erase_author(
         author_handle=erase_in.author_handle,
         actor_id=user.id,
     )
+    commit_and_forget(session, privacy.TABLES, vacuum=settings.erasure_vacuum)
     return AuthorErased(erased_posts=ids)

@@ -56,8 +56,9 @@ def run_step(
     *,
     now: datetime | None = None,
     retention_days: int | None = None,
-) -> int:
-    """Every due post in batches (each its own transaction), then retention; how many flagged."""
+) -> tuple[int, int]:
+    """Every due post in batches (each its own transaction), then retention: how many posts
+    were flagged and how many erased."""
     now = now or utcnow()
     flagged = 0
     while True:
@@ -66,7 +67,8 @@ def run_step(
         flagged += len(batch)
         if len(batch) < BATCH:
             break
+    erased = 0
     if retention_days is not None:
         with factory() as session, session.begin():
-            privacy.apply_retention(session, retention_days=retention_days, now=now)
-    return flagged
+            erased = privacy.apply_retention(session, retention_days=retention_days, now=now)
+    return flagged, erased

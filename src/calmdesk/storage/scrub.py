@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from sqlalchemy import Connection, Engine
+from sqlalchemy.orm import Session
 
 log = logging.getLogger(__name__)
 
@@ -87,3 +88,11 @@ def _vacuum(engine: Engine, tables: Collection[str], mode: VacuumMode) -> ScrubR
     with engine.connect() as connection:
         connection.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql(statement)
     return ScrubReport(True, f"{statement} done")
+
+
+def commit_and_forget(
+    session: Session, tables: Collection[str], *, vacuum: VacuumMode = "plain"
+) -> ScrubReport:
+    """Commit an erasure, then :func:`forget_erased` the ``tables`` it rewrote."""
+    session.commit()
+    return forget_erased(session.get_bind(), tables, vacuum=vacuum)

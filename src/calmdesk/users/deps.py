@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from calmdesk.errors import ConfigurationError, NotAuthenticated
 from calmdesk.settings import Settings
-from calmdesk.storage.db import begin_read
+from calmdesk.storage.db import READ, begin_read, begin_write, transaction_mode
 from calmdesk.users import service
 from calmdesk.users.errors import InvalidToken, JsonRequired, OriginRejected
 from calmdesk.users.models import User
@@ -134,12 +134,23 @@ def get_optional_user(request: Request, session: SessionDep, settings: SettingsD
     user: User | None = None
     cookie: str | None = None
     token = bearer_token(request)
+    # The caller is found in a transaction of its own, committed here. FastAPI runs each sync
+    # dependency and the route in separate trips to the thread pool: a write transaction begun
+    # here (a POST's default) held SQLite's write lock while the route waited for a free thread,
+    # 5 s under a floor's load, and every other writer timed out behind it.
+    mode = transaction_mode(session)
+    begin_read(session)
     if token is not None:
         user = service.user_for_token(session, token=token)
         if user is None:
             raise InvalidToken("The API token is invalid, revoked or belongs to a disabled user.")
     elif cookie := request.cookies.get(SESSION_COOKIE):
         user = user_from_cookie(session, cookie, settings)
+    session.commit()  # the read, or the token's last_used_at refresh
+    if mode == READ:
+        begin_read(session)
+    else:
+        begin_write(session)
     if user is not None:
         setattr(request.state, USER_LANGUAGE, user.language.value)
     if token is None and cookie:

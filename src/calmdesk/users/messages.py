@@ -1,13 +1,12 @@
 """The words of the sign-in errors and the API's guards, one file a language in
 ``users/texts/<lang>.yaml`` (table ``errors``; placeholders are the error's fields). The API and
-the pages answer them in the language of the person asking (:func:`localize`); the English text
-is the one raised."""
+the pages answer them in the language of the person asking
+(:func:`calmdesk.live.refusals.localize_error`); the English text is the one raised."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from calmdesk.errors import CalmDeskError
 from calmdesk.texts import load_texts
 
 _TEXTS = load_texts("calmdesk.users")
@@ -31,13 +30,3 @@ def error_text(code: str, lang: str, **fields: Any) -> str:
     if isinstance(values.get("limit_scope"), str) and values["limit_scope"] in RATE_LIMIT_SCOPES:
         values["limit_scope_name"] = scope_name(values["limit_scope"], lang)
     return _in(ERRORS[code], lang).format(**values)
-
-
-def localize(error: CalmDeskError, lang: str) -> str | None:
-    """``error``'s message in ``lang``, or ``None`` when it is not one of these errors."""
-    if error.code not in ERRORS:
-        return None
-    try:
-        return error_text(error.code, lang, **error.fields)
-    except (KeyError, IndexError, ValueError):  # raised without a field the text needs
-        return None

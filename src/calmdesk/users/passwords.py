@@ -5,17 +5,26 @@ Passwords are never logged or echoed; only the argon2 hash is stored. Each argon
 ``CALMDESK_PASSWORD_HASHING_CONCURRENCY`` by ``create_app``); a call that cannot get a slot
 within ``wait_seconds`` raises :class:`PasswordHashingBusy` (503 ``server_busy``) instead of
 queueing without bound.
+
+argon2 runs on threads of its own with a lower CPU priority (``password_hashing_nice``, Linux):
+the lanes argon2 starts inherit it, so a flood of logins takes only the CPU the live lines
+leave, and a real login still gets through when the floor is quiet.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
+import sys
 import threading
 import weakref
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TypeVar
 
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
@@ -28,34 +37,68 @@ MAX_PASSWORD_LENGTH = 256
 """Upper bound so a megabyte-long password cannot be used to burn CPU in the hasher."""
 
 
+def lower_thread_priority(nice: int) -> None:
+    """Give the calling thread (and the threads it starts) at least ``nice``; Linux only, where
+    a thread's id names that thread alone. Without the right to change it, nothing changes."""
+    if nice <= 0 or sys.platform != "linux":
+        return
+    thread = threading.get_native_id()
+    with contextlib.suppress(OSError):
+        os.setpriority(os.PRIO_PROCESS, thread, max(nice, os.getpriority(os.PRIO_PROCESS, thread)))
+
+
 @dataclass(frozen=True)
 class _Slots:
     semaphore: threading.BoundedSemaphore
     concurrency: int
     wait_seconds: float
+    nice: int
+    workers: ThreadPoolExecutor = field(init=False)
+
+    def __post_init__(self) -> None:
+        workers = ThreadPoolExecutor(
+            self.concurrency,
+            thread_name_prefix="argon2",
+            initializer=lower_thread_priority,
+            initargs=(self.nice,),
+        )
+        object.__setattr__(self, "workers", workers)
 
 
-_slots = _Slots(threading.BoundedSemaphore(4), 4, 10.0)
+_slots = _Slots(threading.BoundedSemaphore(4), 4, 10.0, 0)
 
 
-def configure_hashing(*, concurrency: int, wait_seconds: float) -> None:
-    """How many argon2 calls may run at once in this process, and how long one waits for a
-    slot. Calls already running keep the slot they have."""
+def configure_hashing(*, concurrency: int, wait_seconds: float, nice: int = 0) -> None:
+    """How many argon2 calls may run at once in this process, how long one waits for a slot,
+    and the nice value of the threads running them. Calls already running keep their slot."""
     global _slots
-    if (concurrency, wait_seconds) != (_slots.concurrency, _slots.wait_seconds):
-        _slots = _Slots(threading.BoundedSemaphore(concurrency), concurrency, wait_seconds)
+    wanted = (concurrency, wait_seconds, nice)
+    if wanted != (_slots.concurrency, _slots.wait_seconds, _slots.nice):
+        previous = _slots
+        _slots = _Slots(threading.BoundedSemaphore(concurrency), *wanted)
+        previous.workers.shutdown(wait=False)
 
 
 @contextmanager
-def hashing_slot() -> Iterator[None]:
-    """Hold one of the process's argon2 slots, or raise :class:`PasswordHashingBusy`."""
+def hashing_slot() -> Iterator[ThreadPoolExecutor]:
+    """Hold one of the process's argon2 slots (yielding the threads to run the call on), or
+    raise :class:`PasswordHashingBusy`."""
     slots = _slots
     if not slots.semaphore.acquire(timeout=slots.wait_seconds):
         raise PasswordHashingBusy()
     try:
-        yield
+        yield slots.workers
     finally:
         slots.semaphore.release()
+
+
+Result = TypeVar("Result")
+
+
+def hashing_call(work: Callable[[], Result]) -> Result:
+    """Run ``work`` (one argon2 call) in a slot, on the low-priority argon2 threads."""
+    with hashing_slot() as workers:
+        return workers.submit(work).result()
 
 
 _turns: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, tuple[int, asyncio.Semaphore]] = (
@@ -122,24 +165,25 @@ def check_policy(password: str) -> None:
 
 def hash_password(password: str) -> str:
     check_policy(password)
-    with hashing_slot():
-        return _hasher().hash(password)
+    return hashing_call(lambda: _hasher().hash(password))
 
 
 def verify_password(password: str, password_hash: str) -> bool:
     if len(password) > MAX_PASSWORD_LENGTH:
         return False
-    with hashing_slot():
+
+    def verify() -> bool:
         try:
             return _hasher().verify(password, password_hash)
         except Exception:  # a malformed stored hash is a refusal, never a crash
             return False
 
+    return hashing_call(verify)
+
 
 @lru_cache(maxsize=1)
 def _dummy_hash() -> str:
-    with hashing_slot():
-        return _hasher().hash("calmdesk-dummy-password")
+    return hashing_call(lambda: _hasher().hash("calmdesk-dummy-password"))
 
 
 def burn_verification_time(password: str) -> None:

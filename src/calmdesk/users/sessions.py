@@ -12,7 +12,7 @@ HttpOnly and SameSite=Lax, and Secure in production.
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import delete, select
@@ -118,3 +118,9 @@ def end_session(
 def end_all_sessions(session: Session, *, user: User) -> None:
     """End every session of ``user`` (password changed, account disabled or erased)."""
     session.execute(delete(WebSession).where(WebSession.user_id == user.id))
+
+
+def forget_expired(session: Session, *, now: datetime) -> int:
+    """Delete every expired session, also of users who never sign in again."""
+    result = session.execute(delete(WebSession).where(WebSession.expires_at <= now))
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -124,6 +124,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     configure_hashing(
         concurrency=settings.password_hashing_concurrency,
         wait_seconds=settings.password_hashing_wait_seconds,
+        nice=settings.password_hashing_nice,
     )
     app.state.playbook = load_playbook(settings.playbook)
     # Tests replace session_factory with one bound to their rolled-back transaction.

@@ -15,9 +15,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
 from calmdesk.errors import CalmDeskError
+from calmdesk.live.refusals import localize_error
 from calmdesk.storage.db import DatabaseBusy, is_busy
 from calmdesk.users.deps import USER_LANGUAGE
-from calmdesk.users.messages import localize
 from calmdesk.web.i18n import LANGUAGE_COOKIE, choose_language
 
 
@@ -52,7 +52,7 @@ def request_language(request: Request) -> str:
 
 def error_message(request: Request, error: CalmDeskError) -> str:
     """``error``'s message in the asker's language when it has translations, else as raised."""
-    return localize(error, request_language(request)) or error.message
+    return localize_error(error, request_language(request))
 
 
 def allowed_methods(request: Request) -> str:

@@ -45,6 +45,7 @@ def board_labels(gettext: Any) -> dict[str, Any]:
         "disconnected": gettext("Reconnecting…"),
         "ended": gettext("ended"),
         "break_granted": gettext("{agent}: break of {minutes} min granted"),
+        "break_recommended": gettext("break of {minutes} min recommended"),
     }
 
 

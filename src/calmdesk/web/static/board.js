@@ -36,15 +36,21 @@
       el("span", { class: "badge bad", dataset: { kind } }, L.alerts[kind] || kind)));
   }
 
+  // The alert's words are composed here, in the reader's language: the message it carries is
+  // in the agent's.
   function addAlert(message) {
     const feed = $("alert-feed");
     const time = new Date().toLocaleTimeString();
     const contact = message.contact_id ? `#${message.contact_id} ` : "";
+    const details = [message.agent_name || message.agent];
+    if (message.kind === "break_recommended" && message.minutes) {
+      details.push(L.break_recommended.replace("{minutes}", message.minutes));
+    }
     feed.prepend(el("li", { dataset: { kind: message.kind || "", contactId: message.contact_id || "" } },
       el("span", { class: "muted small" }, `${time} `),
       el("a", { href: message.contact_id ? `/console/${encodeURIComponent(message.contact_id)}` : "#" }, contact),
-      el("strong", {}, L.alerts[message.kind] || message.kind || ""),
-      message.message ? ` — ${message.message}` : ""));
+      el("strong", {}, L.alerts[message.kind] || ""),
+      ` — ${details.filter(Boolean).join(", ")}`));
     while (feed.children.length > FEED_LIMIT) feed.lastChild.remove();
   }
 
