@@ -130,3 +130,26 @@ def test_argon2_runs_on_threads_of_lower_priority_than_the_live_lines() -> None:
         assert passwords.verify_password("a long enough password", hashed)
     finally:
         passwords.configure_hashing(concurrency=4, wait_seconds=5.0, nice=10)
+
+
+def test_an_unknown_name_waits_as_long_as_a_verification_without_hashing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    hashed = passwords.make_hasher().hash("the right password")
+    assert not passwords.verify_password("a wrong password", hashed)  # measured
+    typical = passwords.VERIFICATION_TIME.seconds()
+    assert typical > 0
+    slept: list[float] = []
+    monkeypatch.setattr("calmdesk.users.passwords.time.sleep", slept.append)
+    monkeypatch.setattr(passwords, "_hasher", lambda: pytest.fail("no argon2 for an unknown name"))
+    passwords.burn_verification_time("whatever was typed")
+    assert slept == [typical]
+
+
+def test_the_verification_time_follows_the_recent_verifications() -> None:
+    clock = passwords.VerificationTime()
+    clock.note(0.1)
+    assert clock.seconds() == pytest.approx(0.1)
+    for _ in range(30):
+        clock.note(0.5)  # the machine got busier
+    assert clock.seconds() == pytest.approx(0.5, rel=0.01)

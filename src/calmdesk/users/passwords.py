@@ -8,7 +8,8 @@ queueing without bound.
 
 argon2 runs on threads of its own with a lower CPU priority (``password_hashing_nice``, Linux):
 the lanes argon2 starts inherit it, so a flood of logins takes only the CPU the live lines
-leave, and a real login still gets through when the floor is quiet.
+leave, and a real login still gets through when the floor is quiet. An unknown username runs no
+argon2 at all: it waits as long as a verification takes (:func:`burn_verification_time`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import contextlib
 import os
 import sys
 import threading
+import time
 import weakref
 from collections.abc import AsyncIterator, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -173,12 +175,43 @@ def verify_password(password: str, password_hash: str) -> bool:
         return False
 
     def verify() -> bool:
+        started = time.perf_counter()
         try:
-            return _hasher().verify(password, password_hash)
+            verified = _hasher().verify(password, password_hash)
         except Exception:  # a malformed stored hash is a refusal, never a crash
             return False
+        VERIFICATION_TIME.note(time.perf_counter() - started)
+        return verified
 
     return hashing_call(verify)
+
+
+class VerificationTime:
+    """How long a real verification takes in this process now (a moving average of the recent
+    ones, in its slot), so an unknown name can be answered after just as long."""
+
+    WEIGHT = 0.2
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._seconds: float | None = None
+
+    def note(self, seconds: float) -> None:
+        with self._lock:
+            previous = self._seconds
+            self._seconds = (
+                seconds if previous is None else previous + self.WEIGHT * (seconds - previous)
+            )
+
+    def seconds(self) -> float:
+        """The current estimate; the first call of a process measures one real verification."""
+        if self._seconds is None:
+            verify_password("calmdesk-calibration", _dummy_hash())
+        with self._lock:
+            return self._seconds if self._seconds is not None else 0.0
+
+
+VERIFICATION_TIME = VerificationTime()
 
 
 @lru_cache(maxsize=1)
@@ -187,5 +220,13 @@ def _dummy_hash() -> str:
 
 
 def burn_verification_time(password: str) -> None:
-    """Verify against a dummy hash so an unknown username takes as long as a wrong password."""
-    verify_password(password, _dummy_hash())
+    """Make an unknown username take as long as a wrong password, without the argon2 work.
+
+    It holds a hashing slot like a verification (so a full server answers both alike), and
+    waits as long as real verifications take now. A flood of made-up names therefore costs
+    neither CPU nor memory bandwidth, which argon2 spends by design and which slowed the live
+    lines on the same cores even at a low priority."""
+    del password  # checked against nothing: the name does not exist
+    seconds = VERIFICATION_TIME.seconds()
+    with hashing_slot():
+        time.sleep(seconds)

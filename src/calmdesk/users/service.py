@@ -172,7 +172,8 @@ def authenticate(
 
     - The attempt is counted first, on the name and on ``client_address``, in one short write
       transaction committed before argon2 runs (:mod:`calmdesk.users.throttle`); when either
-      must still wait, :class:`TooManyAttempts` is raised and the password is not verified.
+      must still wait, :class:`TooManyAttempts` is raised and the password is not verified. A
+      key already known to be waiting is refused after a read, with no write at all.
     - An unknown username is counted like any other and costs the same hashing time as a wrong
       password, so timing does not reveal which usernames exist. Hashing waits for one of the
       process's argon2 slots (:class:`PasswordHashingBusy` when none frees up in time; the
@@ -185,15 +186,17 @@ def authenticate(
     if client_address:
         keys.append((throttle.address_key(client_address), limits.per_address))
     at = throttle.now()
+    begin_read(session)
+    waits = [throttle.still_waiting(session, key=key, policy=policy, at=at) for key, policy in keys]
+    session.commit()
+    if max(waits) > 0:
+        raise _too_many(max(waits))
     begin_write(session)
     for key, policy in keys:
         wait = throttle.claim(session, key=key, policy=policy, at=at)
         if wait > 0:
             session.rollback()  # the other key's attempt is not counted either
-            seconds = math.ceil(wait)
-            raise TooManyAttempts(
-                f"Too many login attempts; try again in {seconds} s.", retry_after_seconds=seconds
-            )
+            raise _too_many(wait)
     session.commit()
     begin_read(session)  # argon2 runs outside any write transaction
     try:
@@ -215,6 +218,13 @@ def authenticate(
         throttle.forget_stale(session, at=at)
     _give_back(session, keys[1:], at)
     return user
+
+
+def _too_many(wait: float) -> TooManyAttempts:
+    seconds = math.ceil(wait)
+    return TooManyAttempts(
+        f"Too many login attempts; try again in {seconds} s.", retry_after_seconds=seconds
+    )
 
 
 def _give_back(session: Session, keys: list[tuple[str, Policy]], claimed_at: float) -> None:

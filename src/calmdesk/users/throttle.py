@@ -131,6 +131,20 @@ def claim(session: Session, *, key: str, policy: Policy, at: float) -> float:
     return max((allowed_from if allowed_from is not None else at) - at, 0.001)
 
 
+def still_waiting(session: Session, *, key: str, policy: Policy, at: float) -> float:
+    """The seconds ``key`` must still wait (0 when an attempt may go ahead), read without
+    writing: a flood that is already being made to wait costs no write transaction, which on
+    SQLite would queue in front of every other writer. Only an attempt this lets through goes
+    on to :func:`claim`, which decides atomically."""
+    table = LoginAttempts.__table__
+    row = session.execute(
+        select(table.c.allowed_from, table.c.last_attempt_at).where(table.c.key == key)
+    ).first()
+    if row is None or row.last_attempt_at < at - policy.forget_after_seconds:
+        return 0.0
+    return max(float(row.allowed_from) - at, 0.0)
+
+
 def give_back(session: Session, *, key: str, claimed_at: float) -> None:
     """Take back an attempt counted at ``claimed_at`` that turned out right (or was never
     verified): one fewer, and no wait longer than there was before it."""
