@@ -1,20 +1,22 @@
 """Fixtures of the cases tests: the shipped playbooks, a way to record a case at a chosen moment
-and to walk it to any status, and bearer tokens for the API cast."""
+and to walk it to any status, the agent's offer and the supervisor's decision, and bearer tokens
+for the API cast. The plain helpers serve the page tests too."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy.orm import Session
 
-from calmdesk.cases import service
-from calmdesk.cases.enums import CaseStatus
-from calmdesk.cases.models import Case
-from calmdesk.cases.schemas import CaseCreate
+from calmdesk.cases import compensation, service
+from calmdesk.cases.enums import CaseStatus, CompensationKind
+from calmdesk.cases.models import Case, Compensation
+from calmdesk.cases.schemas import CaseCreate, CompensationCreate
 from calmdesk.playbook.load import default_playbook
 from calmdesk.playbook.schema import Playbook
 from calmdesk.users.models import User
@@ -94,32 +96,96 @@ def make_case(session: Session, pl: Playbook) -> MakeCase:
     return make
 
 
+def walk_to(
+    session: Session, case: Case, status: CaseStatus, playbook: Playbook, now: Any = None
+) -> Case:
+    """Move ``case`` to ``status`` along :data:`PATH_TO`, by nobody in particular, no note."""
+    for step in PATH_TO[status]:
+        service.transition(
+            session, case=case, to=step, actor_id=None, note=None, playbook=playbook, now=now
+        )
+    return case
+
+
 @pytest.fixture
 def move(session: Session, pl: Playbook) -> Callable[..., Case]:
-    """``move(case, status)``: one transition of ``case``, by nobody in particular, no note."""
+    """``move(case, status)``: one transition of ``case``, by nobody in particular, no note;
+    ``override_reason=`` for a supervisor's move past a waiting compensation."""
 
     def do_move(
-        case: Case, to: CaseStatus, *, playbook: Playbook | None = None, now: Any = None
+        case: Case,
+        to: CaseStatus,
+        *,
+        playbook: Playbook | None = None,
+        now: Any = None,
+        override_reason: str | None = None,
     ) -> Case:
         return service.transition(
-            session, case=case, to=to, actor_id=None, note=None, playbook=playbook or pl, now=now
+            session,
+            case=case,
+            to=to,
+            actor_id=None,
+            note=None,
+            playbook=playbook or pl,
+            now=now,
+            override_reason=override_reason,
         )
 
     return do_move
 
 
 @pytest.fixture
-def walk(move: Callable[..., Case]) -> Callable[..., Case]:
-    """``walk(case, status)``: move ``case`` to ``status`` along :data:`PATH_TO`."""
+def walk(session: Session, pl: Playbook) -> Callable[..., Case]:
+    """``walk(case, status)``: :func:`walk_to` with the Polish playbook unless told."""
 
     def do_walk(
         case: Case, status: CaseStatus, *, playbook: Playbook | None = None, now: Any = None
     ) -> Case:
-        for step in PATH_TO[status]:
-            move(case, step, playbook=playbook, now=now)
-        return case
+        return walk_to(session, case, status, playbook or pl, now)
 
     return do_walk
+
+
+CaseAt = Callable[[CaseStatus], Case]
+
+
+@pytest.fixture
+def case_at(make_case: MakeCase, walk: Callable[..., Case]) -> CaseAt:
+    """``case_at(status)``: a new invoice_error case (the :func:`make_case` defaults) walked to
+    ``status``."""
+    return lambda status: walk(make_case(), status)
+
+
+def offer(
+    session: Session,
+    case: Case,
+    playbook: Playbook,
+    amount: str,
+    actor: User,
+    kind: str = "refund",
+    now: datetime | None = None,
+    reason: str = "Nadpłata z marca.",
+) -> Compensation:
+    """``actor`` proposes a compensation of ``amount`` on ``case``."""
+    return compensation.propose(
+        session,
+        case=case,
+        compensation_in=CompensationCreate(
+            kind=CompensationKind(kind), amount=Decimal(amount), reason=reason
+        ),
+        actor_id=actor.id,
+        playbook=playbook,
+        now=now,
+    )
+
+
+def decide(
+    session: Session, found: Compensation, *, approve: bool, by: User, rationale: str
+) -> Compensation:
+    """A supervisor's decision (the one place these tests name the service's verbs)."""
+    return compensation.decide(
+        session, compensation=found, approve=approve, actor_id=by.id, rationale=rationale
+    )
 
 
 @pytest.fixture

@@ -3,33 +3,16 @@ rationale; the agent's reason and the supervisor's answer both stay in the histo
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import pytest
 from sqlalchemy.orm import Session
 
 from calmdesk.cases import compensation, service
-from calmdesk.cases.enums import CaseEventKind, CompensationKind, CompensationStatus
+from calmdesk.cases.enums import CaseEventKind, CompensationStatus
 from calmdesk.cases.errors import CompensationNotAllowed, CompensationNotPending
-from calmdesk.cases.models import Case, Compensation
-from calmdesk.cases.schemas import CompensationCreate
+from calmdesk.cases.models import Case
 from calmdesk.playbook.schema import Playbook
 from calmdesk.users.models import User
-from tests.cases.conftest import MakeCase
-
-
-def propose(
-    session: Session, case: Case, pl: Playbook, kind: str, amount: str, actor: User
-) -> Compensation:
-    return compensation.propose(
-        session,
-        case=case,
-        compensation_in=CompensationCreate(
-            kind=CompensationKind(kind), amount=Decimal(amount), reason="Nadpłata z marca."
-        ),
-        actor_id=actor.id,
-        playbook=pl,
-    )
+from tests.cases.conftest import MakeCase, offer
 
 
 def kinds(session: Session, case: Case) -> list[str]:
@@ -60,7 +43,7 @@ def test_within_the_agent_limit_it_is_granted_at_once_above_it_waits_for_a_super
     users: dict[str, User],
 ) -> None:
     case = make_case(category="invoice_error")
-    proposed = propose(session, case, pl, kind, amount, users["agent"])
+    proposed = offer(session, case, pl, amount, users["agent"], kind)
     assert proposed.status == status
     assert kinds(session, case)[-len(events) :] == events
     waiting = compensation.list_(session, status=CompensationStatus.PENDING)
@@ -72,7 +55,7 @@ def test_the_supervisor_decides_and_both_sides_are_kept(
     approve: bool, make_case: MakeCase, session: Session, pl: Playbook, users: dict[str, User]
 ) -> None:
     case = make_case(category="invoice_error")
-    pending = propose(session, case, pl, "refund", "900", users["agent"])
+    pending = offer(session, case, pl, "900", users["agent"], "refund")
     decided = compensation.decide(
         session,
         compensation=pending,
@@ -102,7 +85,7 @@ def test_the_supervisor_decides_and_both_sides_are_kept(
 def test_a_granted_compensation_cannot_be_decided_again(
     make_case: MakeCase, session: Session, pl: Playbook, users: dict[str, User]
 ) -> None:
-    granted = propose(session, make_case(), pl, "refund", "50", users["agent"])
+    granted = offer(session, make_case(), pl, "50", users["agent"], "refund")
     with pytest.raises(CompensationNotPending):
         compensation.decide(
             session, compensation=granted, approve=False, actor_id=None, rationale="no"
@@ -113,7 +96,7 @@ def test_a_kind_the_playbook_does_not_offer_is_refused(
     make_case: MakeCase, session: Session, pl: Playbook, users: dict[str, User]
 ) -> None:
     with pytest.raises(CompensationNotAllowed) as error:
-        propose(session, make_case(category="invoice_error"), pl, "gift", "10", users["agent"])
+        offer(session, make_case(category="invoice_error"), pl, "10", users["agent"], "gift")
     assert error.value.fields["field"] == "kind"
 
 
@@ -121,9 +104,7 @@ def test_more_than_the_playbook_maximum_is_refused(
     make_case: MakeCase, session: Session, pl: Playbook, users: dict[str, User]
 ) -> None:
     with pytest.raises(CompensationNotAllowed) as error:
-        propose(
-            session, make_case(category="invoice_error"), pl, "refund", "2000.01", users["agent"]
-        )
+        offer(session, make_case(category="invoice_error"), pl, "2000.01", users["agent"], "refund")
     assert error.value.fields["field"] == "amount"
 
 
@@ -132,5 +113,5 @@ def test_a_severity_specific_rule_sets_a_higher_limit(
 ) -> None:
     ordinary = make_case(category="delivery_delay", severity="medium")
     critical = make_case(category="delivery_delay", severity="critical")
-    assert propose(session, ordinary, pl, "voucher", "80", users["agent"]).status == "pending"
-    assert propose(session, critical, pl, "voucher", "80", users["agent"]).status == "granted"
+    assert offer(session, ordinary, pl, "80", users["agent"], "voucher").status == "pending"
+    assert offer(session, critical, pl, "80", users["agent"], "voucher").status == "granted"

@@ -5,7 +5,7 @@ override, with a reason), none on a closed case, and the agent's answer to a rej
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -20,44 +20,13 @@ from calmdesk.cases.errors import (
     CompensationAwaitsApproval,
     CompensationNotRejected,
 )
-from calmdesk.cases.models import Case, Compensation
-from calmdesk.cases.schemas import CompensationCreate
+from calmdesk.cases.models import Case
 from calmdesk.playbook.schema import Playbook
 from calmdesk.storage.types import utcnow
 from calmdesk.users.models import User
-from tests.cases.conftest import MakeCase
+from tests.cases.conftest import CaseAt, MakeCase, decide, offer
 
 Headers = dict[str, dict[str, str]]
-
-
-def offer(
-    session: Session,
-    case: Case,
-    pl: Playbook,
-    amount: str,
-    actor: User,
-    kind: str = "refund",
-    now: datetime | None = None,
-) -> Compensation:
-    return compensation.propose(
-        session,
-        case=case,
-        compensation_in=CompensationCreate(
-            kind=CompensationKind(kind), amount=Decimal(amount), reason="Nadpłata z marca."
-        ),
-        actor_id=actor.id,
-        playbook=pl,
-        now=now,
-    )
-
-
-def decide(
-    session: Session, found: Compensation, *, approve: bool, by: User, rationale: str
-) -> Compensation:
-    """A supervisor's decision (the one place these tests name the service's verbs)."""
-    return compensation.decide(
-        session, compensation=found, approve=approve, actor_id=by.id, rationale=rationale
-    )
 
 
 def test_the_agents_limit_adds_up_over_the_case(
@@ -116,35 +85,27 @@ def test_without_a_cap_only_the_case_limit_applies(
 
 
 def test_a_case_is_not_resolved_or_closed_while_a_compensation_waits(
-    make_case: MakeCase,
-    walk: Callable[..., Case],
+    case_at: CaseAt,
+    move: Callable[..., Case],
     session: Session,
     pl: Playbook,
     users: dict[str, User],
 ) -> None:
-    case = walk(make_case(category="invoice_error"), CaseStatus.IN_PROGRESS)
+    case = case_at(CaseStatus.IN_PROGRESS)
     waiting = offer(session, case, pl, "900", users["agent"])
     with pytest.raises(CompensationAwaitsApproval) as refused:
-        service.transition(
-            session, case=case, to=CaseStatus.RESOLVED, actor_id=None, note=None, playbook=pl
-        )
+        move(case, CaseStatus.RESOLVED)
     assert refused.value.fields["compensation_ids"] == [waiting.id]
     assert case.status == CaseStatus.IN_PROGRESS
     decide(session, waiting, approve=True, by=users["supervisor"], rationale="Zgoda.")
-    service.transition(
-        session, case=case, to=CaseStatus.RESOLVED, actor_id=None, note=None, playbook=pl
-    )
+    move(case, CaseStatus.RESOLVED)
     assert case.status == CaseStatus.RESOLVED
 
 
 def test_a_supervisor_overrides_with_a_reason_that_is_recorded(
-    make_case: MakeCase,
-    walk: Callable[..., Case],
-    session: Session,
-    pl: Playbook,
-    users: dict[str, User],
+    case_at: CaseAt, session: Session, pl: Playbook, users: dict[str, User]
 ) -> None:
-    case = walk(make_case(category="invoice_error"), CaseStatus.RESOLVED)
+    case = case_at(CaseStatus.RESOLVED)
     waiting = offer(session, case, pl, "900", users["agent"])
     service.transition(
         session,
@@ -165,13 +126,9 @@ def test_a_supervisor_overrides_with_a_reason_that_is_recorded(
 
 
 def test_a_closed_case_takes_no_compensation(
-    make_case: MakeCase,
-    walk: Callable[..., Case],
-    session: Session,
-    pl: Playbook,
-    users: dict[str, User],
+    case_at: CaseAt, session: Session, pl: Playbook, users: dict[str, User]
 ) -> None:
-    case = walk(make_case(category="invoice_error"), CaseStatus.CLOSED)
+    case = case_at(CaseStatus.CLOSED)
     with pytest.raises(CaseClosed):
         offer(session, case, pl, "50", users["agent"])
     assert compensation.list_(session, case_id=case.id) == []

@@ -12,15 +12,15 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from calmdesk.cases import compensation, service, worker
-from calmdesk.cases.enums import CaseStatus, CompensationKind
+from calmdesk.cases.enums import CaseStatus
 from calmdesk.cases.models import Case, HistoryIsAppendOnly
 from calmdesk.cases.rebuild import differences, rebuild
-from calmdesk.cases.schemas import CaseUpdate, CompensationCreate, CustomerUpdate
+from calmdesk.cases.schemas import CaseUpdate, CustomerUpdate
 from calmdesk.customers import service as customers
 from calmdesk.customers.messages import CustomerNotFound
 from calmdesk.playbook.schema import Playbook
 from calmdesk.users.models import User
-from tests.cases.conftest import MakeCase, local
+from tests.cases.conftest import MakeCase, local, offer
 
 SECRET = "Jan Kowalski, PESEL 44051401359"
 CONTACT = "jan.kowalski@example.pl"
@@ -61,39 +61,23 @@ def busy_case(
         actor_id=users["supervisor"].id,
         playbook=pl,
     )
-    compensation.propose(
-        session,
-        case=case,
-        compensation_in=CompensationCreate(
-            kind=CompensationKind.REFUND, amount=Decimal("900"), reason=SECRET
-        ),
-        actor_id=users["agent"].id,
-        playbook=pl,
-    )
+    offer(session, case, pl, "900", users["agent"], reason=SECRET)
     session.flush()
     return case
 
 
 def test_the_rebuilt_state_equals_the_row(
     busy_case: Case,
+    move: Callable[..., Case],
     session: Session,
     session_factory: sessionmaker[Session],
-    pl: Playbook,
 ) -> None:
     case = busy_case
     session.commit()
     worker.run_once(session_factory, now=MONDAY_9 + timedelta(days=40))
     session.expire_all()
     # The busy case's refund still waits for a supervisor: resolving it takes an override.
-    service.transition(
-        session,
-        case=case,
-        to=CaseStatus.RESOLVED,
-        actor_id=None,
-        note=None,
-        playbook=pl,
-        override_reason="The refund is decided outside CalmDesk.",
-    )
+    move(case, CaseStatus.RESOLVED, override_reason="The refund is decided outside CalmDesk.")
     session.commit()
     session.expire_all()
     events = service.events_of(session, case_id=case.id)

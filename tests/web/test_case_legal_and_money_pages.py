@@ -5,21 +5,23 @@ date with its reason, the override of a waiting compensation and the answer to a
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
-from decimal import Decimal
 
+import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from calmdesk.cases import compensation as compensation_service
 from calmdesk.cases import service as cases_service
-from calmdesk.cases.enums import CaseStatus, CompensationKind
-from calmdesk.cases.schemas import CaseCreate, CompensationCreate
+from calmdesk.cases.enums import CaseStatus
+from calmdesk.cases.models import Case
+from calmdesk.cases.schemas import CaseCreate
 from calmdesk.playbook.load import default_playbook
 from calmdesk.playbook.schema import Playbook
 from calmdesk.users.models import User
-from tests.cases.test_compensation_rules import decide
+from tests.cases.conftest import decide, offer, walk_to
 from tests.conftest import LoginHelper, TokenGetter
 
 PL = default_playbook("pl")
@@ -50,6 +52,26 @@ def intake(
     )
     session.commit()
     return case.id
+
+
+AgentsCase = Callable[..., Case]
+
+
+@pytest.fixture
+def agents_case(session: Session, users: dict[str, User]) -> AgentsCase:
+    """``agents_case(status, refund=reason)``: an invoice case the agent recorded, walked to
+    ``status`` (received unless told), with the agent's 900 PLN refund for ``reason`` proposed
+    when one is given; committed."""
+
+    def make(status: CaseStatus = CaseStatus.RECEIVED, *, refund: str | None = None) -> Case:
+        case = cases_service.get_or_raise(session, case_id=intake(session, users["agent"]))
+        walk_to(session, case, status, PL)
+        if refund is not None:
+            offer(session, case, PL, "900", users["agent"], reason=refund)
+        session.commit()
+        return case
+
+    return make
 
 
 def section(page: str, testid: str) -> str:
@@ -120,26 +142,13 @@ def test_a_provisional_date_says_why_on_the_case_the_queue_and_the_board(
 
 
 def test_moving_a_case_with_a_waiting_compensation_needs_a_supervisors_reason(
+    agents_case: AgentsCase,
     client: TestClient,
     login: LoginHelper,
-    users: dict[str, User],
     session: Session,
     csrf_token: TokenGetter,
 ) -> None:
-    case_id = intake(session, users["agent"])
-    case = cases_service.get_or_raise(session, case_id=case_id)
-    for to in (CaseStatus.ACKNOWLEDGED, CaseStatus.IN_PROGRESS):
-        cases_service.transition(session, case=case, to=to, actor_id=None, note=None, playbook=PL)
-    compensation_service.propose(
-        session,
-        case=case,
-        compensation_in=CompensationCreate(
-            kind=CompensationKind.REFUND, amount=Decimal("900"), reason="Nadpłata."
-        ),
-        actor_id=users["agent"].id,
-        playbook=PL,
-    )
-    session.commit()
+    case_id = agents_case(CaseStatus.IN_PROGRESS, refund="Nadpłata.").id
     login(client, "agent")
     page = client.get(f"/cases/{case_id}").text
     assert 'data-testid="awaiting-approval"' in page
@@ -169,23 +178,15 @@ def test_moving_a_case_with_a_waiting_compensation_needs_a_supervisors_reason(
 
 
 def test_the_agent_answers_a_rejection_on_the_case_page_and_both_sides_show(
+    agents_case: AgentsCase,
     client: TestClient,
     login: LoginHelper,
     users: dict[str, User],
     session: Session,
     csrf_token: TokenGetter,
 ) -> None:
-    case_id = intake(session, users["agent"])
-    case = cases_service.get_or_raise(session, case_id=case_id)
-    offer = compensation_service.propose(
-        session,
-        case=case,
-        compensation_in=CompensationCreate(
-            kind=CompensationKind.REFUND, amount=Decimal("900"), reason="Druga awaria."
-        ),
-        actor_id=users["agent"].id,
-        playbook=PL,
-    )
+    case_id = agents_case(refund="Druga awaria.").id
+    [offer] = compensation_service.list_(session, case_id=case_id)
     decide(session, offer, approve=False, by=users["supervisor"], rationale="Za dużo.")
     session.commit()
     login(client, "agent")
@@ -215,18 +216,9 @@ def test_the_agent_answers_a_rejection_on_the_case_page_and_both_sides_show(
 
 
 def test_a_closed_case_offers_no_compensation_form(
-    client: TestClient, login: LoginHelper, users: dict[str, User], session: Session
+    agents_case: AgentsCase, client: TestClient, login: LoginHelper
 ) -> None:
-    case_id = intake(session, users["agent"])
-    case = cases_service.get_or_raise(session, case_id=case_id)
-    for to in (
-        CaseStatus.ACKNOWLEDGED,
-        CaseStatus.IN_PROGRESS,
-        CaseStatus.RESOLVED,
-        CaseStatus.CLOSED,
-    ):
-        cases_service.transition(session, case=case, to=to, actor_id=None, note=None, playbook=PL)
-    session.commit()
+    case_id = agents_case(CaseStatus.CLOSED).id
     login(client, "agent")
     page = client.get(f"/cases/{case_id}").text
     assert f'action="/cases/{case_id}/compensation"' not in page

@@ -148,6 +148,16 @@ def _refuse_closed(case: Case) -> None:
         )
 
 
+def _described(compensation: Compensation) -> dict[str, str | int]:
+    """What every compensation event of the history says of the proposal it is about."""
+    return {
+        "compensation_id": compensation.id,
+        "kind": compensation.kind,
+        "amount": str(compensation.amount),
+        "currency": compensation.currency,
+    }
+
+
 def propose(
     session: Session,
     *,
@@ -188,13 +198,7 @@ def propose(
     )
     session.add(compensation)
     session.flush()
-    details = {
-        "compensation_id": compensation.id,
-        "kind": compensation.kind,
-        "amount": str(compensation.amount),
-        "currency": compensation.currency,
-        "status": compensation.status,
-    }
+    details = {**_described(compensation), "status": compensation.status}
     before = snapshot(case)
     record(
         session,
@@ -275,10 +279,7 @@ def decide(
         actor_id=actor_id,
         note=rationale,
         data={
-            "compensation_id": compensation.id,
-            "kind": compensation.kind,
-            "amount": str(compensation.amount),
-            "currency": compensation.currency,
+            **_described(compensation),
             "proposed_by_id": compensation.proposed_by_id,
             "agent_reason": compensation.reason,
         },
@@ -326,10 +327,7 @@ def appeal(
         actor_id=actor_id,
         note=reason,
         data={
-            "compensation_id": compensation.id,
-            "kind": compensation.kind,
-            "amount": str(compensation.amount),
-            "currency": compensation.currency,
+            **_described(compensation),
             "supervisor_rationale": compensation.rationale,
         },
         at=now,
