@@ -15,6 +15,7 @@ from typing import Any
 from fastapi import APIRouter, FastAPI, Request, status
 from sqlalchemy.orm import Session
 
+from calmdesk.api_docs import errors
 from calmdesk.live import permissions, privacy, service
 from calmdesk.live.bus import BOARD_CHANNEL
 from calmdesk.live.fanout import get_bus, publish_from_thread
@@ -38,7 +39,11 @@ from calmdesk.users import service as users_service
 from calmdesk.users.deps import CurrentUser, SessionDep, reads_first
 from calmdesk.users.limits import HEAVY_WORK
 
-router = APIRouter(prefix="/api/contacts", tags=["live"])
+router = APIRouter(prefix="/api/contacts", tags=["live"], responses=errors(403))
+_ENDED = errors(
+    (409, "`contact_ended`: the contact has ended; `contact_busy`: send the line again")
+)
+_LIVE = errors((409, "`contact_live`: end the contact first"))
 
 
 def _commit_and_publish(request: Request, session: Session, outcome: TurnOutcome[Any]) -> None:
@@ -51,7 +56,12 @@ def _read(session: Session, contacts: Sequence[Contact]) -> list[ContactRead]:
     return [ContactRead.of(contact, agents[contact.agent_id]) for contact in contacts]
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=ContactRead)
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ContactRead,
+    responses=errors((404, "`user_not_found`: no user has the username given as `agent`")),
+)
 def start_contact(
     contact_in: ContactCreate, request: Request, session: SessionDep, user: CurrentUser
 ) -> ContactRead:
@@ -105,7 +115,12 @@ def get_contact(contact_id: ContactId, session: SessionDep, user: CurrentUser) -
     return ContactDetail.with_events(contact, agents[contact.agent_id], events)
 
 
-@router.post("/{contact_id}/utterances", response_model=GuidanceMessage, dependencies=[HEAVY_WORK])
+@router.post(
+    "/{contact_id}/utterances",
+    response_model=GuidanceMessage,
+    dependencies=[HEAVY_WORK],
+    responses=_ENDED,
+)
 @reads_first
 def post_utterance(
     contact_id: ContactId,
@@ -127,7 +142,7 @@ def post_utterance(
     return outcome.answer
 
 
-@router.post("/{contact_id}/actions", response_model=GuidanceMessage)
+@router.post("/{contact_id}/actions", response_model=GuidanceMessage, responses=_ENDED)
 @reads_first
 def post_action(
     contact_id: ContactId,
@@ -149,7 +164,7 @@ def post_action(
     return outcome.answer
 
 
-@router.post("/{contact_id}/end", response_model=SummaryMessage)
+@router.post("/{contact_id}/end", response_model=SummaryMessage, responses=_ENDED)
 @reads_first
 def end_contact(
     contact_id: ContactId, request: Request, session: SessionDep, user: CurrentUser
@@ -162,7 +177,13 @@ def end_contact(
     return outcome.answer
 
 
-@router.post("/{contact_id}/break", response_model=BreakGrantedMessage)
+@router.post(
+    "/{contact_id}/break",
+    response_model=BreakGrantedMessage,
+    responses=errors(
+        (409, "`contact_live`: a break is granted once the contact has ended; `break_granted`")
+    ),
+)
 def grant_break(
     contact_id: ContactId,
     request: Request,
@@ -177,7 +198,7 @@ def grant_break(
     return outcome.answer
 
 
-@router.post("/{contact_id}/redact", response_model=ContactRead)
+@router.post("/{contact_id}/redact", response_model=ContactRead, responses=_LIVE)
 def redact_contact(contact_id: ContactId, session: SessionDep, user: CurrentUser) -> ContactRead:
     """Replace personal data (phones, e-mails, PESEL, IBAN, cards...) in an ended contact's
     stored texts by placeholders (supervisors)."""
@@ -185,7 +206,7 @@ def redact_contact(contact_id: ContactId, session: SessionDep, user: CurrentUser
     return _read(session, [contact])[0]
 
 
-@router.post("/{contact_id}/erase", response_model=ContactRead)
+@router.post("/{contact_id}/erase", response_model=ContactRead, responses=_LIVE)
 def erase_contact(contact_id: ContactId, session: SessionDep, user: CurrentUser) -> ContactRead:
     """Erase every word of an ended contact, keeping its stages and counts (supervisors)."""
     contact = privacy.erase_contact(session, contact_id=contact_id, actor=user)
