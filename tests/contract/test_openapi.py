@@ -306,8 +306,10 @@ def _status_of(raised: ast.expr, namespace: dict[str, Any]) -> int | None:
         return None
     status = target.http_status
     for keyword in call.keywords if call else []:
-        if keyword.arg == "http_status" and isinstance(keyword.value, ast.Constant):
-            status = int(keyword.value.value)
+        value = keyword.value
+        if keyword.arg == "http_status" and isinstance(value, ast.Constant):
+            assert isinstance(value.value, int), ast.dump(value)
+            status = value.value
     return status
 
 

@@ -73,7 +73,7 @@ def derived_statuses(route: RouteContext, method: str) -> set[int]:
         statuses.add(503)
     if get_optional_user in calls or get_current_user in calls:
         statuses.add(401)
-        if method not in READ_METHODS and route.path_format.startswith("/api/"):
+        if method not in READ_METHODS and (route.path_format or "").startswith("/api/"):
             statuses.add(403)  # origin_rejected: a cookie write from another site's page
             if method == "POST":
                 statuses.add(415)  # json_required: a cookie POST whose body is not JSON
