@@ -224,13 +224,14 @@ def test_a_page_with_a_bad_bearer_token_answers_401_not_a_redirect_loop(
 
 
 @pytest.mark.parametrize("page", ["/console", "/cases", "/social"])
-def test_a_page_id_past_the_database_is_a_422(
+def test_a_page_id_past_the_database_is_the_not_found_page(
     client: TestClient, login: LoginHelper, page: str
 ) -> None:
     login(client, "supervisor")
-    response = client.get(f"{page}/{HUGE}", follow_redirects=False)
-    assert response.status_code == 422, response.text
-    assert response.json()["code"] == "validation_error"
+    for number in (HUGE, str(2**31)):
+        response = client.get(f"{page}/{number}", follow_redirects=False)
+        assert response.status_code == 404, response.text
+        assert response.headers["content-type"].startswith("text/html")
 
 
 def test_a_cookie_naming_no_session_is_a_401_before_its_body_type_is_checked(

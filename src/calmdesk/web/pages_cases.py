@@ -38,7 +38,7 @@ from calmdesk.users.permissions import Permission, can
 from calmdesk.web import pages_labels as labels
 from calmdesk.web.csrf import CsrfChecked
 from calmdesk.web.i18n import LANGUAGE_NAMES, gettext_for
-from calmdesk.web.pages_common import PageId, page_language, render
+from calmdesk.web.pages_common import page_language, render
 from calmdesk.web.pages_console import CONTACT_CHANNELS
 
 router = APIRouter(include_in_schema=False)
@@ -271,7 +271,7 @@ async def create_case(
 
 
 @router.get("/cases/{case_id}")
-def case_page(request: Request, session: SessionDep, user: CaseWorker, case_id: PageId) -> Response:
+def case_page(request: Request, session: SessionDep, user: CaseWorker, case_id: int) -> Response:
     common = _common(request, user)
     case = case_permissions.case_for_user(session, case_id=case_id, user=user)
     events = cases_service.events_of(session, case_id=case.id)
@@ -302,7 +302,7 @@ def transition_case(
     session: SessionDep,
     user: CaseWorker,
     _csrf: CsrfChecked,
-    case_id: PageId,
+    case_id: int,
     to: Annotated[str, Form(max_length=20)],
     note: Annotated[str, Form(max_length=4000)] = "",
 ) -> RedirectResponse:
@@ -327,7 +327,7 @@ def inform_customer(
     session: SessionDep,
     user: CaseWorker,
     _csrf: CsrfChecked,
-    case_id: PageId,
+    case_id: int,
     how: Annotated[str, Form(max_length=2000)],
     channel: Annotated[str, Form(max_length=20)],
     contact_person: Annotated[str, Form(max_length=200)] = "",
@@ -353,7 +353,7 @@ def propose_compensation(
     session: SessionDep,
     user: CaseWorker,
     _csrf: CsrfChecked,
-    case_id: PageId,
+    case_id: int,
     kind: Annotated[str, Form(max_length=30)],
     amount: Annotated[str, Form(max_length=20)],
     reason: Annotated[str, Form(max_length=2000)],
@@ -383,7 +383,7 @@ def decide_compensation(
     session: SessionDep,
     user: CaseWorker,
     _csrf: CsrfChecked,
-    compensation_id: PageId,
+    compensation_id: int,
     decision: str,
     rationale: Annotated[str, Form(min_length=1, max_length=2000)],
     back: Annotated[str, Form(max_length=200)] = "",

@@ -9,14 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Any
 
-import fastapi
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from calmdesk.fields import MAX_ID
 from calmdesk.settings import Settings
 from calmdesk.users.labels import role_description, role_label
 from calmdesk.users.permissions import Permission, can
@@ -28,9 +26,6 @@ if TYPE_CHECKING:
     from calmdesk.users.models import User
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
-
-PageId = Annotated[int, fastapi.Path(ge=1, le=MAX_ID)]
-"""An id in a page's address: one the id column can hold (a larger one is a 422, not a crash)."""
 
 # Scripts and styles come only from our own origin, so an injected tag could not run even if
 # escaping were ever missed. htmx's inline indicator style is switched off in the layout.

@@ -25,7 +25,7 @@ from calmdesk.users.permissions import Permission
 from calmdesk.web import pages_labels as labels
 from calmdesk.web.csrf import CsrfChecked
 from calmdesk.web.i18n import LANGUAGE_NAMES, gettext_for
-from calmdesk.web.pages_common import PageId, page_language, render
+from calmdesk.web.pages_common import page_language, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -135,7 +135,7 @@ def start_contact(
 
 @router.get("/console/{contact_id}")
 def console_page(
-    request: Request, session: SessionDep, user: ContactWorker, contact_id: PageId
+    request: Request, session: SessionDep, user: ContactWorker, contact_id: int
 ) -> Response:
     gettext = gettext_for(page_language(request, user))
     contact = live_permissions.contact_for_user(session, contact_id=contact_id, user=user)

@@ -31,7 +31,7 @@ from calmdesk.web import pages_labels as labels
 from calmdesk.web.csrf import CsrfChecked
 from calmdesk.web.i18n import gettext_for
 from calmdesk.web.pages_cases import moment_formatter
-from calmdesk.web.pages_common import PageId, page_language, render
+from calmdesk.web.pages_common import page_language, render
 from calmdesk.web.pages_labels import N_
 
 router = APIRouter(include_in_schema=False)
@@ -129,7 +129,7 @@ def post_page(
     request: Request,
     session: SessionDep,
     user: SocialWorker,
-    post_id: PageId,
+    post_id: int,
     variant: Annotated[int, Query(ge=0, le=1_000)] = 0,
     error: Annotated[str, Query(max_length=20)] = "",
 ) -> Response:
@@ -163,7 +163,7 @@ def reply(
     session: SessionDep,
     user: SocialWorker,
     _csrf: CsrfChecked,
-    post_id: PageId,
+    post_id: int,
     text: Annotated[str, Form(max_length=MAX_TEXT_CHARS)] = "",
     resolves: Annotated[str, Form(max_length=5)] = "",
 ) -> RedirectResponse:
@@ -182,7 +182,7 @@ def make_promise(
     session: SessionDep,
     user: SocialWorker,
     _csrf: CsrfChecked,
-    post_id: PageId,
+    post_id: int,
     text: Annotated[str, Form(max_length=1_000)] = "",
     due: Annotated[str, Form(max_length=40)] = "",
 ) -> RedirectResponse:
@@ -200,7 +200,7 @@ def make_promise(
 
 @router.post("/social/promises/{promise_id}/keep")
 def keep_promise(
-    session: SessionDep, user: SocialWorker, _csrf: CsrfChecked, promise_id: PageId
+    session: SessionDep, user: SocialWorker, _csrf: CsrfChecked, promise_id: int
 ) -> RedirectResponse:
     if not 1 <= promise_id <= MAX_ID:
         raise PromiseNotFound(f"There is no public promise {promise_id}.", promise_id=promise_id)
@@ -212,7 +212,7 @@ def keep_promise(
 
 @router.post("/social/{post_id}/escalate")
 def escalate(
-    request: Request, session: SessionDep, user: SocialWorker, _csrf: CsrfChecked, post_id: PageId
+    request: Request, session: SessionDep, user: SocialWorker, _csrf: CsrfChecked, post_id: int
 ) -> RedirectResponse:
     ensure_may_escalate(user)
     post = _post_or_404(session, post_id)
