@@ -95,12 +95,18 @@ def _query_bool(value: Any) -> Any:
 
 
 NO_NUL_PATTERN = r"^[^\x00]*$"
-NOT_BLANK_PATTERN = r"^[^\x00]*[^\s\x00][^\x00]*$"
-"""Text with something besides spaces, and no NUL."""
+INVISIBLE = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff"
+"""Control and invisible formatting characters, as a regex class's contents (tab, newline and
+carriage return are not among them): what the analysis removes from a line before reading it."""
+NOT_BLANK_PATTERN = rf"^[^\x00]*[^\s{INVISIBLE}][^\x00]*$"
+"""Text with something besides spaces and invisible characters, and no NUL."""
+LINE_PATTERN = rf"^[\s\S]*[^\s{INVISIBLE}][\s\S]*$"
+"""A line of words: something besides spaces and invisible characters (which are removed)."""
+_INVISIBLE = re.compile(f"[{INVISIBLE}]")
 
 
 def _not_blank(value: str) -> str:
-    if not value.strip():
+    if not _INVISIBLE.sub("", value).strip():
         raise ValueError("must contain more than spaces")
     return value
 
@@ -131,7 +137,8 @@ class _Checked:
 NoNul = _Checked(_no_nul, NO_NUL_PATTERN, keep=True)
 """No NUL character (PostgreSQL cannot store one in text)."""
 NotBlank = _Checked(_not_blank, NOT_BLANK_PATTERN, keep=False)
-"""More than spaces; with :data:`NoNul` before it, its pattern says both."""
+"""More than spaces and invisible characters; with :data:`NoNul` before it, its pattern says
+both."""
 _MOMENT_SCHEMA = {
     "type": "string",
     "format": "date-time",

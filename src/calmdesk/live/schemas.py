@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field, Strict
 
 from calmdesk.analysis.line import MAX_TEXT_CHARS
 from calmdesk.coach.stages import Action, AlertKind
-from calmdesk.fields import Flag
+from calmdesk.fields import LINE_PATTERN, Flag
 from calmdesk.languages import Language
 from calmdesk.live import wire_examples as ex
 from calmdesk.live.models import Contact, ContactEvent, ContactStatus, EventKind
@@ -52,7 +52,12 @@ class UtteranceIn(BaseModel):
     model_config = examples(ex.UTTERANCES)
 
     speaker: Literal["customer", "agent"]
-    text: str = Field(min_length=1, max_length=MAX_TEXT_CHARS)
+    text: str = Field(
+        min_length=1,
+        max_length=MAX_TEXT_CHARS,
+        # check_line refuses a line of nothing but spaces and invisible characters (empty_text).
+        json_schema_extra={"pattern": LINE_PATTERN},
+    )
 
 
 class ActionIn(BaseModel):
