@@ -6,7 +6,7 @@ not list, no other failed check.
 The bounded run takes the examples, fuzzing and stateful phases with two examples per
 operation (about a minute for the eight runs on two cores); the slow one runs the coverage phase
 (every boundary and every kind of wrong value of every parameter, some 2,000 requests a run,
-20-30 s) as the two roles with the widest reach, supervisor (the floor and the cases) and
+15-30 s) as the two roles with the widest reach, supervisor (the floor and the cases) and
 admin (the users). The long run, every role and phase against a real server, is
 ``benchmarks/api_contract.py`` (figures in ``docs/benchmarks.md``).
 """
