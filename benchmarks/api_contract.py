@@ -24,9 +24,7 @@ import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import httpx
 from live_server import (
@@ -38,13 +36,13 @@ from live_server import (
     stop_server,
 )
 
+from calmdesk.api_sample import ROLES, seed
 from calmdesk.storage.db import make_engine, make_session_factory, session_scope
 from calmdesk.storage.migrate import upgrade
 from calmdesk.users import service as users_service
 from calmdesk.users.models import Role, User
 
 ROOT = Path(__file__).resolve().parent.parent
-ROLES = ("agent", "supervisor", "handler", "admin")
 SERVER_ERROR = "not_a_server_error"
 UNDOCUMENTED = "status_code_conformance"
 
@@ -58,6 +56,10 @@ class RoleRun:
     seconds: float = 0.0
     failures: Counter[str] = field(default_factory=Counter)
     details: list[str] = field(default_factory=list)
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
 
 
 def prepare_cast(url: str) -> dict[str, str]:
@@ -79,42 +81,6 @@ def prepare_cast(url: str) -> dict[str, str]:
             tokens[role] = users_service.issue_token(session, user=user, name="contract")
     engine.dispose()
     return tokens
-
-
-def seed(base: str, tokens: dict[str, str]) -> None:
-    """Something for generated ids to find, made through the API as a client would."""
-    agent = {"Authorization": f"Bearer {tokens['agent']}"}
-    supervisor = {"Authorization": f"Bearer {tokens['supervisor']}"}
-
-    def post(path: str, body: dict[str, Any] | None, headers: dict[str, str]) -> Any:
-        response = httpx.post(f"{base}{path}", json=body, headers=headers, timeout=60)
-        response.raise_for_status()
-        return response.json()
-
-    case = post(
-        "/api/cases",
-        {
-            "customer_contact": "jan.kowalski@example.pl",
-            "description": "Faktura za marzec jest o 200 zł wyższa niż kwota z umowy.",
-            "category": "invoice_error",
-        },
-        agent,
-    )
-    post(
-        f"/api/cases/{case['id']}/compensations",
-        {"kind": "refund", "amount": "1500", "reason": "Podwójne obciążenie."},
-        agent,
-    )
-    public = post(
-        "/api/social/posts",
-        {"platform": "x", "author_handle": "@a", "text": "Order 7731 lost, nobody answers."},
-        supervisor,
-    )
-    due = (datetime.now(UTC) + timedelta(days=1)).isoformat()
-    promise = {"text": "Call back", "due_at": due}
-    post(f"/api/social/posts/{public['id']}/promises", promise, supervisor)
-    contact = post("/api/contacts", {"channel": "phone", "lang": "pl"}, agent)
-    post(f"/api/contacts/{contact['id']}/end", None, agent)
 
 
 def run_schemathesis(
@@ -208,7 +174,8 @@ def main() -> None:
                 process = start_server(url, port, folder / name, embedded_worker=False)
                 base = f"http://127.0.0.1:{port}"
                 try:
-                    seed(base, tokens)
+                    with httpx.Client(base_url=base, timeout=60) as client:
+                        seed(client, {role: bearer(token) for role, token in tokens.items()})
                     for role in args.roles:
                         run = RoleRun(name, role)
                         run_schemathesis(

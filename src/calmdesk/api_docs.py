@@ -16,9 +16,12 @@ Responses = dict[int | str, dict[str, Any]]
 STATUS_TEXT: dict[int, str] = {
     400: "The body cannot be read: not UTF-8 JSON (`bad_request`)",
     401: "Not signed in, or a bad bearer token or session (`not_authenticated`, `invalid_token`)",
-    403: "The caller's role, or the resource's owner, does not allow this (`permission_denied`)",
+    403: "The caller's role, or the resource's owner, does not allow this (`permission_denied`); "
+    "a write with the session cookie from another site's page (`origin_rejected`)",
     404: "Nothing has this id or name (`not_found`, or a code naming the kind)",
     409: "Refused in the resource's current state (the code names why)",
+    415: "A write with the session cookie must send its body as JSON (`json_required`), even "
+    "when the route reads no body",
     422: "Invalid input: `validation_error` names each bad field in `fields`; other codes name "
     "the problem",
     429: "Too many requests: try again after `Retry-After` seconds (`too_many_attempts`, "

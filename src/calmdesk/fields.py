@@ -10,15 +10,35 @@ each says the same, so the OpenAPI document shows what the server enforces.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BeforeValidator, Field, Strict, WithJsonSchema
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+    Strict,
+    WithJsonSchema,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import core_schema
 
 MAX_ID = 2**31 - 1
 """The largest id an integer column holds (PostgreSQL ``integer``); a larger one is a 422."""
 MIN_YEAR, MAX_YEAR = 1970, 2200
+
+
+def storable_id(value: int) -> bool:
+    """Whether an id column can hold ``value``: a lookup of any other id finds nothing, rather
+    than failing in the database (a page's address is not bounded like the API's ids)."""
+    return 1 <= value <= MAX_ID
+
+
 CLOCK_SKEW = timedelta(minutes=5)
 """How far in the future a moment that has already happened may lie: the sender's clock may be
 a little ahead of ours."""
@@ -74,7 +94,51 @@ def _query_bool(value: Any) -> Any:
     raise ValueError("must be true or false")
 
 
-NoNul = AfterValidator(_no_nul)
+NO_NUL_PATTERN = r"^[^\x00]*$"
+INVISIBLE = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff"
+"""Control and invisible formatting characters, as a regex class's contents (tab, newline and
+carriage return are not among them): what the analysis removes from a line before reading it."""
+NOT_BLANK_PATTERN = rf"^[^\x00]*[^\s{INVISIBLE}][^\x00]*$"
+"""Text with something besides spaces and invisible characters, and no NUL."""
+LINE_PATTERN = rf"^[\s\S]*[^\s{INVISIBLE}][\s\S]*$"
+"""A line of words: something besides spaces and invisible characters (which are removed)."""
+_INVISIBLE = re.compile(f"[{INVISIBLE}]")
+
+
+def _not_blank(value: str) -> str:
+    if not _INVISIBLE.sub("", value).strip():
+        raise ValueError("must contain more than spaces")
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class _Checked:
+    """A check of a text after its type's, whose JSON schema says the same with a pattern (a
+    field's own pattern stays, when it has one and ``keep`` is true)."""
+
+    check: Callable[[str], str]
+    pattern: str
+    keep: bool
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_after_validator_function(self.check, handler(source))
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        json_schema = handler(schema)
+        if not (self.keep and "pattern" in json_schema):
+            json_schema["pattern"] = self.pattern
+        return json_schema
+
+
+NoNul = _Checked(_no_nul, NO_NUL_PATTERN, keep=True)
+"""No NUL character (PostgreSQL cannot store one in text)."""
+NotBlank = _Checked(_not_blank, NOT_BLANK_PATTERN, keep=False)
+"""More than spaces and invisible characters; with :data:`NoNul` before it, its pattern says
+both."""
 _MOMENT_SCHEMA = {
     "type": "string",
     "format": "date-time",

@@ -4,18 +4,29 @@ is the server's, and every integer and string the server reads is bounded."""
 
 from __future__ import annotations
 
+import ast
 import enum
 import importlib
+import inspect
 import pkgutil
+import textwrap
 from collections.abc import Iterator
 from typing import Any
 
 import jsonschema_rs
 import pytest
+from fastapi.routing import APIRoute, iter_route_contexts
 from pydantic import BaseModel
 
 import calmdesk
+from calmdesk.errors import CalmDeskError
 from calmdesk.settings import Settings
+from calmdesk.users.deps import (
+    check_cookie_write,
+    get_current_user,
+    get_optional_user,
+    get_session,
+)
 from calmdesk.web.app import create_app
 
 Document = dict[str, Any]
@@ -242,3 +253,173 @@ def test_moments_say_they_need_an_offset(document: Document) -> None:
     assert moment["format"] == "date-time"
     assert moment["pattern"].endswith("([Zz]|[+-][0-9]{2}:[0-9]{2})$")
     assert "Not in the future" in moment["description"]
+
+
+def test_every_success_answer_has_a_schema(document: Document) -> None:
+    """A 2xx names what it carries: a JSON schema, or a typed body such as HTML or Markdown
+    text; a 204 carries nothing."""
+    bare = []
+    for method, path, operation in operations(document):
+        successes = {s: r for s, r in operation["responses"].items() if s.startswith("2")}
+        assert successes, f"{method} {path} has no success answer"
+        for status, response in successes.items():
+            content = response.get("content", {})
+            if status == "204":
+                if content:
+                    bare.append(f"{method} {path} 204 has a body: {content}")
+                continue
+            if not content:
+                bare.append(f"{method} {path} {status}: no content")
+            for media_type, body in content.items():
+                schema = resolve(document, body.get("schema") or {})
+                if not schema or schema == {"type": "object"} or schema.get("type") == "null":
+                    bare.append(f"{method} {path} {status} {media_type}: {body.get('schema')}")
+                elif media_type == "application/json" and not (
+                    {"type", "anyOf", "enum", "properties", "items"} & set(schema)
+                ):
+                    bare.append(f"{method} {path} {status}: untyped {schema}")
+    assert not bare, "\n".join(bare)
+
+
+# What each route can answer, read from the code: its dependencies, its path and its body, and
+# every domain error that the endpoint, its dependencies and the calmdesk functions they call
+# (a few levels down) raise.
+
+_DEPTH = 6
+
+
+def _resolve_call(func: ast.expr, namespace: dict[str, Any]) -> Any:
+    """The object a call's ``name`` or ``module.name`` (or ``a.b.c``) names, if any."""
+    if isinstance(func, ast.Name):
+        return namespace.get(func.id)
+    if isinstance(func, ast.Attribute):
+        owner = _resolve_call(func.value, namespace)
+        return getattr(owner, func.attr, None) if owner is not None else None
+    return None
+
+
+def _status_of(raised: ast.expr, namespace: dict[str, Any]) -> int | None:
+    call = raised if isinstance(raised, ast.Call) else None
+    target = _resolve_call(call.func if call else raised, namespace)
+    target = getattr(target, "__self__", target)  # a class method making the error: .of(...)
+    if not (isinstance(target, type) and issubclass(target, CalmDeskError)):
+        return None
+    status = target.http_status
+    for keyword in call.keywords if call else []:
+        value = keyword.value
+        if keyword.arg == "http_status" and isinstance(value, ast.Constant):
+            assert isinstance(value.value, int), ast.dump(value)
+            status = value.value
+    return status
+
+
+def _local_names(tree: ast.AST) -> set[str]:
+    names = {arg.arg for node in ast.walk(tree) if isinstance(node, ast.arg) for arg in [node]}
+    names |= {
+        node.id
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)
+    }
+    return names
+
+
+def _raised_statuses(function: Any, depth: int, seen: set[Any]) -> set[int]:
+    function = inspect.unwrap(function)
+    if depth == 0 or function in seen or not callable(function):
+        return set()
+    seen.add(function)
+    if isinstance(
+        function, type
+    ):  # a model or an exception: its constructor raises nothing of ours
+        return set()
+    if not (getattr(function, "__module__", None) or "").startswith("calmdesk."):
+        return set()
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
+    except (OSError, TypeError):
+        return set()
+    namespace = {**getattr(function, "__globals__", {})}
+    closure = inspect.getclosurevars(function).nonlocals if hasattr(function, "__code__") else {}
+    namespace.update(closure)
+    for local in _local_names(tree):  # a parameter named like a module's function is not it
+        namespace.pop(local, None)
+    statuses: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Raise) and node.exc is not None:
+            status = _status_of(node.exc, namespace)
+            if status is not None:
+                statuses.add(status)
+        elif isinstance(node, ast.Name | ast.Attribute):
+            # Called or handed on (``say = service.customer_says``, ``step=...``): walked.
+            referred = _resolve_call(node, namespace)
+            if inspect.isfunction(referred) or inspect.ismethod(referred):
+                statuses |= _raised_statuses(referred, depth - 1, seen)
+    return statuses
+
+
+def _can_answer(route: Any, method: str) -> set[int]:
+    """Every error status the route's code can give, read from the code, not from the
+    document; 500 is no answer (``ConfigurationError`` is a broken deployment)."""
+    statuses: set[int] = set()
+    dependants = list(_walk(route.dependant))
+    seen: set[Any] = {check_cookie_write}  # it checks writes only: the method rule below
+    for dependant in dependants:
+        if dependant.call is not None:
+            statuses |= _raised_statuses(dependant.call, _DEPTH, seen)
+    if any(d.call is get_session for d in dependants):
+        statuses.add(503)  # web/errors.py: the database's lock timeout is database_busy
+    if any(d.path_params for d in dependants):
+        statuses |= {404, 422}  # an id that names nothing, or one the database cannot hold
+    if any(d.query_params or d.body_params or d.header_params for d in dependants):
+        statuses.add(422)
+    if any(d.body_params for d in dependants):
+        statuses.add(400)  # a body that is not UTF-8 JSON
+    signed_in = any(d.call is get_current_user for d in dependants)
+    if signed_in:
+        statuses.add(401)
+    if method != "GET" and any(d.call is get_optional_user for d in dependants):
+        statuses.add(403)  # origin_rejected
+        if method == "POST":
+            statuses.add(415)  # json_required
+    return statuses - {500}
+
+
+def _walk(dependant: Any) -> Iterator[Any]:
+    yield dependant
+    for sub in dependant.dependencies:
+        yield from _walk(sub)
+
+
+def test_every_status_an_operation_can_give_is_documented(document: Document) -> None:
+    app = create_app(Settings(env="test", database_url="sqlite://"))
+    missing = []
+    walked = 0
+    for route in iter_route_contexts(app.routes):
+        if not isinstance(route.original_route, APIRoute) or not route.include_in_schema:
+            continue
+        for method in route.methods or ():
+            walked += 1
+            operation = document["paths"][route.path_format][method.lower()]
+            undocumented = _can_answer(route, method) - _statuses(operation)
+            if undocumented:
+                missing.append(f"{method} {route.path_format}: {sorted(undocumented)}")
+    assert walked >= 49
+    assert not missing, "\n".join(missing)
+
+
+def test_the_walk_reads_statuses_from_the_code(document: Document) -> None:
+    """The reading above finds what the live routes raise deep in their services."""
+    app = create_app(Settings(env="test", database_url="sqlite://"))
+    found = {
+        f"{method} {route.path_format}": _can_answer(route, method)
+        for route in iter_route_contexts(app.routes)
+        if isinstance(route.original_route, APIRoute)
+        for method in route.methods or ()
+    }
+    assert {401, 403, 404, 409, 415, 422, 429, 503} <= found[
+        "POST /api/contacts/{contact_id}/utterances"
+    ]
+    assert {403, 409} <= found["POST /api/contacts/{contact_id}/break"]
+    assert {403, 404} <= found["POST /api/contacts"]
+    assert {401, 403, 429, 503} <= found["POST /api/auth/login"]
+    assert 403 not in found["GET /api/users/me"]

@@ -170,7 +170,7 @@ def test_an_agent_cannot_read_or_work_another_agents_contact(
         ("utterances", {"speaker": "customer", "text": ""}, "validation_error"),
         ("utterances", {"speaker": "robot", "text": "halo"}, "validation_error"),
         ("utterances", {"speaker": "customer", "text": "   "}, "empty_text"),
-        ("actions", {"action": "dance"}, "unknown_action"),
+        ("actions", {"action": "dance"}, "validation_error"),
     ],
     ids=["empty", "unknown-speaker", "blank", "unknown-action"],
 )

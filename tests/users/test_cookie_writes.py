@@ -125,7 +125,9 @@ def test_the_refusal_speaks_the_users_language_else_the_browsers(
     client.cookies.set("calmdesk_session", "forged")
     anonymous = client.post(path, headers=ru)
     client.cookies.clear()
-    assert anonymous.json()["message"].startswith("Отправьте запрос в формате JSON")
+    # A cookie naming no session signs nobody in: 401 first, whatever the body type.
+    assert anonymous.json()["code"] == "not_authenticated"
+    assert anonymous.json()["message"].startswith("Сначала войдите в систему")
     login(client, "agent")  # the agent reads Polish
     refused = client.post(path, headers=ru)
     assert refused.json()["code"] == "json_required"

@@ -20,6 +20,8 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
+from calmdesk.fields import INVISIBLE
+
 WILDCARD = "?"
 MASK_CHARS = "*#@$%&^!|_0123456789"
 """Characters that may stand for a hidden letter inside a word."""
@@ -33,9 +35,7 @@ _TOKEN = re.compile(
     rf"(?:{_LETTER}|{_MASK_CLASS}|['’](?={_LETTER}))*"
 )
 _SPACED = re.compile(rf"(?<![\w*])(?:{_LETTER}[ .\-_*]){{2,}}{_LETTER}(?![\w*])")
-_CONTROL = re.compile(
-    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]"
-)
+_CONTROL = re.compile(f"[{INVISIBLE}]")
 _HAS_LETTER = re.compile(_LETTER)
 _TRAILING_DIGITS = re.compile(rf"{_LETTER}\d+$")
 _SYMBOL_MASK = re.compile(r"[*#@$%&^!|_]")

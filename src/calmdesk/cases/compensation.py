@@ -32,6 +32,7 @@ from calmdesk.cases.errors import (
 from calmdesk.cases.history import record, snapshot
 from calmdesk.cases.models import Case, CaseEvent, Compensation
 from calmdesk.cases.schemas import CompensationCreate
+from calmdesk.fields import storable_id
 from calmdesk.playbook.schema import CompensationRule, Playbook
 from calmdesk.storage.types import utcnow
 
@@ -224,7 +225,8 @@ def propose(
 
 
 def get_or_raise(session: Session, *, compensation_id: int) -> Compensation:
-    compensation = session.get(Compensation, compensation_id)
+    found = storable_id(compensation_id)
+    compensation = session.get(Compensation, compensation_id) if found else None
     if compensation is None:
         raise CompensationNotFound(
             f"There is no compensation {compensation_id}.", compensation_id=compensation_id

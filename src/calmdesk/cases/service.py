@@ -25,7 +25,7 @@ from calmdesk.cases.schemas import (
     CustomerUpdate,
     PageParams,
 )
-from calmdesk.fields import CLOCK_SKEW
+from calmdesk.fields import CLOCK_SKEW, storable_id
 from calmdesk.playbook.schema import Category, Playbook
 from calmdesk.storage.types import utcnow
 from calmdesk.users.models import User
@@ -148,7 +148,7 @@ def get(session: Session, *, case_id: int) -> Case | None:
 
 
 def get_or_raise(session: Session, *, case_id: int) -> Case:
-    case = session.get(Case, case_id)
+    case = session.get(Case, case_id) if storable_id(case_id) else None
     if case is None:
         raise CaseNotFound(f"There is no case {case_id}.", case_id=case_id)
     return case

@@ -106,7 +106,13 @@ def read_case(case_id: CaseId, session: SessionDep, user: CurrentUser) -> Case:
     return case_for_user(session, case_id=case_id, user=user)
 
 
-@router.patch("/api/cases/{case_id}", response_model=CaseRead)
+@router.patch(
+    "/api/cases/{case_id}",
+    response_model=CaseRead,
+    responses=errors(
+        (409, "`category_not_in_playbook`: the case's category left the playbook; choose another")
+    ),
+)
 def update_case(
     case_id: CaseId,
     case_in: Annotated[CaseUpdate, Body(openapi_examples=named_examples(CaseUpdate))],

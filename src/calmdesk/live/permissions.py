@@ -14,6 +14,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from calmdesk.errors import NotFound, PermissionDenied
+from calmdesk.fields import storable_id
 from calmdesk.live.models import Contact
 from calmdesk.users.models import User
 from calmdesk.users.permissions import Permission, can, ensure
@@ -72,7 +73,7 @@ def contact_for_user(
 ) -> Contact:
     """The contact if ``user`` may see it (or work it, with ``act``); 404 when it does not
     exist, 403 when it belongs to someone else."""
-    contact = session.get(Contact, contact_id)
+    contact = session.get(Contact, contact_id) if storable_id(contact_id) else None
     if contact is None:
         raise ContactNotFound(f"There is no contact {contact_id}.", contact_id=contact_id)
     allowed = may_act(user, contact) if act else may_see(user, contact)

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Annotated, Any, Self
+from typing import Annotated, Any, Literal, Self
 
 from fastapi import Path, Query
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, Strict
 
 from calmdesk.analysis.line import MAX_TEXT_CHARS
-from calmdesk.coach.stages import AlertKind
+from calmdesk.coach.stages import Action, AlertKind
+from calmdesk.fields import LINE_PATTERN, Flag
+from calmdesk.languages import Language
 from calmdesk.live import wire_examples as ex
 from calmdesk.live.models import Contact, ContactEvent, ContactStatus, EventKind
 from calmdesk.live.wire import Speaker, StoredGuidance, StoredSummary, WireModel, examples
@@ -32,10 +34,10 @@ class ContactCreate(BaseModel):
     model_config = examples(ex.CONTACTS_STARTED)
 
     channel: Channel = Channel.PHONE
-    lang: str | None = Field(
-        None, max_length=8, description="pl, ru, en; omit or 'auto' to detect it"
+    lang: Language | Literal["auto"] | None = Field(
+        None, description="the customer's language; omit it or 'auto' to detect it"
     )
-    can_transfer: bool | None = Field(
+    can_transfer: Flag | None = Field(
         None, description="whether a transfer is possible; the playbook's default when omitted"
     )
     agent: str | None = Field(
@@ -50,24 +52,24 @@ class UtteranceIn(BaseModel):
     model_config = examples(ex.UTTERANCES)
 
     speaker: Speaker
-    text: str = Field(min_length=1, max_length=MAX_TEXT_CHARS)
+    text: str = Field(
+        min_length=1,
+        max_length=MAX_TEXT_CHARS,
+        # check_line refuses a line of nothing but spaces and invisible characters (empty_text).
+        json_schema_extra={"pattern": LINE_PATTERN},
+    )
 
 
 class ActionIn(BaseModel):
     model_config = examples(ex.ACTIONS)
 
-    action: str = Field(
-        min_length=1,
-        max_length=40,
-        description="boundary_stated, warning_given, transfer_offered, transfer_failed, "
-        "transferred or call_ended",
-    )
+    action: Action = Field(description="what the agent did")
 
 
 class BreakGrant(BaseModel):
     model_config = examples(ex.BREAK_GRANTS)
 
-    minutes: int | None = Field(None, gt=0, le=240)
+    minutes: Annotated[int, Strict()] | None = Field(None, gt=0, le=240)
 
 
 class ContactRead(WireModel):

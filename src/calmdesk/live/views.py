@@ -15,6 +15,7 @@ from typing import Any
 from fastapi import APIRouter, FastAPI, Request, status
 from sqlalchemy.orm import Session
 
+from calmdesk.api_docs import errors
 from calmdesk.live import permissions, privacy, service
 from calmdesk.live.bus import BOARD_CHANNEL
 from calmdesk.live.fanout import get_bus, publish_from_thread
@@ -40,7 +41,11 @@ from calmdesk.users.deps import CurrentUser, SessionDep, SettingsDep, reads_firs
 from calmdesk.users.limits import HEAVY_WORK
 from calmdesk.users.models import User
 
-router = APIRouter(prefix="/api/contacts", tags=["live"])
+router = APIRouter(prefix="/api/contacts", tags=["live"], responses=errors(403))
+_ENDED = errors(
+    (409, "`contact_ended`: the contact has ended; `contact_busy`: send the line again")
+)
+_LIVE = errors((409, "`contact_live`: end the contact first"))
 
 
 def _commit_and_publish(
@@ -70,7 +75,12 @@ def _read(session: Session, contacts: Sequence[Contact]) -> list[ContactRead]:
     return [ContactRead.of(contact, agents[contact.agent_id]) for contact in contacts]
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=ContactRead)
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ContactRead,
+    responses=errors((404, "`user_not_found`: no user has the username given as `agent`")),
+)
 def start_contact(
     contact_in: ContactCreate, request: Request, session: SessionDep, user: CurrentUser
 ) -> ContactRead:
@@ -124,7 +134,12 @@ def get_contact(contact_id: ContactId, session: SessionDep, user: CurrentUser) -
     return ContactDetail.with_events(contact, agents[contact.agent_id], events)
 
 
-@router.post("/{contact_id}/utterances", response_model=GuidanceMessage, dependencies=[HEAVY_WORK])
+@router.post(
+    "/{contact_id}/utterances",
+    response_model=GuidanceMessage,
+    dependencies=[HEAVY_WORK],
+    responses=_ENDED,
+)
 @reads_first
 def post_utterance(
     contact_id: ContactId,
@@ -145,7 +160,7 @@ def post_utterance(
     )
 
 
-@router.post("/{contact_id}/actions", response_model=GuidanceMessage)
+@router.post("/{contact_id}/actions", response_model=GuidanceMessage, responses=_ENDED)
 @reads_first
 def post_action(
     contact_id: ContactId,
@@ -161,7 +176,7 @@ def post_action(
     )
 
 
-@router.post("/{contact_id}/end", response_model=SummaryMessage)
+@router.post("/{contact_id}/end", response_model=SummaryMessage, responses=_ENDED)
 @reads_first
 def end_contact(
     contact_id: ContactId, request: Request, session: SessionDep, user: CurrentUser
@@ -170,7 +185,13 @@ def end_contact(
     return _turn(request, session, user, service.end_contact, contact_id=contact_id)
 
 
-@router.post("/{contact_id}/break", response_model=BreakGrantedMessage)
+@router.post(
+    "/{contact_id}/break",
+    response_model=BreakGrantedMessage,
+    responses=errors(
+        (409, "`contact_live`: a break is granted once the contact has ended; `break_granted`")
+    ),
+)
 def grant_break(
     contact_id: ContactId,
     request: Request,
@@ -184,7 +205,7 @@ def grant_break(
     return _commit_and_publish(request, session, outcome)
 
 
-@router.post("/{contact_id}/redact", response_model=ContactRead)
+@router.post("/{contact_id}/redact", response_model=ContactRead, responses=_LIVE)
 def redact_contact(
     contact_id: ContactId, session: SessionDep, user: CurrentUser, settings: SettingsDep
 ) -> ContactRead:
@@ -195,7 +216,7 @@ def redact_contact(
     return _read(session, [contact])[0]
 
 
-@router.post("/{contact_id}/erase", response_model=ContactRead)
+@router.post("/{contact_id}/erase", response_model=ContactRead, responses=_LIVE)
 def erase_contact(
     contact_id: ContactId, session: SessionDep, user: CurrentUser, settings: SettingsDep
 ) -> ContactRead:

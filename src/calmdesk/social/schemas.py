@@ -5,28 +5,20 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from calmdesk.analysis.line import MAX_TEXT_CHARS
 from calmdesk.cases.schemas import Key
-from calmdesk.fields import MAX_ID, Flag, Moment, NoNul, PastMoment, QueryFlag
+from calmdesk.fields import MAX_ID, Flag, Moment, NoNul, NotBlank, PastMoment, QueryFlag
 from calmdesk.languages import Language
 from calmdesk.social.enums import Platform, PostStatus
 from calmdesk.social.examples import POSTS
 
-
-def _not_blank(value: str) -> str:
-    if not value.strip():
-        raise ValueError("must contain more than spaces")
-    return value
-
-
-NotBlank = AfterValidator(_not_blank)
 Handle = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), NoNul
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), NoNul, NotBlank
 ]
 PostText = Annotated[str, Field(min_length=1, max_length=MAX_TEXT_CHARS), NoNul, NotBlank]
-Url = Annotated[str, Field(max_length=2000, pattern=r"^https?://\S+$"), NoNul]
+Url = Annotated[str, Field(max_length=2000, pattern=r"^https?://[^\s\x00]+$"), NoNul]
 ReplyText = Annotated[str, Field(min_length=1, max_length=MAX_TEXT_CHARS), NoNul, NotBlank]
 PromiseText = Annotated[str, Field(min_length=1, max_length=1_000), NoNul, NotBlank]
 NoteText = Annotated[str, Field(min_length=1, max_length=4_000), NoNul, NotBlank]

@@ -153,8 +153,9 @@ def get_optional_user(request: Request, session: SessionDep, settings: SettingsD
         begin_write(session)
     if user is not None:
         setattr(request.state, USER_LANGUAGE, user.language.value)
-    if token is None and cookie:
-        check_cookie_write(request, settings)
+        if token is None:
+            # After the sign-in: a cookie that names no session is a 401, whatever its body.
+            check_cookie_write(request, settings)
     return user
 
 

@@ -169,7 +169,8 @@ class MeRead(UserRead):
 
 class LoginIn(BaseModel):
     model_config = ConfigDict(
-        json_schema_extra={"examples": [{"username": "anna", "password": "********"}]}
+        extra="forbid",
+        json_schema_extra={"examples": [{"username": "anna", "password": "********"}]},
     )
 
     username: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]

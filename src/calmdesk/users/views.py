@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Request, Response, status
 from starlette.concurrency import run_in_threadpool
 
+from calmdesk.api_docs import errors
 from calmdesk.fields import QueryFlag
 from calmdesk.users import service
 from calmdesk.users.deps import (
@@ -94,7 +95,11 @@ async def login(
         return await run_in_threadpool(sign_in)
 
 
-@auth_router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)
+@auth_router.post(
+    "/logout",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=errors(403, 415),  # with the cookie: check_cookie_write
+)
 def logout(
     request: Request, response: Response, session: SessionDep, settings: SettingsDep
 ) -> None:

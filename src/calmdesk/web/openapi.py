@@ -5,7 +5,9 @@ each route depends on, so a new route is documented by being written:
 
 - a database session (every route that reads or writes) may answer 503 ``database_busy``;
 - the caller's identity (a bearer token or the session cookie) may answer 401, and a route that
-  needs it declares the ``bearer`` and ``session`` security schemes;
+  needs it declares the ``bearer`` and ``session`` security schemes; a write signed in with the
+  cookie may answer 403 ``origin_rejected`` and, for a POST, 415 ``json_required``
+  (``users.deps.check_cookie_write``, checked after the sign-in);
 - ``require_permission`` may answer 403; routers whose routes check a permission themselves
   declare 403 with ``errors(403)``;
 - the rate limit on heavy work (an analysis) may answer 429;
@@ -31,7 +33,7 @@ from calmdesk.api_docs import STATUS_TEXT
 from calmdesk.errors import ErrorBody
 from calmdesk.playbook.deps import app_playbook
 from calmdesk.playbook.schema import Playbook
-from calmdesk.users.deps import get_current_user, get_optional_user, get_session
+from calmdesk.users.deps import READ_METHODS, get_current_user, get_optional_user, get_session
 from calmdesk.users.limits import heavy_work
 
 
@@ -62,8 +64,8 @@ def _is_permission_check(call: Callable[..., Any]) -> bool:
     return getattr(call, "__qualname__", "").startswith("require_permission.")
 
 
-def derived_statuses(route: RouteContext) -> set[int]:
-    """The error statuses a route's dependencies and parameters can answer."""
+def derived_statuses(route: RouteContext, method: str) -> set[int]:
+    """The error statuses a route's dependencies and parameters can answer to ``method``."""
     calls = _calls(route)
     dependants = _all_dependants(route)
     statuses: set[int] = set()
@@ -71,6 +73,10 @@ def derived_statuses(route: RouteContext) -> set[int]:
         statuses.add(503)
     if get_optional_user in calls or get_current_user in calls:
         statuses.add(401)
+        if method not in READ_METHODS and (route.path_format or "").startswith("/api/"):
+            statuses.add(403)  # origin_rejected: a cookie write from another site's page
+            if method == "POST":
+                statuses.add(415)  # json_required: a cookie POST whose body is not JSON
     if any(_is_permission_check(call) for call in calls):
         statuses.add(403)
     if heavy_work in calls:
@@ -169,7 +175,7 @@ def complete(
         for method in route.methods or ():
             operation = document["paths"][route.path_format][method.lower()]
             responses: dict[str, Any] = operation["responses"]
-            for status in derived_statuses(route):
+            for status in derived_statuses(route, method):
                 responses.setdefault(str(status), {"description": STATUS_TEXT[status]})
             for code, response in responses.items():
                 if code.isdigit() and int(code) >= 400:
