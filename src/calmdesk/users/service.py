@@ -189,14 +189,14 @@ def authenticate(
     begin_read(session)
     waits = [throttle.still_waiting(session, key=key, policy=policy, at=at) for key, policy in keys]
     session.commit()
-    if max(waits) > 0:
-        raise _too_many(max(waits))
+    if (longest := max(waits)) > 0:
+        raise TooManyAttempts(_try_again_in(longest), retry_after_seconds=math.ceil(longest))
     begin_write(session)
     for key, policy in keys:
         wait = throttle.claim(session, key=key, policy=policy, at=at)
         if wait > 0:
             session.rollback()  # the other key's attempt is not counted either
-            raise _too_many(wait)
+            raise TooManyAttempts(_try_again_in(wait), retry_after_seconds=math.ceil(wait))
     session.commit()
     begin_read(session)  # argon2 runs outside any write transaction
     try:
@@ -220,11 +220,8 @@ def authenticate(
     return user
 
 
-def _too_many(wait: float) -> TooManyAttempts:
-    seconds = math.ceil(wait)
-    return TooManyAttempts(
-        f"Too many login attempts; try again in {seconds} s.", retry_after_seconds=seconds
-    )
+def _try_again_in(wait: float) -> str:
+    return f"Too many login attempts; try again in {math.ceil(wait)} s."
 
 
 def _give_back(session: Session, keys: list[tuple[str, Policy]], claimed_at: float) -> None:
