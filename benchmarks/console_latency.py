@@ -17,7 +17,6 @@ import argparse
 import os
 import platform
 import re
-import socket
 import statistics
 import subprocess
 import sys
@@ -26,18 +25,10 @@ import time
 from pathlib import Path
 
 import httpx
+from live_server import free_port, wait_until_up
 from playwright.sync_api import Page, sync_playwright
+from tests.servers import CHROMIUM, CHROMIUM_ARGS
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PASSWORD = "benchmark-password"
 TARGET_MS = 100.0
 WARM_UP = 3
@@ -74,13 +65,6 @@ MEASURE = """
 """
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 def start_server(folder: Path) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     env = {
@@ -102,14 +86,12 @@ def start_server(folder: Path) -> tuple[subprocess.Popen[bytes], str]:
         stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                return server, url
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    server.terminate()
-    raise SystemExit("calmdesk serve did not start")
+    try:
+        wait_until_up(url, server, 30)
+    except AssertionError as failed:
+        server.terminate()
+        raise SystemExit(str(failed)) from None
+    return server, url
 
 
 def new_contact(page: Page) -> None:
@@ -122,7 +104,7 @@ def new_contact(page: Page) -> None:
 def measure(url: str, contacts: int, lines: int) -> list[float]:
     samples: list[float] = []
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         page = browser.new_context(base_url=url).new_page()
         page.goto("/login")
         page.fill("#username", "agent")

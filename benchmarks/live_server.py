@@ -10,17 +10,14 @@ from __future__ import annotations
 import os
 import platform
 import signal
-import socket
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
-import httpx
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -28,6 +25,14 @@ from calmdesk.storage.db import make_engine, make_session_factory, normalise_url
 from calmdesk.storage.migrate import upgrade
 from calmdesk.users import service as users_service
 from calmdesk.users.models import Role, User
+
+# The benchmarks share the test suite's helpers for real server processes (tests/processes.py).
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from tests.processes import free_port as free_port  # noqa: E402
+from tests.processes import wait_until_up as wait_until_up  # noqa: E402
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -46,13 +51,6 @@ LINES: list[tuple[str, str]] = [
     ("customer", "You incompetent idiots, I want your manager, now!"),
     ("customer", "I'll write about this on every review site and talk to my lawyer."),
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @contextmanager
@@ -122,17 +120,12 @@ def start_server(
     command = [sys.executable, "-m", "calmdesk", "serve", "--host=127.0.0.1", f"--port={port}"]
     output = log if log is not None else subprocess.DEVNULL
     process = subprocess.Popen(command, env=env, stdout=output, stderr=output)
-    deadline = time.monotonic() + STARTUP_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"the server exited with {process.returncode}")
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return process
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    process.kill()
-    raise SystemExit("the server did not start")
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}", process, STARTUP_TIMEOUT)
+    except AssertionError as failed:
+        process.kill()
+        raise SystemExit(str(failed)) from None
+    return process
 
 
 def stop_server(process: subprocess.Popen[bytes]) -> None:

@@ -26,6 +26,16 @@ DEFAULT_POSTGRES_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 POSTGRES_SERVER = os.environ.get("CALMDESK_TEST_POSTGRES_URL", DEFAULT_POSTGRES_SERVER)
 REDIS_URL = os.environ.get("CALMDESK_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 CHROMIUM = Path(os.environ.get("CALMDESK_TEST_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+"""How the browser tests and the console benchmark start Chromium: headless, as root, quiet."""
 
 
 def in_ci() -> bool:

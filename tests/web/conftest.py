@@ -17,22 +17,13 @@ import httpx
 import pytest
 
 from tests.processes import free_port
-from tests.servers import CHROMIUM, require_chromium
+from tests.servers import CHROMIUM, CHROMIUM_ARGS, require_chromium
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Page
 
 # --- Browser tests: a real `calmdesk serve` on a demo database, driven by Debian's Chromium ---
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 DEMO_PASSWORD = "demo-password-for-tests"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
