@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from html.parser import HTMLParser
 from typing import Any
 
@@ -10,7 +11,7 @@ import pytest
 
 from calmdesk.errors import InvalidInput
 from calmdesk.playbook.export import ladder, render_html, render_markdown
-from calmdesk.playbook.labels import days_text, duration_text, labels
+from calmdesk.playbook.labels import days_text, duration_text, labels, with_slots
 from calmdesk.playbook.load import default_playbook
 from calmdesk.playbook.schema import Playbook, Stage
 
@@ -84,7 +85,23 @@ def test_every_default_exports_in_every_language_with_its_headings(key: str, lan
         for category in playbook.categories:
             assert category.name[lang] in text
         for stage in Stage:
-            assert playbook.phrases.stages[stage][lang][0] in text
+            assert with_slots(playbook.phrases.stages[stage][lang][0], lang) in text
+        assert not re.search(r"\{[a-z_]+\}", text)  # no placeholder reaches a reader
+
+
+@pytest.mark.parametrize(
+    ("lang", "phrase", "expected"),
+    [
+        ("pl", "Nazywam się {agent_name}.", "Nazywam się [imię i nazwisko]."),
+        ("ru", "Меня зовут {agent_name}.", "Меня зовут [ваше имя]."),
+        ("en", "By {deadline}, via {channel}.", "By [the date], via [the channel]."),
+    ],
+)
+def test_a_phrases_placeholders_read_as_what_they_stand_for(
+    lang: str, phrase: str, expected: str
+) -> None:
+    assert with_slots(phrase, lang) == expected
+    assert with_slots("{unknown_slot}", lang) == "{unknown_slot}"
 
 
 def test_export_shows_kpi_beside_the_legal_deadline_with_basis_and_consequence() -> None:

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from jinja2 import Environment, StrictUndefined
 
-from calmdesk.playbook.labels import days_text, duration_text, labels
+from calmdesk.playbook.labels import days_text, duration_text, labels, with_slots
 from calmdesk.playbook.schema import (
     WEEKDAYS,
     CompensationKind,
@@ -62,6 +62,10 @@ class _Texts:
         self.playbook = playbook
         self.lang = lang
         self.words = labels(lang)
+
+    def slot(self, phrase: str) -> str:
+        """A phrase with its placeholders named for people (``[your name]``)."""
+        return with_slots(phrase, self.lang)
 
     def duration(self, value: timedelta) -> str:
         return duration_text(self.lang, value)
@@ -284,17 +288,19 @@ def _md_phrasebook(x: _Texts, e: Escape) -> list[str]:
     out = [f"## {t['phrasebook']}", ""]
     for stage in Stage:
         out += [f"### {t[stage.value]}", ""]
-        out += [f"- {e(v)}" for v in phrases.stages[stage][lang]]
+        out += [f"- {e(x.slot(v))}" for v in phrases.stages[stage][lang]]
         out += [""]
     if phrases.still_here.get(lang):
         out += [f"### {t['still_here']}", ""]
-        out += [f"- {e(v)}" for v in phrases.still_here[lang]] + [""]
+        out += [f"- {e(x.slot(v))}" for v in phrases.still_here[lang]] + [""]
     if phrases.listening_signals.get(lang):
         signals = ", ".join(e(v) for v in phrases.listening_signals[lang])
         out += [f"### {t['listening_signals']}", "", signals, ""]
     out += [f"### {t['negative_wordings']}", "", f"| {t['avoid']} | {t['say_instead']} |"]
     out += ["|---|---|"]
-    out += [f"| {e(w.phrase)} | {e(w.alternative)} |" for w in phrases.negative_wordings[lang]]
+    out += [
+        f"| {e(w.phrase)} | {e(x.slot(w.alternative))} |" for w in phrases.negative_wordings[lang]
+    ]
     return [*out, ""]
 
 

@@ -4,6 +4,7 @@ falls back to English."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from babel import Locale
@@ -16,6 +17,21 @@ _TEXTS = load_texts("calmdesk.playbook")
 def labels(lang: str) -> dict[str, str]:
     """The interface strings in ``lang`` (English for what the language lacks)."""
     return {key: texts.get(lang) or texts["en"] for key, texts in _TEXTS.table("labels").items()}
+
+
+_SLOT = re.compile(r"\{([a-z_]+)\}")
+
+
+def with_slots(text: str, lang: str) -> str:
+    """``text`` with each placeholder (``{agent_name}``) shown as what it stands for, in
+    ``lang`` (``[imię i nazwisko]``); a placeholder without a name stays as written."""
+    slots = _TEXTS.table("slots")
+
+    def name(match: re.Match[str]) -> str:
+        texts = slots.get(match.group(1))
+        return f"[{texts.get(lang) or texts['en']}]" if texts else match.group(0)
+
+    return _SLOT.sub(name, text)
 
 
 def days_text(lang: str, count: int, *, business: bool = False) -> str:

@@ -118,11 +118,11 @@ section.category { border-left: 4px solid #6b8cce; padding-left: 1rem; margin-bo
 <h2>{{ t.phrasebook }}</h2>
 {% for stage in stages %}
 <h3>{{ t[stage.value] }}</h3>
-<ul>{% for v in p.phrases.stages[stage][lang] %}<li>{{ v }}</li>{% endfor %}</ul>
+<ul>{% for v in p.phrases.stages[stage][lang] %}<li>{{ x.slot(v) }}</li>{% endfor %}</ul>
 {% endfor %}
 {% if p.phrases.still_here.get(lang) %}
 <h3>{{ t.still_here }}</h3>
-<ul>{% for v in p.phrases.still_here[lang] %}<li>{{ v }}</li>{% endfor %}</ul>
+<ul>{% for v in p.phrases.still_here[lang] %}<li>{{ x.slot(v) }}</li>{% endfor %}</ul>
 {% endif %}
 {% if p.phrases.listening_signals.get(lang) %}
 <h3>{{ t.listening_signals }}</h3>
@@ -132,7 +132,7 @@ section.category { border-left: 4px solid #6b8cce; padding-left: 1rem; margin-bo
 <table>
 <tr><th>{{ t.avoid }}</th><th>{{ t.say_instead }}</th></tr>
 {% for w in p.phrases.negative_wordings[lang] %}
-<tr><td>{{ w.phrase }}</td><td>{{ w.alternative }}</td></tr>
+<tr><td>{{ w.phrase }}</td><td>{{ x.slot(w.alternative) }}</td></tr>
 {% endfor %}
 </table>
 </section>
