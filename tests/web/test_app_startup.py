@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
@@ -10,6 +11,7 @@ from calmdesk.cli import app as cli_app
 from calmdesk.live.bus import RedisBus
 from calmdesk.live.fanout import get_bus
 from calmdesk.settings import Settings
+from calmdesk.users.passwords import VerificationTime
 from calmdesk.web.app import create_app, warm_up_analysis
 
 
@@ -35,9 +37,14 @@ def test_the_live_bus_uses_the_configured_redis_channel_prefix(tmp_path: Path) -
     assert bus.prefix == "shop-a"
 
 
-def test_warm_up_loads_the_tone_model_into_the_cache() -> None:
+def test_warm_up_loads_the_tone_model_and_measures_a_verification(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    clock = VerificationTime()
+    monkeypatch.setattr("calmdesk.web.app.VERIFICATION_TIME", clock)
     warm_up_analysis()
     assert tone_model._cached.cache_info().currsize >= 1
+    assert clock.measured  # the first unknown username of the day waits without measuring
 
 
 def test_an_app_with_warm_up_starts_and_answers(tmp_path: Path) -> None:

@@ -30,7 +30,7 @@ from calmdesk.storage.db import make_engine, make_session_factory
 from calmdesk.storage.migrate import upgrade
 from calmdesk.users.deps import CurrentUser, get_current_user
 from calmdesk.users.limits import limiter_from_settings
-from calmdesk.users.passwords import configure_hashing
+from calmdesk.users.passwords import VERIFICATION_TIME, configure_hashing
 from calmdesk.users.views import auth_router, users_router
 from calmdesk.web.errors import install_error_handlers
 from calmdesk.web.openapi import install_openapi
@@ -49,6 +49,8 @@ class Health(BaseModel):
 def warm_up_analysis() -> None:
     load_analysis()
     load_default_model()
+    # The time an unknown username waits is measured now, not during the first flood of them.
+    VERIFICATION_TIME.seconds()
 
 
 @asynccontextmanager
