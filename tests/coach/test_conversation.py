@@ -4,7 +4,10 @@ import pytest
 
 from calmdesk.analysis.line import MAX_TEXT_CHARS
 from calmdesk.coach import Conversation, Stage
+from calmdesk.coach.alerts import capped_evidence
+from calmdesk.coach.stages import AlertKind
 from calmdesk.errors import InvalidInput
+from calmdesk.playbook.load import default_playbook
 from calmdesk.playbook.schema import Playbook
 from tests.coach.conftest import ConversationFactory
 from tests.coach.helpers import amount, invoice, signals
@@ -219,3 +222,24 @@ def test_explanations_follow_the_agents_language_and_phrases_the_customers(
 def test_an_unknown_interface_language_is_refused(playbook: Playbook) -> None:
     with pytest.raises(InvalidInput, match="'de'"):
         Conversation(playbook, ui_lang="de")
+
+
+SWEARING = " ".join(
+    ["k***a", "#$&^&%@!", "$#%^&", "@#$@#", "ch*j", "sp******j", "p*****lę", "k**wa"] * 25
+)
+
+
+@pytest.mark.parametrize(
+    ("ui", "more"), [("pl", "+3 innych"), ("ru", "и ещё 3"), ("en", "+3 more")]
+)
+def test_an_alert_quotes_at_most_five_different_words(ui: str, more: str) -> None:
+    conversation = Conversation(default_playbook("pl"), "pl", ui_lang=ui)
+    guidance = conversation.customer_says(SWEARING)  # 200 swear words, 8 different
+    abuse = next(alert for alert in guidance.alerts if alert.kind == AlertKind.ABUSE)
+    assert abuse.evidence == ("k***a", "#$&^&%@!", "$#%^&", "@#$@#", "ch*j")
+    assert more in abuse.message and len(abuse.message) < 120
+
+
+def test_evidence_counts_a_word_once_whatever_its_case() -> None:
+    assert capped_evidence(("k***a", "K***A", "k***a")) == (("k***a",), 0)
+    assert capped_evidence(tuple("abcdefg")) == (tuple("abcde"), 2)

@@ -17,20 +17,37 @@ _INTENT_ALERTS = {
 }
 
 
+MAX_EVIDENCE = 5
+"""Words an alert quotes at most: a line of 200 swear words gives a short alert, not a wall."""
+
+
+def capped_evidence(found: tuple[str, ...]) -> tuple[tuple[str, ...], int]:
+    """The first :data:`MAX_EVIDENCE` different words (case aside) and how many more there are.
+
+    >>> capped_evidence(("k***a", "K***A", "#$@!", "a", "b", "c", "d", "e"))
+    (('k***a', '#$@!', 'a', 'b', 'c'), 2)
+    """
+    unique: dict[str, str] = {}
+    for word in found:
+        unique.setdefault(word.casefold(), word)
+    words = tuple(unique.values())
+    return words[:MAX_EVIDENCE], max(len(words) - MAX_EVIDENCE, 0)
+
+
 def signal_alerts(signals: Signals, ui: str, *, transfer_possible: bool) -> list[Alert]:
     """``abuse`` with the words that triggered it, then one alert per intent."""
     alerts = []
     if signals.is_abusive:
-        evidence = tuple(span.text for span in signals.profanity) or tuple(
+        found = tuple(span.text for span in signals.profanity) or tuple(
             e.reason for e in signals.explanations if e.signal == "abuse"
         )
+        evidence, more = capped_evidence(found)
+        shown = ", ".join(evidence) or signals.level
+        if more:
+            shown += " " + messages.ui(messages.MORE_EVIDENCE, ui).format(count=more)
         template = messages.ui(messages.ALERTS["abuse"], ui)
         alerts.append(
-            Alert(
-                kind=AlertKind.ABUSE,
-                message=template.format(evidence=", ".join(evidence) or signals.level),
-                evidence=evidence,
-            )
+            Alert(kind=AlertKind.ABUSE, message=template.format(evidence=shown), evidence=evidence)
         )
     for intent, kind in _INTENT_ALERTS.items():
         if intent in signals.intents:
