@@ -13,6 +13,7 @@ from calmdesk.live.coaching import ConversationCache
 from calmdesk.playbook.load import default_playbook
 from calmdesk.social import service as social_service
 from calmdesk.social.schemas import PostCreate
+from calmdesk.users import throttle
 from calmdesk.users.models import LoginAttempts, User, WebSession
 from tests.cases.conftest import intake_at
 from tests.live.test_privacy import ended_contact
@@ -62,7 +63,7 @@ def test_expired_sign_ins_are_forgotten_also_of_users_who_never_come_back(
     users: dict[str, User],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(maintenance, "_last_sign_in_cleanup", None)
+    monkeypatch.setattr(throttle, "_last_cleanup", 0.0)
     now = MONDAY_NOON.astimezone(UTC)
     agent, handler = users["agent"], users["handler"]
     hour = timedelta(hours=1)

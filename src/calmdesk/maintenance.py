@@ -51,20 +51,6 @@ class MaintenanceReport:
         )
 
 
-SIGN_IN_CLEANUP_SECONDS = 3600.0
-_last_sign_in_cleanup: float | None = None
-
-
-def _sign_in_cleanup_due(now: datetime) -> bool:
-    """At most once an hour per process: one write for the whole sign-in tables."""
-    global _last_sign_in_cleanup
-    at = now.timestamp()
-    if _last_sign_in_cleanup is not None and at - _last_sign_in_cleanup < SIGN_IN_CLEANUP_SECONDS:
-        return False
-    _last_sign_in_cleanup = at
-    return True
-
-
 def forget_stale_sign_ins(factory: sessionmaker[Session], *, now: datetime) -> int:
     """Expired web sessions and throttle keys past their forget period: gone from the tables."""
     with factory() as session, session.begin():
@@ -97,7 +83,8 @@ def run_once(
                 + (social_privacy.TABLES if posts_erased else ())
             )
             forget_erased(bind, touched, vacuum=get_settings().erasure_vacuum)
-    forgotten = forget_stale_sign_ins(factory, now=now) if _sign_in_cleanup_due(now) else 0
+    due = throttle.cleanup_due(now.timestamp())  # at most once an hour per process
+    forgotten = forget_stale_sign_ins(factory, now=now) if due else 0
     return MaintenanceReport(
         cases=cases,
         posts_flagged=posts,

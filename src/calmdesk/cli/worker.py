@@ -103,7 +103,7 @@ def erase(
     anonymous statistics; then rid the database files of the old copies."""
     from calmdesk.customers.service import erase_customer
     from calmdesk.playbook.load import load_playbook
-    from calmdesk.storage.scrub import forget_erased
+    from calmdesk.storage.scrub import commit_and_forget
 
     settings = get_settings()
     region = load_playbook(settings.playbook).calendar.country
@@ -111,8 +111,7 @@ def erase(
         typer.confirm(f"Erase the personal data of {contact}?", abort=True)
     with database_session() as session:
         erasure = erase_customer(session, contact=contact, actor_id=None, region=region)
-        session.commit()
-        scrubbed = forget_erased(session.get_bind(), erasure.tables, vacuum=settings.erasure_vacuum)
+        scrubbed = commit_and_forget(session, erasure.tables, vacuum=settings.erasure_vacuum)
     typer.echo(
         f"erased the personal data of {len(erasure.case_ids)} case(s), "
         f"{len(erasure.contact_ids)} contact(s) and {len(erasure.post_ids)} post(s); "

@@ -214,8 +214,6 @@ def authenticate(
         raise AccountDisabled("This account is disabled; ask an administrator.")
     begin_write(session)
     throttle.clear(session, key=keys[0][0])
-    if throttle.cleanup_due(at):
-        throttle.forget_stale(session, at=at)
     _give_back(session, keys[1:], at)
     return user
 

@@ -170,7 +170,8 @@ _last_cleanup = 0.0
 
 
 def cleanup_due(at: float) -> bool:
-    """True at most once an hour per process: time to :func:`forget_stale`."""
+    """True at most once an hour per process: time for the worker to :func:`forget_stale`
+    (:mod:`calmdesk.maintenance`), one write for the whole table."""
     global _last_cleanup
     if at - _last_cleanup < _CLEANUP_EVERY_SECONDS:
         return False
