@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from calmdesk.cases import compensation, service
-from calmdesk.cases.enums import CaseStatus, CompensationKind
+from calmdesk.cases.enums import CaseStatus, CompensationKind, CustomerAnswer
 from calmdesk.cases.models import Case, Compensation
 from calmdesk.cases.schemas import CaseCreate, CompensationCreate
 from calmdesk.playbook.load import default_playbook
@@ -25,6 +25,8 @@ from calmdesk.users.service import issue_token
 S = CaseStatus
 
 # How to reach each status from "received" through allowed moves.
+ANSWERED = {CaseStatus.RESOLVED: CustomerAnswer.ACCEPTED}
+"""The customer's answer the fixtures record when they resolve a case."""
 PATH_TO: dict[CaseStatus, tuple[CaseStatus, ...]] = {
     S.RECEIVED: (),
     S.ACKNOWLEDGED: (S.ACKNOWLEDGED,),
@@ -102,7 +104,14 @@ def walk_to(
     """Move ``case`` to ``status`` along :data:`PATH_TO`, by nobody in particular, no note."""
     for step in PATH_TO[status]:
         service.transition(
-            session, case=case, to=step, actor_id=None, note=None, playbook=playbook, now=now
+            session,
+            case=case,
+            to=step,
+            actor_id=None,
+            note=None,
+            playbook=playbook,
+            customer_answer=ANSWERED.get(step),
+            now=now,
         )
     return case
 
@@ -129,6 +138,7 @@ def move(session: Session, pl: Playbook) -> Callable[..., Case]:
             playbook=playbook or pl,
             now=now,
             override_reason=override_reason,
+            customer_answer=ANSWERED.get(to),
         )
 
     return do_move

@@ -90,7 +90,7 @@ def test_the_workflow_through_the_api_with_history(client: TestClient, tokens: H
     for body in (
         {"to": "acknowledged", "customer_update": told},
         {"to": "in_progress"},
-        {"to": "resolved", "note": "Wystawiono korektę."},
+        {"to": "resolved", "note": "Wystawiono korektę.", "customer_answer": "accepted"},
     ):
         response = client.post(f"{url}/transitions", json=body, headers=tokens["handler"])
         assert response.status_code == 200, response.text

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from calmdesk.cases import service
-from calmdesk.cases.enums import CaseEventKind, CaseStatus
+from calmdesk.cases.enums import CaseEventKind, CaseStatus, CustomerAnswer
 from calmdesk.cases.flows import ALLOWED, InvalidTransition
 from calmdesk.cases.models import Case
 from calmdesk.errors import CalmDeskError
@@ -41,7 +41,15 @@ def test_an_allowed_move_changes_the_status_and_writes_the_event(
 ) -> None:
     case = walk(make_case(), old)
     handler = users["handler"]
-    service.transition(session, case=case, to=new, actor_id=handler.id, note="krok", playbook=pl)
+    service.transition(
+        session,
+        case=case,
+        to=new,
+        actor_id=handler.id,
+        note="krok",
+        playbook=pl,
+        customer_answer=CustomerAnswer.REJECTED if new == CaseStatus.RESOLVED else None,
+    )
     assert case.status == new
     last = [
         e

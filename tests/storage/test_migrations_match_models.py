@@ -14,7 +14,11 @@ from calmdesk.social import models as social_models
 from calmdesk.storage.db import Base
 
 DOMAINS = [
-    pytest.param(cases_models.Case, {"cases", "case_events", "compensations"}, id="0002_cases"),
+    pytest.param(
+        cases_models.Case,
+        {"cases", "case_events", "compensations", "case_surveys"},
+        id="0002_cases",
+    ),
     pytest.param(
         social_models.PublicPost,
         {"social_posts", "social_post_events", "social_promises"},

@@ -165,6 +165,7 @@ def test_moving_a_case_with_a_waiting_compensation_needs_a_supervisors_reason(
         f"/cases/{case_id}/transition",
         data={
             "to": "resolved",
+            "customer_answer": "no_answer",
             "override_reason": "Zwrot wypłacony poza systemem.",
             "csrf_token": csrf_token(client, f"/cases/{case_id}"),
         },

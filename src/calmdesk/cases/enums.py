@@ -14,6 +14,7 @@ __all__ = [
     "ClockName",
     "CompensationKind",
     "CompensationStatus",
+    "CustomerAnswer",
 ]
 
 
@@ -50,6 +51,14 @@ class CaseEventKind(StrEnum):
     COMPENSATION_APPEALED = "compensation_appealed"
     APPROVAL_OVERRIDDEN = "approval_overridden"
     PERSONAL_DATA_ERASED = "personal_data_erased"
+
+
+class CustomerAnswer(StrEnum):
+    """The customer's answer to the solution proposed when the case is resolved."""
+
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    NO_ANSWER = "no_answer"
 
 
 class ClockName(StrEnum):

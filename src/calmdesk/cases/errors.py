@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from calmdesk.cases.contacts import ContactProblem
 from calmdesk.cases.flows import InvalidTransition
 from calmdesk.errors import Conflict, InvalidInput, NotFound
+from calmdesk.texts import load_texts
+
+ERRORS = load_texts("calmdesk.cases").table("errors")
 
 __all__ = [
     "CaseClosed",
@@ -14,7 +20,9 @@ __all__ = [
     "CompensationNotFound",
     "CompensationNotPending",
     "CompensationNotRejected",
+    "CustomerAnswerRequired",
     "InvalidCaseInput",
+    "InvalidCustomerContact",
     "InvalidTransition",
 ]
 
@@ -61,3 +69,46 @@ class CompensationNotRejected(Conflict):
 
 class CompensationAlreadyAppealed(Conflict):
     code = "compensation_already_appealed"
+
+
+class _Worded:
+    """An error whose words for people are in ``cases/texts`` under ``words_key``."""
+
+    fields: dict[str, Any]
+
+    @property
+    def words_key(self) -> str:
+        raise NotImplementedError
+
+    def localized(self, lang: str) -> str:
+        texts = ERRORS[self.words_key]
+        return texts.get(lang, texts["en"]).format(**self.fields)
+
+
+class InvalidCustomerContact(_Worded, InvalidInput):
+    """``customer_contact`` is missing where the channel needs one, or is no phone number,
+    e-mail address or (chat, social) ``platform:handle``; ``reason`` says which."""
+
+    code = "customer_contact_invalid"
+
+    def __init__(self, problem: ContactProblem, contact: str | None) -> None:
+        shown = contact or ""
+        words = ERRORS[f"{self.code}.{problem.value}"]["en"].format(contact=shown)
+        super().__init__(words, field="customer_contact", reason=problem.value, contact=shown)
+
+    @property
+    def words_key(self) -> str:
+        return f"{self.code}.{self.fields['reason']}"
+
+
+class CustomerAnswerRequired(_Worded, InvalidInput):
+    """Resolving records the customer's answer to the proposed solution."""
+
+    code = "customer_answer_required"
+
+    def __init__(self) -> None:
+        super().__init__(ERRORS[self.code]["en"], field="customer_answer")
+
+    @property
+    def words_key(self) -> str:
+        return self.code

@@ -117,6 +117,14 @@ class Case(Base):
     resolution_breached_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     legal_risk_flagged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     legal_missed_flagged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    customer_answer: Mapped[str | None] = mapped_column(String(20))
+    """The customer's answer to the proposed solution (:class:`CustomerAnswer`), recorded when
+    the case is resolved."""
+    callback_due: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    """The next contact promised to the customer (a call-back is a task with its own clock);
+    cleared when the customer is told again or the case is resolved."""
+    callback_channel: Mapped[str | None] = mapped_column(String(20))
+
     next_check_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     """When the deadline worker must next look at this case; null when nothing is pending."""
 
@@ -192,3 +200,26 @@ class Compensation(Base):
     @property
     def status_enum(self) -> CompensationStatus:
         return CompensationStatus(self.status)
+
+
+class CaseSurvey(Base):
+    """The satisfaction survey sent when a case is closed: one per case, answerable once.
+
+    Team, category and owner are copied from the case when it is sent, so results per team,
+    category and handler stay what they were when the customer answered."""
+
+    __tablename__ = "case_surveys"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), unique=True)
+    language: Mapped[str] = mapped_column(String(8))
+    team: Mapped[str] = mapped_column(String(64))
+    category: Mapped[str] = mapped_column(String(64))
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    score: Mapped[int | None] = mapped_column(Integer)
+    """1 (very unhappy) to 5 (very happy)."""
+    comment: Mapped[str | None] = mapped_column(Text)
+    """Personal data: erased with the customer."""

@@ -3,6 +3,7 @@
 * handlers and supervisors: every case;
 * agents: the cases they recorded or that are assigned to them;
 * approving or rejecting compensation above the agent's limit: supervisors;
+* satisfaction results per team, category and handler: whoever sees the board;
 * exporting a customer's data: whoever sees every case, and admins (data-subject requests);
   erasing it: admins.
 
@@ -60,6 +61,11 @@ def ensure_may_propose_compensation(user: User) -> None:
 
 def ensure_may_decide_compensation(user: User) -> None:
     ensure(user, Permission.APPROVE_COMPENSATION)
+
+
+def ensure_may_see_satisfaction(user: User) -> None:
+    """Satisfaction results per team, category and handler: whoever watches the floor."""
+    ensure(user, Permission.VIEW_BOARD)
 
 
 def ensure_may_export_customer(user: User) -> None:

@@ -4,7 +4,8 @@ customer's request across every domain is :mod:`calmdesk.customers`).
 Erasure keeps what statistics need (category, severity, team, channel, language, the dates and
 clocks, the status history, compensation kinds and amounts) and removes what identifies or
 describes the person: the contact, the name, the description, the references and every free
-text in the history (notes, what the customer was told, reasons and rationales).
+text in the history (notes, what the customer was told, reasons and rationales) and the
+comment of the satisfaction survey (its score stays).
 
 History rows are append-only for everything else; erasure is the one rewrite, done with Core
 statements so the ORM's append-only guard stays strict for all other code.
@@ -21,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from calmdesk.cases.enums import CaseEventKind
 from calmdesk.cases.history import record, snapshot
-from calmdesk.cases.models import Case, CaseEvent, Compensation
+from calmdesk.cases.models import Case, CaseEvent, CaseSurvey, Compensation
 from calmdesk.cases.schemas import CaseEventRead, CaseRead, CompensationRead
 from calmdesk.storage.types import utcnow
 
@@ -36,7 +37,7 @@ ERASED_CASE_FIELDS: dict[str, Any] = {
 FREE_TEXT_KEYS = frozenset({"told", "agent_reason", "supervisor_rationale", "suggestion"})
 
 
-TABLES = ("cases", "case_events", "compensations")
+TABLES = ("cases", "case_events", "compensations", "case_surveys")
 """The tables an erasure of cases rewrites (for :func:`calmdesk.storage.scrub.forget_erased`)."""
 
 
@@ -55,6 +56,9 @@ def export_cases(session: Session, cases: Sequence[Case]) -> list[dict[str, Any]
     compensations = session.scalars(
         select(Compensation).where(Compensation.case_id.in_(ids)).order_by(Compensation.id)
     ).all()
+    surveys = {
+        s.case_id: s for s in session.scalars(select(CaseSurvey).where(CaseSurvey.case_id.in_(ids)))
+    }
     return [
         {
             **CaseRead.model_validate(case).model_dump(mode="json"),
@@ -68,9 +72,22 @@ def export_cases(session: Session, cases: Sequence[Case]) -> list[dict[str, Any]
                 for c in compensations
                 if c.case_id == case.id
             ],
+            "survey": _survey_export(surveys.get(case.id)),
         }
         for case in cases
     ]
+
+
+def _survey_export(survey: CaseSurvey | None) -> dict[str, Any] | None:
+    if survey is None:
+        return None
+    return {
+        "sent_at": survey.sent_at.isoformat(),
+        "expires_at": survey.expires_at.isoformat(),
+        "answered_at": survey.answered_at.isoformat() if survey.answered_at else None,
+        "score": survey.score,
+        "comment": survey.comment,
+    }
 
 
 def _scrub(data: dict[str, Any]) -> dict[str, Any]:
@@ -106,8 +123,14 @@ def erase_case(session: Session, *, case: Case, actor_id: int | None, now: datet
         .values(reason=ERASED, rationale=None, appeal=None)
         .execution_options(synchronize_session=False)
     )
+    session.execute(
+        update(CaseSurvey)
+        .where(CaseSurvey.case_id == case.id)
+        .values(comment=None)
+        .execution_options(synchronize_session=False)
+    )
     for obj in list(session.identity_map.values()):
-        if isinstance(obj, CaseEvent | Compensation):
+        if isinstance(obj, CaseEvent | Compensation | CaseSurvey):
             session.expire(obj)
     record(
         session,

@@ -13,7 +13,13 @@ from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from calmdesk.cases.enums import CaseStatus, Channel, CompensationKind, CompensationStatus
+from calmdesk.cases.enums import (
+    CaseStatus,
+    Channel,
+    CompensationKind,
+    CompensationStatus,
+    CustomerAnswer,
+)
 from calmdesk.cases.examples import CASES, COMPENSATIONS
 from calmdesk.fields import MAX_ID as MAX_ID
 from calmdesk.fields import Moment as Moment
@@ -67,7 +73,9 @@ class CaseCreate(BaseModel):
     )
 
     channel: Channel = Channel.PHONE
-    customer_contact: Contact
+    customer_contact: Contact | None = None
+    """A phone number (stored in E.164), an e-mail address or, in chat and social channels, a
+    ``platform:handle``. Only ``in_person`` and ``internal`` remarks may go without."""
     customer_name: Name | None = None
     description: Description
     language: Language | None = None
@@ -138,6 +146,11 @@ class CaseRead(BaseModel):
     resolution_breached_at: datetime | None
     legal_risk_flagged_at: datetime | None
     legal_missed_flagged_at: datetime | None
+    customer_answer: CustomerAnswer | None
+    """The customer's answer to the proposed solution, recorded when the case was resolved."""
+    callback_due: datetime | None
+    """The next contact promised to the customer, until it happens."""
+    callback_channel: Channel | None
     erased_at: datetime | None
     created_at: datetime
     updated_at: datetime
@@ -204,13 +217,15 @@ class TransitionRequest(BaseModel):
             "examples": [
                 {"to": "acknowledged", "note": "Klient poinformowany telefonicznie."},
                 {"to": "waiting_customer", "note": "Ждём фото повреждённой упаковки."},
-                {"to": "resolved", "note": "Refund issued."},
+                {"to": "resolved", "note": "Refund issued.", "customer_answer": "accepted"},
             ]
         },
     )
 
     to: CaseStatus
     note: Note | None = None
+    customer_answer: CustomerAnswer | None = None
+    """Required with ``to: resolved``: the customer's answer to the proposed solution."""
     customer_update: CustomerUpdate | None = None
     override_reason: Reason | None = None
     """A supervisor resolving or closing a case while a compensation awaits approval says why
@@ -332,9 +347,39 @@ class CaseFilters(BaseModel):
     """Open after the day of its legal deadline."""
     legal_provisional: QueryFlag | None = None
     """The legal deadline assumes a year whose official calendar is not published yet."""
+    callback_before: Moment | None = None
+    """A promised next contact (call-back) is due before this moment."""
     q: Name | None = None
     """Text search in the description, the customer's contact and name."""
     customer_contact: Contact | None = None
+
+
+class SurveyRead(BaseModel):
+    """A closed case's satisfaction survey; ``link`` is the page to send the customer (signed,
+    answerable once, until ``expires_at``)."""
+
+    case_id: int
+    language: str
+    sent_at: datetime
+    expires_at: datetime
+    answered_at: datetime | None
+    score: int | None
+    comment: str | None
+    link: str
+
+
+class SatisfactionRow(BaseModel):
+    group: str
+    """The team's or category's key, or the case owner's user id ("" for none)."""
+    sent: int
+    answered: int
+    average: float | None
+    scores: dict[int, int]
+
+
+class SatisfactionRead(BaseModel):
+    by: Literal["team", "category", "owner"]
+    rows: list[SatisfactionRow]
 
 
 class PageParams(BaseModel):

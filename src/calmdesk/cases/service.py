@@ -12,10 +12,17 @@ from sqlalchemy import ColumnElement, and_, func, not_, select, text
 from sqlalchemy.orm import Session
 
 from calmdesk.analysis.contact_keys import contact_key
-from calmdesk.cases import compensation, deadlines, flows
+from calmdesk.cases import compensation, deadlines, flows, surveys
 from calmdesk.cases.categorize import guess_language, suggest_category
-from calmdesk.cases.enums import CaseEventKind, CaseStatus, Channel
-from calmdesk.cases.errors import CaseNotFound, CompensationAwaitsApproval, InvalidCaseInput
+from calmdesk.cases.contacts import InvalidContact, check_contact
+from calmdesk.cases.enums import CaseEventKind, CaseStatus, Channel, CustomerAnswer
+from calmdesk.cases.errors import (
+    CaseNotFound,
+    CompensationAwaitsApproval,
+    CustomerAnswerRequired,
+    InvalidCaseInput,
+    InvalidCustomerContact,
+)
 from calmdesk.cases.history import record, snapshot
 from calmdesk.cases.models import OPEN_CASE_SQL, Case, CaseEvent
 from calmdesk.cases.schemas import (
@@ -43,13 +50,6 @@ LIST_ORDER = (Case.resolution_due, Case.id)
 """Most urgent first; matches the open-case index."""
 FUTURE_TOLERANCE = CLOCK_SKEW
 """How far ahead of our clock a ``received_at`` may be (clients' clocks drift)."""
-
-
-def normalise_contact(contact: str) -> str:
-    """The contact as shown: e-mail addresses lower-cased, spaces around any contact dropped.
-    Requests match on :attr:`Case.customer_key` instead (one spelling of a phone too)."""
-    contact = contact.strip()
-    return contact.lower() if "@" in contact else contact
 
 
 def _category(playbook: Playbook, key: str) -> Category:
@@ -97,6 +97,12 @@ def intake(
         raise InvalidCaseInput("occurred_at: lies in the future", field="occurred_at")
     if occurred_at is not None and occurred_at > received_at + FUTURE_TOLERANCE:
         raise InvalidCaseInput("occurred_at: is after received_at", field="occurred_at")
+    try:
+        contact = check_contact(
+            case_in.customer_contact, case_in.channel, playbook.calendar.country
+        )
+    except InvalidContact as problem:
+        raise InvalidCustomerContact(problem.problem, problem.contact) from None
     suggestion = None
     if case_in.category is None:
         suggestion = suggest_category(playbook, case_in.description)
@@ -112,8 +118,8 @@ def intake(
         category_suggested=suggestion is not None,
         severity=_severity(category, case_in.severity),
         team=category.team,
-        customer_contact=normalise_contact(case_in.customer_contact),
-        customer_key=contact_key(case_in.customer_contact, playbook.calendar.country),
+        customer_contact=contact.shown if contact else None,
+        customer_key=contact.key if contact else None,
         customer_name=case_in.customer_name,
         description=case_in.description,
         references=list(case_in.references),
@@ -180,6 +186,8 @@ def conditions_for(
             conditions.append(column == str(value))
     if filters.customer_contact is not None:
         conditions.append(Case.customer_key == contact_key(filters.customer_contact, region))
+    if filters.callback_before is not None:
+        conditions.append(Case.callback_due < filters.callback_before)
     if filters.due_before is not None:
         conditions.append(Case.resolution_due < filters.due_before)
     # The partial indexes' own predicate, as literal SQL: with bound parameters neither SQLite
@@ -314,6 +322,15 @@ def inform_customer(
     if case.first_responded_at is None:
         case.first_responded_at = now
         case.next_check_at = deadlines.next_check_at(case)
+    # The promised next contact becomes the call-back task; telling the customer again without
+    # a new promise means the promised contact happened.
+    promised = update.next_contact_at
+    if promised is not None and promised > now and case.status_enum.is_open:
+        case.callback_due = promised
+        case.callback_channel = str(update.channel)
+    else:
+        case.callback_due = None
+        case.callback_channel = None
     session.flush()
     return record(
         session,
@@ -337,6 +354,7 @@ def transition(
     playbook: Playbook,
     customer_update: CustomerUpdate | None = None,
     override_reason: str | None = None,
+    customer_answer: CustomerAnswer | None = None,
     now: datetime | None = None,
 ) -> Case:
     """Move ``case`` to ``to`` (:func:`calmdesk.cases.flows.move`: the allowed moves and the
@@ -346,7 +364,11 @@ def transition(
     A case is not resolved or closed while a compensation awaits a supervisor
     (:class:`CompensationAwaitsApproval`), unless ``override_reason`` is given: the caller has
     checked the actor may decide compensation, and the override is recorded with the reason and
-    the proposals left waiting."""
+    the proposals left waiting.
+
+    Resolving records the customer's answer to the proposed solution (``customer_answer``,
+    required: :class:`CustomerAnswerRequired`); a resolved or closed case has no call-back left.
+    """
     now = now or utcnow()
     waiting = []
     if to in (CaseStatus.RESOLVED, CaseStatus.CLOSED) and flows.is_allowed(case.status_enum, to):
@@ -359,8 +381,19 @@ def transition(
                 case_id=case.id,
                 compensation_ids=waiting,
             )
+    if (
+        to == CaseStatus.RESOLVED
+        and customer_answer is None
+        and flows.is_allowed(case.status_enum, to)
+    ):
+        raise CustomerAnswerRequired()
     before = snapshot(case)
     flows.move(case, to, playbook=playbook, now=now)
+    if to == CaseStatus.RESOLVED:
+        case.customer_answer = str(customer_answer)
+    if not case.status_enum.is_open:
+        case.callback_due = None
+        case.callback_channel = None
     session.flush()
     record(
         session,
@@ -382,6 +415,8 @@ def transition(
             data={"to": str(to), "compensation_ids": waiting},
             at=now,
         )
+    if to == CaseStatus.CLOSED:
+        surveys.open_survey(session, case=case, now=now)
     if customer_update is not None or to == CaseStatus.ACKNOWLEDGED:
         inform_customer(
             session,

@@ -3,15 +3,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, Path, Query, status
+from fastapi import APIRouter, Body, Path, Query, Request, status
 from pydantic import ConfigDict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from calmdesk.api_docs import errors, named_examples
-from calmdesk.cases import compensation, service
+from calmdesk.cases import compensation, service, surveys
 from calmdesk.cases.enums import CompensationStatus
 from calmdesk.cases.errors import InvalidCaseInput
 from calmdesk.cases.models import Case, Compensation
@@ -20,6 +20,7 @@ from calmdesk.cases.permissions import (
     ensure_may_assign,
     ensure_may_decide_compensation,
     ensure_may_propose_compensation,
+    ensure_may_see_satisfaction,
     ensure_may_work_cases,
     may_see,
     visible_cases,
@@ -40,9 +41,14 @@ from calmdesk.cases.schemas import (
     ExchangeEntryRead,
     Page,
     PageParams,
+    SatisfactionRead,
+    SatisfactionRow,
+    SurveyRead,
     TransitionRequest,
 )
+from calmdesk.errors import NotFound
 from calmdesk.playbook.deps import PlaybookDep
+from calmdesk.settings import get_settings
 from calmdesk.users.deps import CurrentUser, SessionDep
 from calmdesk.users.limits import HEAVY_WORK
 from calmdesk.users.models import User
@@ -138,6 +144,57 @@ def case_events(case_id: CaseId, session: SessionDep, user: CurrentUser) -> list
     return service.events_of(session, case_id=case.id)
 
 
+@router.get(
+    "/api/cases/{case_id}/survey",
+    response_model=SurveyRead,
+    responses=errors((404, "`survey_not_found`: the case has not been closed yet")),
+)
+def case_survey(
+    case_id: CaseId, request: Request, session: SessionDep, user: CurrentUser
+) -> SurveyRead:
+    """The satisfaction survey opened when the case was closed, with the link to send."""
+    case = case_for_user(session, case_id=case_id, user=user)
+    survey = surveys.survey_of_case(session, case_id=case.id)
+    if survey is None:
+        raise NotFound(
+            f"Case {case.id} has no survey: one is opened when the case is closed.",
+            code="survey_not_found",
+            case_id=case.id,
+        )
+    path = surveys.survey_path(survey, get_settings().secret_key)
+    return SurveyRead(
+        case_id=case.id,
+        language=survey.language,
+        sent_at=survey.sent_at,
+        expires_at=survey.expires_at,
+        answered_at=survey.answered_at,
+        score=survey.score,
+        comment=survey.comment,
+        link=str(request.base_url).rstrip("/") + path,
+    )
+
+
+@router.get("/api/satisfaction", response_model=SatisfactionRead)
+def satisfaction(
+    session: SessionDep,
+    user: CurrentUser,
+    by: Annotated[Literal["team", "category", "owner"], Query()] = "team",
+) -> SatisfactionRead:
+    """Surveys sent, answered, the average score and the spread of scores per team, category
+    or case owner."""
+    ensure_may_see_satisfaction(user)
+    rows = surveys.results(session, by=by)
+    return SatisfactionRead(
+        by=by,
+        rows=[
+            SatisfactionRow(
+                group=r.group, sent=r.sent, answered=r.answered, average=r.average, scores=r.scores
+            )
+            for r in rows
+        ],
+    )
+
+
 @router.post(
     "/api/cases/{case_id}/transitions",
     response_model=CaseRead,
@@ -161,7 +218,8 @@ def transition_case(
 ) -> Case:
     """Move the case (409 ``invalid_transition`` names the allowed moves). Resolving or closing
     while a compensation awaits approval is refused (409 ``compensation_awaits_approval``)
-    unless a supervisor gives ``override_reason``, which is recorded on the case."""
+    unless a supervisor gives ``override_reason``, which is recorded on the case. Resolving
+    needs ``customer_answer`` (422 ``customer_answer_required``)."""
     case = case_for_user(session, case_id=case_id, user=user)
     if request_in.override_reason is not None:
         ensure_may_decide_compensation(user)
@@ -174,6 +232,7 @@ def transition_case(
         playbook=playbook,
         customer_update=request_in.customer_update,
         override_reason=request_in.override_reason,
+        customer_answer=request_in.customer_answer,
     )
 
 

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from calmdesk.cases import compensation as compensation_service
 from calmdesk.cases import service as cases_service
+from calmdesk.cases.enums import CaseStatus, CustomerAnswer
 from calmdesk.cases.models import Case
 from calmdesk.cases.schemas import CaseCreate, CompensationCreate
 from calmdesk.cli.demo_data import CASES, CONTACTS, USERS, DemoCase, DemoContact
@@ -141,6 +142,7 @@ def add_case(
             actor_id=team["handler"].id,
             note=None,
             playbook=playbook,
+            customer_answer=CustomerAnswer.ACCEPTED if status == CaseStatus.RESOLVED else None,
             now=moment,
         )
     if demo_case.compensation:

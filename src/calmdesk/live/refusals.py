@@ -28,7 +28,13 @@ def refusal_text(code: str, fields: dict[str, Any], lang: str) -> str | None:
 
 
 def localize_error(error: CalmDeskError, lang: str) -> str:
-    """``error``'s message in ``lang``; as raised when it has no translation."""
+    """``error``'s message in ``lang``; as raised when it has no translation. An error that
+    knows its own words (a ``localized(lang)`` method, as the cases domain's do) says them."""
+    own = getattr(error, "localized", None)
+    if callable(own):
+        text = own(lang)
+        if isinstance(text, str):
+            return text
     return refusal_text(error.code, error.fields, lang) or error.message
 
 

@@ -14,10 +14,16 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from calmdesk.cases import compensation as compensation_service
-from calmdesk.cases import from_contact
+from calmdesk.cases import from_contact, surveys
 from calmdesk.cases import permissions as case_permissions
 from calmdesk.cases import service as cases_service
-from calmdesk.cases.enums import CaseEventKind, CaseStatus, CompensationKind
+from calmdesk.cases.enums import (
+    CaseEventKind,
+    CaseStatus,
+    Channel,
+    CompensationKind,
+    CustomerAnswer,
+)
 from calmdesk.cases.flows import ALLOWED
 from calmdesk.cases.models import Case
 from calmdesk.cases.schemas import (
@@ -30,8 +36,10 @@ from calmdesk.cases.schemas import (
 from calmdesk.errors import InvalidInput
 from calmdesk.live import permissions as live_permissions
 from calmdesk.live import service as live_service
+from calmdesk.live.refusals import localize_error
 from calmdesk.playbook.deps import request_playbook
 from calmdesk.playbook.schema import Playbook
+from calmdesk.settings import get_settings
 from calmdesk.storage.types import utcnow
 from calmdesk.users.deps import SessionDep, require_permission
 from calmdesk.users.models import User
@@ -40,7 +48,6 @@ from calmdesk.web import pages_labels as labels
 from calmdesk.web.csrf import CsrfChecked
 from calmdesk.web.i18n import LANGUAGE_NAMES, gettext_for
 from calmdesk.web.pages_common import page_language, render
-from calmdesk.web.pages_console import CONTACT_CHANNELS
 from calmdesk.web.pages_legal import legal_viewer
 
 router = APIRouter(include_in_schema=False)
@@ -162,9 +169,22 @@ def queue_page(
     )
 
 
+def _moment(value: Any) -> datetime | None:
+    try:
+        return datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
 def _told_log(case: Case, events: list[Any]) -> list[dict[str, Any]]:
     return [
-        {"at": e.at, "told": e.data.get("told", {}), "note": e.note}
+        {
+            "at": e.at,
+            "told": e.data.get("told", {}),
+            "note": e.note,
+            "expected_by": _moment(e.data.get("told", {}).get("expected_by")),
+            "next_contact_at": _moment(e.data.get("told", {}).get("next_contact_at")),
+        }
         for e in events
         if e.kind == CaseEventKind.CUSTOMER_INFORMED
     ]
@@ -223,22 +243,61 @@ def new_case_page(
             )
         )
         prefill["language"] = prefill["language"] or common["lang"]
+    return _new_case_form(request, user, common, prefill=prefill, contact_id=contact)
+
+
+def _new_case_form(
+    request: Request,
+    user: User,
+    common: dict[str, Any],
+    *,
+    prefill: dict[str, Any],
+    contact_id: int | None,
+    problems: dict[str, str] | None = None,
+    answers: dict[str, str] | None = None,
+) -> Response:
+    """The new case form; after a refused submission, with what was typed and each problem
+    beside its field (answered 422)."""
+    playbook: Playbook = common["playbook"]
     questions = [
         {"key": q.key, "text": localized(q.text, common["lang"], playbook), "required": q.required}
         for q in playbook.intake
     ]
-    return render(
+    response = render(
         request,
         "case_new.html",
         user=user,
         title=common["gettext"]("New complaint case"),
         prefill=prefill,
-        contact_id=contact,
+        contact_id=contact_id,
         questions=questions,
-        channels={c.value: common["channel_labels"][c.value] for c in CONTACT_CHANNELS},
+        answers=answers or {},
+        problems=problems or {},
+        channels={c.value: common["channel_labels"][c.value] for c in Channel},
         languages=LANGUAGE_NAMES,
         **common,
     )
+    if problems:
+        response.status_code = 422
+    return response
+
+
+def _form_problems(error: ValidationError, gettext: Callable[[str], str]) -> dict[str, str]:
+    """Each bad field of the form with its problem, in the page language where we have words."""
+    problems: dict[str, str] = {}
+    for item in error.errors():
+        field = str(item["loc"][0]) if item["loc"] else "form"
+        kind = item.get("type", "")
+        if kind in ("missing", "string_too_short"):
+            text = gettext("This field is required.")
+        elif kind == "string_too_long":
+            text = gettext("This text is too long.")
+        elif kind in ("enum", "literal_error"):
+            text = gettext("Choose one of the options.")
+        else:
+            text = gettext("This value is not valid.")
+        problems.setdefault(field, text)
+    return problems
 
 
 @router.post("/cases/new")
@@ -247,7 +306,7 @@ async def create_case(
     session: SessionDep,
     user: CaseWorker,
     _csrf: CsrfChecked,
-) -> RedirectResponse:
+) -> Response:
     form = await request.form()
     playbook = request_playbook(request)
     text = {key: str(value).strip() for key, value in form.items() if isinstance(value, str)}
@@ -258,22 +317,48 @@ async def create_case(
     ]
     description = "\n\n".join(part for part in [text.get("description", ""), *answers] if part)
     references = [r.strip() for r in text.get("references", "").splitlines() if r.strip()]
+    contact_id = int(text["contact_id"]) if text.get("contact_id", "").isdigit() else None
+    common = _common(request, user)
+
+    def refused(problems: dict[str, str]) -> Response:
+        typed = {
+            "customer_name": text.get("customer_name", ""),
+            "customer_contact": text.get("customer_contact", ""),
+            "description": text.get("description", ""),
+            "category": text.get("category", ""),
+            "channel": text.get("channel", ""),
+            "language": text.get("language", ""),
+            "references": references,
+        }
+        intake = {q.key: text.get(f"intake_{q.key}", "") for q in playbook.intake}
+        return _new_case_form(
+            request,
+            user,
+            common,
+            prefill=typed,
+            contact_id=contact_id,
+            problems=problems,
+            answers=intake,
+        )
+
     try:
         case_in = CaseCreate(
             channel=text.get("channel") or "phone",
-            customer_contact=text.get("customer_contact", ""),
+            customer_contact=text.get("customer_contact") or None,
             customer_name=text.get("customer_name") or None,
             description=description,
             language=text.get("language") or None,
             category=text.get("category") or None,
             references=references,
-            source_contact_id=int(text["contact_id"]) if text.get("contact_id") else None,
+            source_contact_id=contact_id,
         )
     except ValidationError as error:
-        raise invalid_form(error) from None
-    except ValueError as error:
-        raise InvalidInput(str(error), code="invalid_form") from None
-    case = cases_service.intake(session, case_in=case_in, actor=user, playbook=playbook)
+        return refused(_form_problems(error, common["gettext"]))
+    try:
+        case = cases_service.intake(session, case_in=case_in, actor=user, playbook=playbook)
+    except InvalidInput as error:
+        field = str(error.fields.get("field") or "form")
+        return refused({field: localize_error(error, common["lang"])})
     return RedirectResponse(f"/cases/{case.id}", status_code=303)
 
 
@@ -285,6 +370,8 @@ def case_page(request: Request, session: SessionDep, user: CaseWorker, case_id: 
     compensations = compensation_service.list_(session, case_id=case.id)
     gettext = common["gettext"]
     legal = legal_viewer(common["playbook"], common["lang"], gettext, utcnow())
+    survey = surveys.survey_of_case(session, case_id=case.id)
+    secret = get_settings().secret_key
     return render(
         request,
         "case.html",
@@ -308,6 +395,14 @@ def case_page(request: Request, session: SessionDep, user: CaseWorker, case_id: 
         may_propose=can(user, Permission.PROPOSE_COMPENSATION),
         awaiting=[c.id for c in compensations if c.status_enum.awaits_approval],
         legal=legal(case),
+        answer_labels=labels.translated(labels.CUSTOMER_ANSWERS, gettext),
+        survey=survey,
+        survey_link=(
+            str(request.base_url).rstrip("/") + surveys.survey_path(survey, secret)
+            if survey is not None
+            else ""
+        ),
+        now=utcnow(),
         **common,
     )
 
@@ -322,10 +417,12 @@ def transition_case(
     to: Annotated[str, Form(max_length=20)],
     note: Annotated[str, Form(max_length=4000)] = "",
     override_reason: Annotated[str, Form(max_length=2000)] = "",
+    customer_answer: Annotated[str, Form(max_length=20)] = "",
 ) -> RedirectResponse:
     case = case_permissions.case_for_user(session, case_id=case_id, user=user)
     try:
         target = CaseStatus(to)
+        answer = CustomerAnswer(customer_answer) if customer_answer else None
     except ValueError:
         raise InvalidInput(f"unknown status {to!r}", code="unknown_status") from None
     if override_reason.strip():
@@ -338,12 +435,28 @@ def transition_case(
         note=note.strip() or None,
         playbook=request_playbook(request),
         override_reason=override_reason.strip() or None,
+        customer_answer=answer,
     )
     return RedirectResponse(f"/cases/{case.id}", status_code=303)
 
 
+def local_moment(value: str, zone: str, field: str) -> datetime | None:
+    """A ``datetime-local`` field (``2026-03-18T12:00``, the company's time zone) as an aware
+    moment; empty is ``None``."""
+    if not value.strip():
+        return None
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise InvalidInput(
+            f"{field}: not a date and time", code="invalid_form", field=field
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo(zone))
+
+
 @router.post("/cases/{case_id}/inform")
 def inform_customer(
+    request: Request,
     session: SessionDep,
     user: CaseWorker,
     _csrf: CsrfChecked,
@@ -352,12 +465,17 @@ def inform_customer(
     channel: Annotated[str, Form(max_length=20)],
     contact_person: Annotated[str, Form(max_length=200)] = "",
     message: Annotated[str, Form(max_length=4000)] = "",
+    expected_by: Annotated[str, Form(max_length=40)] = "",
+    next_contact_at: Annotated[str, Form(max_length=40)] = "",
 ) -> RedirectResponse:
     case = case_permissions.case_for_user(session, case_id=case_id, user=user)
+    zone = request_playbook(request).calendar.timezone
     try:
         update = CustomerUpdate(
             how=how.strip(),
             channel=channel,
+            expected_by=local_moment(expected_by, zone, "expected_by"),
+            next_contact_at=local_moment(next_contact_at, zone, "next_contact_at"),
             contact_person=contact_person.strip() or None,
             message=message.strip() or None,
         )

@@ -63,6 +63,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("/board", N_("Board"), Permission.VIEW_BOARD),
     NavItem("/cases", N_("Cases"), Permission.WORK_CASES),
     NavItem("/social", N_("Public posts"), Permission.WORK_SOCIAL),
+    NavItem("/satisfaction", N_("Satisfaction"), Permission.VIEW_BOARD),
     NavItem("/playbook", N_("Playbook"), None),
 )
 
@@ -104,10 +105,12 @@ def render(
     *,
     user: User | None,
     status_code: int = 200,
+    language: str | None = None,
     **context: Any,
 ) -> HTMLResponse:
-    """Render ``template`` in the page language with the layout's shared context."""
-    lang = page_language(request, user)
+    """Render ``template`` in the page language with the layout's shared context; ``language``
+    overrides it for a page addressed to someone else (a customer's survey)."""
+    lang = language or page_language(request, user)
     gettext = gettext_for(lang)
     path = request.url.path
     nav = navigation_for(user, path, gettext)

@@ -113,6 +113,13 @@ FACT_KINDS: dict[str, str] = {
 
 SPEAKERS: dict[str, str] = {"customer": N_("Customer"), "agent": N_("Agent")}
 
+CUSTOMER_ANSWERS: dict[str, str] = {
+    "accepted": N_("Accepted the solution"),
+    "rejected": N_("Rejected the solution"),
+    "no_answer": N_("No answer"),
+}
+"""The customer's answer to the solution proposed when a case is resolved."""
+
 SIDES: dict[str, str] = {"agent": N_("Agent"), "supervisor": N_("Supervisor")}
 """The two sides of an exchange about a compensation."""
 

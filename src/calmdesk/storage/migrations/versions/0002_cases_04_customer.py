@@ -1,0 +1,58 @@
+"""cases: the customer's answer to the solution, the promised call-back, satisfaction surveys
+
+Revision ID: 0002_cases_04_customer
+Revises: 0002_cases_03_legal_and_money
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+from calmdesk.storage.types import UTCDateTime
+
+revision: str = "0002_cases_04_customer"
+down_revision: str | Sequence[str] | None = "0002_cases_03_legal_and_money"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("cases") as batch:
+        batch.add_column(sa.Column("customer_answer", sa.String(20), nullable=True))
+        batch.add_column(sa.Column("callback_due", UTCDateTime(), nullable=True))
+        batch.add_column(sa.Column("callback_channel", sa.String(20), nullable=True))
+        batch.create_index("ix_cases_callback_due", ["callback_due"])
+    op.create_table(
+        "case_surveys",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column(
+            "case_id",
+            sa.Integer(),
+            sa.ForeignKey("cases.id", ondelete="CASCADE"),
+            nullable=False,
+            unique=True,
+        ),
+        sa.Column("language", sa.String(8), nullable=False),
+        sa.Column("team", sa.String(64), nullable=False),
+        sa.Column("category", sa.String(64), nullable=False),
+        sa.Column("owner_id", sa.Integer(), sa.ForeignKey("users.id", ondelete="SET NULL")),
+        sa.Column("sent_at", UTCDateTime(), nullable=False),
+        sa.Column("expires_at", UTCDateTime(), nullable=False),
+        sa.Column("answered_at", UTCDateTime(), nullable=True),
+        sa.Column("score", sa.Integer(), nullable=True),
+        sa.Column("comment", sa.Text(), nullable=True),
+    )
+    op.create_index("ix_case_surveys_answered_at", "case_surveys", ["answered_at"])
+
+
+def downgrade() -> None:
+    op.drop_index("ix_case_surveys_answered_at", table_name="case_surveys")
+    op.drop_table("case_surveys")
+    with op.batch_alter_table("cases") as batch:
+        batch.drop_index("ix_cases_callback_due")
+        batch.drop_column("callback_channel")
+        batch.drop_column("callback_due")
+        batch.drop_column("customer_answer")
