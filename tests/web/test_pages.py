@@ -104,7 +104,11 @@ def test_sign_in_does_not_redirect_to_another_site() -> None:
     ("username", "links", "forbidden"),
     [
         ("agent", ["/console", "/cases", "/playbook"], "/board"),
-        ("supervisor", ["/console", "/board", "/cases", "/social", "/playbook"], None),
+        (
+            "supervisor",
+            ["/console", "/board", "/cases", "/social", "/satisfaction", "/playbook"],
+            None,
+        ),
         ("handler", ["/cases", "/social", "/playbook"], "/console"),
         ("admin", ["/playbook"], "/cases"),
     ],

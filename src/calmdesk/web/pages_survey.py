@@ -62,6 +62,7 @@ def _survey_page(
         user=None,
         language=survey.language,
         title=gettext("Your opinion"),
+        refusal="",
         survey=survey,
         token=token,
         company=playbook.company,
