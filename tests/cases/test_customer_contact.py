@@ -33,6 +33,7 @@ Headers = dict[str, dict[str, str]]
         ("anna@пример.рф", "email", "RU", "anna@пример.рф"),
         ("facebook:@anna.nowak", "social", "PL", "facebook:@anna.nowak"),
         ("chatwoot:42", "chat", "PL", "chatwoot:42"),
+        ("@tomek_w", "social", "PL", "@tomek_w"),
     ],
 )
 def test_a_contact_is_stored_in_one_spelling(

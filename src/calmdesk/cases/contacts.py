@@ -23,10 +23,13 @@ from calmdesk.playbook.schema import Channel
 CHANNELS_WITHOUT_CONTACT = frozenset({Channel.IN_PERSON, Channel.INTERNAL})
 """A remark made at the counter or passed on by a colleague: the customer may stay unnamed."""
 CHANNELS_WITH_HANDLES = frozenset({Channel.CHAT, Channel.SOCIAL})
-"""Where a customer is known by a platform's handle (``facebook:@anna``, ``chatwoot:42``)."""
+"""Where a customer is known by a platform's handle (``facebook:@anna``, ``chatwoot:42``, or a
+bare ``@anna``)."""
 
 _PHONE_CHARS = re.compile(r"\+?[\d\s().\-/]+")
-_HANDLE = re.compile(r"^(?P<platform>[a-z][a-z0-9_.\-]{1,31}):(?P<handle>\S.{0,287})$", re.I)
+_HANDLE = re.compile(
+    r"^(?:(?P<platform>[a-z][a-z0-9_.\-]{1,31}):(?P<handle>\S.{0,287})|@[\w.\-]{1,100})$", re.I
+)
 
 
 class ContactProblem(StrEnum):

@@ -168,7 +168,7 @@ CASES: tuple[DemoCase, ...] = (
         "en",
         "phone",
         "Liam Carter",
-        "+44 7700 900123",
+        "+44 7911 123456",
         "Engineer missed two booked appointments for the broadband installation.",
         days_ago=15,
         path=_TO_CLOSED,
