@@ -5,6 +5,7 @@ page records the customer's answer, a promised call-back, and shows the survey l
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
@@ -12,7 +13,9 @@ from sqlalchemy.orm import Session
 from calmdesk.cases import service as cases_service
 from calmdesk.cases.enums import CaseStatus
 from calmdesk.cases.models import Case
+from calmdesk.cases.schemas import CustomerUpdate
 from calmdesk.playbook.load import default_playbook
+from calmdesk.storage.types import utcnow
 from calmdesk.users.models import User
 from tests.cases.conftest import walk_to
 from tests.conftest import LoginHelper, TokenGetter
@@ -127,3 +130,28 @@ def test_a_closed_case_shows_its_survey_link_and_the_results_page_counts_it(
     results = client.get("/satisfaction?by=category").text
     assert "Удовлетворённость клиентов" in results
     assert re.search(r"<td>1</td><td>0</td>", results)
+
+
+def test_the_queue_lists_call_backs_due_soon_with_a_badge(
+    client: TestClient, login: LoginHelper, session: Session, users: dict[str, User]
+) -> None:
+    soon, later = (intake(session, users["handler"]) for _ in range(2))
+    for case_id, hours in ((soon, 2), (later, 30)):
+        case = cases_service.get_or_raise(session, case_id=case_id)
+        walk_to(session, case, CaseStatus.IN_PROGRESS, PL)
+        cases_service.inform_customer(
+            session,
+            case=case,
+            update=CustomerUpdate(
+                how="Oddzwonimy.",
+                channel="phone",
+                next_contact_at=utcnow() + timedelta(hours=hours),
+            ),
+            actor_id=None,
+        )
+    session.commit()
+    login(client, "handler")
+    queue = client.get("/cases?due=callback").text
+    rows = re.findall(r'data-case-id="(\d+)"', queue)
+    assert rows == [str(soon)]
+    assert 'data-testid="callback-badge"' in queue

@@ -4,7 +4,7 @@ customer was told and compensation, and a new case prefilled from a live contact
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
@@ -54,6 +54,8 @@ router = APIRouter(include_in_schema=False)
 
 CaseWorker = Annotated[User, Depends(require_permission(Permission.WORK_CASES))]
 QUEUE_PAGE_SIZE = 50
+CALLBACK_SOON = timedelta(hours=4)
+"""The queue's "call-back due" filter: promised within this time (or already late)."""
 
 
 def localized(text: dict[str, str], lang: str, playbook: Playbook) -> str:
@@ -117,6 +119,7 @@ def _filters_from_query(
             legal_risk=True if due == "legal_risk" else None,
             legal_missed=True if due == "legal_missed" else None,
             legal_provisional=True if due == "legal_provisional" else None,
+            callback_before=utcnow() + CALLBACK_SOON if due == "callback" else None,
             q=q or None,
         )
     except (ValidationError, ValueError) as error:
@@ -165,6 +168,7 @@ def queue_page(
         },
         languages=LANGUAGE_NAMES,
         legal_of=legal_viewer(common["playbook"], common["lang"], gettext, utcnow()),
+        now=utcnow(),
         **common,
     )
 
