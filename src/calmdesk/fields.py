@@ -176,6 +176,8 @@ QueryFlag = Annotated[
 
 RecordId = Annotated[int, Strict(), Field(ge=1, le=MAX_ID)]
 """An id in a JSON body: an integer (not ``"3"`` or ``3.0``) the id column can hold."""
+QueryId = Annotated[int, Field(ge=1, le=MAX_ID)]
+"""An id in a query string (text there, so not strict): digits the id column can hold."""
 
 MONEY_PATTERN = r"^([1-9][0-9]{0,9}(\.[0-9]{1,2})?|0\.([1-9][0-9]?|0[1-9]))$"
 Money = Annotated[

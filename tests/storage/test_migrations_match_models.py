@@ -16,7 +16,7 @@ from calmdesk.storage.db import Base
 DOMAINS = [
     pytest.param(
         cases_models.Case,
-        {"cases", "case_events", "compensations", "case_surveys"},
+        {"cases", "case_events", "compensations", "case_surveys", "case_saved_filters"},
         id="0002_cases",
     ),
     pytest.param(

@@ -22,6 +22,7 @@ from sqlalchemy import (
     Numeric,
     String,
     Text,
+    UniqueConstraint,
     event,
     text,
 )
@@ -223,3 +224,17 @@ class CaseSurvey(Base):
     """1 (very unhappy) to 5 (very happy)."""
     comment: Mapped[str | None] = mapped_column(Text)
     """Personal data: erased with the customer."""
+
+
+class SavedCaseFilter(Base):
+    """A queue filter a user saved under a name (their own; nobody else sees it)."""
+
+    __tablename__ = "case_saved_filters"
+    __table_args__ = (UniqueConstraint("user_id", "name", name="uq_case_saved_filters_user_name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    query: Mapped[str] = mapped_column(String(1000))
+    """The queue's query string (only the queue's own parameters)."""
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

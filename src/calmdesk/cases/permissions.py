@@ -3,6 +3,7 @@
 * handlers and supervisors: every case;
 * agents: the cases they recorded or that are assigned to them;
 * approving or rejecting compensation above the agent's limit: supervisors;
+* "assign to me": supervisors, and handlers taking a case nobody owns;
 * satisfaction results per team, category and handler: whoever sees the board;
 * exporting a customer's data: whoever sees every case, and admins (data-subject requests);
   erasing it: admins.
@@ -61,6 +62,18 @@ def ensure_may_propose_compensation(user: User) -> None:
 
 def ensure_may_decide_compensation(user: User) -> None:
     ensure(user, Permission.APPROVE_COMPENSATION)
+
+
+def ensure_may_take(user: User, case: Case) -> None:
+    """ "Assign to me": whoever may assign cases, or a handler who sees every case taking one
+    that nobody owns yet (or already theirs)."""
+    if can(user, Permission.ASSIGN_CASES):
+        return
+    ensure(user, Permission.VIEW_ALL_CASES)
+    if case.owner_id not in (None, user.id):
+        raise PermissionDenied(
+            "This case already has an owner; a supervisor may reassign it.", case_id=case.id
+        )
 
 
 def ensure_may_see_satisfaction(user: User) -> None:

@@ -23,7 +23,7 @@ from calmdesk.cases.enums import (
 from calmdesk.cases.examples import CASES, COMPENSATIONS
 from calmdesk.fields import MAX_ID as MAX_ID
 from calmdesk.fields import Moment as Moment
-from calmdesk.fields import Money, PastMoment, QueryFlag, RecordId
+from calmdesk.fields import Money, PastMoment, QueryFlag, QueryId, RecordId
 from calmdesk.fields import NoNul as NoNul
 from calmdesk.languages import Language
 
@@ -349,6 +349,12 @@ class CaseFilters(BaseModel):
     """The legal deadline assumes a year whose official calendar is not published yet."""
     callback_before: Moment | None = None
     """A promised next contact (call-back) is due before this moment."""
+    open: QueryFlag | None = None
+    """Neither resolved nor closed (``false``: resolved or closed)."""
+    owner_id: QueryId | None = None
+    """Owned by this user (the handler's own queue)."""
+    unassigned: QueryFlag | None = None
+    """Owned by nobody yet."""
     q: Name | None = None
     """Text search in the description, the customer's contact and name."""
     customer_contact: Contact | None = None

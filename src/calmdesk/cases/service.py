@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -186,36 +186,55 @@ def conditions_for(
             conditions.append(column == str(value))
     if filters.customer_contact is not None:
         conditions.append(Case.customer_key == contact_key(filters.customer_contact, region))
-    if filters.callback_before is not None:
-        conditions.append(Case.callback_due < filters.callback_before)
-    if filters.due_before is not None:
-        conditions.append(Case.resolution_due < filters.due_before)
-    # The partial indexes' own predicate, as literal SQL: with bound parameters neither SQLite
-    # nor PostgreSQL can prove a query only wants rows those indexes hold.
-    is_open = text(OPEN_CASE_SQL)
-    if filters.overdue is not None:
-        overdue = and_(is_open, Case.resolution_due < now)
-        conditions.append(overdue if filters.overdue else not_(overdue))
-    # On legal_due, so the open cases' partial index serves both lists: at risk from the day
-    # before the deadline through its day (``legal_risk_at``), missed from the day after
-    # (``legal_missed_at``).
-    if filters.legal_risk is not None:
-        at_risk = and_(
-            is_open, Case.legal_due >= today, Case.legal_due <= today + timedelta(days=1)
-        )
-        conditions.append(at_risk if filters.legal_risk else not_(at_risk))
-    if filters.legal_missed is not None:
-        missed = and_(is_open, Case.legal_due < today)
-        conditions.append(missed if filters.legal_missed else not_(missed))
-    if filters.legal_provisional is not None:
-        provisional = Case.legal_provisional_year.is_not(None)
-        conditions.append(provisional if filters.legal_provisional else not_(provisional))
+    conditions += _moment_conditions(filters, now, today)
+    conditions += _flag_conditions(filters, now, today)
     if filters.q:
         conditions.append(
             Case.description.icontains(filters.q, autoescape=True)
             | Case.customer_contact.icontains(filters.q, autoescape=True)
             | Case.customer_name.icontains(filters.q, autoescape=True)
         )
+    return conditions
+
+
+def _moment_conditions(
+    filters: CaseFilters, now: datetime, today: date
+) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if filters.owner_id is not None:
+        conditions.append(Case.owner_id == filters.owner_id)
+    if filters.callback_before is not None:
+        conditions.append(Case.callback_due < filters.callback_before)
+    if filters.due_before is not None:
+        conditions.append(Case.resolution_due < filters.due_before)
+    return conditions
+
+
+def _flag(condition: ColumnElement[bool], wanted: bool) -> ColumnElement[bool]:
+    return condition if wanted else not_(condition)
+
+
+def _flag_conditions(filters: CaseFilters, now: datetime, today: date) -> list[ColumnElement[bool]]:
+    """The yes/no filters: each one's condition, or its negation for ``false``."""
+    # The partial indexes' own predicate, as literal SQL: with bound parameters neither SQLite
+    # nor PostgreSQL can prove a query only wants rows those indexes hold.
+    is_open = text(OPEN_CASE_SQL)
+    # On legal_due, so the open cases' partial index serves both legal lists: at risk from the
+    # day before the deadline through its day, missed from the day after.
+    flags: list[tuple[bool | None, ColumnElement[bool]]] = [
+        (filters.unassigned, Case.owner_id.is_(None)),
+        (filters.overdue, and_(is_open, Case.resolution_due < now)),
+        (
+            filters.legal_risk,
+            and_(is_open, Case.legal_due >= today, Case.legal_due <= today + timedelta(days=1)),
+        ),
+        (filters.legal_missed, and_(is_open, Case.legal_due < today)),
+        (filters.legal_provisional, Case.legal_provisional_year.is_not(None)),
+    ]
+    conditions = [_flag(condition, wanted) for wanted, condition in flags if wanted is not None]
+    if filters.open is not None:
+        finished = [str(CaseStatus.RESOLVED), str(CaseStatus.CLOSED)]
+        conditions.append(and_(is_open) if filters.open else Case.status.in_(finished))
     return conditions
 
 
@@ -278,6 +297,16 @@ def update(
         case.customer_name = case_in.customer_name
     if "references" in fields and case_in.references is not None:
         case.references = list(case_in.references)
+    session.flush()
+    if snapshot(case) != before:
+        record(session, case=case, kind=CaseEventKind.UPDATED, before=before, actor_id=actor_id)
+    return case
+
+
+def assign(session: Session, *, case: Case, owner_id: int | None, actor_id: int | None) -> Case:
+    """Give the case to ``owner_id`` (or to nobody); recorded as an ``updated`` event."""
+    before = snapshot(case)
+    case.owner_id = owner_id
     session.flush()
     if snapshot(case) != before:
         record(session, case=case, kind=CaseEventKind.UPDATED, before=before, actor_id=actor_id)

@@ -21,6 +21,7 @@ from calmdesk.cases.permissions import (
     ensure_may_decide_compensation,
     ensure_may_propose_compensation,
     ensure_may_see_satisfaction,
+    ensure_may_take,
     ensure_may_work_cases,
     may_see,
     visible_cases,
@@ -142,6 +143,18 @@ def case_events(case_id: CaseId, session: SessionDep, user: CurrentUser) -> list
     """The case's history, oldest first."""
     case = case_for_user(session, case_id=case_id, user=user)
     return service.events_of(session, case_id=case.id)
+
+
+@router.post(
+    "/api/cases/{case_id}/take",
+    response_model=CaseRead,
+    responses=errors((403, "the case has another owner (a supervisor may reassign it)")),
+)
+def take_case(case_id: CaseId, session: SessionDep, user: CurrentUser) -> Case:
+    """ "Assign to me": the caller becomes the case's owner."""
+    case = case_for_user(session, case_id=case_id, user=user)
+    ensure_may_take(user, case)
+    return service.assign(session, case=case, owner_id=user.id, actor_id=user.id)
 
 
 @router.get(

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from calmdesk.cases import compensation as compensation_service
-from calmdesk.cases import from_contact, surveys
+from calmdesk.cases import from_contact, saved_filters, surveys
 from calmdesk.cases import permissions as case_permissions
 from calmdesk.cases import service as cases_service
 from calmdesk.cases.enums import (
@@ -41,6 +41,7 @@ from calmdesk.playbook.deps import request_playbook
 from calmdesk.playbook.schema import Playbook
 from calmdesk.settings import get_settings
 from calmdesk.storage.types import utcnow
+from calmdesk.users import service as users_service
 from calmdesk.users.deps import SessionDep, require_permission
 from calmdesk.users.models import User
 from calmdesk.users.permissions import Permission, can
@@ -106,12 +107,28 @@ def _common(request: Request, user: User) -> dict[str, Any]:
     }
 
 
+QUEUE_VIEWS = ("open", "mine", "unassigned", "closed", "all")
+"""The queue's views: open cases (the default), the user's own, nobody's, closed, every case."""
+
+
 def _filters_from_query(
-    status: str, category: str, channel: str, language: str, due: str, q: str
+    view: str,
+    status: str,
+    category: str,
+    channel: str,
+    language: str,
+    due: str,
+    q: str,
+    user: User,
 ) -> CaseFilters:
+    if view not in QUEUE_VIEWS:
+        raise InvalidInput(f"unknown view {view!r}", code="invalid_filter", field="view")
     try:
         return CaseFilters(
             status=[CaseStatus(status)] if status else None,
+            open=None if status or view == "all" else view != "closed",
+            owner_id=user.id if view == "mine" else None,
+            unassigned=True if view == "unassigned" else None,
             category=category or None,
             channel=channel or None,
             language=language or None,
@@ -133,6 +150,7 @@ def queue_page(
     request: Request,
     session: SessionDep,
     user: CaseWorker,
+    view: Annotated[str, Query(max_length=20)] = "open",
     status: Annotated[str, Query(max_length=20)] = "",
     category: Annotated[str, Query(max_length=64)] = "",
     channel: Annotated[str, Query(max_length=20)] = "",
@@ -142,7 +160,8 @@ def queue_page(
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
     common = _common(request, user)
-    filters = _filters_from_query(status, category, channel, language, due, q)
+    view = view or "open"
+    filters = _filters_from_query(view, status, category, channel, language, due, q, user)
     result = cases_service.list_(
         session,
         filters=filters,
@@ -159,6 +178,7 @@ def queue_page(
         title=gettext("Complaint cases"),
         cases=result,
         chosen={
+            "view": view,
             "status": status,
             "category": category,
             "channel": channel,
@@ -169,8 +189,79 @@ def queue_page(
         languages=LANGUAGE_NAMES,
         legal_of=legal_viewer(common["playbook"], common["lang"], gettext, utcnow()),
         now=utcnow(),
+        views={
+            "open": gettext("Open cases"),
+            "mine": gettext("My cases"),
+            "unassigned": gettext("Nobody's yet"),
+            "closed": gettext("Closed"),
+            "all": gettext("Every case"),
+        },
+        saved=saved_filters.list_for(session, user_id=user.id),
+        query=saved_filters.clean_query(str(request.url.query)),
+        may_take=can(user, Permission.VIEW_ALL_CASES) or can(user, Permission.ASSIGN_CASES),
         **common,
     )
+
+
+@router.post("/cases/filters")
+def save_filter(
+    session: SessionDep,
+    user: CaseWorker,
+    _csrf: CsrfChecked,
+    name: Annotated[str, Form(max_length=200)],
+    query: Annotated[str, Form(max_length=2000)] = "",
+) -> RedirectResponse:
+    saved = saved_filters.save(session, user_id=user.id, name=name, query=query)
+    return RedirectResponse(f"/cases?{saved.query}", status_code=303)
+
+
+@router.post("/cases/filters/{filter_id}/delete")
+def delete_filter(
+    session: SessionDep, user: CaseWorker, _csrf: CsrfChecked, filter_id: int
+) -> RedirectResponse:
+    saved_filters.delete(session, user_id=user.id, filter_id=filter_id)
+    return RedirectResponse("/cases", status_code=303)
+
+
+@router.post("/cases/{case_id}/take")
+def take_case(
+    session: SessionDep,
+    user: CaseWorker,
+    _csrf: CsrfChecked,
+    case_id: int,
+    back: Annotated[str, Form(max_length=200)] = "",
+) -> RedirectResponse:
+    case = case_permissions.case_for_user(session, case_id=case_id, user=user)
+    case_permissions.ensure_may_take(user, case)
+    cases_service.assign(session, case=case, owner_id=user.id, actor_id=user.id)
+    local = back.startswith("/") and not back.startswith("//")
+    return RedirectResponse(back if local else f"/cases/{case.id}", status_code=303)
+
+
+@router.post("/cases/{case_id}/assign")
+def assign_case(
+    session: SessionDep,
+    user: CaseWorker,
+    _csrf: CsrfChecked,
+    case_id: int,
+    owner_id: Annotated[str, Form(max_length=12)] = "",
+) -> RedirectResponse:
+    case = case_permissions.case_for_user(session, case_id=case_id, user=user)
+    case_permissions.ensure_may_assign(user)
+    owner = users_service.get(session, user_id=int(owner_id)) if owner_id.isdigit() else None
+    if owner_id and (owner is None or not can(owner, Permission.WORK_CASES)):
+        raise InvalidInput(
+            "owner_id: choose someone who works cases", code="invalid_form", field="owner_id"
+        )
+    cases_service.assign(session, case=case, owner_id=owner.id if owner else None, actor_id=user.id)
+    return RedirectResponse(f"/cases/{case.id}", status_code=303)
+
+
+def team_name(playbook: Playbook, key: str, lang: str) -> str:
+    try:
+        return localized(playbook.team(key).name, lang, playbook)
+    except KeyError:
+        return key
 
 
 def _moment(value: Any) -> datetime | None:
@@ -376,6 +467,13 @@ def case_page(request: Request, session: SessionDep, user: CaseWorker, case_id: 
     legal = legal_viewer(common["playbook"], common["lang"], gettext, utcnow())
     survey = surveys.survey_of_case(session, case_id=case.id)
     secret = get_settings().secret_key
+    may_assign = can(user, Permission.ASSIGN_CASES)
+    workers = (
+        [u for u in users_service.list_(session, active_only=True) if can(u, Permission.WORK_CASES)]
+        if may_assign
+        else []
+    )
+    owner = users_service.get(session, user_id=case.owner_id) if case.owner_id else None
     return render(
         request,
         "case.html",
@@ -400,6 +498,12 @@ def case_page(request: Request, session: SessionDep, user: CaseWorker, case_id: 
         awaiting=[c.id for c in compensations if c.status_enum.awaits_approval],
         legal=legal(case),
         answer_labels=labels.translated(labels.CUSTOMER_ANSWERS, gettext),
+        owner=owner,
+        team_name=team_name(common["playbook"], case.team, common["lang"]),
+        may_assign=may_assign,
+        workers=workers,
+        may_take=case.owner_id != user.id
+        and (may_assign or (can(user, Permission.VIEW_ALL_CASES) and case.owner_id is None)),
         survey=survey,
         survey_link=(
             str(request.base_url).rstrip("/") + surveys.survey_path(survey, secret)

@@ -1,4 +1,5 @@
-"""cases: the customer's answer to the solution, the promised call-back, satisfaction surveys
+"""cases: the customer's answer to the solution, the promised call-back, satisfaction
+surveys, saved queue filters
 
 Revision ID: 0002_cases_04_customer
 Revises: 0002_cases_03_legal_and_money
@@ -46,9 +47,26 @@ def upgrade() -> None:
         sa.Column("comment", sa.Text(), nullable=True),
     )
     op.create_index("ix_case_surveys_answered_at", "case_surveys", ["answered_at"])
+    op.create_table(
+        "case_saved_filters",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column(
+            "user_id",
+            sa.Integer(),
+            sa.ForeignKey("users.id", ondelete="CASCADE"),
+            nullable=False,
+        ),
+        sa.Column("name", sa.String(100), nullable=False),
+        sa.Column("query", sa.String(1000), nullable=False),
+        sa.Column("created_at", UTCDateTime(), nullable=False),
+        sa.UniqueConstraint("user_id", "name", name="uq_case_saved_filters_user_name"),
+    )
+    op.create_index("ix_case_saved_filters_user_id", "case_saved_filters", ["user_id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_case_saved_filters_user_id", table_name="case_saved_filters")
+    op.drop_table("case_saved_filters")
     op.drop_index("ix_case_surveys_answered_at", table_name="case_surveys")
     op.drop_table("case_surveys")
     with op.batch_alter_table("cases") as batch:
