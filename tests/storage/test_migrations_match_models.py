@@ -16,7 +16,15 @@ from calmdesk.storage.db import Base
 DOMAINS = [
     pytest.param(
         cases_models.Case,
-        {"cases", "case_events", "compensations", "case_surveys", "case_saved_filters"},
+        {
+            "cases",
+            "case_events",
+            "compensations",
+            "case_surveys",
+            "case_saved_filters",
+            "case_notes",
+            "case_mentions",
+        },
         id="0002_cases",
     ),
     pytest.param(

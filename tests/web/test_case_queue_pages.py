@@ -126,3 +126,34 @@ def test_saved_filters_are_the_users_own_and_keep_only_queue_parameters(
         "/cases/filters", data={"name": "  ", "csrf_token": csrf_token(client, "/cases")}
     )
     assert unnamed.status_code == 422
+
+
+def test_a_mention_shows_on_the_queue_until_the_case_is_opened(
+    client: TestClient,
+    login: LoginHelper,
+    csrf_token: TokenGetter,
+    session: Session,
+    users: dict[str, User],
+) -> None:
+    case_id = intake(session, users["agent"])
+    login(client, "supervisor")
+    refused = client.post(
+        f"/cases/{case_id}/notes",
+        data={"text": "@nikt spójrz", "csrf_token": csrf_token(client, f"/cases/{case_id}")},
+    )
+    assert refused.status_code == 422
+    assert "@nikt spójrz" in refused.text  # the note as typed stays
+    written = client.post(
+        f"/cases/{case_id}/notes",
+        data={
+            "text": "@agent proszę oddzwonić",
+            "csrf_token": csrf_token(client, f"/cases/{case_id}"),
+        },
+        follow_redirects=False,
+    )
+    assert written.status_code == 303
+    login(client, "agent")
+    assert 'data-testid="unread-mentions"' in client.get("/cases").text
+    assert "proszę oddzwonić" in client.get("/mentions").text
+    assert "@agent proszę oddzwonić" in client.get(f"/cases/{case_id}").text
+    assert 'data-testid="unread-mentions"' not in client.get("/cases").text

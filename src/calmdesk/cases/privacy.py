@@ -5,7 +5,7 @@ Erasure keeps what statistics need (category, severity, team, channel, language,
 clocks, the status history, compensation kinds and amounts) and removes what identifies or
 describes the person: the contact, the name, the description, the references and every free
 text in the history (notes, what the customer was told, reasons and rationales) and the
-comment of the satisfaction survey (its score stays).
+comment of the satisfaction survey (its score stays), and the notes colleagues wrote on it.
 
 History rows are append-only for everything else; erasure is the one rewrite, done with Core
 statements so the ORM's append-only guard stays strict for all other code.
@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from calmdesk.cases.enums import CaseEventKind
 from calmdesk.cases.history import record, snapshot
-from calmdesk.cases.models import Case, CaseEvent, CaseSurvey, Compensation
+from calmdesk.cases.models import Case, CaseEvent, CaseNote, CaseSurvey, Compensation
 from calmdesk.cases.schemas import CaseEventRead, CaseRead, CompensationRead
 from calmdesk.storage.types import utcnow
 
@@ -37,7 +37,7 @@ ERASED_CASE_FIELDS: dict[str, Any] = {
 FREE_TEXT_KEYS = frozenset({"told", "agent_reason", "supervisor_rationale", "suggestion"})
 
 
-TABLES = ("cases", "case_events", "compensations", "case_surveys")
+TABLES = ("cases", "case_events", "compensations", "case_surveys", "case_notes")
 """The tables an erasure of cases rewrites (for :func:`calmdesk.storage.scrub.forget_erased`)."""
 
 
@@ -56,6 +56,9 @@ def export_cases(session: Session, cases: Sequence[Case]) -> list[dict[str, Any]
     compensations = session.scalars(
         select(Compensation).where(Compensation.case_id.in_(ids)).order_by(Compensation.id)
     ).all()
+    notes = session.scalars(
+        select(CaseNote).where(CaseNote.case_id.in_(ids)).order_by(CaseNote.id)
+    ).all()
     surveys = {
         s.case_id: s for s in session.scalars(select(CaseSurvey).where(CaseSurvey.case_id.in_(ids)))
     }
@@ -73,6 +76,11 @@ def export_cases(session: Session, cases: Sequence[Case]) -> list[dict[str, Any]
                 if c.case_id == case.id
             ],
             "survey": _survey_export(surveys.get(case.id)),
+            "notes": [
+                {"at": n.created_at.isoformat(), "author_id": n.author_id, "text": n.text}
+                for n in notes
+                if n.case_id == case.id
+            ],
         }
         for case in cases
     ]
@@ -124,13 +132,19 @@ def erase_case(session: Session, *, case: Case, actor_id: int | None, now: datet
         .execution_options(synchronize_session=False)
     )
     session.execute(
+        update(CaseNote)
+        .where(CaseNote.case_id == case.id)
+        .values(text=ERASED)
+        .execution_options(synchronize_session=False)
+    )
+    session.execute(
         update(CaseSurvey)
         .where(CaseSurvey.case_id == case.id)
         .values(comment=None)
         .execution_options(synchronize_session=False)
     )
     for obj in list(session.identity_map.values()):
-        if isinstance(obj, CaseEvent | Compensation | CaseSurvey):
+        if isinstance(obj, CaseEvent | Compensation | CaseSurvey | CaseNote):
             session.expire(obj)
     record(
         session,

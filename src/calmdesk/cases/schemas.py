@@ -360,6 +360,42 @@ class CaseFilters(BaseModel):
     customer_contact: Contact | None = None
 
 
+class NoteCreate(BaseModel):
+    """A note for colleagues (never the customer); ``@username`` notifies that colleague."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"text": "@helen proszę o decyzję w sprawie rabatu, klient czeka od wtorku."},
+                {"text": "@sergei клиент прислал фото, можно одобрять возврат."},
+            ]
+        },
+    )
+
+    text: Annotated[str, Field(min_length=1, max_length=4000), NoNul]
+
+
+class NoteRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    case_id: int
+    author_id: int | None
+    text: str
+    created_at: datetime
+
+
+class MentionRead(BaseModel):
+    id: int
+    case_id: int
+    note_id: int
+    author_id: int | None
+    text: str
+    created_at: datetime
+    read_at: datetime | None
+
+
 class SurveyRead(BaseModel):
     """A closed case's satisfaction survey; ``link`` is the page to send the customer (signed,
     answerable once, until ``expires_at``)."""

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Path, Query, Request, status
@@ -11,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from calmdesk.api_docs import errors, named_examples
-from calmdesk.cases import compensation, service, surveys
+from calmdesk.cases import compensation, notes, service, surveys
 from calmdesk.cases.enums import CompensationStatus
 from calmdesk.cases.errors import InvalidCaseInput
 from calmdesk.cases.models import Case, Compensation
@@ -40,6 +41,9 @@ from calmdesk.cases.schemas import (
     CompensationRead,
     CustomerUpdate,
     ExchangeEntryRead,
+    MentionRead,
+    NoteCreate,
+    NoteRead,
     Page,
     PageParams,
     SatisfactionRead,
@@ -48,6 +52,7 @@ from calmdesk.cases.schemas import (
     TransitionRequest,
 )
 from calmdesk.errors import NotFound
+from calmdesk.fields import QueryFlag
 from calmdesk.playbook.deps import PlaybookDep
 from calmdesk.settings import get_settings
 from calmdesk.users.deps import CurrentUser, SessionDep
@@ -60,6 +65,7 @@ router = APIRouter(tags=["cases"], responses=errors(403))
 
 CaseId = Annotated[int, Path(ge=1, le=MAX_ID, description="The case's id")]
 CompensationId = Annotated[int, Path(ge=1, le=MAX_ID)]
+MentionId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 class CaseListQuery(CaseFilters, PageParams):
@@ -143,6 +149,50 @@ def case_events(case_id: CaseId, session: SessionDep, user: CurrentUser) -> list
     """The case's history, oldest first."""
     case = case_for_user(session, case_id=case_id, user=user)
     return service.events_of(session, case_id=case.id)
+
+
+@router.get("/api/cases/{case_id}/notes", response_model=list[NoteRead])
+def case_notes(case_id: CaseId, session: SessionDep, user: CurrentUser) -> Sequence[Any]:
+    """Notes between colleagues on the case, oldest first."""
+    case = case_for_user(session, case_id=case_id, user=user)
+    return notes.notes_of(session, case_id=case.id)
+
+
+@router.post(
+    "/api/cases/{case_id}/notes",
+    status_code=status.HTTP_201_CREATED,
+    response_model=NoteRead,
+    responses=errors(
+        (422, "`mention_cannot_see_case`: a named colleague does not exist or may not see it")
+    ),
+)
+def add_case_note(
+    case_id: CaseId,
+    note_in: Annotated[NoteCreate, Body(openapi_examples=named_examples(NoteCreate))],
+    session: SessionDep,
+    user: CurrentUser,
+) -> Any:
+    """Write a note for colleagues; each ``@username`` in it is notified."""
+    case = case_for_user(session, case_id=case_id, user=user)
+    return notes.add_note(session, case=case, author=user, text=note_in.text)
+
+
+@router.get("/api/me/mentions", response_model=list[MentionRead])
+def my_mentions(
+    session: SessionDep, user: CurrentUser, unread: Annotated[QueryFlag, Query()] = True
+) -> list[MentionRead]:
+    """Where colleagues named the caller in a note, newest first (unread only by default)."""
+    ensure_may_work_cases(user)
+    return [
+        MentionRead(**vars(m))
+        for m in notes.mentions_for(session, user_id=user.id, unread_only=unread)
+    ]
+
+
+@router.post("/api/me/mentions/{mention_id}/read", status_code=status.HTTP_204_NO_CONTENT)
+def read_mention(mention_id: MentionId, session: SessionDep, user: CurrentUser) -> None:
+    """Mark one mention read."""
+    notes.mark_read(session, user_id=user.id, mention_id=mention_id)
 
 
 @router.post(

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from calmdesk.cases import compensation as compensation_service
-from calmdesk.cases import from_contact, saved_filters, surveys
+from calmdesk.cases import from_contact, notes, saved_filters, surveys
 from calmdesk.cases import permissions as case_permissions
 from calmdesk.cases import service as cases_service
 from calmdesk.cases.enums import (
@@ -197,8 +197,51 @@ def queue_page(
             "all": gettext("Every case"),
         },
         saved=saved_filters.list_for(session, user_id=user.id),
+        unread_mentions=notes.unread_count(session, user_id=user.id),
         query=saved_filters.clean_query(str(request.url.query)),
         may_take=can(user, Permission.VIEW_ALL_CASES) or can(user, Permission.ASSIGN_CASES),
+        **common,
+    )
+
+
+@router.post("/cases/{case_id}/notes")
+def add_note(
+    request: Request,
+    session: SessionDep,
+    user: CaseWorker,
+    _csrf: CsrfChecked,
+    case_id: int,
+    text: Annotated[str, Form(max_length=notes.MAX_NOTE_CHARS + 100)] = "",
+) -> Response:
+    case = case_permissions.case_for_user(session, case_id=case_id, user=user)
+    try:
+        notes.add_note(session, case=case, author=user, text=text)
+    except InvalidInput as error:
+        page = _case_page(
+            request,
+            session,
+            user,
+            case_id,
+            note_problem=localized_error(error, request, user),
+            note_text=text,
+        )
+        page.status_code = 422
+        return page
+    return RedirectResponse(f"/cases/{case.id}#notes", status_code=303)
+
+
+@router.get("/mentions")
+def mentions_page(request: Request, session: SessionDep, user: CaseWorker) -> Response:
+    common = _common(request, user)
+    found = notes.mentions_for(session, user_id=user.id, unread_only=False)
+    names = {u.id: u.display_name for u in users_service.list_(session)}
+    return render(
+        request,
+        "mentions.html",
+        user=user,
+        title=common["gettext"]("Mentions"),
+        mentions=found,
+        names=names,
         **common,
     )
 
@@ -457,8 +500,25 @@ async def create_case(
     return RedirectResponse(f"/cases/{case.id}", status_code=303)
 
 
+def localized_error(error: InvalidInput, request: Request, user: User) -> str:
+    return localize_error(error, page_language(request, user))
+
+
 @router.get("/cases/{case_id}")
 def case_page(request: Request, session: SessionDep, user: CaseWorker, case_id: int) -> Response:
+    return _case_page(request, session, user, case_id)
+
+
+def _case_page(
+    request: Request,
+    session: Session,
+    user: User,
+    case_id: int,
+    *,
+    note_problem: str = "",
+    note_text: str = "",
+) -> Response:
+    """The case page; after a refused note, with the note as typed and the problem."""
     common = _common(request, user)
     case = case_permissions.case_for_user(session, case_id=case_id, user=user)
     events = cases_service.events_of(session, case_id=case.id)
@@ -474,6 +534,13 @@ def case_page(request: Request, session: SessionDep, user: CaseWorker, case_id: 
         else []
     )
     owner = users_service.get(session, user_id=case.owner_id) if case.owner_id else None
+    notes.mark_read(session, user_id=user.id, case_id=case.id)  # they are reading it now
+    case_notes = notes.notes_of(session, case_id=case.id)
+    authors = {
+        u.id: u.display_name
+        for u in users_service.list_(session)
+        if u.id in {n.author_id for n in case_notes}
+    }
     return render(
         request,
         "case.html",
@@ -499,6 +566,10 @@ def case_page(request: Request, session: SessionDep, user: CaseWorker, case_id: 
         legal=legal(case),
         answer_labels=labels.translated(labels.CUSTOMER_ANSWERS, gettext),
         owner=owner,
+        notes=case_notes,
+        note_problem=note_problem,
+        note_text=note_text,
+        authors=authors,
         team_name=team_name(common["playbook"], case.team, common["lang"]),
         may_assign=may_assign,
         workers=workers,

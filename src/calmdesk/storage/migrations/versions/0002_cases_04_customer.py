@@ -1,5 +1,5 @@
 """cases: the customer's answer to the solution, the promised call-back, satisfaction
-surveys, saved queue filters
+surveys, saved queue filters, notes between colleagues with their mentions
 
 Revision ID: 0002_cases_04_customer
 Revises: 0002_cases_03_legal_and_money
@@ -62,9 +62,43 @@ def upgrade() -> None:
         sa.UniqueConstraint("user_id", "name", name="uq_case_saved_filters_user_name"),
     )
     op.create_index("ix_case_saved_filters_user_id", "case_saved_filters", ["user_id"])
+    op.create_table(
+        "case_notes",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column(
+            "case_id", sa.Integer(), sa.ForeignKey("cases.id", ondelete="CASCADE"), nullable=False
+        ),
+        sa.Column("author_id", sa.Integer(), sa.ForeignKey("users.id", ondelete="SET NULL")),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("created_at", UTCDateTime(), nullable=False),
+    )
+    op.create_index("ix_case_notes_case_id_id", "case_notes", ["case_id", "id"])
+    op.create_table(
+        "case_mentions",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column(
+            "note_id",
+            sa.Integer(),
+            sa.ForeignKey("case_notes.id", ondelete="CASCADE"),
+            nullable=False,
+        ),
+        sa.Column(
+            "case_id", sa.Integer(), sa.ForeignKey("cases.id", ondelete="CASCADE"), nullable=False
+        ),
+        sa.Column(
+            "user_id", sa.Integer(), sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False
+        ),
+        sa.Column("created_at", UTCDateTime(), nullable=False),
+        sa.Column("read_at", UTCDateTime(), nullable=True),
+    )
+    op.create_index("ix_case_mentions_note_id", "case_mentions", ["note_id"])
+    op.create_index("ix_case_mentions_case_id", "case_mentions", ["case_id"])
+    op.create_index("ix_case_mentions_user_id_read_at", "case_mentions", ["user_id", "read_at"])
 
 
 def downgrade() -> None:
+    op.drop_table("case_mentions")
+    op.drop_table("case_notes")
     op.drop_index("ix_case_saved_filters_user_id", table_name="case_saved_filters")
     op.drop_table("case_saved_filters")
     op.drop_index("ix_case_surveys_answered_at", table_name="case_surveys")
