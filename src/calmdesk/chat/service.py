@@ -91,7 +91,9 @@ def link_agent(
     db.begin_write(session)
     link = _link(session, platform=platform, account=account, external_id=external_id)
     if link is None:
-        link = AgentLink(platform=platform, account=account, external_id=external_id)
+        link = AgentLink(
+            platform=platform, account=account, external_id=external_id, user_id=user.id
+        )
         session.add(link)
     link.user_id = user.id
     session.flush()
