@@ -71,9 +71,10 @@ def deliver(client: TestClient) -> Deliver:
 
     def post(payload: Payload, **signing: Any) -> httpx.Response:
         body = json.dumps(payload, ensure_ascii=False).encode()
-        return client.post(
+        response: httpx.Response = client.post(
             "/api/chat/chatwoot/webhook", content=body, headers=signed(body, **signing)
         )
+        return response
 
     return post
 
