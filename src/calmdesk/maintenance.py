@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from calmdesk.cases import privacy as case_privacy
 from calmdesk.cases import worker as cases_worker
 from calmdesk.chat import notes as chat_notes
+from calmdesk.chat import service as chat_service
 from calmdesk.live import privacy as live_privacy
 from calmdesk.settings import get_settings
 from calmdesk.social import privacy as social_privacy
@@ -101,11 +102,15 @@ def run_once(
 
 
 CASE_NOTES_WINDOW = timedelta(days=7)
+CHAT_PENDING_DAYS = timedelta(days=7)
 
 
 def chat_step(factory: sessionmaker[Session], *, now: datetime) -> chat_notes.DeliveryReport:
-    """Queue the case numbers of cases opened from Chatwoot conversations, then post the due
-    private notes (when Chatwoot's address and token are set)."""
+    """Drop the chat lines that waited a week for an agent; queue the case numbers of cases
+    opened from Chatwoot conversations, then post the due private notes (when Chatwoot's address
+    and token are set)."""
+    with factory() as session, session.begin():
+        chat_service.drop_stale_pending(session, before=now - CHAT_PENDING_DAYS)
     settings = get_settings()
     if not chat_notes.notes_enabled(settings):
         return chat_notes.DeliveryReport()

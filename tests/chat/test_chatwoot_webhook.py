@@ -7,13 +7,16 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import timedelta
 
 from fastapi.testclient import TestClient
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
+from calmdesk import maintenance
 from calmdesk.chat.models import CHATWOOT, ChatConversation, ChatMessage, MessageState
 from calmdesk.live.models import Contact, ContactEvent
+from calmdesk.storage.types import utcnow
 from calmdesk.users.models import User
 from tests.chat.conftest import (
     ACCOUNT,
@@ -234,3 +237,18 @@ def test_the_card_needs_the_app_key_and_shows_the_coach(
 
 def test_the_secret_is_the_webhooks_own(deliver: Deliver) -> None:
     assert SECRET not in deliver({"event": "x"}).text
+
+
+def test_lines_nobody_took_for_a_week_are_dropped_by_the_worker(
+    deliver: Deliver, session: Session, session_factory: sessionmaker[Session]
+) -> None:
+    payload = message("message_created_incoming", id=4001, content="Halo? Jest tu ktoś?")
+    payload["conversation"]["meta"]["assignee"] = None
+    assert deliver(payload).json()["outcome"] == "pending"
+    maintenance.chat_step(session_factory, now=utcnow())
+    session.expire_all()
+    assert session.scalars(select(ChatMessage.state)).one() == MessageState.PENDING
+    maintenance.chat_step(session_factory, now=utcnow() + timedelta(days=8))
+    session.expire_all()
+    kept = session.scalars(select(ChatMessage)).one()
+    assert (kept.state, kept.text) == (MessageState.DROPPED, None)

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Literal
 
 from sqlalchemy import func, select
@@ -336,6 +337,21 @@ def reopen(session: Session, *, key: ConversationKey) -> None:
     conversation.status = ConversationStatus.OPEN
     conversation.updated_at = utcnow()
     session.commit()
+
+
+def drop_stale_pending(session: Session, *, before: datetime) -> int:
+    """Lines still waiting for an agent since before ``before`` are dropped, their words with
+    them (a conversation no linked agent took): customer words are not kept indefinitely outside
+    a contact."""
+    query = select(ChatMessage).where(
+        ChatMessage.state == MessageState.PENDING, ChatMessage.received_at < before
+    )
+    stale = session.scalars(query).all()
+    for message in stale:
+        message.state = MessageState.DROPPED
+        message.text = None
+    session.flush()
+    return len(stale)
 
 
 # --- inside a verb ---------------------------------------------------------------------------
