@@ -22,6 +22,7 @@ PACKAGES = (
     "calmdesk.social",
     "calmdesk.customers",
     "calmdesk.live",
+    "calmdesk.chat",
 )
 # A first- or second-person past form is gendered in Polish ("zrobiłeś", "zrobiłam").
 GENDERED = re.compile(r"\b\w+(?:łeś|łaś|łem|łam)\b", re.IGNORECASE)

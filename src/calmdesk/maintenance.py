@@ -10,14 +10,16 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from calmdesk.cases import privacy as case_privacy
 from calmdesk.cases import worker as cases_worker
+from calmdesk.chat import notes as chat_notes
+from calmdesk.chat import service as chat_service
 from calmdesk.live import privacy as live_privacy
 from calmdesk.settings import get_settings
 from calmdesk.social import privacy as social_privacy
@@ -38,6 +40,8 @@ class MaintenanceReport:
     posts_erased: int = 0
     sign_ins_forgotten: int = 0
     """Expired web sessions and login-throttle keys nobody used for a day, deleted."""
+    notes: chat_notes.DeliveryReport = field(default_factory=chat_notes.DeliveryReport)
+    """Private notes posted on Chatwoot conversations (or retried, or given up)."""
 
     @property
     def anything_done(self) -> bool:
@@ -48,6 +52,7 @@ class MaintenanceReport:
             or self.contacts_erased
             or self.posts_erased
             or self.sign_ins_forgotten
+            or self.notes.anything_done
         )
 
 
@@ -85,12 +90,34 @@ def run_once(
             forget_erased(bind, touched, vacuum=get_settings().erasure_vacuum)
     due = throttle.cleanup_due(now.timestamp())  # at most once an hour per process
     forgotten = forget_stale_sign_ins(factory, now=now) if due else 0
+    notes = chat_step(factory, now=now)
     return MaintenanceReport(
         cases=cases,
         posts_flagged=posts,
         contacts_erased=contacts,
         posts_erased=posts_erased,
         sign_ins_forgotten=forgotten,
+        notes=notes,
+    )
+
+
+CASE_NOTES_WINDOW = timedelta(days=7)
+CHAT_PENDING_DAYS = timedelta(days=7)
+
+
+def chat_step(factory: sessionmaker[Session], *, now: datetime) -> chat_notes.DeliveryReport:
+    """Drop the chat lines that waited a week for an agent; queue the case numbers of cases
+    opened from Chatwoot conversations, then post the due private notes (when Chatwoot's address
+    and token are set)."""
+    with factory() as session, session.begin():
+        chat_service.drop_stale_pending(session, before=now - CHAT_PENDING_DAYS)
+    settings = get_settings()
+    if not chat_notes.notes_enabled(settings):
+        return chat_notes.DeliveryReport()
+    with factory() as session, session.begin():
+        chat_notes.queue_case_notes(session, since=now - CASE_NOTES_WINDOW)
+    return chat_notes.deliver_due(
+        factory, post=chat_notes.post_note(settings), max_attempts=settings.chat_note_attempts
     )
 
 

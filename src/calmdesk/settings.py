@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Literal, Self
 
 from platformdirs import user_data_dir
-from pydantic import Field, ValidationError, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from calmdesk.errors import ConfigurationError
@@ -123,6 +123,36 @@ class Settings(BaseSettings):
     the old row versions are removed, their bytes may stay in free space until reused) or
     ``full`` (VACUUM FULL rewrites the tables into new files, holding an exclusive lock on each
     while it runs). See docs/security.md."""
+
+    chatwoot_url: str | None = None
+    """Chatwoot's address (``https://chat.example.com``): the API the private notes go to, and
+    the one origin that may frame the dashboard app and send it the conversation."""
+    chatwoot_webhook_secret: str | None = None
+    """The secret Chatwoot shows for the webhook: each delivery's ``X-Chatwoot-Signature`` is
+    checked with it. Unset, the webhook answers 503 ``chat_not_configured``."""
+    chatwoot_api_token: str | None = None
+    """A Chatwoot access token (an agent's profile token, or an agent bot's) that posts the
+    private notes. Unset, no note is queued."""
+    chatwoot_app_key: str | None = Field(default=None, min_length=16)
+    """The key in the dashboard app's address (``/chat/chatwoot/app#key=...``), asked by the
+    card it shows; at least 16 characters, random."""
+    chatwoot_notes: bool = True
+    """Post the coach's alerts and the case number back as private notes."""
+    chat_signature_max_age_seconds: int = Field(default=300, ge=1)
+    """A webhook delivery signed longer ago than this is refused (a replay)."""
+    chat_note_attempts: int = Field(default=8, ge=1)
+    """Attempts to post one private note (backing off from 30 s to an hour) before giving up."""
+
+    @field_validator("chatwoot_url")
+    @classmethod
+    def _chatwoot_origin(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        value = value.strip().rstrip("/")
+        scheme, _, rest = value.partition("://")
+        if scheme not in ("http", "https") or not rest or any(c in rest for c in "?#@ "):
+            raise ValueError(f"{value!r} is not an address like https://chat.example.com")
+        return value
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Self:

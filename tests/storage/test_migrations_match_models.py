@@ -10,6 +10,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Engine
 
 from calmdesk.cases import models as cases_models
+from calmdesk.chat import models as chat_models
 from calmdesk.social import models as social_models
 from calmdesk.storage.db import Base
 
@@ -31,6 +32,11 @@ DOMAINS = [
         social_models.PublicPost,
         {"social_posts", "social_post_events", "social_promises"},
         id="0004_social",
+    ),
+    pytest.param(
+        chat_models.ChatConversation,
+        {"chat_agent_links", "chat_conversations", "chat_messages", "chat_notes"},
+        id="0007_chat",
     ),
 ]
 

@@ -11,6 +11,7 @@ from calmdesk import __version__
 from calmdesk.cli import (
     analyze,
     bench,
+    chat,
     coach,
     db,
     demo,
@@ -38,7 +39,20 @@ def version() -> None:
     typer.echo(__version__)
 
 
-for module in (analyze, bench, coach, db, demo, model, playbook, serve, simulate, users, worker):
+for module in (
+    analyze,
+    bench,
+    chat,
+    coach,
+    db,
+    demo,
+    model,
+    playbook,
+    serve,
+    simulate,
+    users,
+    worker,
+):
     module.register(app)
 
 

@@ -18,6 +18,7 @@ from calmdesk.analysis import load_all as load_analysis
 from calmdesk.analysis.model import load_default_model
 from calmdesk.cases import worker as cases_worker
 from calmdesk.cases.views import router as cases_router
+from calmdesk.chat.views import install as install_chat
 from calmdesk.customers.views import router as customers_router
 from calmdesk.live.fanout import close_bus
 from calmdesk.live.views import install as install_live
@@ -141,6 +142,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(customers_router)
     app.include_router(social_router)
     install_live(app)  # /api/contacts and the /ws/contacts/{id}, /ws/board sockets
+    install_chat(app)  # /api/chat: Chatwoot's webhook and card, the generic adapter
     app.include_router(playbook_router, dependencies=[Depends(get_current_user)])
     install_pages(app)  # HTML pages and their error pages; after the API's error handlers
 
