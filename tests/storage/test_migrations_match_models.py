@@ -10,6 +10,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Engine
 
 from calmdesk.cases import models as cases_models
+from calmdesk.mail import models as mail_models
 from calmdesk.social import models as social_models
 from calmdesk.storage.db import Base
 
@@ -19,6 +20,11 @@ DOMAINS = [
         social_models.PublicPost,
         {"social_posts", "social_post_events", "social_promises"},
         id="0004_social",
+    ),
+    pytest.param(
+        mail_models.MailMessage,
+        {"mail_messages", "mail_attachments", "mail_notices", "mail_state"},
+        id="0005_mail",
     ),
 ]
 
