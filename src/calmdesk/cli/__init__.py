@@ -14,6 +14,7 @@ from calmdesk.cli import (
     coach,
     db,
     demo,
+    mail,
     model,
     playbook,
     serve,
@@ -38,7 +39,20 @@ def version() -> None:
     typer.echo(__version__)
 
 
-for module in (analyze, bench, coach, db, demo, model, playbook, serve, simulate, users, worker):
+for module in (
+    analyze,
+    bench,
+    coach,
+    db,
+    demo,
+    mail,
+    model,
+    playbook,
+    serve,
+    simulate,
+    users,
+    worker,
+):
     module.register(app)
 
 

@@ -8,7 +8,8 @@ after the commit, before the move out of the inbox) finds its row and changes no
 Outcomes (:class:`Outcome`): ``created`` a new case; ``attached`` the customer's reply added to
 its case (``reopened`` when that reopened a resolved or closed case); ``flagged`` a new case
 for a message that claimed a case whose customer is someone else; ``no_sender``,
-``auto_reply``, ``rate_limited``: no case, the message goes to the rejected folder.
+``auto_reply``, ``rate_limited``, ``unreadable``: no case, the message goes to the rejected
+folder.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from calmdesk.cases.models import Case
 from calmdesk.cases.schemas import CaseCreate
 from calmdesk.mail.messages import text_for
 from calmdesk.mail.models import MailAttachment, MailMessage, MailNotice
-from calmdesk.mail.parse import Inbound, parse, without_quote
+from calmdesk.mail.parse import Inbound, dedupe_key, parse, without_quote
 from calmdesk.playbook.schema import Playbook
 from calmdesk.storage.types import utcnow
 
@@ -49,6 +50,8 @@ class Outcome(StrEnum):
     NO_SENDER = "no_sender"
     AUTO_REPLY = "auto_reply"
     RATE_LIMITED = "rate_limited"
+    UNREADABLE = "unreadable"
+    """Our code failed on it: recorded, set aside in the rejected folder for a person."""
 
     @property
     def made_case_work(self) -> bool:
@@ -340,3 +343,21 @@ def receive(
         f" ({', '.join(reasons)})" if reasons else "",
     )
     return Received(outcome, row.case_id, reasons, message_row_id=row.id)
+
+
+def record_unreadable(session: Session, raw: bytes, *, mailbox: str, size: int) -> Received:
+    """A message :func:`receive` failed on, recorded once so it is set aside, not retried."""
+    key = dedupe_key(None, raw)
+    existing = session.scalar(select(MailMessage).where(MailMessage.dedupe_key == key))
+    if existing is None:
+        existing = MailMessage(
+            dedupe_key=key,
+            mailbox=mailbox[:200],
+            size=size,
+            outcome=str(Outcome.UNREADABLE),
+            reasons=["unreadable"],
+            analysis={},
+        )
+        session.add(existing)
+        session.flush()
+    return Received(Outcome.UNREADABLE, None, ["unreadable"], message_row_id=existing.id)
