@@ -42,11 +42,14 @@ def complaint(
     """An ordinary complaint in ``lang`` (its default text), as bytes."""
     default_subject, default_text = COMPLAINTS[lang]
     message = EmailMessage()
-    message["From"] = sender or {
-        "pl": "Anna Nowak <anna.nowak@example.pl>",
-        "ru": "Иван Петров <ivan.petrov@example.ru>",
-        "en": "Pat Smith <pat.smith@example.com>",
-    }[lang]
+    message["From"] = (
+        sender
+        or {
+            "pl": "Anna Nowak <anna.nowak@example.pl>",
+            "ru": "Иван Петров <ivan.petrov@example.ru>",
+            "en": "Pat Smith <pat.smith@example.com>",
+        }[lang]
+    )
     message["To"] = "complaints@calmdesk.test"
     message["Subject"] = subject if subject is not None else default_subject
     message["Date"] = format_datetime(datetime(2026, 12, 4, 9, 30, tzinfo=UTC))
@@ -60,9 +63,7 @@ def complaint(
     message.set_content(text if text is not None else default_text)
     if attachment is not None:
         name, data = attachment
-        message.add_attachment(
-            data, maintype="application", subtype="octet-stream", filename=name
-        )
+        message.add_attachment(data, maintype="application", subtype="octet-stream", filename=name)
     return message.as_bytes()
 
 

@@ -80,9 +80,7 @@ class Dovecot:
             out = []
             for uid in (found[0] or b"").split():
                 _, data = conn.uid("FETCH", uid.decode(), "(BODY.PEEK[])")
-                out.extend(
-                    item[1] for item in data if isinstance(item, tuple) and len(item) == 2
-                )
+                out.extend(item[1] for item in data if isinstance(item, tuple) and len(item) == 2)
             return out
         finally:
             conn.logout()
