@@ -30,7 +30,7 @@ from tests.servers import missing
 
 DOVECOT = Path(os.environ.get("CALMDESK_TEST_DOVECOT", "/usr/sbin/dovecot"))
 USER = "complaints"
-PASSWORD = "mailbox-test-password"  # noqa: S105 - a throwaway server's user
+PASSWORD = "mailbox-test-password"
 
 
 @dataclass
@@ -77,7 +77,7 @@ class Dovecot:
             if status != "OK":
                 return []
             _, found = conn.uid("SEARCH", "ALL")
-            out = []
+            out: list[bytes] = []
             for uid in (found[0] or b"").split():
                 _, data = conn.uid("FETCH", uid.decode(), "(BODY.PEEK[])")
                 out.extend(item[1] for item in data if isinstance(item, tuple) and len(item) == 2)
@@ -254,7 +254,7 @@ class Outbox:
     """How many messages to refuse (451) before accepting again."""
     refused: int = 0
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         if self.refuse > 0:
             self.refuse -= 1
             self.refused += 1

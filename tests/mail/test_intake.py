@@ -28,7 +28,7 @@ def take(session: Session, raw: bytes, playbook: Playbook = PLAYBOOK, **kw: obje
 
 
 def count(session: Session, model: type[object]) -> int:
-    return session.scalar(select(func.count()).select_from(model)) or 0  # type: ignore[arg-type]
+    return session.scalar(select(func.count()).select_from(model)) or 0
 
 
 @pytest.mark.parametrize("lang", ["pl", "ru", "en"])

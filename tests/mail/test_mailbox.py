@@ -19,7 +19,7 @@ from calmdesk.cases.enums import CaseEventKind, CaseStatus
 from calmdesk.cases.models import Case
 from calmdesk.mail.imap import ImapConfig, Mailbox, MailboxError, Stopper
 from calmdesk.mail.intake import Limits, Outcome
-from calmdesk.mail.loop import MailRuntime, PassReport, intake_pass, run
+from calmdesk.mail.loop import MailRuntime, PassReport, run
 from calmdesk.mail.models import MailMessage
 from calmdesk.mail.send import SmtpConfig
 from calmdesk.playbook.load import default_playbook
