@@ -30,6 +30,7 @@ from calmdesk.cases.schemas import (
 from calmdesk.errors import InvalidInput
 from calmdesk.live import permissions as live_permissions
 from calmdesk.live import service as live_service
+from calmdesk.mail.panel import mail_panel
 from calmdesk.playbook.deps import request_playbook
 from calmdesk.playbook.schema import Playbook
 from calmdesk.storage.types import utcnow
@@ -308,6 +309,7 @@ def case_page(request: Request, session: SessionDep, user: CaseWorker, case_id: 
         may_propose=can(user, Permission.PROPOSE_COMPENSATION),
         awaiting=[c.id for c in compensations if c.status_enum.awaits_approval],
         legal=legal(case),
+        mail=mail_panel(session, case_id=case.id, lang=common["lang"]),
         **common,
     )
 
