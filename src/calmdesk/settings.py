@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Literal, Self
 
 from platformdirs import user_data_dir
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from calmdesk.errors import ConfigurationError
@@ -61,6 +61,50 @@ def secret_key_problem(key: str) -> str | None:
             f"CALMDESK_SECRET_KEY is guessable (about {bits:.0f} bits of randomness; "
             f"at least {MIN_SECRET_KEY_BITS} are needed)"
         )
+    return None
+
+
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "::1", "localhost"})
+
+
+def mail_problem(settings: Settings) -> str | None:
+    """What is wrong with the mail settings, or ``None``: the URLs' schemes, and in production
+    credentials that are set (never a default) and TLS to anything beyond loopback."""
+    from urllib.parse import urlsplit
+
+    production = settings.env == "production"
+    if settings.mail_imap_url:
+        url = urlsplit(settings.mail_imap_url)
+        if url.scheme not in ("imaps", "imap") or not url.hostname:
+            return (
+                "CALMDESK_MAIL_IMAP_URL: must be imaps://host[:port] "
+                "(or imap:// outside production)"
+            )
+        if production and url.scheme != "imaps":
+            return "CALMDESK_MAIL_IMAP_URL: must use imaps:// (TLS) in production"
+        if not settings.mail_imap_user:
+            return "CALMDESK_MAIL_IMAP_USER: is required with CALMDESK_MAIL_IMAP_URL"
+        if production and not (
+            settings.mail_imap_password and settings.mail_imap_password.get_secret_value()
+        ):
+            return "CALMDESK_MAIL_IMAP_PASSWORD: is required in production"
+    if settings.mail_smtp_url:
+        url = urlsplit(settings.mail_smtp_url)
+        if url.scheme not in ("smtps", "smtp+starttls", "smtp") or not url.hostname:
+            return (
+                "CALMDESK_MAIL_SMTP_URL: must be smtps://, smtp+starttls:// or smtp:// "
+                "followed by host[:port]"
+            )
+        if production and url.scheme == "smtp" and url.hostname not in LOOPBACK_HOSTS:
+            return "CALMDESK_MAIL_SMTP_URL: plain smtp:// is only allowed to a relay on loopback"
+        if not settings.mail_from or "@" not in settings.mail_from:
+            return "CALMDESK_MAIL_FROM: an address is required with CALMDESK_MAIL_SMTP_URL"
+        if (
+            production
+            and settings.mail_smtp_user
+            and not (settings.mail_smtp_password and settings.mail_smtp_password.get_secret_value())
+        ):
+            return "CALMDESK_MAIL_SMTP_PASSWORD: is required with CALMDESK_MAIL_SMTP_USER"
     return None
 
 
@@ -154,11 +198,51 @@ class Settings(BaseSettings):
             raise ValueError(f"{value!r} is not an address like https://chat.example.com")
         return value
 
+    # --- e-mail (calmdesk.mail, docs/mail.md) ---------------------------------------------
+    mail_imap_url: str | None = None
+    """The complaints mailbox, ``imaps://host[:port]`` (TLS from the first byte) or, outside
+    production, ``imap://host[:port]``; unset: no mail intake."""
+    mail_imap_user: str | None = None
+    mail_imap_password: SecretStr | None = None
+    mail_inbox_folder: str = "INBOX"
+    mail_processed_folder: str = "CalmDesk/Processed"
+    """Where a message goes once its case (or case message) is committed."""
+    mail_rejected_folder: str = "CalmDesk/Rejected"
+    """Where a message that made no case goes (no sender, auto-reply, over the sender limit)."""
+    mail_smtp_url: str | None = None
+    """``smtps://host[:port]`` (TLS), ``smtp+starttls://host[:port]``, or ``smtp://host[:port]``
+    (no TLS: only to a relay on loopback in production); unset: no notices are sent."""
+    mail_smtp_user: str | None = None
+    mail_smtp_password: SecretStr | None = None
+    mail_from: str | None = None
+    """The notices' From, e.g. ``Complaints <complaints@example.com>``; its domain names the
+    notices' Message-IDs."""
+    mail_ca_file: Path | None = None
+    """A CA bundle to trust for the IMAP and SMTP servers (a private CA); default: the system's."""
+    mail_in_serve: bool = True
+    """Run the mail loop inside ``calmdesk serve`` when the mailbox or SMTP is configured."""
+    mail_poll_seconds: float = Field(default=60.0, gt=0)
+    """Between checks of a mailbox whose server has no IDLE (and between notice steps)."""
+    mail_idle_seconds: float = Field(default=300.0, gt=0)
+    """Longest IDLE before the loop looks again (servers drop an IDLE after 30 min)."""
+    mail_max_message_bytes: int = Field(default=25 * 1024 * 1024, ge=1024)
+    """A larger message is not downloaded: its case is made from its headers."""
+    mail_max_attachment_bytes: int = Field(default=10 * 1024 * 1024, ge=0)
+    mail_max_attachments: int = Field(default=20, ge=0)
+    mail_max_attachments_bytes: int = Field(default=20 * 1024 * 1024, ge=0)
+    """All kept attachments of one message together; the rest are listed, not kept."""
+    mail_sender_limit_per_hour: int = Field(default=20, ge=1)
+    """Messages one sender may turn into cases or case messages in an hour (auto-reply loops)."""
+    mail_send_max_attempts: int = Field(default=8, ge=1)
+
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Self:
         problem = secret_key_problem(self.secret_key) if self.env == "production" else None
         if problem:
             raise ValueError(f"{problem} (CALMDESK_ENV=production); set a new one, {KEY_HINT}")
+        problem = mail_problem(self)
+        if problem:
+            raise ValueError(problem)
         return self
 
     @property

@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 
 from calmdesk.cases import models as cases_models
 from calmdesk.chat import models as chat_models
+from calmdesk.mail import models as mail_models
 from calmdesk.social import models as social_models
 from calmdesk.storage.db import Base
 
@@ -37,6 +38,11 @@ DOMAINS = [
         chat_models.ChatConversation,
         {"chat_agent_links", "chat_conversations", "chat_messages", "chat_notes"},
         id="0007_chat",
+    ),
+    pytest.param(
+        mail_models.MailMessage,
+        {"mail_messages", "mail_attachments", "mail_notices", "mail_state"},
+        id="0005_mail",
     ),
 ]
 

@@ -51,6 +51,8 @@ class CaseEventKind(StrEnum):
     COMPENSATION_APPEALED = "compensation_appealed"
     APPROVAL_OVERRIDDEN = "approval_overridden"
     PERSONAL_DATA_ERASED = "personal_data_erased"
+    CUSTOMER_WROTE = "customer_wrote"
+    """The customer wrote to the case (an e-mail reply, :mod:`calmdesk.mail`): ``data["wrote"]``."""
 
 
 class CustomerAnswer(StrEnum):

@@ -34,7 +34,9 @@ ERASED_CASE_FIELDS: dict[str, Any] = {
     "description": ERASED,
     "references": [],
 }
-FREE_TEXT_KEYS = frozenset({"told", "agent_reason", "supervisor_rationale", "suggestion"})
+FREE_TEXT_KEYS = frozenset(
+    {"told", "agent_reason", "supervisor_rationale", "suggestion", "wrote", "mail"}
+)
 
 
 TABLES = ("cases", "case_events", "compensations", "case_surveys", "case_notes")

@@ -344,8 +344,10 @@ def inform_customer(
     actor_id: int | None,
     note: str | None = None,
     now: datetime | None = None,
+    details: dict[str, Any] | None = None,
 ) -> CaseEvent:
-    """Record what the customer was told; the first such update is the first response."""
+    """Record what the customer was told; the first such update is the first response.
+    ``details`` go into the event's data beside ``told`` (e.g. ``mail``: the notice sent)."""
     now = now or utcnow()
     before = snapshot(case)
     if case.first_responded_at is None:
@@ -368,7 +370,7 @@ def inform_customer(
         before=before,
         actor_id=actor_id,
         note=note,
-        data={"told": update.model_dump(mode="json", exclude_none=True)},
+        data={**(details or {}), "told": update.model_dump(mode="json", exclude_none=True)},
         at=now,
     )
 

@@ -27,7 +27,15 @@ class Problem(NamedTuple):
 def problems(playbook: Playbook) -> list[Problem]:
     """Every inconsistency of ``playbook``; empty when it is sound."""
     found: list[Problem] = []
-    checks = (_languages, _unique_keys, _references, _translations, _phrasebook, _public_replies)
+    checks = (
+        _languages,
+        _unique_keys,
+        _references,
+        _translations,
+        _phrasebook,
+        _public_replies,
+        _mail_notices,
+    )
     for check in checks:
         found.extend(check(playbook))
     return found
@@ -130,6 +138,14 @@ def _localized(
         yield "public.guidance", playbook.public.guidance
     for step, texts in playbook.public.reply_phrases.items():
         yield f"public.reply_phrases.{step}", texts
+    if playbook.mail is not None:
+        for kind in ("acknowledgement", "update", "resolution"):
+            template = getattr(playbook.mail, kind)
+            yield f"mail.{kind}.subject", template.subject
+            yield f"mail.{kind}.body", template.body
+        yield "mail.signature", playbook.mail.signature
+        if playbook.mail.survey:
+            yield "mail.survey", playbook.mail.survey
 
 
 def _category_texts(path: str, category: Category) -> Iterator[tuple[str, Mapping[str, object]]]:
@@ -212,6 +228,49 @@ def _public_replies(playbook: Playbook) -> Iterator[Problem]:
         for step in PUBLIC_REPLY_STEPS:
             if step not in replies:
                 yield Problem("public.reply_phrases", f"missing step {step!r}")
+
+
+def _mail_notices(playbook: Playbook) -> Iterator[Problem]:
+    from calmdesk.playbook.schema import NOTICE_KINDS, NOTICE_PLACEHOLDERS, NOTICE_REQUIRED
+
+    if playbook.mail is None:
+        return
+    for kind in NOTICE_KINDS:
+        template = getattr(playbook.mail, kind)
+        for language, subject in template.subject.items():
+            path = f"mail.{kind}.subject.{language}"
+            problem = placeholder_problem(subject, NOTICE_PLACEHOLDERS)
+            if "\n" in subject or "\r" in subject:
+                problem = "a subject is one line"
+            if problem:
+                yield Problem(path, problem)
+        for language, body in template.body.items():
+            path = f"mail.{kind}.body.{language}"
+            problem = placeholder_problem(body, NOTICE_PLACEHOLDERS)
+            if problem:
+                yield Problem(path, problem)
+                continue
+            used = {name for _, name, _, _ in string.Formatter().parse(body) if name}
+            missing = sorted(NOTICE_REQUIRED[kind] - used)
+            if missing:
+                names = ", ".join(f"{{{name}}}" for name in missing)
+                yield Problem(path, f"must say {names}")
+    yield from _mail_extras(playbook)
+
+
+def _mail_extras(playbook: Playbook) -> Iterator[Problem]:
+    if playbook.mail is None:
+        return
+    for language, text in playbook.mail.signature.items():
+        problem = placeholder_problem(text, frozenset({"company"}))
+        if problem:
+            yield Problem(f"mail.signature.{language}", problem)
+    for language, text in playbook.mail.survey.items():
+        problem = placeholder_problem(text, frozenset({"survey_url"}))
+        if problem:
+            yield Problem(f"mail.survey.{language}", problem)
+        elif "{survey_url}" not in text:
+            yield Problem(f"mail.survey.{language}", "must contain {survey_url}")
 
 
 def placeholder_problem(template: str, allowed: frozenset[str]) -> str | None:

@@ -363,6 +363,51 @@ class PublicComplaints(Strict):
         return parse_positive_duration(value)
 
 
+NOTICE_KINDS = ("acknowledgement", "update", "resolution")
+"""The e-mail notices a case sends its customer (:mod:`calmdesk.mail.notices`)."""
+NOTICE_PLACEHOLDERS = frozenset(
+    {
+        "case_number",
+        "customer_name",
+        "company",
+        "how",
+        "expected_by",
+        "contact_person",
+        "next_contact_at",
+        "channel",
+        "message",
+    }
+)
+NOTICE_REQUIRED = {
+    "acknowledgement": frozenset(
+        {"case_number", "how", "expected_by", "contact_person", "next_contact_at", "channel"}
+    ),
+    "update": frozenset({"case_number", "how"}),
+    "resolution": frozenset({"case_number", "how"}),
+}
+"""What each notice's body must say: the acknowledgement tells how the case will be handled, how
+long it may take, who will contact the customer, when, and by which channel."""
+
+
+class NoticeTemplate(Strict):
+    subject: LocalizedText
+    body: LocalizedText
+
+
+class MailNotices(Strict):
+    """The e-mail notices to customers, per language. Subjects get the case tag ``[#123]``
+    appended (replies find their case by it); the signature ends every body."""
+
+    acknowledgement: NoticeTemplate
+    update: NoticeTemplate
+    resolution: NoticeTemplate
+    signature: LocalizedText
+    survey: LocalizedText = Field(
+        default_factory=dict,
+        description="a paragraph with {survey_url}, added to the resolution when a survey exists",
+    )
+
+
 class Playbook(Strict):
     name: str
     company: str
@@ -378,6 +423,7 @@ class Playbook(Strict):
     conversation: ConversationPolicy
     phrases: Phrasebook
     public: PublicComplaints
+    mail: MailNotices | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:

@@ -81,9 +81,19 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
                 retention_days=settings.retention_days,
             )
         )
+    mail = None
+    if settings.mail_in_serve:
+        from calmdesk.mail.loop import EmbeddedMail, MailRuntime
+
+        runtime = MailRuntime.from_settings(settings)
+        if runtime.configured:
+            mail = EmbeddedMail(app.state.session_factory, runtime, app.state.playbook)
+            mail.start()
     try:
         yield
     finally:
+        if mail is not None:
+            await asyncio.to_thread(mail.stop)
         for task in (worker, warm_up):
             if task is not None:
                 task.cancel()

@@ -30,7 +30,14 @@ from calmdesk.users.passwords import login_turn
 from calmdesk.users.schemas import UserUpdate
 from calmdesk.users.sessions import SESSION_COOKIE, end_session, start_session
 from calmdesk.users.throttle import LoginLimits
-from calmdesk.web import pages_board, pages_cases, pages_chat, pages_console, pages_social, pages_survey
+from calmdesk.web import (
+    pages_board,
+    pages_cases,
+    pages_chat,
+    pages_console,
+    pages_social,
+    pages_survey,
+)
 from calmdesk.web.csrf import CsrfChecked
 from calmdesk.web.errors import error_message, http_error_headers, retry_after_header
 from calmdesk.web.i18n import LANGUAGE_COOKIE, SUPPORTED, gettext_for

@@ -37,6 +37,7 @@ from calmdesk.errors import InvalidInput
 from calmdesk.live import permissions as live_permissions
 from calmdesk.live import service as live_service
 from calmdesk.live.refusals import localize_error
+from calmdesk.mail.panel import mail_panel
 from calmdesk.playbook.deps import request_playbook
 from calmdesk.playbook.schema import Playbook
 from calmdesk.settings import get_settings
@@ -582,6 +583,7 @@ def _case_page(
             else ""
         ),
         now=utcnow(),
+        mail=mail_panel(session, case_id=case.id, lang=common["lang"]),
         **common,
     )
 

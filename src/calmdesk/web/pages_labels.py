@@ -88,6 +88,7 @@ CASE_EVENTS: dict[str, str] = {
     "status_changed": N_("Status changed"),
     "updated": N_("Corrected"),
     "customer_informed": N_("Customer informed"),
+    "customer_wrote": N_("The customer wrote"),
     "compensation_proposed": N_("Compensation proposed"),
     "compensation_granted": N_("Compensation granted"),
     "compensation_approved": N_("Compensation approved"),
