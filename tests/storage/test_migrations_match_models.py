@@ -10,6 +10,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Engine
 
 from calmdesk.cases import models as cases_models
+from calmdesk.outbox import models as outbox_models
 from calmdesk.social import models as social_models
 from calmdesk.storage.db import Base
 
@@ -19,6 +20,11 @@ DOMAINS = [
         social_models.PublicPost,
         {"social_posts", "social_post_events", "social_promises"},
         id="0004_social",
+    ),
+    pytest.param(
+        outbox_models.OutboxMessage,
+        {"outbox_messages", "outbox_attempts", "webhook_subscriptions"},
+        id="0006_webhooks",
     ),
 ]
 

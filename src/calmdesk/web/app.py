@@ -78,6 +78,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
                 app.state.session_factory,
                 interval=settings.worker_interval_seconds,
                 retention_days=settings.retention_days,
+                settings=settings,
             )
         )
     try:
