@@ -41,26 +41,6 @@ class EventKind(StrEnum):
     """A proposal above the agent's limit (or appealed) waits for a supervisor."""
 
 
-ALERT_KINDS: dict[str, EventKind] = {
-    "abuse": EventKind.ALERT_ABUSE,
-    "threat_violence": EventKind.ALERT_THREAT_VIOLENCE,
-    "self_harm": EventKind.ALERT_SELF_HARM,
-    "supervisor_requested": EventKind.ALERT_SUPERVISOR_REQUESTED,
-}
-"""The coach's alert kinds (``coach.stages.AlertKind`` values) that are webhook events."""
-
-CASE_EVENT_KINDS: dict[str, EventKind] = {
-    "created": EventKind.CASE_CREATED,
-    "status_changed": EventKind.CASE_TRANSITIONED,
-    "sla_warning": EventKind.CASE_SLA_WARNING,
-    "sla_breached": EventKind.CASE_SLA_BREACHED,
-    "legal_deadline_risk": EventKind.CASE_LEGAL_DEADLINE_RISK,
-    "legal_deadline_missed": EventKind.CASE_LEGAL_DEADLINE_MISSED,
-}
-"""Case history kinds (``cases.enums.CaseEventKind`` values) that are webhook events; a
-compensation waiting for a supervisor is decided by the cases domain itself."""
-
-
 def _moment(value: datetime) -> str:
     return value.astimezone(UTC).isoformat()
 
