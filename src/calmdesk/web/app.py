@@ -35,6 +35,7 @@ from calmdesk.users.views import auth_router, users_router
 from calmdesk.web.errors import install_error_handlers
 from calmdesk.web.openapi import install_openapi
 from calmdesk.web.pages import install_pages
+from calmdesk.webhooks.views import router as webhooks_router
 
 
 class Health(BaseModel):
@@ -141,6 +142,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(cases_router)
     app.include_router(customers_router)
     app.include_router(social_router)
+    app.include_router(webhooks_router)
     install_live(app)  # /api/contacts and the /ws/contacts/{id}, /ws/board sockets
     app.include_router(playbook_router, dependencies=[Depends(get_current_user)])
     install_pages(app)  # HTML pages and their error pages; after the API's error handlers

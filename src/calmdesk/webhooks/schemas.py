@@ -104,7 +104,7 @@ class DeliveryFilters(BaseModel):
 
 
 class DeliveryRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+    model_config = ConfigDict(from_attributes=True, populate_by_name=True)
 
     id: int
     webhook_id: int | None = Field(validation_alias="target_id")
