@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from calmdesk.outbox import service as outbox
 from calmdesk.outbox.models import OutboxMessage
 from calmdesk.settings import Settings
+from calmdesk.storage.types import utcnow
 from calmdesk.webhooks import signing
 from calmdesk.webhooks.delivery import WebhookChannel
 from calmdesk.webhooks.events import EventKind, notify
@@ -99,6 +100,7 @@ def test_an_unknown_event_kind_is_a_clear_422(client: TestClient, login: LoginHe
     assert body["code"] == "validation_error"
     assert [f["field"] for f in body["fields"]] == ["event_kinds.0"]
     assert "case.created" in body["fields"][0]["problem"]  # it lists the kinds there are
+    bad: object
     for bad in ([], None, "case.created"):
         response = client.post(
             "/api/webhooks", json={"name": "Zły", "url": "https://example.com/", "event_kinds": bad}
@@ -179,7 +181,7 @@ def test_replaying_a_delivery_in_flight_is_refused(
     session.commit()
     outbox.claim(
         session_factory,
-        now=outbox.utcnow(),
+        now=utcnow(),
         policy=outbox.Policy(),
         channels=CHANNELS,
     )
