@@ -27,7 +27,7 @@ CHANNELS: dict[str, outbox.Channel] = {
 
 def make(client: TestClient, url: str, kinds: list[str] | None = None) -> dict[str, Any]:
     response = client.post(
-        "/api/webhooks",
+        "/api/webhooks/subscriptions",
         json={"name": "Dyżur kierowników", "url": url, "event_kinds": kinds or ["alert.abuse"]},
     )
     assert response.status_code == 201, response.text
@@ -43,22 +43,22 @@ def test_an_admin_makes_a_webhook_and_sees_its_secret_once(
     assert made["secret"].startswith("whsec_") and made["secret_hint"].endswith(made["secret"][-4:])
     assert made["event_kinds"] == ["alert.abuse", "case.created"]
     assert made["is_active"] is True
-    listed = client.get("/api/webhooks").json()
+    listed = client.get("/api/webhooks/subscriptions").json()
     assert [w["id"] for w in listed] == [made["id"]]
     assert "secret" not in listed[0] and made["secret"] not in str(listed)
-    read = client.get(f"/api/webhooks/{made['id']}").json()
+    read = client.get(f"/api/webhooks/subscriptions/{made['id']}").json()
     assert "secret" not in read
-    rotated = client.post(f"/api/webhooks/{made['id']}/secret", json={}).json()
+    rotated = client.post(f"/api/webhooks/subscriptions/{made['id']}/secret", json={}).json()
     assert rotated["secret"] != made["secret"] and rotated["secret_rotated_at"] is not None
 
 
 @pytest.mark.parametrize("role", ["agent", "handler", "supervisor"])
 def test_only_admins_manage_webhooks(client: TestClient, login: LoginHelper, role: str) -> None:
     login(client, role)
-    assert client.get("/api/webhooks").status_code == 403
+    assert client.get("/api/webhooks/subscriptions").status_code == 403
     assert client.get("/api/webhooks/deliveries").status_code == 403
     response = client.post(
-        "/api/webhooks",
+        "/api/webhooks/subscriptions",
         json={"name": "x", "url": "https://example.com/", "event_kinds": ["case.created"]},
     )
     assert response.status_code == 403
@@ -81,7 +81,8 @@ def test_a_bad_url_is_a_clear_422(
 ) -> None:
     login(client, "admin")
     response = client.post(
-        "/api/webhooks", json={"name": "Zły", "url": url, "event_kinds": ["case.created"]}
+        "/api/webhooks/subscriptions",
+        json={"name": "Zły", "url": url, "event_kinds": ["case.created"]},
     )
     assert response.status_code == 422, response.text
     body = response.json()
@@ -92,7 +93,7 @@ def test_a_bad_url_is_a_clear_422(
 def test_an_unknown_event_kind_is_a_clear_422(client: TestClient, login: LoginHelper) -> None:
     login(client, "admin")
     response = client.post(
-        "/api/webhooks",
+        "/api/webhooks/subscriptions",
         json={"name": "Zły", "url": "https://example.com/", "event_kinds": ["case.exploded"]},
     )
     assert response.status_code == 422
@@ -103,7 +104,8 @@ def test_an_unknown_event_kind_is_a_clear_422(client: TestClient, login: LoginHe
     bad: object
     for bad in ([], None, "case.created"):
         response = client.post(
-            "/api/webhooks", json={"name": "Zły", "url": "https://example.com/", "event_kinds": bad}
+            "/api/webhooks/subscriptions",
+            json={"name": "Zły", "url": "https://example.com/", "event_kinds": bad},
         )
         assert response.status_code == 422, bad
 
@@ -123,7 +125,8 @@ def test_private_targets_are_refused_when_the_settings_say_so(
         "http://[::ffff:127.0.0.1]/",
     ):
         response = client.post(
-            "/api/webhooks", json={"name": "Wewn.", "url": url, "event_kinds": ["case.created"]}
+            "/api/webhooks/subscriptions",
+            json={"name": "Wewn.", "url": url, "event_kinds": ["case.created"]},
         )
         assert response.status_code == 422, url
         assert response.json()["code"] == "invalid_webhook_url"
@@ -194,12 +197,21 @@ def test_replaying_a_delivery_in_flight_is_refused(
 def test_disabling_and_unknown_ids(client: TestClient, login: LoginHelper) -> None:
     login(client, "admin")
     made = make(client, "https://example.com/hooks")
-    disabled = client.patch(f"/api/webhooks/{made['id']}", json={"is_active": False}).json()
+    disabled = client.patch(
+        f"/api/webhooks/subscriptions/{made['id']}", json={"is_active": False}
+    ).json()
     assert disabled["is_active"] is False and disabled["disabled_at"] is not None
-    enabled = client.patch(f"/api/webhooks/{made['id']}", json={"is_active": True}).json()
+    enabled = client.patch(
+        f"/api/webhooks/subscriptions/{made['id']}", json={"is_active": True}
+    ).json()
     assert enabled["is_active"] is True and enabled["disabled_at"] is None
-    assert client.patch(f"/api/webhooks/{made['id']}", json={"is_active": "no"}).status_code == 422
-    missing = client.get("/api/webhooks/999999")
+    assert (
+        client.patch(
+            f"/api/webhooks/subscriptions/{made['id']}", json={"is_active": "no"}
+        ).status_code
+        == 422
+    )
+    missing = client.get("/api/webhooks/subscriptions/999999")
     assert missing.status_code == 404 and missing.json()["code"] == "webhook_not_found"
     gone = client.get("/api/webhooks/deliveries/999999")
     assert gone.status_code == 404 and gone.json()["code"] == "delivery_not_found"

@@ -30,7 +30,7 @@ from calmdesk.users.passwords import login_turn
 from calmdesk.users.schemas import UserUpdate
 from calmdesk.users.sessions import SESSION_COOKIE, end_session, start_session
 from calmdesk.users.throttle import LoginLimits
-from calmdesk.web import pages_board, pages_cases, pages_console, pages_social
+from calmdesk.web import pages_board, pages_cases, pages_console, pages_social, pages_webhooks
 from calmdesk.web.csrf import CsrfChecked
 from calmdesk.web.errors import error_message, http_error_headers, retry_after_header
 from calmdesk.web.i18n import LANGUAGE_COOKIE, SUPPORTED, gettext_for
@@ -248,4 +248,5 @@ def install_pages(app: FastAPI) -> None:
     app.include_router(pages_board.router)
     app.include_router(pages_cases.router)
     app.include_router(pages_social.router)
+    app.include_router(pages_webhooks.router)
     install_error_pages(app)

@@ -64,6 +64,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("/cases", N_("Cases"), Permission.WORK_CASES),
     NavItem("/social", N_("Public posts"), Permission.WORK_SOCIAL),
     NavItem("/playbook", N_("Playbook"), None),
+    NavItem("/webhooks", N_("Webhooks"), Permission.MANAGE_WEBHOOKS),
 )
 
 

@@ -18,6 +18,25 @@ from calmdesk.webhooks import signing, targets
 from calmdesk.webhooks.errors import DeliveryNotFound, WebhookNotFound
 from calmdesk.webhooks.events import CHANNEL
 from calmdesk.webhooks.models import WebhookSubscription
+
+__all__ = [
+    "Created",
+    "DeliveryNotFound",
+    "DeliveryPage",
+    "OutboxMessage",
+    "WebhookNotFound",
+    "WebhookSubscription",
+    "attempts_of",
+    "create",
+    "deliveries",
+    "delivery_or_raise",
+    "get",
+    "get_or_raise",
+    "list_",
+    "replay",
+    "rotate_secret",
+    "update",
+]
 from calmdesk.webhooks.schemas import DeliveryFilters, WebhookCreate, WebhookUpdate
 
 
@@ -68,6 +87,12 @@ def list_(session: Session) -> list[WebhookSubscription]:
         WebhookSubscription.is_active.desc(), WebhookSubscription.id
     )
     return list(session.scalars(query))
+
+
+def get(session: Session, *, webhook_id: int | None) -> WebhookSubscription | None:
+    if webhook_id is None or not storable_id(webhook_id):
+        return None
+    return session.get(WebhookSubscription, webhook_id)
 
 
 def get_or_raise(session: Session, *, webhook_id: int) -> WebhookSubscription:

@@ -33,29 +33,33 @@ class Target:
     """Path and query, as sent in the request line."""
 
 
-def _refuse(problem: str) -> InvalidWebhookUrl:
-    return InvalidWebhookUrl(f"url: {problem}", field="url")
+def _refuse(problem: str, key: str) -> InvalidWebhookUrl:
+    """``key`` names the problem for programs and the admin page: ``too_long``, ``spaces``,
+    ``unreadable``, ``scheme``, ``no_host``, ``credentials``, ``fragment``, ``not_public``."""
+    return InvalidWebhookUrl(f"url: {problem}", field="url", problem=key)
 
 
 def parse(url: str) -> Target:
     """The URL's parts, or :class:`InvalidWebhookUrl` naming what is wrong with it."""
     if len(url) > MAX_URL_CHARS:
-        raise _refuse(f"longer than {MAX_URL_CHARS} characters")
+        raise _refuse(f"longer than {MAX_URL_CHARS} characters", "too_long")
     if any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in url):
-        raise _refuse("contains spaces or control characters")
+        raise _refuse("contains spaces or control characters", "spaces")
     try:
         parts: SplitResult = urlsplit(url)
         port = parts.port
     except ValueError as error:
-        raise _refuse(f"cannot be read ({error})") from None
+        raise _refuse(f"cannot be read ({error})", "unreadable") from None
     if parts.scheme not in ("http", "https"):
-        raise _refuse("must start with http:// or https://")
+        raise _refuse("must start with http:// or https://", "scheme")
     if not parts.hostname:
-        raise _refuse("has no host")
+        raise _refuse("has no host", "no_host")
     if parts.username is not None or parts.password is not None:
-        raise _refuse("must not carry a user name or password (they would show in the log)")
+        raise _refuse(
+            "must not carry a user name or password (they would show in the log)", "credentials"
+        )
     if parts.fragment:
-        raise _refuse("must not have a #fragment (it is never sent)")
+        raise _refuse("must not have a #fragment (it is never sent)", "fragment")
     path = parts.path or "/"
     if parts.query:
         path += "?" + parts.query
@@ -108,5 +112,5 @@ def check_url(url: str, *, allow_private: bool) -> Target:
     try:
         resolve(target, allow_private=False)
     except TargetRefused as refused:
-        raise _refuse(str(refused)) from None
+        raise _refuse(str(refused), "not_public") from None
     return target

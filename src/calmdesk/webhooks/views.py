@@ -48,13 +48,13 @@ def _created(created: service.Created) -> WebhookCreated:
     return WebhookCreated(**read.model_dump(), secret=created.secret)
 
 
-@router.get("")
+@router.get("/subscriptions")
 def list_webhooks(session: SessionDep, _: Manager) -> list[WebhookRead]:
     """Every webhook, the active ones first."""
     return [WebhookRead.model_validate(s) for s in service.list_(session)]
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, responses=errors(URL_ERROR))
+@router.post("/subscriptions", status_code=status.HTTP_201_CREATED, responses=errors(URL_ERROR))
 def create_webhook(
     webhook_in: Annotated[WebhookCreate, Body(openapi_examples=named_examples(WebhookCreate))],
     session: SessionDep,
@@ -111,12 +111,12 @@ def replay_delivery(delivery_id: DeliveryId, session: SessionDep, user: Manager)
     return DeliveryRead.model_validate(service.replay(session, delivery=delivery, actor_id=user.id))
 
 
-@router.get("/{webhook_id}", responses=errors(404))
+@router.get("/subscriptions/{webhook_id}", responses=errors(404))
 def read_webhook(webhook_id: WebhookId, session: SessionDep, _: Manager) -> WebhookRead:
     return WebhookRead.model_validate(service.get_or_raise(session, webhook_id=webhook_id))
 
 
-@router.patch("/{webhook_id}", responses=errors(404, URL_ERROR))
+@router.patch("/subscriptions/{webhook_id}", responses=errors(404, URL_ERROR))
 def update_webhook(
     webhook_id: WebhookId,
     webhook_in: WebhookUpdate,
@@ -136,7 +136,7 @@ def update_webhook(
     return WebhookRead.model_validate(updated)
 
 
-@router.post("/{webhook_id}/secret", responses=errors(404))
+@router.post("/subscriptions/{webhook_id}/secret", responses=errors(404))
 def rotate_secret(
     webhook_id: WebhookId, session: SessionDep, settings: SettingsDep, _: Manager
 ) -> WebhookCreated:
