@@ -2,8 +2,9 @@
 threat of violence, self-harm, a request for a supervisor), written in the transaction that
 stores the turn raising them, once per alert as the board gets it.
 
-A payload names the contact, its agent and the alert; never the customer's words (an abuse
-alert's message quotes them) nor anything said about the customer.
+A payload names the contact, its agent (by id: an erased colleague's name must not linger in
+the outbox) and the alert; never the customer's words (an abuse alert's message quotes them)
+nor anything said about the customer.
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ def announce_alerts(
                     "heat": contact.heat,
                     "seq": message.seq,
                 },
-                "agent": {"id": agent.id, "username": agent.username},
+                "agent": {"id": agent.id},
             },
             at=at,
         )
