@@ -1,8 +1,10 @@
-"""The background worker's step: every domain's due deadlines and retention, in one place.
+"""The background worker's step: every domain's due deadlines and retention, in one place, and
+the outbox's deliveries (webhooks) between those steps.
 
 ``calmdesk worker`` runs it in a loop; ``calmdesk serve`` runs the same loop inside the app (the
 embedded default). Each domain's step claims its own rows, so any number of workers may run on
-PostgreSQL and nothing is recorded twice.
+PostgreSQL and nothing is recorded twice. The outbox is looked at every
+``outbox_interval_seconds`` (a few seconds), the deadlines every ``worker_interval_seconds``.
 """
 
 from __future__ import annotations
@@ -21,13 +23,15 @@ from calmdesk.cases import worker as cases_worker
 from calmdesk.chat import notes as chat_notes
 from calmdesk.chat import service as chat_service
 from calmdesk.live import privacy as live_privacy
-from calmdesk.settings import get_settings
+from calmdesk.outbox import service as outbox
+from calmdesk.settings import Settings, get_settings
 from calmdesk.social import privacy as social_privacy
 from calmdesk.social import worker as social_worker
 from calmdesk.storage.scrub import forget_erased
 from calmdesk.storage.types import utcnow
 from calmdesk.users import sessions as web_sessions
 from calmdesk.users import throttle
+from calmdesk.webhooks.delivery import WebhookChannel
 
 log = logging.getLogger(__name__)
 
@@ -121,6 +125,56 @@ def chat_step(factory: sessionmaker[Session], *, now: datetime) -> chat_notes.De
     )
 
 
+def outbox_channels(settings: Settings) -> dict[str, outbox.Channel]:
+    """The outbox channels this worker delivers (mail notices and chat notes add theirs here)."""
+    channels: list[outbox.Channel] = [WebhookChannel.from_settings(settings)]
+    return {channel.name: channel for channel in channels}
+
+
+def deliver_outbox(
+    factory: sessionmaker[Session], settings: Settings | None = None
+) -> outbox.DeliveryReport:
+    """Deliver every outbox message due (webhooks), then forget old delivered ones."""
+    settings = settings or get_settings()
+    report = outbox.deliver_due(
+        factory, channels=outbox_channels(settings), policy=outbox.Policy.from_settings(settings)
+    )
+    now = utcnow()
+    if outbox_cleanup_due(now.timestamp()):
+        with factory() as session, session.begin():
+            outbox.forget_old(session, now=now, retention_days=settings.outbox_retention_days)
+    return report
+
+
+_last_outbox_cleanup = 0.0
+OUTBOX_CLEANUP_SECONDS = 3600.0
+
+
+def outbox_cleanup_due(at: float) -> bool:
+    """At most once an hour per process: deleting old deliveries is not urgent."""
+    global _last_outbox_cleanup
+    if at - _last_outbox_cleanup < OUTBOX_CLEANUP_SECONDS:
+        return False
+    _last_outbox_cleanup = at
+    return True
+
+
+def _logged_deliveries(factory: sessionmaker[Session], settings: Settings | None) -> None:
+    try:
+        report = deliver_outbox(factory, settings)
+    except Exception:
+        log.exception("outbox deliveries failed; retrying on the next tick")
+        return
+    if report.count or report.lost:
+        log.info(
+            "outbox: %d delivered, %d to retry, %d given up, %d outcomes after a lost lease",
+            report.delivered,
+            report.retried,
+            report.failed,
+            report.lost,
+        )
+
+
 def _logged_step(factory: sessionmaker[Session], retention_days: int | None) -> None:
     try:
         report = run_once(factory, retention_days=retention_days)
@@ -145,20 +199,43 @@ def run_forever(
     interval: float,
     retention_days: int | None = None,
     max_steps: int | None = None,
+    settings: Settings | None = None,
 ) -> None:
-    """Repeat :func:`run_once` every ``interval`` seconds (``max_steps`` bounds it for tests)."""
+    """Repeat :func:`run_once` every ``interval`` seconds (``max_steps`` bounds it for tests),
+    and deliver the outbox every ``outbox_interval_seconds`` in between."""
+    outbox_interval = (settings or get_settings()).outbox_interval_seconds
     steps = 0
+    next_step = time.monotonic()
     while max_steps is None or steps < max_steps:
-        _logged_step(factory, retention_days)
-        steps += 1
+        if time.monotonic() >= next_step:
+            _logged_step(factory, retention_days)
+            steps += 1
+            next_step = time.monotonic() + interval
+        _logged_deliveries(factory, settings)
         if max_steps is None or steps < max_steps:
-            time.sleep(interval)
+            time.sleep(max(0.0, min(outbox_interval, next_step - time.monotonic())))
 
 
 async def run_embedded(
-    factory: sessionmaker[Session], *, interval: float, retention_days: int | None
+    factory: sessionmaker[Session],
+    *,
+    interval: float,
+    retention_days: int | None,
+    settings: Settings | None = None,
 ) -> None:
-    """The loop inside ``calmdesk serve``: each step in a thread, until cancelled."""
+    """The loop inside ``calmdesk serve``: each step in a thread, until cancelled; the outbox's
+    deliveries in a loop of their own, so a slow receiver never holds the deadlines back."""
+    deliveries = asyncio.create_task(_deliver_embedded(factory, settings))
+    try:
+        while True:
+            await asyncio.to_thread(_logged_step, factory, retention_days)
+            await asyncio.sleep(interval)
+    finally:
+        deliveries.cancel()
+
+
+async def _deliver_embedded(factory: sessionmaker[Session], settings: Settings | None) -> None:
+    outbox_interval = (settings or get_settings()).outbox_interval_seconds
     while True:
-        await asyncio.to_thread(_logged_step, factory, retention_days)
-        await asyncio.sleep(interval)
+        await asyncio.to_thread(_logged_deliveries, factory, settings)
+        await asyncio.sleep(outbox_interval)

@@ -160,6 +160,30 @@ class Settings(BaseSettings):
     worker_interval_seconds: float = 30.0
     embedded_worker: bool = True
     """Run the deadline worker inside ``calmdesk serve`` (the embedded default)."""
+    outbox_interval_seconds: float = Field(default=2.0, gt=0)
+    """How often the worker looks for outbox messages due (webhook deliveries), between its
+    deadline steps."""
+    outbox_batch_size: int = Field(default=50, ge=1, le=1000)
+    """Outbox messages one worker claims at once."""
+    outbox_concurrency: int = Field(default=8, ge=1, le=64)
+    """Deliveries one worker sends at once (threads)."""
+    outbox_lease_seconds: float = Field(default=60.0, gt=0)
+    """How long a claimed message is the claiming worker's: if no outcome is recorded by then
+    (the worker died between sending and marking), another worker sends it again with the same
+    event id. Keep it above ``webhook_timeout_seconds``."""
+    outbox_max_attempts: int = Field(default=10, ge=1, le=100)
+    """Attempts before a message is given up (``failed``; an admin may replay it)."""
+    outbox_backoff_base_seconds: float = Field(default=10.0, gt=0)
+    """The wait after the first failed attempt; it doubles with each further one, up to
+    ``outbox_backoff_max_seconds``, and half of it is random (jitter)."""
+    outbox_backoff_max_seconds: float = Field(default=3600.0, gt=0)
+    outbox_retention_days: int = Field(default=30, ge=1)
+    """Delivered and failed outbox messages (and their attempts) older than this are deleted."""
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
+    """How long one webhook delivery may take (connecting, sending, the receiver's answer)."""
+    webhooks_allow_private_targets: bool | None = None
+    """Whether webhook URLs may point at loopback, private, link-local or other non-public
+    addresses. Unset: allowed except with ``CALMDESK_ENV=production``."""
     auto_migrate: bool = True
     """Upgrade the database schema when the web app starts."""
     erasure_vacuum: Literal["plain", "full"] = "plain"
@@ -250,6 +274,12 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{self.data_dir / 'calmdesk.sqlite3'}"
+
+    @property
+    def private_webhook_targets_allowed(self) -> bool:
+        if self.webhooks_allow_private_targets is not None:
+            return self.webhooks_allow_private_targets
+        return self.env != "production"
 
     @property
     def secure_cookies(self) -> bool:

@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from calmdesk.cases import models as cases_models
 from calmdesk.chat import models as chat_models
 from calmdesk.mail import models as mail_models
+from calmdesk.outbox import models as outbox_models
 from calmdesk.social import models as social_models
 from calmdesk.storage.db import Base
 
@@ -43,6 +44,11 @@ DOMAINS = [
         mail_models.MailMessage,
         {"mail_messages", "mail_attachments", "mail_notices", "mail_state"},
         id="0005_mail",
+    ),
+    pytest.param(
+        outbox_models.OutboxMessage,
+        {"outbox_messages", "outbox_attempts", "webhook_subscriptions"},
+        id="0006_webhooks",
     ),
 ]
 

@@ -110,7 +110,7 @@ def test_sign_in_does_not_redirect_to_another_site() -> None:
             None,
         ),
         ("handler", ["/cases", "/social", "/playbook"], "/console"),
-        ("admin", ["/playbook"], "/cases"),
+        ("admin", ["/playbook", "/webhooks"], "/cases"),
     ],
 )
 def test_the_navigation_and_the_pages_follow_the_role(

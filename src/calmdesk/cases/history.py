@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from calmdesk.cases import notices
 from calmdesk.cases.enums import CaseEventKind
 from calmdesk.cases.models import Case, CaseEvent
 from calmdesk.storage.types import utcnow
@@ -63,4 +64,6 @@ def record(
     )
     session.add(event)
     session.flush()
+    # Other systems hear of it (outgoing webhooks) in this same transaction, or not at all.
+    notices.announce(session, case=case, event=event)
     return event

@@ -30,12 +30,13 @@ def worker(
     ] = None,
 ) -> None:
     """Record SLA warnings, breaches, legal-deadline risks and public posts past their response
-    time; apply the retention period to cases, posts and contacts.
+    time; apply the retention period to cases, posts and contacts; deliver the outbox
+    (webhooks) every CALMDESK_OUTBOX_INTERVAL_SECONDS.
 
     Any number of workers may run against PostgreSQL: due cases are claimed with
     SELECT ... FOR UPDATE SKIP LOCKED and every event is recorded once."""
     from calmdesk.cases.worker import refresh_provisional
-    from calmdesk.maintenance import run_forever, run_once
+    from calmdesk.maintenance import deliver_outbox, run_forever, run_once
     from calmdesk.playbook.load import load_playbook
     from calmdesk.storage import migrate
     from calmdesk.storage.db import make_engine, make_session_factory
@@ -63,12 +64,19 @@ def worker(
                 f"erased by retention: {report.cases.erased} cases, "
                 f"{report.contacts_erased} contacts"
             )
+            sent = deliver_outbox(factory, settings)
+            console.print(
+                f"outbox: {sent.delivered} delivered, {sent.retried} to retry, "
+                f"{sent.failed} given up",
+                highlight=False,
+            )
             return
         console.print("deadline worker running; Ctrl+C stops it")
         run_forever(
             factory,
             interval=interval or settings.worker_interval_seconds,
             retention_days=settings.retention_days,
+            settings=settings,
         )
     except KeyboardInterrupt:
         pass

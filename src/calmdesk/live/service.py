@@ -28,7 +28,7 @@ from calmdesk.analysis.line import check_line
 from calmdesk.coach import Conversation, Guidance
 from calmdesk.coach.stages import Action, parse_action
 from calmdesk.errors import Conflict, InvalidInput
-from calmdesk.live import coaching, keys, locks, permissions
+from calmdesk.live import coaching, keys, locks, notices, permissions
 from calmdesk.live.locks import ContactEnded as ContactEnded
 
 # `Outgoing` and `contact_update_message` are re-exported (`X as X`) for the web pages.
@@ -220,6 +220,8 @@ def _turn(
     cache.put(contact.id, seq, conversation)
     agent = contact.agent
     outgoing = turn_messages(contact, agent, message, previous_alerts)
+    # Other systems hear of the new alerts (outgoing webhooks) in the turn's own transaction.
+    notices.announce_alerts(session, contact=contact, agent=agent, outgoing=outgoing)
     return TurnOutcome(contact=contact, answer=message, outgoing=outgoing), conversation
 
 

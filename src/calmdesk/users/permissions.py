@@ -36,6 +36,8 @@ class Permission(StrEnum):
     """Answer public complaints on social media: reply, promise, keep one's own promises."""
     OVERSEE_SOCIAL = "social.oversee"
     """Close out public promises made by someone else."""
+    MANAGE_WEBHOOKS = "webhooks.manage"
+    """Make, change and disable outgoing webhooks; read and replay their delivery log."""
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -73,6 +75,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.EDIT_PLAYBOOK,
             Permission.EXPORT_PERSONAL_DATA,
             Permission.ERASE_PERSONAL_DATA,
+            Permission.MANAGE_WEBHOOKS,
         }
     ),
 }

@@ -36,6 +36,7 @@ from calmdesk.users.views import auth_router, users_router
 from calmdesk.web.errors import install_error_handlers
 from calmdesk.web.openapi import install_openapi
 from calmdesk.web.pages import install_pages
+from calmdesk.webhooks.views import router as webhooks_router
 
 
 class Health(BaseModel):
@@ -79,6 +80,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
                 app.state.session_factory,
                 interval=settings.worker_interval_seconds,
                 retention_days=settings.retention_days,
+                settings=settings,
             )
         )
     mail = None
@@ -151,6 +153,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(cases_router)
     app.include_router(customers_router)
     app.include_router(social_router)
+    app.include_router(webhooks_router)
     install_live(app)  # /api/contacts and the /ws/contacts/{id}, /ws/board sockets
     install_chat(app)  # /api/chat: Chatwoot's webhook and card, the generic adapter
     app.include_router(playbook_router, dependencies=[Depends(get_current_user)])

@@ -37,6 +37,7 @@ from calmdesk.web import (
     pages_console,
     pages_social,
     pages_survey,
+    pages_webhooks,
 )
 from calmdesk.web.csrf import CsrfChecked
 from calmdesk.web.errors import error_message, http_error_headers, retry_after_header
@@ -257,4 +258,5 @@ def install_pages(app: FastAPI) -> None:
     app.include_router(pages_social.router)
     app.include_router(pages_survey.router)
     app.include_router(pages_chat.router)
+    app.include_router(pages_webhooks.router)
     install_error_pages(app)

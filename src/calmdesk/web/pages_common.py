@@ -65,6 +65,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("/social", N_("Public posts"), Permission.WORK_SOCIAL),
     NavItem("/satisfaction", N_("Satisfaction"), Permission.VIEW_BOARD),
     NavItem("/playbook", N_("Playbook"), None),
+    NavItem("/webhooks", N_("Webhooks"), Permission.MANAGE_WEBHOOKS),
 )
 
 

@@ -1,0 +1,2 @@
+"""Outgoing webhooks: subscriptions per event kind, signed deliveries through the outbox, a
+delivery log an admin reads and replays."""
