@@ -1,7 +1,8 @@
 """Fan-out of live events to the agent consoles and the supervisor board.
 
 Three kinds of channel: one per contact (``contact:<id>``, the agent's console), one per agent
-(``agent:<id>``, what reaches the agent on any console page) and ``board`` (every supervisor). :class:`InProcessBus` serves a single ``calmdesk serve`` process; with
+(``agent:<id>``, what reaches the agent on any console page) and ``board`` (every supervisor).
+:class:`InProcessBus` serves a single ``calmdesk serve`` process; with
 ``CALMDESK_REDIS_URL`` set, :class:`RedisBus` carries the same messages between workers, so a
 board connected to worker A sees a turn posted to worker B.
 
