@@ -120,5 +120,5 @@ def test_the_step_times_out_contacts_left_open_and_publishes_it(
     assert contact.status == ContactStatus.ENDED
     assert contact.summary is not None and contact.summary["ended"] == "timed_out"
     assert "summary" in published and "contact_update" in published
-    again = maintenance.run_once(session_factory, playbook=playbook, publish=published.append)
+    again = maintenance.run_once(session_factory, playbook=playbook, publish=lambda _: None)
     assert again.contacts_timed_out == 0
