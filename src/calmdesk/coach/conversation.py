@@ -130,6 +130,11 @@ class Conversation:
         return self._lang or self.playbook.default_language
 
     @property
+    def ended(self) -> str | None:
+        """How the call ended (``hang_up``, ``closed``, ``transferred``), ``None`` while open."""
+        return self._state.ended
+
+    @property
     def guidance(self) -> Guidance | None:
         """The latest guidance (``None`` before the first event)."""
         return self._last

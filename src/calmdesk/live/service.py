@@ -319,7 +319,7 @@ def end_contact(
     contact = locks.read_live(session, contact_id=contact_id, actor=actor)
     seen = contact.event_count
     conversation = _conversation(session, contact, playbook=playbook, cache=cache)
-    if conversation.summary().ended is None:
+    if conversation.ended is None:
         cache.put(contact.id, seen, conversation)  # the turn below takes it back
         outcome, conversation = _turn(
             session,
@@ -381,7 +381,7 @@ def time_out_idle(session: Session, *, playbook: Playbook, now: datetime) -> lis
             contact, events_of(session, contact=contact), playbook=playbook, agent=contact.agent
         )
         DEFAULT_CACHE.forget(contact.id)
-        ended = conversation.summary().ended or "timed_out"
+        ended = conversation.ended or "timed_out"
         outgoing += _finish(session, contact, conversation, playbook=playbook, ended=ended).outgoing
     return outgoing
 
