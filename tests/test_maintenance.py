@@ -94,3 +94,31 @@ def test_expired_sign_ins_are_forgotten_also_of_users_who_never_come_back(
         maintenance.run_once(session_factory, now=now + timedelta(minutes=5)).sign_ins_forgotten
         == 0
     )
+
+
+def test_the_step_times_out_contacts_left_open_and_publishes_it(
+    session: Session, session_factory: sessionmaker[Session], users: dict[str, User]
+) -> None:
+    from calmdesk.live import service as live_service
+    from calmdesk.live.models import ContactStatus
+    from calmdesk.storage.types import utcnow
+
+    playbook = default_playbook("pl")
+    contact = live_service.start_contact(session, agent=users["agent"], playbook=playbook)
+    contact.last_line_at = utcnow() - timedelta(minutes=31)
+    session.commit()
+    published: list[str] = []
+
+    report = maintenance.run_once(
+        session_factory,
+        playbook=playbook,
+        publish=lambda outgoing: published.extend(o.message.type for o in outgoing),
+    )
+    session.expire_all()
+
+    assert report.contacts_timed_out == 1 and report.anything_done
+    assert contact.status == ContactStatus.ENDED
+    assert contact.summary is not None and contact.summary["ended"] == "timed_out"
+    assert "summary" in published and "contact_update" in published
+    again = maintenance.run_once(session_factory, playbook=playbook, publish=lambda _: None)
+    assert again.contacts_timed_out == 0

@@ -12,8 +12,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -23,7 +25,10 @@ from calmdesk.cases import worker as cases_worker
 from calmdesk.chat import notes as chat_notes
 from calmdesk.chat import service as chat_service
 from calmdesk.live import privacy as live_privacy
+from calmdesk.live import service as live_service
+from calmdesk.live.messages import Outgoing
 from calmdesk.outbox import service as outbox
+from calmdesk.playbook.schema import Playbook
 from calmdesk.settings import Settings, get_settings
 from calmdesk.social import privacy as social_privacy
 from calmdesk.social import worker as social_worker
@@ -46,6 +51,8 @@ class MaintenanceReport:
     """Expired web sessions and login-throttle keys nobody used for a day, deleted."""
     notes: chat_notes.DeliveryReport = field(default_factory=chat_notes.DeliveryReport)
     """Private notes posted on Chatwoot conversations (or retried, or given up)."""
+    contacts_timed_out: int = 0
+    """Open contacts without a line for the playbook's ``idle_timeout_minutes``, ended."""
 
     @property
     def anything_done(self) -> bool:
@@ -57,6 +64,7 @@ class MaintenanceReport:
             or self.posts_erased
             or self.sign_ins_forgotten
             or self.notes.anything_done
+            or self.contacts_timed_out
         )
 
 
@@ -67,15 +75,42 @@ def forget_stale_sign_ins(factory: sessionmaker[Session], *, now: datetime) -> i
         return expired + throttle.forget_stale(session, at=now.timestamp())
 
 
+Publish = Callable[[Sequence[Outgoing]], None]
+"""Hands the live messages of a step to the bus once its transaction is committed."""
+
+
+def time_out_contacts(
+    factory: sessionmaker[Session], *, playbook: Playbook, now: datetime, publish: Publish | None
+) -> int:
+    """End the open contacts left without a line too long (outcome ``timed_out``); the board and
+    any console still open on them are told after the commit."""
+    with factory() as session, session.begin():
+        outgoing = live_service.time_out_idle(session, playbook=playbook, now=now)
+    if outgoing and publish is not None:
+        try:
+            publish(outgoing)
+        except Exception:  # stored all the same: a board re-reads it on its next snapshot
+            log.exception("could not publish the timed-out contacts")
+    return sum(1 for o in outgoing if o.message.type == "summary")
+
+
 def run_once(
     factory: sessionmaker[Session],
     *,
     now: datetime | None = None,
     retention_days: int | None = None,
+    playbook: Playbook | None = None,
+    publish: Publish | None = None,
 ) -> MaintenanceReport:
-    """Cases (SLA warnings, breaches, legal-deadline risks), public posts (response clock), then
-    retention of ended contacts' words when ``retention_days`` is given."""
+    """Cases (SLA warnings, breaches, legal-deadline risks), public posts (response clock), open
+    contacts left silent (timed out, when the ``playbook`` is given; their messages go to
+    ``publish``), then retention of ended contacts' words when ``retention_days`` is given."""
     now = now or utcnow()
+    timed_out = (
+        time_out_contacts(factory, playbook=playbook, now=now, publish=publish)
+        if playbook is not None
+        else 0
+    )
     cases = cases_worker.run_once(factory, now=now, retention_days=retention_days)
     posts, posts_erased = social_worker.run_step(factory, now=now, retention_days=retention_days)
     contacts = 0
@@ -102,6 +137,7 @@ def run_once(
         posts_erased=posts_erased,
         sign_ins_forgotten=forgotten,
         notes=notes,
+        contacts_timed_out=timed_out,
     )
 
 
@@ -175,21 +211,29 @@ def _logged_deliveries(factory: sessionmaker[Session], settings: Settings | None
         )
 
 
-def _logged_step(factory: sessionmaker[Session], retention_days: int | None) -> None:
+def _logged_step(
+    factory: sessionmaker[Session],
+    retention_days: int | None,
+    playbook: Playbook | None = None,
+    publish: Publish | None = None,
+) -> None:
     try:
-        report = run_once(factory, retention_days=retention_days)
+        report = run_once(
+            factory, retention_days=retention_days, playbook=playbook, publish=publish
+        )
     except Exception:
         log.exception("worker step failed; retrying on the next tick")
         return
     if report.anything_done:
         log.info(
             "worker: %d case events, %d cases and %d contacts erased, %d posts flagged, "
-            "%d expired sign-ins forgotten",
+            "%d expired sign-ins forgotten, %d contacts timed out",
             report.cases.count,
             report.cases.erased,
             report.contacts_erased,
             report.posts_flagged,
             report.sign_ins_forgotten,
+            report.contacts_timed_out,
         )
 
 
@@ -200,6 +244,8 @@ def run_forever(
     retention_days: int | None = None,
     max_steps: int | None = None,
     settings: Settings | None = None,
+    playbook: Playbook | None = None,
+    publish: Publish | None = None,
 ) -> None:
     """Repeat :func:`run_once` every ``interval`` seconds (``max_steps`` bounds it for tests),
     and deliver the outbox every ``outbox_interval_seconds`` in between."""
@@ -208,7 +254,7 @@ def run_forever(
     next_step = time.monotonic()
     while max_steps is None or steps < max_steps:
         if time.monotonic() >= next_step:
-            _logged_step(factory, retention_days)
+            _logged_step(factory, retention_days, playbook, publish)
             steps += 1
             next_step = time.monotonic() + interval
         _logged_deliveries(factory, settings)
@@ -222,13 +268,24 @@ async def run_embedded(
     interval: float,
     retention_days: int | None,
     settings: Settings | None = None,
+    playbook: Playbook | None = None,
+    publish: Callable[[Sequence[Outgoing]], Coroutine[Any, Any, None]] | None = None,
 ) -> None:
-    """The loop inside ``calmdesk serve``: each step in a thread, until cancelled; the outbox's
-    deliveries in a loop of their own, so a slow receiver never holds the deadlines back."""
+    """The loop inside ``calmdesk serve``: each step in a thread, until cancelled (``publish``,
+    the app's bus, runs back on this loop); the outbox's deliveries in a loop of their own, so a
+    slow receiver never holds the deadlines back."""
+    loop = asyncio.get_running_loop()
+
+    def publish_from_step(outgoing: Sequence[Outgoing]) -> None:
+        if publish is not None:
+            asyncio.run_coroutine_threadsafe(publish(outgoing), loop).result(timeout=30)
+
     deliveries = asyncio.create_task(_deliver_embedded(factory, settings))
     try:
         while True:
-            await asyncio.to_thread(_logged_step, factory, retention_days)
+            await asyncio.to_thread(
+                _logged_step, factory, retention_days, playbook, publish_from_step
+            )
             await asyncio.sleep(interval)
     finally:
         deliveries.cancel()

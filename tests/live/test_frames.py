@@ -164,12 +164,16 @@ def test_everything_a_console_receives_validates_against_its_model(
         update = receive(board, ContactUpdateMessage)
         assert (update.stage, update.rung, update.turns) == (guidance.stage, guidance.rung, 1)
         ws.send_json({"type": "end", "ref": "bye"})
+        # The end is recorded as the agent's call_ended: its guidance, then the summary.
+        ended = receive(ws, GuidanceMessage)
+        assert ended.event.action == "call_ended" and ended.end_outcome == "hang_up"
         summary = receive(ws, SummaryMessage)
-        assert summary.summary.turns == 1 and summary.contact_id == contact_id
+        assert summary.summary.turns == 2 and summary.contact_id == contact_id
+        assert (summary.summary.ended, summary.summary.end_allowed) == ("hang_up", False)
 
     with client.websocket_connect(f"/ws/contacts/{contact_id}?token={tokens['agent']}") as ws:
         again = receive(ws, ContactSnapshot)
-        assert again.guidance is not None and again.guidance.seq == guidance.seq
+        assert again.guidance is not None and again.guidance.seq == ended.seq
         assert again.contact.summary == summary.summary
 
 
@@ -208,6 +212,7 @@ def test_a_refused_line_is_explained_in_the_agents_language(
         assert client.post(
             f"/api/contacts/{contact_id}/end", headers=bearer(tokens["agent"])
         ).is_success
+        receive(ws, GuidanceMessage)  # the call_ended the end records
         receive(ws, SummaryMessage)
         ws.send_json({**line, "text": "halo"})
         error = receive(ws, ErrorMessage)

@@ -154,10 +154,14 @@ def test_ending_stores_the_summary_and_the_recommended_break(
     )
 
     summary = outcome.answer
-    assert isinstance(summary, SummaryMessage) and outcome.outgoing[0].message is summary
+    # The end is recorded as the agent's call_ended: its guidance first, then the summary.
+    first = outcome.outgoing[0].message
+    assert isinstance(first, GuidanceMessage) and first.event.action == "call_ended"
+    assert isinstance(summary, SummaryMessage)
+    assert [o.message for o in outcome.outgoing if o.message.type == "summary"] == [summary]
     assert contact.status == ContactStatus.ENDED and contact.ended_at is not None
     assert contact.summary == summary.summary.model_dump(mode="json")
-    assert summary.summary.turns == len(DIALOGUE)
+    assert summary.summary.turns == len(DIALOGUE) + 1
     expected = playbook.conversation.break_for(summary.summary.difficulty)
     assert contact.break_minutes == summary.break_minutes == expected
     with pytest.raises(ContactEnded):
@@ -217,7 +221,13 @@ def test_a_supervisor_grants_the_break_once(
 
     outcome = service.grant_break(session, contact_id=contact.id, actor=supervisor, minutes=10)
     assert outcome.answer.minutes == 10 and outcome.answer.granted_by == "supervisor"
-    assert [o.message for o in outcome.outgoing] == [outcome.answer, outcome.answer]
+    # The board, the contact's console and the agent's own channel (wherever the agent is).
+    assert [o.message for o in outcome.outgoing] == [outcome.answer] * 3
+    assert [o.channel for o in outcome.outgoing] == [
+        "board",
+        f"contact:{contact.id}",
+        f"agent:{agent.id}",
+    ]
     assert contact.break_granted_minutes == 10 and contact.break_granted_by_id == supervisor.id
     with pytest.raises(Exception, match="already granted"):
         service.grant_break(session, contact_id=contact.id, actor=supervisor, minutes=10)

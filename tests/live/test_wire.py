@@ -151,6 +151,9 @@ def call_every_live_route(client: TestClient, tokens: dict[str, str]) -> dict[st
         post_turn(client, tokens["agent"], contact_id, turn)
     answers["GET /api/contacts"] = client.get("/api/contacts", headers=supervisor)
     answers["POST /api/contacts/{contact_id}/end"] = client.post(f"{base}/end", headers=agent)
+    answers["POST /api/contacts/{contact_id}/break-request"] = client.post(
+        f"{base}/break-request", headers=agent
+    )
     answers["GET /api/contacts/breaks"] = client.get("/api/contacts/breaks", headers=supervisor)
     answers["POST /api/contacts/{contact_id}/break"] = client.post(
         f"{base}/break", json={"minutes": 5}, headers=supervisor

@@ -53,9 +53,9 @@ def _start_contact(page: Page, *, lang: str = "pl") -> int:
 def _say(page: Page, speaker: str, text: str) -> None:
     """Type a line as the agent would and wait until the coach's guidance for it is shown."""
     before = page.locator("body").get_attribute("data-guidance-seq") or "0"
-    page.locator(f"input[name=speaker][value={speaker}]").check()
     page.locator("#utterance-text").fill(text)
-    page.locator("#utterance-text").press("Enter")
+    # Two speakers, two keys: Enter for the customer's line, Ctrl+Enter for the agent's own.
+    page.locator("#utterance-text").press("Enter" if speaker == "customer" else "Control+Enter")
     # Generous: the first line in a fresh server also loads the analysis models.
     expect(page.locator("body")).to_have_attribute(
         "data-guidance-seq", str(int(before) + 1), timeout=FIRST_TURN_TIMEOUT_MS
@@ -95,6 +95,8 @@ def test_the_marian_dialogue_climbs_the_ladder_live_for_agent_and_supervisor(
     screenshot(board, "supervisor-board.png")
 
     console.locator("#end-contact").click()
+    expect(console.locator("#end-dialog")).to_be_visible()
+    console.locator("#end-confirm").click()
     expect(console.locator("[data-testid=summary]")).to_be_visible()
     expect(console.locator("#break-recommendation")).to_have_attribute(
         "data-minutes", re.compile(r"\d+")

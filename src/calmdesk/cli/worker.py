@@ -4,13 +4,19 @@ and ``calmdesk cases export|erase`` for a customer's personal data (:mod:`calmde
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
 from calmdesk.cli.db import database_session
-from calmdesk.settings import get_settings
+from calmdesk.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from calmdesk.live.messages import Outgoing
+    from calmdesk.maintenance import Publish
 
 cases_app = typer.Typer(help="Complaint cases: a customer's personal data.", no_args_is_help=True)
 
@@ -47,22 +53,27 @@ def worker(
         migrate.upgrade(engine)
     factory = make_session_factory(engine)
     console = Console()
+    playbook = load_playbook(settings.playbook)
+    publish = live_publisher(settings)
     try:
         # A newer calendar may publish a year some legal dates had to assume.
-        refreshed = refresh_provisional(factory, playbook=load_playbook(settings.playbook))
+        refreshed = refresh_provisional(factory, playbook=playbook)
         if refreshed:
             console.print(
                 f"legal dates recomputed on the published calendar: {len(refreshed)} cases",
                 highlight=False,
             )
         if once:
-            report = run_once(factory, retention_days=settings.retention_days)
+            report = run_once(
+                factory, retention_days=settings.retention_days, playbook=playbook, publish=publish
+            )
             for case_id, kind, clock in report.cases.recorded:
                 console.print(f"case {case_id}: {kind} ({clock})", highlight=False)
             console.print(
                 f"{report.cases.count} case events, {report.posts_flagged} public posts flagged; "
                 f"erased by retention: {report.cases.erased} cases, "
-                f"{report.contacts_erased} contacts"
+                f"{report.contacts_erased} contacts; "
+                f"contacts timed out: {report.contacts_timed_out}"
             )
             sent = deliver_outbox(factory, settings)
             console.print(
@@ -77,11 +88,36 @@ def worker(
             interval=interval or settings.worker_interval_seconds,
             retention_days=settings.retention_days,
             settings=settings,
+            playbook=playbook,
+            publish=publish,
         )
     except KeyboardInterrupt:
         pass
     finally:
         engine.dispose()
+
+
+def live_publisher(settings: Settings) -> Publish | None:
+    """The worker's live messages (contacts timed out) go to Redis when the servers share it; a
+    worker on its own has no one to tell (the boards re-read on their next snapshot)."""
+    if not settings.redis_url:
+        return None
+    import asyncio
+
+    from calmdesk.live.bus import bus_from_settings
+    from calmdesk.live.fanout import publish_all
+
+    def publish(outgoing: Sequence[Outgoing]) -> None:
+        async def send() -> None:
+            bus = bus_from_settings(settings, prefix=settings.redis_channel_prefix)
+            try:
+                await publish_all(bus, outgoing)
+            finally:
+                await bus.close()
+
+        asyncio.run(send())
+
+    return publish
 
 
 @cases_app.command("export")

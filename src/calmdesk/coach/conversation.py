@@ -34,6 +34,7 @@ from calmdesk.coach.state import (
     agent_turn,
     customer_turn,
     end_call_verdict,
+    outcome_if_ended,
 )
 from calmdesk.coach.summary import CallSummary, summarize
 from calmdesk.errors import InvalidInput
@@ -127,6 +128,11 @@ class Conversation:
     def lang(self) -> str:
         """The customer's language: fixed, detected, or the playbook's default until known."""
         return self._lang or self.playbook.default_language
+
+    @property
+    def ended(self) -> str | None:
+        """How the call ended (``hang_up``, ``closed``, ``transferred``), ``None`` while open."""
+        return self._state.ended
 
     @property
     def guidance(self) -> Guidance | None:
@@ -312,10 +318,12 @@ class Conversation:
     ) -> Guidance:
         state = self._state
         may_end, reason_key = end_call_verdict(state, self._policy)
-        reason = messages.ui(messages.END_CALL_REASONS[reason_key], self._ui_lang).format(
+        reason = messages.end_call_reason(
+            reason_key,
+            self._ui_lang,
             needed=self._policy.warnings_before_end,
             given=state.warnings,
-            rung=state.rung.value if state.rung else "-",
+            rung=state.rung.value if state.rung else None,
         )
         category = self._category()
         return Guidance(
@@ -330,6 +338,7 @@ class Conversation:
             signals=signals,
             facts=tuple(state.facts),
             category=category.key if category else None,
+            end_outcome=outcome_if_ended(state),
         )
 
 

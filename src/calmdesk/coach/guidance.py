@@ -47,7 +47,9 @@ class Guidance:
 
     ``turn`` counts events from 1; ``rung`` is the highest ladder rung reached so far (``None``
     before any abuse); ``signals`` is the analysis of this turn when the customer spoke;
-    ``facts`` are all facts so far; ``category`` is the suggested complaint category key."""
+    ``facts`` are all facts so far; ``category`` is the suggested complaint category key;
+    ``end_outcome`` is what ending the call now would record (``closed``, ``hang_up``,
+    ``transferred``), so the agent is told before confirming."""
 
     turn: int
     stage: Stage
@@ -60,6 +62,7 @@ class Guidance:
     signals: Signals | None
     facts: tuple[Fact, ...]
     category: str | None
+    end_outcome: str = "closed"
 
     def alert_kinds(self) -> list[str]:
         return [alert.kind.value for alert in self.alerts]
@@ -77,4 +80,5 @@ class Guidance:
             "signals": self.signals.to_dict() if self.signals else None,
             "facts": [asdict(f) for f in self.facts],
             "category": self.category,
+            "end_outcome": self.end_outcome,
         }

@@ -37,3 +37,8 @@ CHANNELS: dict[str, dict[str, str]] = _TEXTS.table("channels")
 def ui(table: dict[str, str], lang: str) -> str:
     """The entry for ``lang``, English when the language has none."""
     return table.get(lang) or table["en"]
+
+
+def end_call_reason(key: str, lang: str, *, needed: int, given: int, rung: str | None) -> str:
+    """Why ending the call is (not) allowed, for the reason ``key`` of ``end_call_verdict``."""
+    return ui(END_CALL_REASONS[key], lang).format(needed=needed, given=given, rung=rung or "-")

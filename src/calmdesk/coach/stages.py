@@ -43,6 +43,10 @@ class AlertKind(StrEnum):
     NEGATIVE_WORDING = "negative_wording"
     RISKY_PROMISE = "risky_promise"
     BREAK_RECOMMENDED = "break_recommended"
+    ENDED_WITHOUT_PERMISSION = "ended_without_permission"
+    """The agent ended a contact the coach did not allow ending (for the board)."""
+    BREAK_REQUESTED = "break_requested"
+    """The agent asked for a break after a contact (for the board)."""
 
 
 def parse_action(value: str | Action) -> Action:

@@ -47,6 +47,10 @@ class CallState:
     supervisor_requested: bool = False
     supervisor_pending: bool = False
     ended: str | None = None
+    end_allowed: bool | None = None
+    """For a hang-up: whether the coach allowed ending the call then (``None`` otherwise)."""
+    end_reason: str | None = None
+    """The key of the verdict's reason at that moment (``messages.END_CALL_REASONS``)."""
     customer_turns: int = 0
     agent_turns: int = 0
     actions: int = 0
@@ -146,11 +150,31 @@ def agent_action(state: CallState, policy: Policy, action: Action) -> Stage:
         state.ended = state.ended or "transferred"
         stage = Stage.TRANSFER
     elif action is Action.CALL_ENDED:
-        hang_up = end_call_verdict(state, policy)[0]
-        state.ended = state.ended or ("hang_up" if hang_up else "closed")
-        stage = Stage.END_CALL if hang_up else Stage.CLOSE
+        if not state.ended:
+            verdict = end_call_verdict(state, policy)
+            state.ended = outcome_if_ended(state)
+            if state.ended == "hang_up":  # a normal close needs no permission
+                state.end_allowed, state.end_reason = verdict
+        stage = Stage.END_CALL if state.ended == "hang_up" else Stage.CLOSE
     _enter(state, stage)
     return stage
+
+
+def in_abuse(state: CallState) -> bool:
+    """The customer's abuse is not over: the last line was abusive, or the call is still on a
+    rung only abuse leads to (``silent_record`` while the customer asks "are you there?")."""
+    return state.last_customer_abusive or (state.rung is not None and state.stage in _LADDER_ONLY)
+
+
+def outcome_if_ended(state: CallState) -> str:
+    """What ending the call now records: ``transferred`` once transferred, ``hang_up`` while the
+    abuse is not over (whether or not the coach allowed it: see ``end_allowed``), else
+    ``closed``."""
+    if state.ended:
+        return state.ended
+    if state.transferred:
+        return "transferred"
+    return "hang_up" if in_abuse(state) else "closed"
 
 
 def end_call_verdict(state: CallState, policy: Policy) -> tuple[bool, str]:

@@ -37,8 +37,10 @@ class TransferOutcome:
 
 @dataclass(frozen=True, slots=True)
 class CallSummary:
-    """``ended`` is ``hang_up`` (the agent ended it as the ladder's last rung), ``closed`` (ended
-    normally), ``transferred`` or ``None`` while the contact is open."""
+    """``ended`` is ``hang_up`` (the agent ended it while the customer's abuse was not over),
+    ``closed`` (ended normally), ``transferred``, ``timed_out`` (left open without a line; set by
+    the live contacts) or ``None`` while the contact is open. ``end_allowed`` and ``end_reason``
+    are the coach's verdict when the agent ended it (allowed or not, and the reason's key)."""
 
     turns: int
     customer_turns: int
@@ -52,6 +54,8 @@ class CallSummary:
     transfer: TransferOutcome
     supervisor_requested: bool
     ended: str | None
+    end_allowed: bool | None
+    end_reason: str | None
     intents: tuple[str, ...]
     facts: tuple[Fact, ...]
     category: str | None
@@ -104,6 +108,8 @@ def summarize(
         ),
         supervisor_requested=state.supervisor_requested,
         ended=state.ended,
+        end_allowed=state.end_allowed,
+        end_reason=state.end_reason,
         intents=tuple(sorted(state.intents)),
         facts=tuple(state.facts),
         category=category.key if category else None,

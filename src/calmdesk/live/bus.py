@@ -1,7 +1,8 @@
 """Fan-out of live events to the agent consoles and the supervisor board.
 
-Two channels matter: one per contact (``contact:<id>``, the agent's console) and ``board``
-(every supervisor). :class:`InProcessBus` serves a single ``calmdesk serve`` process; with
+Three kinds of channel: one per contact (``contact:<id>``, the agent's console), one per agent
+(``agent:<id>``, what reaches the agent on any console page) and ``board`` (every supervisor).
+:class:`InProcessBus` serves a single ``calmdesk serve`` process; with
 ``CALMDESK_REDIS_URL`` set, :class:`RedisBus` carries the same messages between workers, so a
 board connected to worker A sees a turn posted to worker B.
 
@@ -40,6 +41,12 @@ log = logging.getLogger(__name__)
 
 def contact_channel(contact_id: int) -> str:
     return f"contact:{contact_id}"
+
+
+def agent_channel(user_id: int) -> str:
+    """The agent's own channel (``/ws/agent``): what reaches them wherever they are, such as a
+    break granted."""
+    return f"agent:{user_id}"
 
 
 class Subscription(Protocol):

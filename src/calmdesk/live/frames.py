@@ -21,6 +21,7 @@ from calmdesk.errors import CalmDeskError
 from calmdesk.live import wire_examples as ex
 from calmdesk.live.schemas import ContactRead
 from calmdesk.live.wire import (
+    BreakGrantedMessage,
     ContactUpdateMessage,
     Speaker,
     StoredGuidance,
@@ -121,6 +122,7 @@ class PingFrame(BaseModel):
 TurnFrame = UtteranceFrame | ActionFrame | EndFrame
 ContactFrame = Annotated[TurnFrame | PingFrame, Field(discriminator="type")]
 BoardFrame = PingFrame
+AgentFrame = PingFrame
 
 CONTACT_FRAME: TypeAdapter[ContactFrame] = TypeAdapter(ContactFrame)
 BOARD_FRAME: TypeAdapter[BoardFrame] = TypeAdapter(BoardFrame)
@@ -161,6 +163,22 @@ class BoardSnapshot(WireModel):
     type: Literal["snapshot"] = "snapshot"
     contacts: list[ContactUpdateMessage]
     breaks_pending: list[ContactUpdateMessage]
+
+
+class AgentSnapshot(WireModel):
+    """``snapshot`` on ``/ws/agent`` (the signed-in agent's own socket): the break granted to
+    them while it still runs, or null. ``break_granted`` messages follow as they come."""
+
+    model_config = examples(
+        [
+            {"type": "snapshot", "break_granted": ex.BREAKS_GRANTED[0]},
+            {"type": "snapshot", "break_granted": ex.BREAKS_GRANTED[1]},
+            {"type": "snapshot", "break_granted": None},
+        ]
+    )
+
+    type: Literal["snapshot"] = "snapshot"
+    break_granted: BreakGrantedMessage | None = None
 
 
 class PongMessage(WireModel):
@@ -253,7 +271,7 @@ class ErrorMessage(WireModel):
         )
 
 
-SocketMessage = ContactSnapshot | BoardSnapshot | PongMessage | ErrorMessage
+SocketMessage = ContactSnapshot | BoardSnapshot | AgentSnapshot | PongMessage | ErrorMessage
 
 
 # -- reading a frame --------------------------------------------------------------------------

@@ -7,8 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
+from calmdesk.coach import messages as coach_messages
 from calmdesk.coach.stages import AlertKind
-from calmdesk.live.bus import BOARD_CHANNEL, contact_channel
+from calmdesk.live.bus import BOARD_CHANNEL, agent_channel, contact_channel
 from calmdesk.live.models import Contact, EventKind
 from calmdesk.live.wire import (
     AlertMessage,
@@ -86,10 +87,16 @@ def turn_messages(
     return outgoing
 
 
+def _agent_lang(agent: User) -> str:
+    lang = str(agent.language)
+    return lang if lang in coach_messages.UI_LANGUAGES else "en"
+
+
 def end_messages(
-    contact: Contact, agent: User, summary: CallSummaryRead
+    contact: Contact, agent: User, summary: CallSummaryRead, *, warnings_needed: int = 1
 ) -> tuple[SummaryMessage, list[Outgoing]]:
-    """The ``summary`` to the console; the ended contact and any break recommended to the board."""
+    """The ``summary`` to the console; the ended contact, any break recommended and a hang-up
+    the coach did not allow (``ended_without_permission``) to the board."""
     minutes = contact.break_minutes or 0
     end_message = SummaryMessage(
         contact_id=contact.id,
@@ -101,11 +108,35 @@ def end_messages(
         Outgoing(contact_channel(contact.id), end_message),
         Outgoing(BOARD_CHANNEL, contact_update_message(contact, agent)),
     ]
+    lang = _agent_lang(agent)
+    if summary.ended == "hang_up" and summary.end_allowed is False:
+        reason = coach_messages.end_call_reason(
+            summary.end_reason or "ladder",
+            lang,
+            needed=warnings_needed,
+            given=summary.warnings,
+            rung=summary.highest_rung.value if summary.highest_rung else None,
+        )
+        words = coach_messages.ui(coach_messages.ALERTS["ended_without_permission"], lang)
+        outgoing.append(
+            Outgoing(
+                BOARD_CHANNEL,
+                AlertMessage(
+                    contact_id=contact.id,
+                    kind=AlertKind.ENDED_WITHOUT_PERMISSION,
+                    message=words.format(reason=reason.rstrip(".")),
+                    agent=agent.username,
+                    agent_name=agent.display_name,
+                    seq=contact.event_count or None,
+                ),
+            )
+        )
     if minutes > 0:
+        words = coach_messages.ui(coach_messages.ALERTS["break_recommended"], lang)
         alert = AlertMessage(
             contact_id=contact.id,
             kind=AlertKind.BREAK_RECOMMENDED,
-            message=f"{agent.display_name}: a {minutes}-minute break is recommended.",
+            message=words.format(minutes=minutes),
             agent=agent.username,
             agent_name=agent.display_name,
             seq=None,
@@ -115,17 +146,40 @@ def end_messages(
     return end_message, outgoing
 
 
-def break_granted_messages(
-    contact: Contact, agent: User, granted_by: User
-) -> tuple[BreakGrantedMessage, list[Outgoing]]:
+def break_requested_messages(contact: Contact, agent: User) -> list[Outgoing]:
+    """The agent asked for a break: an ``alert`` on the board."""
+    words = coach_messages.ui(coach_messages.ALERTS["break_requested"], _agent_lang(agent))
+    alert = AlertMessage(
+        contact_id=contact.id,
+        kind=AlertKind.BREAK_REQUESTED,
+        message=words,
+        agent=agent.username,
+        agent_name=agent.display_name,
+        seq=None,
+        minutes=contact.break_minutes or None,
+    )
+    return [Outgoing(BOARD_CHANNEL, alert)]
+
+
+def break_granted_message(contact: Contact, agent: User, granted_by: User) -> BreakGrantedMessage:
     assert contact.break_granted_minutes is not None
-    message = BreakGrantedMessage(
+    return BreakGrantedMessage(
         contact_id=contact.id,
         agent=agent.username,
         minutes=contact.break_granted_minutes,
         granted_by=granted_by.username,
+        granted_by_name=granted_by.display_name,
+        granted_at=contact.break_granted_at,
     )
+
+
+def break_granted_messages(
+    contact: Contact, agent: User, granted_by: User
+) -> tuple[BreakGrantedMessage, list[Outgoing]]:
+    """The break to the board, the contact's console and the agent wherever they are."""
+    message = break_granted_message(contact, agent, granted_by)
     return message, [
         Outgoing(BOARD_CHANNEL, message),
         Outgoing(contact_channel(contact.id), message),
+        Outgoing(agent_channel(agent.id), message),
     ]

@@ -42,6 +42,7 @@ class EventKind(StrEnum):
 
 class Contact(Base):
     __tablename__ = "live_contacts"
+    __table_args__ = (Index("ix_live_contacts_status_last_line", "status", "last_line_at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     agent_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
@@ -66,6 +67,11 @@ class Contact(Base):
     break_granted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     break_granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     break_granted_minutes: Mapped[int | None] = mapped_column(Integer)
+    break_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    """When the agent asked for a break after this contact (from the console's summary)."""
+    last_line_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=utcnow)
+    """When the latest line or action came (the start before any): an open contact silent for
+    the playbook's ``conversation.idle_timeout_minutes`` times out."""
     redacted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     """When personal data was replaced by placeholders (see :mod:`calmdesk.live.privacy`)."""
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -96,6 +96,9 @@ class ContactRead(WireModel):
     break_minutes: int | None = None
     break_granted_minutes: int | None = None
     break_granted_at: datetime | None = None
+    break_requested_at: datetime | None = Field(
+        None, description="when the agent asked for a break after this contact"
+    )
     redacted_at: datetime | None = None
     erased_at: datetime | None = None
 
@@ -125,6 +128,7 @@ def _contact_fields(contact: Contact, agent: User) -> dict[str, Any]:
         "break_minutes": contact.break_minutes,
         "break_granted_minutes": contact.break_granted_minutes,
         "break_granted_at": contact.break_granted_at,
+        "break_requested_at": contact.break_requested_at,
         "redacted_at": contact.redacted_at,
         "erased_at": contact.erased_at,
     }

@@ -20,8 +20,11 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from calmdesk.analysis.line import check_line
@@ -36,6 +39,7 @@ from calmdesk.live.messages import Outgoing as Outgoing
 from calmdesk.live.messages import (
     TurnOutcome,
     break_granted_messages,
+    break_requested_messages,
     end_messages,
     event_view,
     turn_messages,
@@ -98,6 +102,7 @@ def start_contact(
         can_transfer=can_transfer,
         status=ContactStatus.LIVE,
         started_at=utcnow(),
+        last_line_at=utcnow(),
         heat=0.0,
         peak_heat=0.0,
         alerts=[],
@@ -215,6 +220,7 @@ def _turn(
         contact.heat = message.signals.heat
         contact.peak_heat = max(contact.peak_heat or 0.0, contact.heat)
     contact.event_count = seq
+    contact.last_line_at = utcnow()
     with locks.seq_taken_as_conflict(contact_id):
         session.flush()
     cache.put(contact.id, seq, conversation)
@@ -271,16 +277,32 @@ def agent_did(
         cache=cache,
     )
     if parsed is Action.CALL_ENDED:
-        finished = _finish(session, outcome.contact, conversation)
-        # The hang-up's guidance may already carry ``break_recommended``: alert the board once.
-        alerted = {o.message.kind for o in outcome.outgoing if isinstance(o.message, AlertMessage)}
-        outcome.outgoing.extend(
+        finished = _after_call_ended(session, outcome, conversation, cache, playbook)
+        outcome.outgoing[:] = finished.outgoing
+    return outcome
+
+
+def _after_call_ended(
+    session: Session,
+    outcome: TurnOutcome[GuidanceMessage],
+    conversation: Conversation,
+    cache: coaching.ConversationCache | None,
+    playbook: Playbook,
+) -> TurnOutcome[SummaryMessage]:
+    """End the contact after its ``call_ended`` turn: the turn's messages, then the end's."""
+    finished = _finish(session, outcome.contact, conversation, playbook=playbook)
+    # The hang-up's guidance may already carry ``break_recommended``: alert the board once.
+    alerted = {o.message.kind for o in outcome.outgoing if isinstance(o.message, AlertMessage)}
+    outgoing = [
+        *outcome.outgoing,
+        *(
             o
             for o in finished.outgoing
             if not (isinstance(o.message, AlertMessage) and o.message.kind in alerted)
-        )
-        (DEFAULT_CACHE if cache is None else cache).forget(outcome.contact.id)
-    return outcome
+        ),
+    ]
+    (DEFAULT_CACHE if cache is None else cache).forget(outcome.contact.id)
+    return TurnOutcome(contact=finished.contact, answer=finished.answer, outgoing=outgoing)
 
 
 def end_contact(
@@ -291,59 +313,217 @@ def end_contact(
     playbook: Playbook,
     cache: coaching.ConversationCache | None = None,
 ) -> TurnOutcome[SummaryMessage]:
-    """End the contact: store the coach's summary and the break the playbook recommends."""
+    """End the contact: the end is recorded as the agent's ``call_ended`` (so the outcome is
+    the coach's: ``hang_up`` while the abuse is not over, with its verdict), unless the call
+    already ended (transferred); then the coach's summary and the break the playbook
+    recommends."""
     cache = DEFAULT_CACHE if cache is None else cache
     contact = locks.read_live(session, contact_id=contact_id, actor=actor)
     seen = contact.event_count
     conversation = _conversation(session, contact, playbook=playbook, cache=cache)
+    if conversation.ended is None:
+        cache.put(contact.id, seen, conversation)  # the turn below takes it back
+        outcome, conversation = _turn(
+            session,
+            contact_id=contact_id,
+            actor=actor,
+            step=lambda conversation: conversation.agent_did(Action.CALL_ENDED),
+            playbook=playbook,
+            cache=cache,
+        )
+        return _after_call_ended(session, outcome, conversation, cache, playbook)
     contact = locks.lock_live(session, contact_id=contact_id)
     if contact.event_count != seen:  # a last line was stored meanwhile
         conversation = _conversation(session, contact, playbook=playbook, cache=cache)
     cache.forget(contact.id)
-    return _finish(session, contact, conversation)
+    return _finish(session, contact, conversation, playbook=playbook)
 
 
 def _finish(
-    session: Session, contact: Contact, conversation: Conversation
+    session: Session,
+    contact: Contact,
+    conversation: Conversation,
+    *,
+    playbook: Playbook,
+    ended: str | None = None,
 ) -> TurnOutcome[SummaryMessage]:
+    """Store the summary (``ended`` overrides the coach's outcome: ``timed_out``)."""
     summary = CallSummaryRead.of(conversation.summary())
+    if ended is not None:
+        summary = summary.model_copy(update={"ended": ended})
     contact.status = ContactStatus.ENDED
     contact.ended_at = utcnow()
     contact.summary = summary.model_dump(mode="json")
     contact.break_minutes = summary.break_minutes
     session.flush()
     agent = contact.agent
-    message, outgoing = end_messages(contact, agent, summary)
+    message, outgoing = end_messages(
+        contact, agent, summary, warnings_needed=playbook.conversation.warnings_before_end
+    )
     return TurnOutcome(contact=contact, answer=message, outgoing=outgoing)
 
 
+def time_out_idle(session: Session, *, playbook: Playbook, now: datetime) -> list[Outgoing]:
+    """End every open contact without a line for ``conversation.idle_timeout_minutes``: its
+    outcome is ``timed_out``. Run by the worker (:mod:`calmdesk.maintenance`) inside one write
+    transaction; returns the messages to publish once it is committed."""
+    cutoff = now - timedelta(minutes=playbook.conversation.idle_timeout_minutes)
+    idle = (
+        select(Contact)
+        .where(
+            Contact.status == ContactStatus.LIVE,
+            func.coalesce(Contact.last_line_at, Contact.started_at) < cutoff,
+        )
+        .order_by(Contact.id)
+        .with_for_update(skip_locked=True)
+    )
+    outgoing: list[Outgoing] = []
+    for contact in session.scalars(idle).all():
+        conversation = coaching.rebuild(
+            contact, events_of(session, contact=contact), playbook=playbook, agent=contact.agent
+        )
+        DEFAULT_CACHE.forget(contact.id)
+        ended = conversation.ended or "timed_out"
+        outgoing += _finish(session, contact, conversation, playbook=playbook, ended=ended).outgoing
+    return outgoing
+
+
+def _pending_breaks_of(session: Session, agent_id: int) -> Sequence[Contact]:
+    return session.scalars(
+        _breaks_pending_query().where(Contact.agent_id == agent_id).order_by(Contact.id)
+    ).all()
+
+
 def grant_break(
-    session: Session, *, contact_id: int, actor: User, minutes: int | None = None
+    session: Session,
+    *,
+    contact_id: int,
+    actor: User,
+    minutes: int | None = None,
+    playbook: Playbook | None = None,
 ) -> TurnOutcome[BreakGrantedMessage]:
-    """A supervisor grants the agent the break recommended after this contact (or ``minutes``)."""
+    """A supervisor grants the agent of this contact a break: breaks are per agent, so every
+    contact of theirs waiting for one is granted with it. The minutes are ``minutes``, else the
+    longest break recommended after those contacts, else (the agent asked after an easy
+    contact) the playbook's shortest."""
     permissions.ensure_may_grant_break(actor)
     contact = get_or_raise(session, contact_id=contact_id)
     if contact.is_live:
         raise Conflict("A break is granted once the contact has ended.", code="contact_live")
     if contact.break_granted_at is not None:
         raise Conflict("A break was already granted for this contact.", code="break_granted")
-    minutes = minutes if minutes is not None else contact.break_minutes
+    waiting = [c for c in _pending_breaks_of(session, contact.agent_id) if c.id != contact.id]
+    together = [contact, *waiting]
+    if minutes is None:
+        minutes = max(c.break_minutes or 0 for c in together)
+        if not minutes and playbook is not None and contact.break_requested_at is not None:
+            minutes = playbook.conversation.shortest_break
     if not minutes or minutes <= 0:
         raise InvalidInput("Say how many minutes of break to grant.", code="break_minutes")
-    contact.break_granted_at = utcnow()
-    contact.break_granted_by_id = actor.id
-    contact.break_granted_minutes = minutes
+    now = utcnow()
+    for each in together:
+        each.break_granted_at = now
+        each.break_granted_by_id = actor.id
+        each.break_granted_minutes = minutes
     session.flush()
     agent = contact.agent
     message, outgoing = break_granted_messages(contact, agent, actor)
     return TurnOutcome(contact=contact, answer=message, outgoing=outgoing)
 
 
-def breaks_pending(session: Session) -> Sequence[Contact]:
-    """Ended contacts with a recommended break nobody has granted yet, newest first."""
-    query = select(Contact).where(
+def request_break(
+    session: Session, *, contact_id: int, actor: User
+) -> tuple[Contact, list[Outgoing]]:
+    """The agent asks for a break after this (ended) contact; the board is alerted."""
+    contact = permissions.contact_for_user(session, contact_id=contact_id, user=actor, act=True)
+    if contact.is_live:
+        raise Conflict("Ask for a break once the contact has ended.", code="contact_live")
+    if contact.break_granted_at is not None:
+        raise Conflict("A break was already granted for this contact.", code="break_granted")
+    if contact.break_requested_at is None:
+        contact.break_requested_at = utcnow()
+        session.flush()
+    return contact, break_requested_messages(contact, contact.agent)
+
+
+def latest_break(session: Session, *, agent_id: int, now: datetime) -> Contact | None:
+    """The agent's latest break granted, while it still runs."""
+    query = (
+        select(Contact)
+        .where(Contact.agent_id == agent_id, Contact.break_granted_at.is_not(None))
+        .order_by(Contact.break_granted_at.desc(), Contact.id.desc())
+        .limit(1)
+    )
+    contact = session.scalars(query).first()
+    if contact is None or contact.break_granted_at is None:
+        return None
+    until = contact.break_granted_at + timedelta(minutes=contact.break_granted_minutes or 0)
+    return contact if until > now else None
+
+
+def _breaks_pending_query() -> Select[Contact]:
+    return select(Contact).where(
         Contact.status == ContactStatus.ENDED,
-        Contact.break_minutes > 0,
+        or_(Contact.break_minutes > 0, Contact.break_requested_at.is_not(None)),
         Contact.break_granted_at.is_(None),
     )
-    return session.scalars(query.order_by(Contact.ended_at.desc())).all()
+
+
+def breaks_pending(session: Session) -> Sequence[Contact]:
+    """Ended contacts after which a break was recommended or asked for and nobody has granted
+    it yet, newest first."""
+    return session.scalars(_breaks_pending_query().order_by(Contact.ended_at.desc())).all()
+
+
+@dataclass(frozen=True)
+class AgentBreak:
+    """One agent waiting for a break (the board's break list): the latest of their contacts
+    waiting for one, the minutes, whether they asked, and the abusive lines received today."""
+
+    agent: User
+    latest: Contact
+    contacts: int
+    minutes: int
+    requested: bool
+    insults_today: int
+
+
+def breaks_by_agent(session: Session, *, playbook: Playbook, now: datetime) -> list[AgentBreak]:
+    """:func:`breaks_pending` as one row per agent, the agent with the latest contact first;
+    "today" is the company's day (``calendar.timezone``)."""
+    pending = breaks_pending(session)
+    by_agent: dict[int, list[Contact]] = {}
+    for contact in pending:  # newest first
+        by_agent.setdefault(contact.agent_id, []).append(contact)
+    if not by_agent:
+        return []
+    zone = ZoneInfo(playbook.calendar.timezone)
+    local = now.astimezone(zone)
+    midnight = local.replace(hour=0, minute=0, second=0, microsecond=0).astimezone(UTC)
+    today = session.scalars(
+        select(Contact).where(
+            Contact.agent_id.in_(by_agent),
+            Contact.started_at >= midnight,
+            Contact.summary.is_not(None),
+        )
+    ).all()
+    insults: dict[int, int] = {}
+    for contact in today:
+        turns = (contact.summary or {}).get("abusive_turns", 0)
+        insults[contact.agent_id] = insults.get(contact.agent_id, 0) + int(turns or 0)
+    agents = agent_names(session, pending)
+    rows = []
+    for agent_id, contacts in by_agent.items():
+        recommended = max(c.break_minutes or 0 for c in contacts)
+        requested = any(c.break_requested_at is not None for c in contacts)
+        rows.append(
+            AgentBreak(
+                agent=agents[agent_id],
+                latest=contacts[0],
+                contacts=len(contacts),
+                minutes=recommended or playbook.conversation.shortest_break,
+                requested=requested,
+                insults_today=insults.get(agent_id, 0),
+            )
+        )
+    return rows

@@ -1,4 +1,5 @@
-"""The two WebSockets: ``/ws/contacts/{id}`` (the agent's console) and ``/ws/board``
+"""The three WebSockets: ``/ws/contacts/{id}`` (the agent's console), ``/ws/agent`` (what
+reaches the signed-in agent on any console page: a break granted) and ``/ws/board``
 (supervisors).
 
 Authentication: the session cookie, or ``?token=<api token>`` for integrations. A socket that is
@@ -31,13 +32,20 @@ from starlette.websockets import WebSocketDisconnect
 
 from calmdesk.errors import CalmDeskError, NotFound, PermissionDenied
 from calmdesk.live import permissions, service
-from calmdesk.live.bus import BOARD_CHANNEL, EventBus, Subscription, contact_channel
+from calmdesk.live.bus import (
+    BOARD_CHANNEL,
+    EventBus,
+    Subscription,
+    agent_channel,
+    contact_channel,
+)
 from calmdesk.live.fanout import get_bus, publish_all
 from calmdesk.live.frames import (
     BOARD_FRAME,
     CONTACT_FRAME,
     CONTACT_FRAME_TYPES,
     ActionFrame,
+    AgentSnapshot,
     BoardSnapshot,
     ContactSnapshot,
     ErrorMessage,
@@ -49,12 +57,13 @@ from calmdesk.live.frames import (
     UtteranceFrame,
     read_frame,
 )
-from calmdesk.live.messages import Outgoing
+from calmdesk.live.messages import Outgoing, break_granted_message
 from calmdesk.live.refusals import localize_error, localize_frame, refusal_text
 from calmdesk.live.schemas import MAX_ID, ContactRead
 from calmdesk.live.wire import BusMessage
 from calmdesk.playbook.deps import app_playbook
 from calmdesk.storage.db import DatabaseBusy, is_busy, session_scope
+from calmdesk.storage.types import utcnow
 from calmdesk.users import service as users_service
 from calmdesk.users.limits import Limiter, charge
 from calmdesk.users.models import User
@@ -171,6 +180,18 @@ def _board_snapshot(app: FastAPI, user_id: int) -> BoardSnapshot:
                 service.contact_update_message(c, pending_agents[c.agent_id]) for c in pending
             ],
         )
+
+
+def _agent_snapshot(app: FastAPI, user_id: int) -> AgentSnapshot:
+    with session_scope(_factory(app), reads_first=True) as session:
+        user = _user(session, user_id)
+        running = service.latest_break(session, agent_id=user.id, now=utcnow())
+        granted = None
+        if running is not None and running.break_granted_by_id is not None:
+            by = session.get(User, running.break_granted_by_id)
+            if by is not None:
+                granted = break_granted_message(running, user, by)
+        return AgentSnapshot(break_granted=granted)
 
 
 def _client_turn(app: FastAPI, user_id: int, contact_id: int, frame: TurnFrame) -> list[Outgoing]:
@@ -404,6 +425,35 @@ async def board_socket(websocket: WebSocket) -> None:
         if opened is None:
             return
         recheck, _, lang, snapshot = opened
+
+        async def handle(text: str | None) -> OutMessage | None:
+            frame = read_frame(text, BOARD_FRAME, ("ping",))
+            return PongMessage(ref=frame.ref)
+
+        await _serve(_Socket(websocket), subscription, snapshot, handle, recheck, lang)
+
+
+@socket_router.websocket("/ws/agent")
+async def agent_socket(websocket: WebSocket) -> None:
+    """The signed-in agent's own channel: ``break_granted`` wherever the agent is (the console's
+    start page, a contact, its summary). One per user; another user's cannot be opened."""
+    app: FastAPI = websocket.app
+    credential = _credential(websocket)
+    user_id = await run_in_threadpool(_authenticate, app, credential)
+    if user_id is None:
+        await websocket.accept()
+        await websocket.close(CLOSE_NOT_AUTHENTICATED, "log in, or pass ?token=<api token>")
+        return
+    async with _subscribed(websocket, get_bus(app), agent_channel(user_id)) as subscription:
+        if subscription is None:
+            return
+        opened = await _open(websocket, _agent_snapshot)
+        if opened is None:
+            return
+        recheck, signed_in, lang, snapshot = opened
+        if signed_in != user_id:  # the credential changed hands in between: start again
+            await websocket.close(CLOSE_NOT_AUTHENTICATED, "sign in again")
+            return
 
         async def handle(text: str | None) -> OutMessage | None:
             frame = read_frame(text, BOARD_FRAME, ("ping",))

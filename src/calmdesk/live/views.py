@@ -199,10 +199,35 @@ def grant_break(
     user: CurrentUser,
     grant: BreakGrant | None = None,
 ) -> BreakGrantedMessage:
-    """A supervisor grants the recommended break (or ``minutes``) to the contact's agent."""
+    """A supervisor grants the contact's agent a break: the one recommended (or ``minutes``).
+    Breaks are per agent: every contact of theirs waiting for a break is granted with it."""
     minutes = grant.minutes if grant else None
-    outcome = service.grant_break(session, contact_id=contact_id, actor=user, minutes=minutes)
+    outcome = service.grant_break(
+        session,
+        contact_id=contact_id,
+        actor=user,
+        minutes=minutes,
+        playbook=app_playbook(request.app),
+    )
     return _commit_and_publish(request, session, outcome)
+
+
+@router.post(
+    "/{contact_id}/break-request",
+    response_model=ContactRead,
+    responses=errors(
+        (409, "`contact_live`: ask once the contact has ended; `break_granted`: already granted")
+    ),
+)
+def request_break(
+    contact_id: ContactId, request: Request, session: SessionDep, user: CurrentUser
+) -> ContactRead:
+    """The contact's agent asks for a break after it (a draining contact); the supervisors'
+    board gets a ``break_requested`` alert and lists the agent among those waiting."""
+    contact, outgoing = service.request_break(session, contact_id=contact_id, actor=user)
+    session.commit()
+    publish_from_thread(request.app, outgoing)
+    return _read(session, [contact])[0]
 
 
 @router.post("/{contact_id}/redact", response_model=ContactRead, responses=_LIVE)

@@ -207,6 +207,10 @@ class GuidanceRecord(_GuidanceKept):
     signals: SignalsRead | None = Field(None, description="null after the agent's own turns")
     facts: list[FactRead] = Field(description="every fact of the contact so far")
     category: str | None = Field(None, description="the suggested complaint category key")
+    end_outcome: Literal["closed", "hang_up", "transferred"] = Field(
+        "closed",
+        description="what ending the contact now records: hang_up while the abuse is not over",
+    )
 
     def alert_kinds(self) -> list[str]:
         kinds: list[str] = []
@@ -245,6 +249,7 @@ class GuidanceMessage(GuidanceRecord):
             signals=SignalsRead.of(guidance.signals) if guidance.signals else None,
             facts=[FactRead.model_validate(f, from_attributes=True) for f in guidance.facts],
             category=guidance.category,
+            end_outcome=guidance.end_outcome,
             event=event,
         )
 
@@ -280,7 +285,13 @@ class CallSummaryCounts(WireModel):
     boundaries: int
     transfer: TransferRead
     supervisor_requested: bool
-    ended: Literal["hang_up", "closed", "transferred"] | None = None
+    ended: Literal["hang_up", "closed", "transferred", "timed_out"] | None = None
+    end_allowed: bool | None = Field(
+        None, description="whether the coach allowed ending when the agent ended the contact"
+    )
+    end_reason: str | None = Field(
+        None, description="the key of the coach's verdict then: allowed, warnings, ladder..."
+    )
     intents: list[str]
     category: str | None = None
     difficulty: float = Field(ge=0, le=1, description="from observable events only")
@@ -379,8 +390,8 @@ class AlertMessage(WireModel):
 
 
 class BreakGrantedMessage(WireModel):
-    """``break_granted``: a supervisor granted the agent's break (board and the contact's
-    console; answered by ``POST .../break``)."""
+    """``break_granted``: a supervisor granted the agent's break (the board, the contact's
+    console and the agent's own ``/ws/agent``; answered by ``POST .../break``)."""
 
     model_config = examples(ex.BREAKS_GRANTED)
 
@@ -389,6 +400,8 @@ class BreakGrantedMessage(WireModel):
     agent: str
     minutes: int
     granted_by: str
+    granted_by_name: str | None = Field(None, description="the supervisor's display name")
+    granted_at: datetime | None = Field(None, description="when: the break runs from then")
 
 
 BusMessage = Annotated[

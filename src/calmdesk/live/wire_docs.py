@@ -36,6 +36,7 @@ SERVER_MESSAGES: list[type[BaseModel]] = [
     wire.SummaryMessage,
     wire.BreakGrantedMessage,
     frames.BoardSnapshot,
+    frames.AgentSnapshot,
     wire.ContactUpdateMessage,
     wire.AlertMessage,
     frames.PongMessage,

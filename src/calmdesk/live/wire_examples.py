@@ -134,6 +134,7 @@ GUIDANCE: list[dict[str, Any]] = [
         },
         "facts": _FACTS_PL,
         "category": "service_quality",
+        "end_outcome": "hang_up",
         "event": _customer_said(
             "Ty #$&^&%@! idioto, trzeci raz dzwonię w sprawie faktury FV/2026/11/42, mój "
             "numer 601 234 567!"
@@ -191,6 +192,7 @@ GUIDANCE: list[dict[str, Any]] = [
         },
         "facts": _FACTS_RU,
         "category": "billing_error",
+        "end_outcome": "closed",
         "event": _customer_said(
             "Здравствуйте, с меня дважды списали 2000 рублей за заказ 55120, я уйду к конкурентам."
         ),
@@ -236,6 +238,7 @@ GUIDANCE: list[dict[str, Any]] = [
         },
         "facts": _FACTS_EN,
         "category": None,
+        "end_outcome": "closed",
         "event": _customer_said(
             "This is ridiculous, I want to speak to your manager right now about ticket #4417."
         ),
@@ -271,6 +274,9 @@ def _summary(
         "transfer": {"offered": offered, "failed": failed, "done": done},
         "supervisor_requested": "supervisor_request" in intents,
         "ended": ended,
+        # The coach's verdict is recorded for a hang-up only (a normal close needs none).
+        "end_allowed": True if ended == "hang_up" else None,
+        "end_reason": "allowed" if ended == "hang_up" else None,
         "intents": intents,
         "category": category,
         "difficulty": difficulty,
@@ -322,6 +328,7 @@ SUMMARIES: list[dict[str, Any]] = [
 STARTED_AT = "2026-11-23T09:00:00Z"
 AGENTS = [("bartek", "Bartek"), ("olga", "Ольга"), ("sam", "Sam")]
 SUPERVISORS = ["sylwia", "nadia", "jordan"]
+SUPERVISOR_NAMES = ["Sylwia", "Надя", "Jordan"]
 CHANNELS = ["phone", "chat", "phone"]
 
 
@@ -424,9 +431,12 @@ BREAKS_GRANTED: list[dict[str, Any]] = [
         "agent": agent,
         "minutes": minutes,
         "granted_by": by,
+        "granted_by_name": name,
+        "granted_at": "2026-11-23T09:08:00Z",
     }
-    for index, ((agent, _), by, minutes) in enumerate(
-        zip(AGENTS, SUPERVISORS, (10, 5, 15), strict=True), start=1
+    for index, ((agent, _), (by, name), minutes) in enumerate(
+        zip(AGENTS, zip(SUPERVISORS, SUPERVISOR_NAMES, strict=True), (10, 5, 15), strict=True),
+        start=1,
     )
 ]
 

@@ -313,6 +313,14 @@ class ConversationPolicy(Strict):
     transfer_available: bool = True
     break_threshold: float = Field(0.6, ge=0, le=1)
     break_minutes: list[BreakRule]
+    idle_timeout_minutes: int = Field(
+        30, ge=1, le=24 * 60, description="an open contact without a line this long times out"
+    )
+
+    @property
+    def shortest_break(self) -> int:
+        """The break granted to an agent who asked for one after an easy contact."""
+        return min((r.minutes for r in self.break_minutes), default=5)
 
     def break_for(self, difficulty: float) -> int:
         """Minutes of break for a contact of this difficulty (0 below the threshold)."""

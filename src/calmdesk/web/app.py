@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Literal
 
@@ -20,7 +20,8 @@ from calmdesk.cases import worker as cases_worker
 from calmdesk.cases.views import router as cases_router
 from calmdesk.chat.views import install as install_chat
 from calmdesk.customers.views import router as customers_router
-from calmdesk.live.fanout import close_bus
+from calmdesk.live.fanout import close_bus, get_bus, publish_all
+from calmdesk.live.messages import Outgoing
 from calmdesk.live.views import install as install_live
 from calmdesk.maintenance import run_embedded
 from calmdesk.playbook.load import load_playbook
@@ -75,12 +76,19 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
             app.state.session_factory,
             playbook=app.state.playbook,
         )
+        bus = get_bus(app)
+
+        async def publish(outgoing: Sequence[Outgoing]) -> None:
+            await publish_all(bus, outgoing)
+
         worker = asyncio.create_task(
             run_embedded(
                 app.state.session_factory,
                 interval=settings.worker_interval_seconds,
                 retention_days=settings.retention_days,
                 settings=settings,
+                playbook=app.state.playbook,
+                publish=publish,
             )
         )
     mail = None

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
+from sqlalchemy.orm import Session
 
 from calmdesk.cases import compensation as compensation_service
 from calmdesk.cases import permissions as case_permissions
@@ -17,6 +18,7 @@ from calmdesk.cases.enums import OPEN_STATUSES, CompensationStatus
 from calmdesk.cases.schemas import CaseFilters, PageParams
 from calmdesk.live import service as live_service
 from calmdesk.playbook.deps import request_playbook
+from calmdesk.playbook.schema import Playbook
 from calmdesk.storage.types import utcnow
 from calmdesk.users.deps import SessionDep, require_permission
 from calmdesk.users.models import User
@@ -45,8 +47,32 @@ def board_labels(gettext: Any) -> dict[str, Any]:
         "disconnected": gettext("Reconnecting…"),
         "ended": gettext("ended"),
         "break_granted": gettext("{agent}: break of {minutes} min granted"),
+        "break_requested": gettext("asks for a break"),
         "break_recommended": gettext("break of {minutes} min recommended"),
     }
+
+
+def break_list(session: Session, playbook: Playbook, gettext: Any) -> dict[str, Any]:
+    """The board's break list: one row per agent waiting for a break (``_breaks.html``)."""
+    return {
+        "breaks": live_service.breaks_by_agent(session, playbook=playbook, now=utcnow()),
+        "break_stage_labels": labels.translated(labels.STAGES, gettext),
+        "break_outcome_labels": labels.translated(labels.OUTCOMES, gettext),
+    }
+
+
+@router.get("/board/breaks")
+def board_breaks(request: Request, session: SessionDep, user: BoardWatcher) -> Response:
+    """The break list alone: the board reloads it when a break is recommended, asked for or
+    granted (``board.js``)."""
+    gettext = gettext_for(page_language(request, user))
+    return render(
+        request,
+        "_breaks.html",
+        user=user,
+        title=gettext("Agents who need a break"),
+        **break_list(session, request_playbook(request), gettext),
+    )
 
 
 @router.get("/board")
@@ -55,8 +81,7 @@ def board_page(request: Request, session: SessionDep, user: BoardWatcher) -> Res
     gettext = gettext_for(lang)
     playbook = request_playbook(request)
     contacts = live_service.list_live(session, viewer=user)
-    breaks = live_service.breaks_pending(session)
-    agents = live_service.agent_names(session, [*contacts, *breaks])
+    agents = live_service.agent_names(session, contacts)
     scope = case_permissions.visible_cases(user)
     first = PageParams(page=1, per_page=BOARD_LIST_SIZE)
     now = utcnow()
@@ -78,7 +103,7 @@ def board_page(request: Request, session: SessionDep, user: BoardWatcher) -> Res
         user=user,
         title=gettext("Supervisor board"),
         contacts=[live_service.contact_update_message(c, agents[c.agent_id]) for c in contacts],
-        breaks=[(c, agents[c.agent_id]) for c in breaks],
+        **break_list(session, playbook, gettext),
         pending=sorted(
             [
                 *compensation_service.list_(session, status=CompensationStatus.PENDING),

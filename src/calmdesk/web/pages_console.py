@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from calmdesk.coach import messages as coach_messages
 from calmdesk.coach.stages import LADDER
 from calmdesk.errors import InvalidInput
 from calmdesk.live import permissions as live_permissions
@@ -16,7 +17,7 @@ from calmdesk.live import service as live_service
 from calmdesk.live.bus import BOARD_CHANNEL
 from calmdesk.live.fanout import publish_from_thread
 from calmdesk.live.messages import Outgoing
-from calmdesk.live.models import Contact
+from calmdesk.live.models import Contact, ContactEvent
 from calmdesk.playbook.deps import request_playbook
 from calmdesk.playbook.schema import Channel
 from calmdesk.users.deps import SessionDep, require_permission
@@ -34,8 +35,17 @@ AUTOMATIC = "auto"
 CONTACT_CHANNELS = (Channel.PHONE, Channel.CHAT, Channel.EMAIL, Channel.SOCIAL, Channel.IN_PERSON)
 
 
-def console_labels(gettext: Any) -> dict[str, Any]:
+HELD_ALERTS = ("abuse", "threat_public", "threat_legal", "supervisor_requested")
+"""Alerts that stay on the card (dimmed, with their time) until they are over: the customer
+calms down or the agent acts on them (``console.js``)."""
+CONSOLE_ACTIONS = tuple(a for a in labels.ACTIONS if a != "call_ended")
+"""The ladder's action buttons; the call is ended by the one "End contact" button."""
+RECENT_CONTACTS = 10
+
+
+def console_labels(gettext: Any, lang: str) -> dict[str, Any]:
     """Every label ``console.js`` shows, in the page language."""
+    coach_lang = lang if lang in coach_messages.UI_LANGUAGES else "en"
     return {
         "stages": labels.translated(labels.STAGES, gettext),
         "alerts": labels.translated(labels.ALERTS, gettext),
@@ -43,13 +53,17 @@ def console_labels(gettext: Any) -> dict[str, Any]:
         "levels": labels.translated(labels.LEVELS, gettext),
         "facts": labels.translated(labels.FACT_KINDS, gettext),
         "speakers": labels.translated(labels.SPEAKERS, gettext),
+        "outcomes": labels.translated(labels.OUTCOMES, gettext),
         "copy": gettext("Copy"),
         "copied": gettext("Copied"),
+        "said_this": gettext("I said this"),
         "may_end_call": gettext("Ending the call is allowed"),
         "may_not_end_call": gettext("Do not end the call yet"),
         "no_suggestions": gettext("Listen; no suggestion yet."),
         "no_facts": gettext("No facts found yet."),
         "no_alerts": gettext("No alerts."),
+        "since": gettext("since {time}"),
+        "handled": gettext("Handled"),
         "connected": gettext("Live"),
         "disconnected": gettext("Reconnecting…"),
         "break_minutes": gettext("Recommended break: {minutes} min"),
@@ -59,27 +73,77 @@ def console_labels(gettext: Any) -> dict[str, Any]:
         "duration": gettext("Duration"),
         "insults": gettext("Abusive lines received"),
         "top_rung": gettext("Highest rung"),
+        "verdict": gettext("The rules at that moment"),
+        "verdict_allowed": gettext("ending was allowed"),
+        "verdict_refused": gettext("ending was not allowed yet"),
         "error": gettext("Could not send"),
         "instead": gettext("Say instead"),
         "break_granted": gettext("Your supervisor granted a break of {minutes} min."),
-        "outcomes": {
-            "hang_up": gettext("Ended by the agent (last rung)"),
-            "closed": gettext("Closed normally"),
-            "transferred": gettext("Transferred"),
+        "break_asked": gettext("Your request for a break was sent to your supervisor."),
+        "end_records": gettext("What will be recorded: {outcome}."),
+        "end_allowed": gettext("The rules allow ending the call now: {reason}"),
+        "end_refused": gettext(
+            "The rules do not allow ending the call yet: {reason} Your supervisor will be told "
+            "that the call was ended early."
+        ),
+        "end_reasons": {
+            key: coach_messages.ui(texts, coach_lang)
+            for key, texts in coach_messages.END_CALL_REASONS.items()
         },
+        "held": list(HELD_ALERTS),
+    }
+
+
+def _event_view(event: ContactEvent) -> dict[str, Any]:
+    """A stored event as ``console.js`` replays it: the line or action, when, and what of its
+    guidance decides which alerts stay on the card."""
+    guidance = event.guidance or {}
+    signals = guidance.get("signals") or {}
+    return {
+        "type": event.kind,
+        "text": event.text,
+        "action": event.action,
+        "at": event.created_at.isoformat(),
+        "alerts": [
+            {"kind": a.get("kind"), "message": a.get("message", "")}
+            for a in guidance.get("alerts", [])
+            if a.get("kind") in HELD_ALERTS
+        ],
+        "level": signals.get("level"),
     }
 
 
 def contact_state(session: Session, contact: Contact) -> dict[str, Any]:
-    """What the console shows when opened: the lines so far, the latest guidance and, once the
+    """What the console shows when opened: the lines so far (with what the card needs to know
+    which alerts are still on), the latest guidance, the customer's last heat and, once the
     contact has ended, its summary."""
     events = live_service.events_of(session, contact=contact)
     guidance = next((e.guidance for e in reversed(events) if e.guidance), None)
+    heat = next(
+        (
+            e.guidance["signals"]
+            for e in reversed(events)
+            if e.guidance and e.guidance.get("signals")
+        ),
+        None,
+    )
     return {
-        "events": [{"type": e.kind, "text": e.text, "action": e.action} for e in events],
+        "events": [_event_view(e) for e in events],
         "guidance": guidance,
+        "heat": heat,
         "summary": contact.summary,
         "break_minutes": contact.break_minutes,
+        "break_requested": contact.break_requested_at is not None,
+        "break_granted_minutes": contact.break_granted_minutes,
+        "warnings_needed": None,
+    }
+
+
+def agent_labels(gettext: Any) -> dict[str, str]:
+    """The words of ``static/agent.js`` (the agent's own socket, on every console page)."""
+    return {
+        "break_granted": gettext("{name} granted you a break of {minutes} min, until {time}."),
+        "supervisor": gettext("Your supervisor"),
     }
 
 
@@ -88,6 +152,11 @@ def console_start_page(request: Request, session: SessionDep, user: ContactWorke
     gettext = gettext_for(page_language(request, user))
     playbook = request_playbook(request)
     live = [c for c in live_service.list_live(session, viewer=user) if c.agent_id == user.id]
+    ended = [
+        c
+        for c in live_service.list_(session, live=False, viewer=user, limit=RECENT_CONTACTS)
+        if c.agent_id == user.id
+    ]
     return render(
         request,
         "console_start.html",
@@ -99,6 +168,9 @@ def console_start_page(request: Request, session: SessionDep, user: ContactWorke
         languages={AUTOMATIC: gettext("Automatic"), **LANGUAGE_NAMES},
         transfer_default=playbook.conversation.transfer_available,
         live_contacts=live,
+        recent_contacts=ended,
+        outcome_labels=labels.translated(labels.OUTCOMES, gettext),
+        agent_data={"labels": agent_labels(gettext)},
     )
 
 
@@ -137,10 +209,12 @@ def start_contact(
 def console_page(
     request: Request, session: SessionDep, user: ContactWorker, contact_id: int
 ) -> Response:
-    gettext = gettext_for(page_language(request, user))
+    lang = page_language(request, user)
+    gettext = gettext_for(lang)
     contact = live_permissions.contact_for_user(session, contact_id=contact_id, user=user)
     state = contact_state(session, contact)
     playbook = request_playbook(request)
+    state["warnings_needed"] = playbook.conversation.warnings_before_end
     return render(
         request,
         "console.html",
@@ -151,12 +225,13 @@ def console_page(
         ladder=[
             (stage.value, labels.label(labels.STAGES, stage.value, gettext)) for stage in LADDER
         ],
-        actions=labels.translated(labels.ACTIONS, gettext),
+        actions={key: labels.label(labels.ACTIONS, key, gettext) for key in CONSOLE_ACTIONS},
         channel_label=labels.label(labels.CHANNELS, contact.channel, gettext),
         console_data={
             "contact_id": contact.id,
             "state": state,
-            "labels": console_labels(gettext),
+            "labels": console_labels(gettext, lang),
         },
+        agent_data={"labels": agent_labels(gettext)},
         intake_count=len(playbook.intake),
     )

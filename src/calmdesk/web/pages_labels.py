@@ -32,7 +32,17 @@ ALERTS: dict[str, str] = {
     "negative_wording": N_("Negative wording in your line"),
     "risky_promise": N_("Risky promise in your line"),
     "break_recommended": N_("Break recommended"),
+    "ended_without_permission": N_("Call ended before the rules allowed it"),
+    "break_requested": N_("Asks for a break"),
 }
+
+OUTCOMES: dict[str, str] = {
+    "hang_up": N_("Hang-up after abuse"),
+    "closed": N_("Closed normally"),
+    "transferred": N_("Transferred"),
+    "timed_out": N_("Timed out: no line for too long"),
+}
+"""How a contact ended (``CallSummary.ended``)."""
 
 ACTIONS: dict[str, str] = {
     "boundary_stated": N_("Boundary stated"),

@@ -45,6 +45,8 @@
     const details = [message.agent_name || message.agent];
     if (message.kind === "break_recommended" && message.minutes) {
       details.push(L.break_recommended.replace("{minutes}", message.minutes));
+    } else if (message.kind === "break_requested") {
+      details.push(L.break_requested);
     }
     feed.prepend(el("li", { dataset: { kind: message.kind || "", contactId: message.contact_id || "" } },
       el("span", { class: "muted small" }, `${time} `),
@@ -54,11 +56,18 @@
     while (feed.children.length > FEED_LIMIT) feed.lastChild.remove();
   }
 
+  // The break list has one row per agent; it is reloaded (htmx, /board/breaks) whenever a break
+  // is recommended, asked for or granted, and the granted row says so at once.
+  const BREAK_ALERTS = new Set(["break_recommended", "break_requested"]);
+  const reloadBreaks = () => document.body.dispatchEvent(new Event("breaks-changed"));
+
   function breakGranted(message) {
-    const item = $("breaks").querySelector(`li[data-contact-id="${CSS.escape(String(message.contact_id))}"]`);
-    if (!item) return;
-    const agent = item.dataset.agentName || message.agent;
-    item.replaceChildren(L.break_granted.replace("{agent}", agent).replace("{minutes}", message.minutes));
+    const item = $("breaks").querySelector(`li[data-agent="${CSS.escape(String(message.agent))}"]`);
+    if (item) {
+      const agent = item.dataset.agentName || message.agent;
+      item.replaceChildren(L.break_granted.replace("{agent}", agent).replace("{minutes}", message.minutes));
+      item.dataset.granted = String(message.minutes);
+    }
   }
 
   CalmDesk.socket("/ws/board", (message) => {
@@ -70,8 +79,10 @@
       }
       for (const contact of message.contacts || []) upsertContact(contact);
     } else if (message.type === "contact_update") upsertContact(message);
-    else if (message.type === "alert") addAlert(message);
-    else if (message.type === "break_granted") breakGranted(message);
+    else if (message.type === "alert") {
+      addAlert(message);
+      if (BREAK_ALERTS.has(message.kind)) reloadBreaks();
+    } else if (message.type === "break_granted") breakGranted(message);
   }, (status) => {
     $("connection").textContent = status === "open" ? L.connected : L.disconnected;
     $("connection").dataset.status = status;
