@@ -95,25 +95,28 @@ def find_negative_wordings(text: str, playbook: Playbook, lang: str) -> list[Neg
     text = text.translate(_APOSTROPHES)
     lowered = text.lower()
     clean = [m.span() for m in _CLEAN.finditer(text)] if _CLEAN is not None else []
-    wordings = _by_lang(playbook.phrases.negative_wordings, lang, playbook)
-    taken: list[tuple[int, int]] = []
-    found = []
-    for wording in sorted(wordings, key=lambda w: -len(w.phrase)):
+    # every candidate, the playbook's and the families', then the longest first: "ничем не могу
+    # помочь" is one finding, not the playbook's shorter "не могу помочь" inside it
+    candidates: list[tuple[tuple[int, int], int, NegativeFinding]] = []
+    for wording in _by_lang(playbook.phrases.negative_wordings, lang, playbook):
         pattern = r"(?<!\w)" + re.escape(wording.phrase.lower()) + r"(?!\w)"
         for match in re.finditer(pattern, lowered):
-            if not _overlaps(match.span(), taken) and not _overlaps(match.span(), clean):
-                taken.append(match.span())
-                found.append(NegativeFinding(wording.phrase, wording.alternative))
-                break
+            finding = NegativeFinding(wording.phrase, wording.alternative)
+            candidates.append((match.span(), 0, finding))
     for family, rule in _NEGATIVE.items():
+        alternative = messages.ui(messages.NEGATIVE_ALTERNATIVES[family], lang)
         for match in rule.finditer(text):
-            span = match.span()
-            if _overlaps(span, taken) or _overlaps(span, clean) or not match.group(0).strip():
-                continue
-            taken.append(span)
-            alternative = messages.ui(messages.NEGATIVE_ALTERNATIVES[family], lang)
-            found.append(NegativeFinding(match.group(0).strip(), alternative))
-            break
+            if match.group(0).strip():
+                finding = NegativeFinding(match.group(0).strip(), alternative)
+                candidates.append((match.span(), 1, finding))
+    candidates.sort(key=lambda c: (c[0][0] - c[0][1], c[1], c[0][0]))
+    taken: list[tuple[int, int]] = []
+    found: list[NegativeFinding] = []
+    for span, _, finding in candidates:
+        if _overlaps(span, taken) or _overlaps(span, clean) or finding in found:
+            continue
+        taken.append(span)
+        found.append(finding)
     return found
 
 

@@ -178,6 +178,8 @@ def agent_turn(
     if following is not None:
         _enter(state, following)
         said_it = STAGE_STEPS.get(following) in done
+        if following is Stage.CLARIFY and state.unrestated_facts():
+            said_it = False  # some facts restated: the others are still to be
         return AgentOutcome(following, suggest=not said_it, keep_previous=False)
     # The line did not move the call on: what was suggested is still to be said, unless the
     # line did the current step (then the customer speaks next).
