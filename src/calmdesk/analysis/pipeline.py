@@ -24,7 +24,7 @@ from calmdesk.analysis.model import ToneScores
 from calmdesk.analysis.model_input import model_text
 from calmdesk.analysis.normalize import Token, tokenize
 from calmdesk.analysis.scoring import FusionInput, fuse, lexicon_abuse
-from calmdesk.analysis.signals import Explanation, ProfanitySpan, Signals
+from calmdesk.analysis.signals import Explanation, Fact, ProfanitySpan, Signals
 from calmdesk.errors import InvalidInput
 
 """The longest utterance accepted (a chat message or one transcript segment)."""
@@ -250,3 +250,15 @@ def _spans(prepared: _Prepared) -> tuple[ProfanitySpan, ...]:
 
 def _directed(prepared: _Prepared) -> bool:
     return any(finding.directed for finding in prepared.abuse)
+
+
+def find_facts(text: str, lang: str | None = None) -> tuple[Fact, ...]:
+    """Only the facts of a line (amounts, dates, durations, references, phones), without the
+    tone model: what the coach reads in the agent's own words to see which of the customer's
+    facts were restated. ``lang`` as for :func:`analyze`."""
+    cleaned = check_line(text)
+    tokens = tokenize(cleaned)
+    forced = check_lang(lang)
+    lang_code = forced if forced is not None else detect_language(cleaned, tokens).lang
+    doc = Document.build(cleaned, lang_code, tokens)
+    return tuple(drop_overlaps(_run(registry.FACTS, doc)))

@@ -20,12 +20,14 @@ from zoneinfo import ZoneInfo
 from calmdesk.analysis import analyze
 from calmdesk.analysis.category import CategorySuggester
 from calmdesk.analysis.line import check_line
+from calmdesk.analysis.pipeline import find_facts
 from calmdesk.analysis.signals import Intent, Signals
 from calmdesk.coach import messages, phrases
 from calmdesk.coach.alerts import break_alert, signal_alerts, wording_alerts
 from calmdesk.coach.category import refund_within_agent_limit
-from calmdesk.coach.events import AgentDid, AgentSaid, CustomerSaid, Event
-from calmdesk.coach.guidance import Alert, Guidance, Suggestion
+from calmdesk.coach.events import AgentDid, AgentSaid, CustomerSaid, Event, StepUndone
+from calmdesk.coach.guidance import Alert, Guidance, HeardStep, Suggestion
+from calmdesk.coach.heard import Heard, Offered, Step, hear
 from calmdesk.coach.stages import Action, parse_action
 from calmdesk.coach.state import (
     CallState,
@@ -109,6 +111,9 @@ class Conversation:
         self._last: Guidance | None = None
         self._category_at = 0
         self._category_cached: Category | None = None
+        self._undone: set[tuple[int, Step]] = set()
+        self._offered: tuple[Suggestion, ...] = ()
+        self._replaying = False
 
     @classmethod
     def from_events(
@@ -147,22 +152,67 @@ class Conversation:
         return self.record(CustomerSaid(text=text, signals=signals))
 
     def agent_says(self, text: str) -> Guidance:
-        return self.record(AgentSaid(text=check_line(text).strip()))
+        """The agent's line: the steps heard in it (:mod:`calmdesk.coach.heard`) act like their
+        buttons, and the next suggestion follows it."""
+        text = check_line(text).strip()
+        heard, said = hear(
+            text,
+            agent_name=self.agent_name,
+            customer_facts=self._state.facts,
+            agent_facts=find_facts(text, self._lang) if self._state.facts else (),
+            offered=[Offered(s.step, s.text) for s in self._offered],
+        )
+        return self.record(AgentSaid(text=text, heard=heard, said=said))
 
     def agent_did(self, action: str | Action) -> Guidance:
         return self.record(AgentDid(action=parse_action(action)))
 
+    def undo(self, turn: int, step: str | Step) -> Guidance:
+        """Take back the step ``step`` heard in event number ``turn`` (from 1)."""
+        return self.record(StepUndone(turn=turn, step=self._undoable(turn, step)))
+
+    def heard_steps(self) -> list[HeardStep]:
+        """Every step heard so far in the agent's words, those taken back marked ``undone``."""
+        found = []
+        for index, event in enumerate(self._events, start=1):
+            if isinstance(event, AgentSaid):
+                found += [self._heard_step(index, h) for h in event.heard]
+        return found
+
     def record(self, event: Event) -> Guidance:
         """Append one event and return the guidance that follows it."""
+        if isinstance(event, StepUndone):
+            self._undoable(event.turn, event.step)
         self._events.append(event)
-        if isinstance(event, CustomerSaid):
-            guidance = self._on_customer(event)
-        elif isinstance(event, AgentSaid):
-            guidance = self._on_agent_text(event)
-        else:
-            guidance = self._on_action(event)
+        guidance = self._apply(event, len(self._events))
         self._last = guidance
         return guidance
+
+    def _apply(self, event: Event, turn: int) -> Guidance:
+        if isinstance(event, CustomerSaid):
+            return self._on_customer(event)
+        if isinstance(event, AgentSaid):
+            return self._on_agent_text(event, turn)
+        if isinstance(event, StepUndone):
+            return self._on_undo(event)
+        return self._on_action(event)
+
+    def _undoable(self, turn: int, step: str | Step) -> Step:
+        """``step`` when it was heard in event ``turn`` and not yet taken back; otherwise a
+        clear :class:`InvalidInput` (``nothing_to_undo``)."""
+        try:
+            wanted = Step(step)
+        except ValueError:
+            known = ", ".join(s.value for s in Step)
+            raise InvalidInput(
+                f"unknown step {step!r}; use one of: {known}", code="unknown_step", step=str(step)
+            ) from None
+        event = self._events[turn - 1] if 1 <= turn <= len(self._events) else None
+        heard = isinstance(event, AgentSaid) and any(h.step is wanted for h in event.heard)
+        if not heard or (turn, wanted) in self._undone:
+            message = messages.ui(messages.NOTHING_TO_UNDO, "en").format(turn=turn, step=wanted)
+            raise InvalidInput(message, code="nothing_to_undo", turn=turn, step=wanted.value)
+        return wanted
 
     def summary(self) -> CallSummary:
         return summarize(self._state, self.playbook.conversation, self._category())
@@ -188,10 +238,64 @@ class Conversation:
             suggestions = self._suggest(acknowledge, messages.WHY[acknowledge]) + suggestions
         return self._guidance(suggestions, alerts, signals)
 
-    def _on_agent_text(self, event: AgentSaid) -> Guidance:
-        agent_turn(self._state)
+    def _on_agent_text(self, event: AgentSaid, turn: int) -> Guidance:
+        heard = [h for h in event.heard if (turn, h.step) not in self._undone]
+        outcome = agent_turn(self._state, self._policy, heard, event.said)
         found = wording_alerts(event.text, self.playbook, self.lang, self._ui_lang)
-        return self._guidance((), found, None)
+        suggestions: tuple[Suggestion, ...] = ()
+        if outcome.suggest:
+            suggestions = self._stage_suggestions(outcome.stage)
+        elif outcome.keep_previous:
+            said = self._state.said
+            suggestions = tuple(s for s in self._offered if s.text not in said)
+        notes = tuple(self._heard_step(turn, h) for h in heard)
+        return self._guidance(suggestions, found, None, heard=notes)
+
+    def _on_undo(self, event: StepUndone) -> Guidance:
+        """Replay every event without the step taken back; the guidance is the step now due."""
+        self._undone.add((event.turn, event.step))
+        self._replay()
+        self._state.actions += 1
+        target = self._events[event.turn - 1]
+        assert isinstance(target, AgentSaid)
+        heard = next(h for h in target.heard if h.step is event.step)
+        note = self._heard_step(event.turn, heard, undone=True)
+        return self._guidance(self._stage_suggestions(self._state.stage), [], None, heard=(note,))
+
+    def _replay(self) -> None:
+        """Rebuild the state from the events before the latest one, without the undone steps
+        (an event is replayed as it was first taken; no analysis runs again)."""
+        self._state = CallState()
+        self._lang = self._fixed_lang
+        self._offered = ()
+        self._replaying = True
+        try:
+            for index, event in enumerate(self._events[:-1], start=1):
+                if isinstance(event, StepUndone):
+                    self._state.actions += 1
+                else:
+                    self._apply(event, index)
+        finally:
+            self._replaying = False
+
+    def _heard_step(self, turn: int, heard: Heard, *, undone: bool = False) -> HeardStep:
+        ui = self._ui_lang
+        if undone:
+            step_name = messages.ui(messages.HEARD_STEPS[heard.step.value], ui)
+            message = messages.ui(messages.HEARD_UNDONE, ui).format(step=step_name)
+        else:
+            message = messages.ui(messages.HEARD[heard.step.value], ui).format(
+                evidence=heard.evidence
+            )
+        action = heard.action
+        return HeardStep(
+            turn=turn,
+            step=heard.step.value,
+            evidence=heard.evidence,
+            message=message,
+            action=action.value if action else None,
+            undone=undone or (turn, heard.step) in self._undone,
+        )
 
     def _on_action(self, event: AgentDid) -> Guidance:
         before = self._state.stage
@@ -233,6 +337,8 @@ class Conversation:
         category = self._category()
         at_fault = category is not None and not phrases.blames_self(self._state.texts)
         note = messages.APOLOGY_WHY if at_fault else messages.NO_APOLOGY_WHY
+        if at_fault and self._state.apologised:  # the agent has apologised: not twice
+            at_fault, note = False, messages.ALREADY_APOLOGISED_WHY
         why = f"{messages.ui(messages.WHY[Stage.RESOLVE], self._ui_lang)} " + messages.ui(
             note, self._ui_lang
         )
@@ -248,7 +354,14 @@ class Conversation:
         key = str(step)
         occurrence = self._state.suggested[key]
         options = phrases.variants(self.playbook, step, self.lang)
-        choice = phrases.choose(options, occurrence, self._values(), self.lang, apology=apology)
+        choice = phrases.choose(
+            options,
+            occurrence,
+            self._values(),
+            self.lang,
+            apology=apology,
+            said=self._state.said,
+        )
         if choice is None:
             return ()
         self._state.suggested[key] += 1
@@ -260,7 +373,8 @@ class Conversation:
         return LazyValues(
             {
                 "agent_name": lambda: self.agent_name,
-                "facts": lambda: phrases.render_facts(self._state.facts, lang) or None,
+                # a fact the agent already restated is not suggested again
+                "facts": lambda: phrases.render_facts(self._state.unrestated_facts(), lang) or None,
                 "amount": lambda: self._refund_amount(lang),
                 "deadline": lambda: self._deadline(lang),
                 "team": lambda: self._team(lang),
@@ -299,8 +413,11 @@ class Conversation:
         return phrases.render_date(due, lang, today=self.started_at.date())
 
     def _category(self) -> Category | None:
-        """The suggested category, recomputed only when the customer said something new."""
+        """The suggested category, recomputed only when the customer said something new (a
+        replay after an undo keeps the one of the whole call: the texts are the same)."""
         texts = self._state.texts
+        if self._replaying:
+            return self._category_cached
         if self._category_at != len(texts):
             self._suggester.add(texts[self._category_at :])
             best = self._suggester.best()
@@ -315,8 +432,12 @@ class Conversation:
         suggestions: tuple[Suggestion, ...],
         alerts: list[Alert],
         signals: Signals | None,
+        *,
+        heard: tuple[HeardStep, ...] = (),
     ) -> Guidance:
         state = self._state
+        if suggestions:
+            self._offered = suggestions
         may_end, reason_key = end_call_verdict(state, self._policy)
         reason = messages.end_call_reason(
             reason_key,
@@ -339,6 +460,7 @@ class Conversation:
             facts=tuple(state.facts),
             category=category.key if category else None,
             end_outcome=outcome_if_ended(state),
+            heard=heard,
         )
 
 

@@ -19,6 +19,7 @@ from calmdesk.analysis.signals import (
     ProfanitySpan,
     Signals,
 )
+from calmdesk.coach.heard import Heard, Step
 from calmdesk.coach.stages import Action, parse_action
 from calmdesk.errors import InvalidInput
 
@@ -34,10 +35,19 @@ class CustomerSaid:
 
 @dataclass(frozen=True, slots=True)
 class AgentSaid:
+    """The agent's line, with the steps heard in it and the coach's phrases it said
+    (:mod:`calmdesk.coach.heard`), kept so a replay does not depend on the rules' version."""
+
     text: str
+    heard: tuple[Heard, ...] = ()
+    said: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {"type": "agent_said", "text": self.text}
+        return {"type": "agent_said", "text": self.text, **self.hearing()}
+
+    def hearing(self) -> dict[str, Any]:
+        """What was heard in the line (stored beside its text)."""
+        return {"heard": [h.to_dict() for h in self.heard], "said": list(self.said)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +58,19 @@ class AgentDid:
         return {"type": "agent_did", "action": self.action.value}
 
 
-Event = CustomerSaid | AgentSaid | AgentDid
+@dataclass(frozen=True, slots=True)
+class StepUndone:
+    """The agent takes back a step heard in the line of event number ``turn`` (from 1): the
+    conversation is replayed as if that step had not been heard."""
+
+    turn: int
+    step: Step
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"type": "step_undone", "turn": self.turn, "step": self.step.value}
+
+
+Event = CustomerSaid | AgentSaid | AgentDid | StepUndone
 
 
 def event_from_dict(data: dict[str, Any]) -> Event:
@@ -58,7 +80,13 @@ def event_from_dict(data: dict[str, Any]) -> Event:
         if kind == "customer_said":
             return CustomerSaid(text=str(data["text"]), signals=signals_from_dict(data["signals"]))
         if kind == "agent_said":
-            return AgentSaid(text=str(data["text"]))
+            return AgentSaid(
+                text=str(data["text"]),
+                heard=tuple(Heard.from_dict(h) for h in data.get("heard") or ()),
+                said=tuple(str(s) for s in data.get("said") or ()),
+            )
+        if kind == "step_undone":
+            return StepUndone(turn=int(data["turn"]), step=Step(data["step"]))
         if kind == "agent_did":
             return AgentDid(action=parse_action(data["action"]))
     except (KeyError, TypeError, ValueError) as error:

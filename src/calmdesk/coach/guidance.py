@@ -42,6 +42,25 @@ class Alert:
 
 
 @dataclass(frozen=True, slots=True)
+class HeardStep:
+    """A step heard in the agent's words (or, with ``undone``, taken back by the agent).
+
+    ``turn`` is the event the step was heard in (from 1; the live contact's ``seq``), the key
+    to take it back with; ``action`` the button with the same effect, if any; ``message`` for the
+    agent ("Warning heard: …"); ``evidence`` quotes the agent: escape it wherever it is shown."""
+
+    turn: int
+    step: str
+    evidence: str
+    message: str
+    action: str | None = None
+    undone: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
 class Guidance:
     """The coach's answer to one event.
 
@@ -49,7 +68,8 @@ class Guidance:
     before any abuse); ``signals`` is the analysis of this turn when the customer spoke;
     ``facts`` are all facts so far; ``category`` is the suggested complaint category key;
     ``end_outcome`` is what ending the call now would record (``closed``, ``hang_up``,
-    ``transferred``), so the agent is told before confirming."""
+    ``transferred``), so the agent is told before confirming; ``heard`` the agent's steps heard
+    in this turn (see :class:`HeardStep`)."""
 
     turn: int
     stage: Stage
@@ -63,6 +83,8 @@ class Guidance:
     facts: tuple[Fact, ...]
     category: str | None
     end_outcome: str = "closed"
+    heard: tuple[HeardStep, ...] = ()
+    """The steps heard in this turn's agent line, or the one this turn took back."""
 
     def alert_kinds(self) -> list[str]:
         return [alert.kind.value for alert in self.alerts]
@@ -81,4 +103,5 @@ class Guidance:
             "facts": [asdict(f) for f in self.facts],
             "category": self.category,
             "end_outcome": self.end_outcome,
+            "heard": [h.to_dict() for h in self.heard],
         }

@@ -22,7 +22,7 @@ from babel.numbers import format_decimal, get_currency_symbol
 from calmdesk.analysis.lexicon import load_rules
 from calmdesk.analysis.signals import Fact
 from calmdesk.coach import messages
-from calmdesk.playbook.schema import NegativeWording, Playbook, Stage
+from calmdesk.playbook.schema import Playbook, Stage
 
 T = TypeVar("T")
 
@@ -39,6 +39,13 @@ _ARE_YOU_THERE = _RULES["are_you_there"]
 _RISKY_PROMISE = _RULES["risky_promise"]
 _CUSTOMER_FAULT = _RULES["customer_fault"]
 _APOLOGY = _RULES["apology"]
+
+# Negative wording as agents really say it, per language in analysis/lexicons/<lang>/negative.txt:
+# one rule per family (cannot, nothing, not_mine, rules, impossible, dont_know, calm_down) and
+# the look-alikes that are fine ("nie mogę się doczekać", "I can't wait") under [clean].
+_NEGATIVE = load_rules("negative.txt")
+_CLEAN = _NEGATIVE.pop("clean", None)
+NEGATIVE_FAMILIES = tuple(_NEGATIVE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,21 +74,53 @@ def blames_self(texts: Iterable[str]) -> bool:
     return any(_CUSTOMER_FAULT.search(text) for text in texts)
 
 
-def find_negative_wordings(text: str, playbook: Playbook, lang: str) -> list[NegativeWording]:
-    """The playbook's wordings to avoid that occur in ``text`` (case-insensitive, whole words).
-    A wording inside a longer one found ("nie mogę" in "nic nie mogę zrobić") is not repeated."""
+@dataclass(frozen=True, slots=True)
+class NegativeFinding:
+    """A negative wording in the agent's line: the words said and what to say instead
+    (the playbook's alternative, or the coach's for the wording's family)."""
+
+    phrase: str
+    alternative: str
+
+
+def _overlaps(span: tuple[int, int], spans: Iterable[tuple[int, int]]) -> bool:
+    return any(span[0] < end and start < span[1] for start, end in spans)
+
+
+def find_negative_wordings(text: str, playbook: Playbook, lang: str) -> list[NegativeFinding]:
+    """Negative wording in ``text``: the playbook's own wordings (case-insensitive, whole words)
+    first, then the forms of ``negative.txt`` no playbook wording covered, each with what to say
+    instead. A wording inside a longer one found ("nie mogę" in "nic nie mogę zrobić") is not
+    repeated, and nothing inside a clean look-alike ("nie mogę się doczekać") counts."""
+    text = text.translate(_APOSTROPHES)
     lowered = text.lower()
-    wordings = _by_lang(playbook.phrases.negative_wordings, lang, playbook)
-    taken: list[tuple[int, int]] = []
-    found = []
-    for wording in sorted(wordings, key=lambda w: -len(w.phrase)):
+    clean = [m.span() for m in _CLEAN.finditer(text)] if _CLEAN is not None else []
+    # every candidate, the playbook's and the families', then the longest first: "ничем не могу
+    # помочь" is one finding, not the playbook's shorter "не могу помочь" inside it
+    candidates: list[tuple[tuple[int, int], int, NegativeFinding]] = []
+    for wording in _by_lang(playbook.phrases.negative_wordings, lang, playbook):
         pattern = r"(?<!\w)" + re.escape(wording.phrase.lower()) + r"(?!\w)"
         for match in re.finditer(pattern, lowered):
-            if not any(match.start() < end and start < match.end() for start, end in taken):
-                taken.append(match.span())
-                found.append(wording)
-                break
+            finding = NegativeFinding(wording.phrase, wording.alternative)
+            candidates.append((match.span(), 0, finding))
+    for family, rule in _NEGATIVE.items():
+        alternative = messages.ui(messages.NEGATIVE_ALTERNATIVES[family], lang)
+        for match in rule.finditer(text):
+            if match.group(0).strip():
+                finding = NegativeFinding(match.group(0).strip(), alternative)
+                candidates.append((match.span(), 1, finding))
+    candidates.sort(key=lambda c: (c[0][0] - c[0][1], c[1], c[0][0]))
+    taken: list[tuple[int, int]] = []
+    found: list[NegativeFinding] = []
+    for span, _, finding in candidates:
+        if _overlaps(span, taken) or _overlaps(span, clean) or finding in found:
+            continue
+        taken.append(span)
+        found.append(finding)
     return found
+
+
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
 
 
 def variants(playbook: Playbook, step: Stage | str, lang: str) -> list[str]:
@@ -104,13 +143,19 @@ def choose(
     lang: str,
     *,
     apology: bool | None = None,
+    said: Sequence[str] = (),
 ) -> PhraseChoice | None:
     """Pick variant number ``occurrence`` (rotating, so a step suggested twice in a row never
     repeats its variant) among the variants missing the fewest placeholder values and, when
-    ``apology`` is given, preferably those that do (or do not) apologise."""
+    ``apology`` is given, preferably those that do (or do not) apologise. A variant the agent
+    already said (``said``: the phrases heard read out) is not offered again while another is
+    left."""
     pool = [t for t in options if t]
     if not pool:
         return None
+    if said:
+        fresh = [t for t in pool if not any(_same_phrase(fill(t, values, lang), s) for s in said)]
+        pool = fresh or pool
     missing = {t: sum(1 for name in _placeholders(t) if not values.get(name)) for t in pool}
     fewest = min(missing.values())
     pool = [t for t in pool if missing[t] == fewest]
@@ -119,6 +164,17 @@ def choose(
         pool = matching or pool
     template = pool[occurrence % len(pool)]
     return PhraseChoice(template=template, text=fill(template, values, lang))
+
+
+def _same_phrase(a: str, b: str) -> bool:
+    words_a, words_b = set(_WORDS.findall(a.lower())), set(_WORDS.findall(b.lower()))
+    if not words_a or not words_b:
+        return a.strip().lower() == b.strip().lower()
+    return len(words_a & words_b) / max(len(words_a), len(words_b)) >= _SAME_PHRASE_SHARE
+
+
+_WORDS = re.compile(r"\w+")
+_SAME_PHRASE_SHARE = 0.8
 
 
 def fill(template: str, values: Mapping[str, str | None], lang: str) -> str:

@@ -8,9 +8,11 @@ The state is only ever built by replaying events through :func:`customer_turn`,
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from calmdesk.analysis.signals import Fact, Intent, Signals
+from calmdesk.coach.heard import Heard, Step, fact_key
 from calmdesk.coach.phrases import is_are_you_there
 from calmdesk.coach.stages import LADDER, Action, higher_rung, next_rung, rung_index
 from calmdesk.playbook.schema import Stage
@@ -60,6 +62,20 @@ class CallState:
     intents: set[str] = field(default_factory=set)
     texts: list[str] = field(default_factory=list)
     suggested: Counter[str] = field(default_factory=Counter)
+    # What the agent's own words did (coach/heard.py):
+    restated: set[str] = field(default_factory=set)
+    """The customer's facts (``kind:value``) the agent restated."""
+    said: list[str] = field(default_factory=list)
+    """The coach's phrases the agent said: not offered again."""
+    heard_actions: set[Action] = field(default_factory=set)
+    """Button actions heard since the customer last spoke: a click on one confirms it."""
+    heard: Counter[str] = field(default_factory=Counter)
+    thanked: bool = False
+    apologised: bool = False
+    closed: bool = False
+
+    def unrestated_facts(self) -> list[Fact]:
+        return [f for f in self.facts if fact_key(f) not in self.restated]
 
     def transfer_possible(self, policy: Policy) -> bool:
         return policy.transfer_available and not self.transfer_failed and not self.transferred
@@ -68,6 +84,29 @@ class CallState:
         if rung_index(rung) > rung_index(self.rung):
             self.rungs.append(rung)
         self.rung = higher_rung(self.rung, rung)
+
+
+# The step of the agent's that carries out each stage.
+STAGE_STEPS: dict[Stage, Step] = {
+    Stage.ACKNOWLEDGE: Step.ACKNOWLEDGE,
+    Stage.CLARIFY: Step.RESTATE,
+    Stage.SET_BOUNDARY: Step.BOUNDARY,
+    Stage.WARN: Step.WARNING,
+    Stage.SILENT_RECORD: Step.SILENT_RECORD,
+    Stage.TRANSFER: Step.TRANSFER,
+    Stage.RESOLVE: Step.RESOLVE,
+    Stage.CLOSE: Step.CLOSE,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class AgentOutcome:
+    """After an agent's line: the stage, whether to suggest its phrases afresh (the line moved
+    the call on), and whether the line left the previous suggestions still to be said."""
+
+    stage: Stage
+    suggest: bool
+    keep_previous: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +123,7 @@ class CustomerOutcome:
 def customer_turn(state: CallState, policy: Policy, text: str, signals: Signals) -> CustomerOutcome:
     """Record the customer's turn and decide the next step."""
     state.customer_turns += 1
+    state.heard_actions.clear()
     state.texts.append(text)
     state.peak_anger = max(state.peak_anger, signals.anger)
     state.intents |= set(signals.intents)
@@ -122,13 +162,100 @@ def customer_turn(state: CallState, policy: Policy, text: str, signals: Signals)
     return CustomerOutcome(stage, still_here, new_facts, acknowledge_first)
 
 
-def agent_turn(state: CallState) -> None:
+def agent_turn(
+    state: CallState, policy: Policy, heard: Sequence[Heard], said: Sequence[str]
+) -> AgentOutcome:
+    """Record the agent's line: each step heard has the effect of its button (boundary,
+    warning, transfer offered or failed) or its own (acknowledged, facts restated, silence and
+    record on the ladder, thanks, apology, solution, goodbye), and the next step follows it."""
     state.agent_turns += 1
+    state.said.extend(text for text in said if text not in state.said)
+    before = state.stage
+    stage = before
+    for item in heard:
+        state.heard[item.step.value] += 1
+        stage = _hear_step(state, policy, item, stage)
+    if state.ended is not None:
+        return AgentOutcome(state.stage, suggest=False, keep_previous=False)
+    done = {item.step for item in heard}
+    following = stage if stage is not before else _following(state, before, done)
+    if following is not None:
+        _enter(state, following)
+        said_it = STAGE_STEPS.get(following) in done
+        if following is Stage.CLARIFY and state.unrestated_facts():
+            said_it = False  # some facts restated: the others are still to be
+        return AgentOutcome(following, suggest=not said_it, keep_previous=False)
+    # The line did not move the call on: what was suggested is still to be said, unless the
+    # line did the current step (then the customer speaks next).
+    return AgentOutcome(stage, suggest=False, keep_previous=STAGE_STEPS.get(stage) not in done)
+
+
+def _hear_step(state: CallState, policy: Policy, item: Heard, stage: Stage) -> Stage:
+    """One heard step's effect on the state; returns the stage it leads to."""
+    action = item.action
+    if action is not None:
+        if state.ended is None:
+            stage = _apply_action(state, policy, action)
+            state.heard_actions.add(action)
+        return stage
+    step = item.step
+    if step is Step.ACKNOWLEDGE:
+        state.listened = state.acknowledged = True
+    elif step is Step.RESTATE:
+        state.restated.update(item.facts)
+        state.clarified = True
+    elif step is Step.SILENT_RECORD:
+        # the agent's own "I am here and I note every word", on the ladder past the warning
+        if (
+            state.last_customer_abusive
+            and state.warnings >= policy.warnings_before_end
+            and rung_index(state.rung) >= rung_index(Stage.WARN)
+        ):
+            state.reach(Stage.SILENT_RECORD)
+            if state.rung is Stage.SILENT_RECORD:
+                stage = Stage.SILENT_RECORD
+    elif step is Step.THANKS:
+        state.thanked = True
+    elif step is Step.APOLOGY:
+        state.apologised = True
+    elif step is Step.RESOLVE:
+        state.resolved = True
+    elif step is Step.CLOSE:
+        state.closed = True
+    return stage
+
+
+def _following(state: CallState, before: Stage, done: set[Step]) -> Stage | None:
+    """The conversation step after an agent's line that did the current one (a calm customer
+    only: on the ladder the customer's answer decides)."""
+    if state.last_customer_abusive or state.supervisor_pending:
+        return None
+    if Step.RESTATE in done and before in _BEFORE_RESOLVE:
+        return Stage.CLARIFY if state.unrestated_facts() else Stage.RESOLVE
+    if Step.ACKNOWLEDGE in done and before in (Stage.LISTEN, Stage.ACKNOWLEDGE):
+        return Stage.CLARIFY
+    if Step.RESOLVE in done and before is Stage.RESOLVE:
+        return Stage.CLOSE
+    return None
+
+
+_BEFORE_RESOLVE = (Stage.LISTEN, Stage.ACKNOWLEDGE, Stage.CLARIFY)
 
 
 def agent_action(state: CallState, policy: Policy, action: Action) -> Stage:
-    """Record what the agent did (possibly ahead of the coach) and return the next step."""
+    """Record what the agent did (possibly ahead of the coach) and return the next step. A
+    click on a button whose step was just heard in the agent's words confirms it (counted
+    once)."""
     state.actions += 1
+    if action in state.heard_actions:
+        state.heard_actions.discard(action)
+        return state.stage
+    stage = _apply_action(state, policy, action)
+    _enter(state, stage)
+    return stage
+
+
+def _apply_action(state: CallState, policy: Policy, action: Action) -> Stage:
     stage = state.stage
     if action is Action.BOUNDARY_STATED:
         state.boundaries += 1
@@ -156,7 +283,6 @@ def agent_action(state: CallState, policy: Policy, action: Action) -> Stage:
             if state.ended == "hang_up":  # a normal close needs no permission
                 state.end_allowed, state.end_reason = verdict
         stage = Stage.END_CALL if state.ended == "hang_up" else Stage.CLOSE
-    _enter(state, stage)
     return stage
 
 
