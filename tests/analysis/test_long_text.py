@@ -10,9 +10,12 @@ from calmdesk.analysis.long_text import MAX_LONG_CHARS, PIECE_CHARS, analyze_lon
 from calmdesk.errors import InvalidInput
 
 CALM = {
-    "pl": "Dzień dobry, piszę w sprawie faktury za marzec. Kwota jest o 200 zł wyższa niż w umowie. ",
-    "ru": "Здравствуйте, пишу по поводу счёта за март. Сумма на 200 рублей больше, чем в договоре. ",
-    "en": "Hello, I am writing about the March invoice. The amount is 200 pounds more than agreed. ",
+    "pl": "Dzień dobry, piszę w sprawie faktury za marzec. "
+    "Kwota jest o 200 zł wyższa niż w umowie. ",
+    "ru": "Здравствуйте, пишу по поводу счёта за март. "
+    "Сумма на 200 рублей больше, чем в договоре. ",
+    "en": "Hello, I am writing about the March invoice. "
+    "The amount is 200 pounds more than agreed. ",
 }
 INSULT = {
     "pl": "Wasz konsultant to skończony idiota. ",

@@ -1,5 +1,6 @@
 """Personal data in a message: phones, e-mails, PESEL, IBAN (and Polish NRB account numbers),
-payment card numbers, Russian INN, SNILS and passport numbers; and :func:`redact`, which replaces them.
+payment card numbers, Russian INN, SNILS and passport numbers; and :func:`redact`, which
+replaces them.
 
 Numbers count only when their checksum holds (``python-stdnum``), so an order number that merely
 looks long is not redacted. Where two findings overlap, the kind listed first in
