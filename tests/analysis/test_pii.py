@@ -51,8 +51,8 @@ def test_redact_can_keep_some_kinds() -> None:
 
 
 def test_redact_names_an_unknown_kind() -> None:
-    with pytest.raises(InvalidInput, match="passport") as error:
-        redact("x", kinds=["passport"])
+    with pytest.raises(InvalidInput, match="fingerprint") as error:
+        redact("x", kinds=["fingerprint"])
     assert error.value.code == "unknown_pii_kind"
 
 
@@ -63,3 +63,19 @@ def test_redact_leaves_text_without_personal_data_alone() -> None:
 def test_signals_carry_personal_data_spans() -> None:
     signals = analyze("Mój mail to jan@example.com")
     assert [(span.kind, span.start, span.end) for span in signals.pii] == [("email", 12, 27)]
+
+
+@pytest.mark.parametrize(
+    ("text", "redacted"),
+    [
+        (
+            "Мой паспорт: серия 45 06 номер 123456, звоните",
+            "Мой паспорт: серия [PASSPORT], звоните",
+        ),
+        ("паспорт 4506123456", "паспорт [PASSPORT]"),
+        ("Данные: 45 06 123456.", "Данные: [PASSPORT]."),
+        ("Заказ 4506123456 не пришёл", "Заказ 4506123456 не пришёл"),  # no word, no spacing
+    ],
+)
+def test_a_russian_passport_number_is_redacted_like_a_pesel(text: str, redacted: str) -> None:
+    assert redact(text, lang="ru") == redacted

@@ -50,6 +50,8 @@ _INTENT_REASONS = {
     Intent.THREAT_PUBLIC: "threatens to go public",
     Intent.THREAT_LEGAL: "threatens legal steps",
     Intent.CHURN: "says they will leave",
+    Intent.THREAT_VIOLENCE: "threatens physical harm",
+    Intent.SELF_HARM: "speaks of harming themselves",
 }
 
 

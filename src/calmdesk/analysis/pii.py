@@ -1,5 +1,6 @@
 """Personal data in a message: phones, e-mails, PESEL, IBAN (and Polish NRB account numbers),
-payment card numbers, Russian INN and SNILS; and :func:`redact`, which replaces them.
+payment card numbers, Russian INN, SNILS and passport numbers; and :func:`redact`, which
+replaces them.
 
 Numbers count only when their checksum holds (``python-stdnum``), so an order number that merely
 looks long is not redacted. Where two findings overlap, the kind listed first in
@@ -22,7 +23,16 @@ from calmdesk.analysis.signals import PiiSpan
 from calmdesk.errors import InvalidInput
 from calmdesk.languages import PHONE_REGIONS
 
-PII_KINDS: tuple[str, ...] = ("email", "iban", "card", "pesel", "snils", "inn", "phone")
+PII_KINDS: tuple[str, ...] = (
+    "email",
+    "iban",
+    "card",
+    "pesel",
+    "snils",
+    "inn",
+    "passport",
+    "phone",
+)
 PLACEHOLDERS = {kind: f"[{kind.upper()}]" for kind in PII_KINDS}
 # The shortest personal number here (a phone number) has this many digits.
 MIN_NUMBER_DIGITS = 7
@@ -34,6 +44,14 @@ _NRB = re.compile(r"(?<!\d)\d{2}(?: ?\d{4}){6}(?!\d)")
 _CARD = re.compile(r"(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])")
 _PESEL = re.compile(r"(?<!\d)\d{11}(?!\d)")
 _SNILS = re.compile(r"(?<!\d)\d{3}-\d{3}-\d{3}[ -]\d{2}(?!\d)")
+# A Russian passport: series (2 + 2 digits) and number (6 digits). It has no checksum, so it
+# counts after the word "passport" or "series", or in its own printed spacing ``45 06 123456``.
+_PASSPORT_NAMED = re.compile(
+    r"(?:паспорт\w*|серия|серии|passport|paszport\w*)\D{0,25}?"
+    r"(?P<number>(?<!\d)\d{2}\s?\d{2}\s?(?:№|N|номер|nr)?\s?\d{6})(?!\d)",
+    re.IGNORECASE,
+)
+_PASSPORT_PRINTED = re.compile(r"(?<![\d-])\d{2} \d{2} \d{6}(?![\d-])")
 _INN = re.compile(r"(?:ИНН|INN)\s*[:№#]?\s*(?P<number>\d{12}|\d{10})(?!\d)", re.IGNORECASE)
 
 
@@ -80,6 +98,8 @@ def find_pii(text: str, lang: str = "other") -> list[PiiSpan]:
     found += _spans("pesel", _PESEL, text, lambda s: bool(pesel.is_valid(s)))
     found += _spans("snils", _SNILS, text, _snils_valid)
     found += _spans("inn", _INN, text, lambda s: bool(inn.is_valid(s)), group="number")
+    found += _spans("passport", _PASSPORT_NAMED, text, lambda _: True, group="number")
+    found += _spans("passport", _PASSPORT_PRINTED, text, lambda _: True)
     found += [
         PiiSpan("phone", start, end, raw)
         for start, end, raw, _ in find_phones(text, PHONE_REGIONS.get(lang))

@@ -24,11 +24,13 @@ from calmdesk.analysis.model import ToneScores
 from calmdesk.analysis.model_input import model_text
 from calmdesk.analysis.normalize import Token, tokenize
 from calmdesk.analysis.scoring import FusionInput, fuse, lexicon_abuse
-from calmdesk.analysis.signals import Explanation, Fact, ProfanitySpan, Signals
+from calmdesk.analysis.signals import Explanation, Fact, Intent, ProfanitySpan, Signals
 from calmdesk.errors import InvalidInput
 
 """The longest utterance accepted (a chat message or one transcript segment)."""
 BATCH_CHUNK = 512
+VIOLENCE_ABUSE = 0.9
+"""The abuse score of a message that threatens physical harm, whatever its wording."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,11 +142,15 @@ def _finish(prepared: _Prepared, tone: ToneScores | None) -> Signals:
     explanations += anger_cues
     explanations += (finding.explanation for finding in intents)
     explanations += _model_explanations(fused.explanations, model_abuse, model_anger)
+    abuse_score, level = fused.abuse, fused.level
+    if any(finding.intent is Intent.THREAT_VIOLENCE for finding in intents):
+        # A threat of harm is abuse however calmly it is worded.
+        abuse_score, level = max(abuse_score, VIOLENCE_ABUSE), "abusive"
     return Signals(
         lang=doc.lang,
         anger=fused.anger,
-        abuse=fused.abuse,
-        level=fused.level,
+        abuse=abuse_score,
+        level=level,
         profanity=spans,
         insult_directed=bool(directed),
         shouting=bool(shouting),

@@ -19,6 +19,10 @@ class Intent(StrEnum):
     THREAT_PUBLIC = "threat_public"
     THREAT_LEGAL = "threat_legal"
     CHURN = "churn"
+    THREAT_VIOLENCE = "threat_violence"
+    """A threat of physical harm to staff or property (abusive; the safety procedure applies)."""
+    SELF_HARM = "self_harm"
+    """The customer speaks of hurting or killing themselves (care, never the ladder)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,8 @@ from rich.table import Table
 from rich.text import Text
 
 from calmdesk.analysis import Signals, analyze_many
-from calmdesk.analysis.line import check_line
+from calmdesk.analysis.line import MAX_TEXT_CHARS, check_line
+from calmdesk.analysis.long_text import analyze_long
 from calmdesk.analysis.pipeline import check_lang
 from calmdesk.errors import CalmDeskError, InvalidInput
 
@@ -58,8 +59,22 @@ def analyze_command(
         _analyze_file(input_file, output_file)
         return
     assert text is not None
-    signals = analyze_many([text], None if lang is None else [lang])[0]
     console = Console(highlight=False)
+    if len(text) > MAX_TEXT_CHARS:  # a letter: in pieces, each finding at its place
+        found = analyze_long(text, lang)
+        signals = found.signals
+        if not as_json:
+            for finding in found.findings:
+                console.print(
+                    Text.assemble(
+                        (f"{finding.start:,}–{finding.end:,} ", "bold"),
+                        (finding.level, _LEVEL_STYLES[finding.level]),
+                        f" {' '.join(finding.intents)} ",
+                        finding.sentence[:200],
+                    )
+                )
+    else:
+        signals = analyze_many([text], None if lang is None else [lang])[0]
     if as_json:
         console.out(json.dumps(signals.to_dict(), ensure_ascii=False, indent=2))
     else:

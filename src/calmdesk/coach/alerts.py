@@ -7,13 +7,17 @@ from calmdesk.analysis.signals import Intent, Signals
 from calmdesk.coach import messages, phrases
 from calmdesk.coach.guidance import Alert
 from calmdesk.coach.stages import AlertKind
-from calmdesk.playbook.schema import Playbook
+from calmdesk.playbook.schema import Playbook, SafetyProcedures
 
 _INTENT_ALERTS = {
     Intent.SUPERVISOR_REQUEST: AlertKind.SUPERVISOR_REQUESTED,
     Intent.THREAT_PUBLIC: AlertKind.THREAT_PUBLIC,
     Intent.THREAT_LEGAL: AlertKind.THREAT_LEGAL,
     Intent.CHURN: AlertKind.CHURN_RISK,
+}
+_SAFETY_ALERTS = {
+    Intent.THREAT_VIOLENCE: AlertKind.THREAT_VIOLENCE,
+    Intent.SELF_HARM: AlertKind.SELF_HARM,
 }
 
 
@@ -34,9 +38,36 @@ def capped_evidence(found: tuple[str, ...]) -> tuple[tuple[str, ...], int]:
     return words[:MAX_EVIDENCE], max(len(words) - MAX_EVIDENCE, 0)
 
 
-def signal_alerts(signals: Signals, ui: str, *, transfer_possible: bool) -> list[Alert]:
-    """``abuse`` with the words that triggered it, then one alert per intent."""
+def _local(text: dict[str, str], lang: str) -> str:
+    return text.get(lang) or text.get("en") or next(iter(text.values()), "")
+
+
+def safety_alerts(signals: Signals, ui: str, safety: SafetyProcedures | None) -> list[Alert]:
+    """A threat of violence or words of self-harm: the loudest alerts, first, each with the
+    playbook's procedure (or the coach's general one when the playbook has none)."""
     alerts = []
+    for intent, kind in _SAFETY_ALERTS.items():
+        if intent not in signals.intents:
+            continue
+        template = messages.ui(messages.ALERTS[kind.value], ui)
+        if safety is None:
+            fields = {"who_to_call": "", "what_to_record": "", "crisis_line": ""}
+        else:
+            fields = {
+                "who_to_call": _local(safety.violence.who_to_call, ui),
+                "what_to_record": _local(safety.violence.what_to_record, ui),
+                "crisis_line": _local(safety.self_harm.crisis_line, ui),
+            }
+        alerts.append(Alert(kind=kind, message=" ".join(template.format(**fields).split())))
+    return alerts
+
+
+def signal_alerts(
+    signals: Signals, ui: str, *, transfer_possible: bool, safety: SafetyProcedures | None = None
+) -> list[Alert]:
+    """The safety alerts first (:func:`safety_alerts`), ``abuse`` with the words that
+    triggered it, then one alert per intent."""
+    alerts = safety_alerts(signals, ui, safety)
     if signals.is_abusive:
         found = tuple(span.text for span in signals.profanity) or tuple(
             e.reason for e in signals.explanations if e.signal == "abuse"

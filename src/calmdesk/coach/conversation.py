@@ -223,7 +223,12 @@ class Conversation:
         signals = event.signals
         self._detect_language(event.text, signals)
         outcome = customer_turn(self._state, self._policy, event.text, signals)
-        alerts = signal_alerts(signals, self._ui_lang, transfer_possible=self._transfer_possible())
+        alerts = signal_alerts(
+            signals,
+            self._ui_lang,
+            transfer_possible=self._transfer_possible(),
+            safety=self.playbook.safety,
+        )
         if outcome.still_here:
             suggestions = self._suggest(phrases.STILL_HERE, messages.STILL_HERE_WHY)
         elif outcome.stage is Stage.TRANSFER and Intent.SUPERVISOR_REQUEST in signals.intents:
@@ -236,7 +241,26 @@ class Conversation:
         if outcome.acknowledge_first:
             acknowledge = Stage.ACKNOWLEDGE
             suggestions = self._suggest(acknowledge, messages.WHY[acknowledge]) + suggestions
-        return self._guidance(suggestions, alerts, signals)
+        return self._guidance(self._safety_first(signals, suggestions), alerts, signals)
+
+    def _safety_first(
+        self, signals: Signals, suggestions: tuple[Suggestion, ...]
+    ) -> tuple[Suggestion, ...]:
+        """Words of self-harm get a caring line instead of the ladder's; a threat of violence
+        gets the safety procedure's calm line first."""
+        safety = self.playbook.safety
+        if safety is None:
+            return suggestions
+        lang = self.lang
+        if Intent.SELF_HARM in signals.intents:
+            care = safety.self_harm.say.get(lang) or safety.self_harm.say.get("en", "")
+            why = messages.ui(messages.CARE_WHY, self._ui_lang)
+            return (Suggestion(step="care", text=care, why=why),)
+        if Intent.THREAT_VIOLENCE in signals.intents:
+            calm = safety.violence.say.get(lang) or safety.violence.say.get("en", "")
+            why = messages.ui(messages.SAFETY_WHY, self._ui_lang)
+            return (Suggestion(step="safety", text=calm, why=why), *suggestions)
+        return suggestions
 
     def _on_agent_text(self, event: AgentSaid, turn: int) -> Guidance:
         heard = [h for h in event.heard if (turn, h.step) not in self._undone]

@@ -47,6 +47,10 @@ class AlertKind(StrEnum):
     """The agent ended a contact the coach did not allow ending (for the board)."""
     BREAK_REQUESTED = "break_requested"
     """The agent asked for a break after a contact (for the board)."""
+    THREAT_VIOLENCE = "threat_violence"
+    """A threat of physical harm: the loudest alert, with the playbook's safety procedure."""
+    SELF_HARM = "self_harm"
+    """The customer speaks of harming themselves: care and the crisis line, never the ladder."""
 
 
 def parse_action(value: str | Action) -> Action:

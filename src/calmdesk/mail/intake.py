@@ -39,7 +39,7 @@ from calmdesk.storage.types import utcnow
 log = logging.getLogger(__name__)
 
 MAX_DESCRIPTION = 10_000
-MAX_ANALYSED = 5_000
+MAX_ANALYSED = 100_000
 
 
 class Outcome(StrEnum):
@@ -123,17 +123,23 @@ def _description(inbound: Inbound, lang: str, size: int) -> str:
 
 
 def _analysis(text: str) -> dict[str, Any]:
-    from calmdesk.analysis.pipeline import analyze
+    from calmdesk.analysis.long_text import analyze_long
 
-    try:
-        signals = analyze(text[:MAX_ANALYSED])
+    try:  # a long letter in pieces: an insult on its tenth page is found there
+        found = analyze_long(text[:MAX_ANALYSED])
     except Exception as error:  # an unreadable text is no reason to lose the mail
         return {"error": type(error).__name__}
+    signals = found.signals
     return {
         "language": signals.lang,
         "level": str(signals.level),
         "anger": round(signals.anger, 3),
         "abuse": round(signals.abuse, 3),
+        "intents": sorted(signals.intents),
+        "flagged": [
+            {"start": f.start, "end": f.end, "level": f.level, "intents": list(f.intents)}
+            for f in found.findings[:20]
+        ],
     }
 
 

@@ -416,6 +416,31 @@ class MailNotices(Strict):
     )
 
 
+class ViolenceProcedure(Strict):
+    """What to do when a customer threatens physical harm to staff or property."""
+
+    who_to_call: LocalizedText = Field(description="who to tell at once, for the agent")
+    what_to_record: LocalizedText = Field(description="what to note down, for the agent")
+    say: LocalizedText = Field(description="a calm line for the customer, per language")
+
+
+class SelfHarmProcedure(Strict):
+    """What to do when a customer speaks of hurting or killing themselves: care, not the ladder."""
+
+    say: LocalizedText = Field(description="a caring line for the customer, per language")
+    crisis_line: LocalizedText = Field(
+        description="for the agent: the crisis line to give and when to call emergency services"
+    )
+
+
+class SafetyProcedures(Strict):
+    """The company's safety procedures the coach shows when a line threatens violence or speaks
+    of self-harm (they outrank the de-escalation ladder)."""
+
+    violence: ViolenceProcedure
+    self_harm: SelfHarmProcedure
+
+
 class Playbook(Strict):
     name: str
     company: str
@@ -432,6 +457,7 @@ class Playbook(Strict):
     phrases: Phrasebook
     public: PublicComplaints
     mail: MailNotices | None = None
+    safety: SafetyProcedures | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
