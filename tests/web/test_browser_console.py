@@ -191,11 +191,13 @@ def test_the_break_loop_closes_between_the_agent_and_the_supervisor(
 
 
 def test_on_a_phone_the_card_comes_first_and_nothing_is_wider_than_the_screen(
-    signed_in: SignedIn,
+    signed_in: SignedIn, screenshot: Screenshot
 ) -> None:
     page = signed_in("agent")
     page.set_viewport_size({"width": 390, "height": 844})
     _start_contact(page)
+    _press(page, INSULT, "Enter")
+    screenshot(page, "agent-console-phone.png", full_page=False)
     card = page.locator("#guidance-card").bounding_box()
     transcript = page.locator("#transcript").bounding_box()
     assert card is not None and transcript is not None and card["y"] < transcript["y"]
