@@ -123,6 +123,20 @@ def test_an_alert_stays_dimmed_until_over_and_a_wall_of_insults_gives_a_short_al
     assert box is not None and box["height"] < 80, box
 
 
+def test_a_supervisor_request_stays_until_a_transfer_is_offered(signed_in: SignedIn) -> None:
+    page = signed_in("agent")
+    _start_contact(page)
+    _press(page, "Proszę mnie połączyć z przełożonym, natychmiast.", "Enter")
+    request = page.locator("#alerts li[data-kind=supervisor_requested]")
+    expect(request).to_have_attribute("data-held", "false")
+    _one_truth(page)  # the step is the transfer, and so is the ladder's highlight
+    _press(page, "Dobrze, poczekam.", "Enter")  # calmer, but the request is not answered yet
+    expect(request).to_have_attribute("data-held", "true")
+    page.locator("[data-action=transfer_offered]").click()
+    expect(page.locator("#transcript li.action")).to_have_count(1)
+    expect(request).to_have_count(0)
+
+
 def test_ending_names_what_is_recorded_and_the_board_hears_of_an_early_hang_up(
     signed_in: SignedIn,
 ) -> None:
@@ -191,11 +205,13 @@ def test_the_break_loop_closes_between_the_agent_and_the_supervisor(
 
 
 def test_on_a_phone_the_card_comes_first_and_nothing_is_wider_than_the_screen(
-    signed_in: SignedIn,
+    signed_in: SignedIn, screenshot: Screenshot
 ) -> None:
     page = signed_in("agent")
     page.set_viewport_size({"width": 390, "height": 844})
     _start_contact(page)
+    _press(page, INSULT, "Enter")
+    screenshot(page, "agent-console-phone.png", full_page=False)
     card = page.locator("#guidance-card").bounding_box()
     transcript = page.locator("#transcript").bounding_box()
     assert card is not None and transcript is not None and card["y"] < transcript["y"]

@@ -463,12 +463,10 @@ class Conversation:
         if suggestions:
             self._offered = suggestions
         may_end, reason_key = end_call_verdict(state, self._policy)
-        reason = messages.end_call_reason(
-            reason_key,
-            self._ui_lang,
+        reason = messages.ui(messages.END_CALL_REASONS[reason_key], self._ui_lang).format(
             needed=self._policy.warnings_before_end,
             given=state.warnings,
-            rung=state.rung.value if state.rung else None,
+            rung=state.rung.value if state.rung else "-",
         )
         category = self._category()
         return Guidance(

@@ -461,6 +461,7 @@ CONTACTS: list[dict[str, Any]] = [
         "break_minutes": summary["break_minutes"],
         "break_granted_minutes": granted,
         "break_granted_at": "2026-11-23T09:09:00Z" if granted else None,
+        "break_requested_at": "2026-11-23T09:08:10Z" if granted else None,
         "redacted_at": None,
         "erased_at": None,
     }

@@ -139,11 +139,15 @@ def contact_state(session: Session, contact: Contact) -> dict[str, Any]:
     }
 
 
-def agent_labels(gettext: Any) -> dict[str, str]:
-    """The words of ``static/agent.js`` (the agent's own socket, on every console page)."""
+def agent_data(gettext: Any, timezone: str) -> dict[str, Any]:
+    """What ``static/agent.js`` (the agent's own socket, on every console page) needs: its words
+    and the company's time zone (a break's end is a time there)."""
     return {
-        "break_granted": gettext("{name} granted you a break of {minutes} min, until {time}."),
-        "supervisor": gettext("Your supervisor"),
+        "labels": {
+            "break_granted": gettext("{name} granted you a break of {minutes} min, until {time}."),
+            "supervisor": gettext("Your supervisor"),
+        },
+        "timezone": timezone,
     }
 
 
@@ -170,7 +174,7 @@ def console_start_page(request: Request, session: SessionDep, user: ContactWorke
         live_contacts=live,
         recent_contacts=ended,
         outcome_labels=labels.translated(labels.OUTCOMES, gettext),
-        agent_data={"labels": agent_labels(gettext)},
+        agent_data=agent_data(gettext, playbook.calendar.timezone),
     )
 
 
@@ -231,7 +235,8 @@ def console_page(
             "contact_id": contact.id,
             "state": state,
             "labels": console_labels(gettext, lang),
+            "timezone": playbook.calendar.timezone,
         },
-        agent_data={"labels": agent_labels(gettext)},
+        agent_data=agent_data(gettext, playbook.calendar.timezone),
         intake_count=len(playbook.intake),
     )

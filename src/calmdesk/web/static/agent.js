@@ -13,13 +13,16 @@
     const from = message.granted_at ? new Date(message.granted_at) : new Date();
     const until = new Date(from.getTime() + message.minutes * 60000);
     if (until <= new Date()) return;
-    const time = until.toLocaleTimeString(document.documentElement.lang, { hour: "2-digit", minute: "2-digit" });
+    const time = until.toLocaleTimeString(document.documentElement.lang,
+      { hour: "2-digit", minute: "2-digit", timeZone: data.timezone || undefined });
     notice.textContent = L.break_granted
       .replace("{name}", message.granted_by_name || L.supervisor)
       .replace("{minutes}", message.minutes)
       .replace("{time}", time);
     notice.dataset.minutes = String(message.minutes);
     notice.hidden = false;
+    clearTimeout(showBreak.timer);
+    showBreak.timer = setTimeout(() => { notice.hidden = true; }, until - new Date());
   }
 
   CalmDesk.socket("/ws/agent", (message) => {

@@ -25,7 +25,9 @@
     for (const key of keys) if (object && object[key] !== undefined && object[key] !== null) return object[key];
     return undefined;
   };
-  const clock = (date) => date.toLocaleTimeString(document.documentElement.lang, { hour: "2-digit", minute: "2-digit" });
+  // Times as the company's clock shows them (the playbook's time zone), in the page language.
+  const clock = (date) => date.toLocaleTimeString(document.documentElement.lang,
+    { hour: "2-digit", minute: "2-digit", timeZone: data.timezone || undefined });
   const focusText = () => { if (!ended) $("utterance-text").focus(); };
 
   function renderEvent(event) {

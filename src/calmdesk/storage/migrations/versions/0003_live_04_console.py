@@ -49,6 +49,6 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index("ix_live_contacts_status_last_line", "live_contacts")
-    with op.batch_alter_table("live_contacts") as batch:
-        batch.drop_column("break_requested_at")
-        batch.drop_column("last_line_at")
+    # ALTER TABLE ... DROP COLUMN (SQLite >= 3.35), not a batch copy: see upgrade().
+    op.drop_column("live_contacts", "break_requested_at")
+    op.drop_column("live_contacts", "last_line_at")
