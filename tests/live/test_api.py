@@ -209,7 +209,7 @@ def test_a_bad_frame_gets_an_error_and_the_socket_stays_open(
         ws.send_json({"type": "sing", "ref": 7})
         assert ErrorMessage.model_validate(ws.receive_json()) == ErrorMessage(
             code="unknown_type",
-            message="Unknown type 'sing'; use utterance, action, end, ping.",
+            message="Unknown type 'sing'; use utterance, action, undo, end, ping.",
             ref=7,
         )
         ws.send_json({"type": "utterance", "speaker": "customer"})

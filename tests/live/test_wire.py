@@ -147,6 +147,14 @@ def call_every_live_route(client: TestClient, tokens: dict[str, str]) -> dict[st
     answers["POST /api/contacts/{contact_id}/actions"] = client.post(
         f"{base}/actions", json={"action": "boundary_stated"}, headers=agent
     )
+    heard = client.post(
+        f"{base}/utterances",
+        json={"speaker": "agent", "text": "Proszę zwracać się do mnie z szacunkiem."},
+        headers=agent,
+    )
+    answers["POST /api/contacts/{contact_id}/undo"] = client.post(
+        f"{base}/undo", json={"seq": heard.json()["seq"], "step": "boundary"}, headers=agent
+    )
     for turn in DIALOGUE[4:]:
         post_turn(client, tokens["agent"], contact_id, turn)
     answers["GET /api/contacts"] = client.get("/api/contacts", headers=supervisor)

@@ -19,7 +19,14 @@ from typing import Any
 from pydantic_core import to_jsonable_python
 
 from calmdesk.coach import Conversation
-from calmdesk.coach.events import AgentDid, AgentSaid, CustomerSaid, Event, event_from_dict
+from calmdesk.coach.events import (
+    AgentDid,
+    AgentSaid,
+    CustomerSaid,
+    Event,
+    StepUndone,
+    event_from_dict,
+)
 from calmdesk.coach.messages import CHANNELS as COACH_CHANNELS
 from calmdesk.coach.messages import UI_LANGUAGES
 from calmdesk.live.models import Contact, ContactEvent, EventKind
@@ -68,6 +75,13 @@ def coach_event(event: ContactEvent) -> Event:
     """A stored contact event as the coach's event."""
     if event.kind == EventKind.CUSTOMER_SAID and event.signals is not None:
         return event_from_dict({"type": event.kind, "text": event.text, "signals": event.signals})
+    if event.kind == EventKind.AGENT_SAID:
+        # the steps heard in the agent's line, as heard then (none for lines stored before)
+        hearing = event.signals or {}
+        return event_from_dict({"type": event.kind, "text": event.text, **hearing})
+    if event.kind == EventKind.STEP_UNDONE:
+        turn = (event.signals or {}).get("turn")
+        return event_from_dict({"type": event.kind, "turn": turn, "step": event.action})
     return event_from_dict({"type": event.kind, "text": event.text, "action": event.action})
 
 
@@ -111,9 +125,17 @@ def stored_fields(event: Event) -> dict[str, Any]:
             "signals": jsonable(event.signals.to_dict()),
         }
     if isinstance(event, AgentSaid):
-        return {"kind": EventKind.AGENT_SAID, "text": event.text}
+        # what was heard in the line, stored like a customer's signals (nothing: no column)
+        hearing = event.hearing() if event.heard or event.said else None
+        return {"kind": EventKind.AGENT_SAID, "text": event.text, "signals": hearing}
     if isinstance(event, AgentDid):
         return {"kind": EventKind.AGENT_DID, "action": event.action.value}
+    if isinstance(event, StepUndone):
+        return {
+            "kind": EventKind.STEP_UNDONE,
+            "action": event.step.value,
+            "signals": {"turn": event.turn},
+        }
     raise TypeError(f"unknown coach event {event!r}")
 
 

@@ -14,9 +14,18 @@ import json
 import re
 from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import BaseModel, Field, PlainValidator, TypeAdapter, ValidationError, WithJsonSchema
+from pydantic import (
+    BaseModel,
+    Field,
+    PlainValidator,
+    Strict,
+    TypeAdapter,
+    ValidationError,
+    WithJsonSchema,
+)
 
 from calmdesk.analysis.line import MAX_TEXT_CHARS
+from calmdesk.coach.heard import Step
 from calmdesk.errors import CalmDeskError
 from calmdesk.live import wire_examples as ex
 from calmdesk.live.schemas import ContactRead
@@ -97,6 +106,22 @@ class ActionFrame(BaseModel):
     ref: Ref = None
 
 
+class UndoFrame(BaseModel):
+    """Take back a step heard in the agent's words (as ``POST .../undo``): a ``guidance``."""
+
+    model_config = examples(
+        [
+            {"type": "undo", **u, "ref": ref}
+            for u, ref in zip(ex.UNDOS, ("u1", None, 3), strict=True)
+        ]
+    )
+
+    type: Literal["undo"]
+    seq: Annotated[int, Strict()] = Field(ge=1, le=2**31 - 1)
+    step: Step
+    ref: Ref = None
+
+
 class EndFrame(BaseModel):
     """End the contact: a ``summary``."""
 
@@ -119,14 +144,14 @@ class PingFrame(BaseModel):
     ref: Ref = None
 
 
-TurnFrame = UtteranceFrame | ActionFrame | EndFrame
+TurnFrame = UtteranceFrame | ActionFrame | UndoFrame | EndFrame
 ContactFrame = Annotated[TurnFrame | PingFrame, Field(discriminator="type")]
 BoardFrame = PingFrame
 AgentFrame = PingFrame
 
 CONTACT_FRAME: TypeAdapter[ContactFrame] = TypeAdapter(ContactFrame)
 BOARD_FRAME: TypeAdapter[BoardFrame] = TypeAdapter(BoardFrame)
-CONTACT_FRAME_TYPES = ("utterance", "action", "end", "ping")
+CONTACT_FRAME_TYPES = ("utterance", "action", "undo", "end", "ping")
 
 
 # -- server to client, from the socket itself -------------------------------------------------

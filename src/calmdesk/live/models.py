@@ -38,6 +38,7 @@ class EventKind(StrEnum):
     CUSTOMER_SAID = "customer_said"
     AGENT_SAID = "agent_said"
     AGENT_DID = "agent_did"
+    STEP_UNDONE = "step_undone"
 
 
 class Contact(Base):
@@ -105,10 +106,12 @@ class ContactEvent(Base):
     text: Mapped[str | None] = mapped_column(Text)
     """What was said (``customer_said``, ``agent_said``)."""
     action: Mapped[str | None] = mapped_column(String(40))
-    """What the agent did (``agent_did``)."""
+    """What the agent did (``agent_did``), or the step taken back (``step_undone``)."""
     signals: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    """The analysis of a customer's line, kept so a replay gives the same guidance even after
-    the analysis models change (and costs no analysis)."""
+    """What the coach read in the event, kept so a replay gives the same guidance even after
+    the analysis models or the phrase rules change (and costs no analysis): the analysis of a
+    customer's line; the steps heard in an agent's line (``{"heard": [...], "said": [...]}``);
+    the turn a ``step_undone`` takes a step back from (``{"turn": n}``)."""
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     guidance: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -10,6 +10,7 @@ from fastapi import Path, Query
 from pydantic import BaseModel, Field, Strict
 
 from calmdesk.analysis.line import MAX_TEXT_CHARS
+from calmdesk.coach.heard import Step
 from calmdesk.coach.stages import Action, AlertKind
 from calmdesk.fields import LINE_PATTERN, Flag
 from calmdesk.languages import Language
@@ -64,6 +65,17 @@ class ActionIn(BaseModel):
     model_config = examples(ex.ACTIONS)
 
     action: Action = Field(description="what the agent did")
+
+
+class UndoIn(BaseModel):
+    """Take back a step the coach heard in the agent's words."""
+
+    model_config = examples(ex.UNDOS)
+
+    seq: Annotated[int, Strict()] = Field(
+        ge=1, le=MAX_ID, description="the event the step was heard in (its `turn`)"
+    )
+    step: Step = Field(description="the step heard (`heard[].step` of that event's guidance)")
 
 
 class BreakGrant(BaseModel):

@@ -305,6 +305,30 @@ def _after_call_ended(
     return TurnOutcome(contact=finished.contact, answer=finished.answer, outgoing=outgoing)
 
 
+def undo(
+    session: Session,
+    *,
+    contact_id: int,
+    seq: int,
+    step: str,
+    actor: User | None,
+    playbook: Playbook,
+    cache: coaching.ConversationCache | None = None,
+) -> TurnOutcome[GuidanceMessage]:
+    """Take back the step ``step`` heard in the agent's line stored as event ``seq``; the coach
+    goes on as if it had not been heard. Anything else is ``nothing_to_undo`` (or
+    ``unknown_step``), and nothing is stored."""
+    outcome, _ = _turn(
+        session,
+        contact_id=contact_id,
+        actor=actor,
+        step=lambda conversation: conversation.undo(seq, step),
+        playbook=playbook,
+        cache=cache,
+    )
+    return outcome
+
+
 def end_contact(
     session: Session,
     *,

@@ -54,6 +54,7 @@ from calmdesk.live.frames import (
     PongMessage,
     SocketMessage,
     TurnFrame,
+    UndoFrame,
     UtteranceFrame,
     read_frame,
 )
@@ -195,7 +196,8 @@ def _agent_snapshot(app: FastAPI, user_id: int) -> AgentSnapshot:
 
 
 def _client_turn(app: FastAPI, user_id: int, contact_id: int, frame: TurnFrame) -> list[Outgoing]:
-    """Run one client frame (utterance, action or end) as the user; returns the outgoing."""
+    """Run one client frame (utterance, action, undo or end) as the user; returns the
+    outgoing."""
     try:
         return _run_turn(app, user_id, contact_id, frame)
     except DBAPIError as error:
@@ -220,6 +222,15 @@ def _run_turn(app: FastAPI, user_id: int, contact_id: int, frame: TurnFrame) -> 
         if isinstance(frame, ActionFrame):
             return service.agent_did(
                 session, contact_id=contact_id, action=frame.action, actor=user, playbook=playbook
+            ).outgoing
+        if isinstance(frame, UndoFrame):
+            return service.undo(
+                session,
+                contact_id=contact_id,
+                seq=frame.seq,
+                step=frame.step,
+                actor=user,
+                playbook=playbook,
             ).outgoing
         return service.end_contact(
             session, contact_id=contact_id, actor=user, playbook=playbook
@@ -371,7 +382,7 @@ async def _subscribed(
 @socket_router.websocket("/ws/contacts/{contact_id}")
 async def contact_socket(websocket: WebSocket, contact_id: int) -> None:
     """The agent's console: guidance after every turn; accepts ``utterance``, ``action``,
-    ``end`` and ``ping`` frames."""
+    ``undo``, ``end`` and ``ping`` frames."""
     app: FastAPI = websocket.app
     if not 1 <= contact_id <= MAX_ID:
         await websocket.accept()

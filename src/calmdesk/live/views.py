@@ -30,6 +30,7 @@ from calmdesk.live.schemas import (
     ContactRead,
     Limit,
     Offset,
+    UndoIn,
     UtteranceIn,
 )
 from calmdesk.live.sockets import socket_router
@@ -173,6 +174,28 @@ def post_action(
     ``transfer_failed``, ``transferred``, ``call_ended``); answers the guidance."""
     return _turn(
         request, session, user, service.agent_did, contact_id=contact_id, action=action_in.action
+    )
+
+
+@router.post(
+    "/{contact_id}/undo",
+    response_model=GuidanceMessage,
+    responses=_ENDED,
+)
+@reads_first
+def undo_heard_step(
+    contact_id: ContactId,
+    undo: UndoIn,
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+) -> GuidanceMessage:
+    """Take back a step the coach heard in the agent's words (``heard[]`` of a guidance: its
+    ``turn`` as ``seq``, and its ``step``); the coach goes on as if it had not been said. Answers
+    the guidance (also pushed to sockets). A step not heard there, or already taken back, is a
+    422 `nothing_to_undo`, and nothing is stored."""
+    return _turn(
+        request, session, user, service.undo, contact_id=contact_id, seq=undo.seq, step=undo.step
     )
 
 

@@ -19,7 +19,8 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator
 
 from calmdesk.analysis.signals import Level, Signals
 from calmdesk.coach.guidance import Guidance
-from calmdesk.coach.stages import AlertKind
+from calmdesk.coach.heard import Step
+from calmdesk.coach.stages import Action, AlertKind
 from calmdesk.coach.summary import CallSummary
 from calmdesk.live import wire_examples as ex
 from calmdesk.live.models import Contact, ContactStatus, EventKind
@@ -62,6 +63,22 @@ class SuggestionRead(WireModel):
     step: str = Field(description="the stage, or a sub-step such as still_here, intake_question")
     text: str
     why: str
+
+
+class HeardRead(WireModel):
+    """A step heard in the agent's own words (or, with ``undone``, taken back): ``turn`` is the
+    contact event it was heard in (its ``seq``, the key to undo it with); ``action`` the button
+    with the same effect, if any; ``message`` for the agent, in the agent's language;
+    ``evidence`` quotes the agent."""
+
+    model_config = examples(ex.HEARD)
+
+    turn: int
+    step: Step
+    evidence: str
+    message: str
+    action: Action | None = None
+    undone: bool = False
 
 
 class AlertRead(WireModel):
@@ -211,6 +228,10 @@ class GuidanceRecord(_GuidanceKept):
         "closed",
         description="what ending the contact now records: hang_up while the abuse is not over",
     )
+    heard: list[HeardRead] = Field(
+        default_factory=list,
+        description="the agent's steps heard in this turn's line, or the one this turn undid",
+    )
 
     def alert_kinds(self) -> list[str]:
         kinds: list[str] = []
@@ -250,6 +271,7 @@ class GuidanceMessage(GuidanceRecord):
             facts=[FactRead.model_validate(f, from_attributes=True) for f in guidance.facts],
             category=guidance.category,
             end_outcome=guidance.end_outcome,
+            heard=[HeardRead.model_validate(h, from_attributes=True) for h in guidance.heard],
             event=event,
         )
 

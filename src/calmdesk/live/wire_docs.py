@@ -27,6 +27,7 @@ DEFAULT_DOC = Path("docs/api.md")
 CLIENT_FRAMES: list[type[BaseModel]] = [
     frames.UtteranceFrame,
     frames.ActionFrame,
+    frames.UndoFrame,
     frames.EndFrame,
     frames.PingFrame,
 ]

@@ -325,6 +325,42 @@ SUMMARIES: list[dict[str, Any]] = [
     ),
 ]
 
+HEARD: list[dict[str, Any]] = [
+    {
+        "turn": 6,
+        "step": "warning",
+        "evidence": "Przy kolejnej obeldze będę zmuszony zakończyć rozmowę.",
+        "message": (
+            "Ostrzeżenie usłyszane: „Przy kolejnej obeldze będę zmuszony zakończyć rozmowę.”"
+        ),
+        "action": "warning_given",
+        "undone": False,
+    },
+    {
+        "turn": 4,
+        "step": "boundary",
+        "evidence": "Давайте без грубостей.",
+        "message": "Отменено: граница. Подсказки идут дальше так, будто этого не было сказано.",
+        "action": "boundary_stated",
+        "undone": True,
+    },
+    {
+        "turn": 2,
+        "step": "restate",
+        "evidence": "ticket #4417",
+        "message": "Facts restated: “ticket #4417”",
+        "action": None,
+        "undone": False,
+    },
+]
+for _guidance in GUIDANCE:  # the examples answer customers' lines: nothing heard from the agent
+    _guidance["heard"] = []
+UNDOS: list[dict[str, Any]] = [
+    {"seq": 6, "step": "warning"},
+    {"seq": 4, "step": "boundary"},
+    {"seq": 2, "step": "restate"},
+]
+
 STARTED_AT = "2026-11-23T09:00:00Z"
 AGENTS = [("bartek", "Bartek"), ("olga", "Ольга"), ("sam", "Sam")]
 SUPERVISORS = ["sylwia", "nadia", "jordan"]
