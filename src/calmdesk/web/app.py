@@ -16,6 +16,8 @@ from starlette.concurrency import run_in_threadpool
 from calmdesk import __version__
 from calmdesk.analysis import load_all as load_analysis
 from calmdesk.analysis.model import load_default_model
+from calmdesk.audio import views as audio_views
+from calmdesk.audio.audiosocket import start_in_app as audiosocket_in_app
 from calmdesk.cases import worker as cases_worker
 from calmdesk.cases.views import router as cases_router
 from calmdesk.customers.views import router as customers_router
@@ -80,9 +82,15 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
                 retention_days=settings.retention_days,
             )
         )
+    audiosocket = audiosocket_in_app(app)  # CALMDESK_AUDIOSOCKET_PORT: Asterisk's legs too
+    if audiosocket is not None:
+        app.state.audiosocket_ports = await audiosocket.start()
     try:
         yield
     finally:
+        if audiosocket is not None:
+            await audiosocket.close()
+        await audio_views.close(app)
         for task in (worker, warm_up):
             if task is not None:
                 task.cancel()
@@ -141,6 +149,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(customers_router)
     app.include_router(social_router)
     install_live(app)  # /api/contacts and the /ws/contacts/{id}, /ws/board sockets
+    audio_views.install(app)  # /api/audio/* and the /ws/media/twilio socket
     app.include_router(playbook_router, dependencies=[Depends(get_current_user)])
     install_pages(app)  # HTML pages and their error pages; after the API's error handlers
 
