@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
@@ -60,6 +61,12 @@ class AudioHub:
         self._transcriber: Transcriber | None = None
         self.calls: dict[int, LiveCall] = {}
         self.lines_stored = 0
+        self._finished: dict[int, threading.Event] = {}
+
+    def finished(self, contact_id: int) -> threading.Event:
+        """Set once the streamed call of ``contact_id`` has finished (its last line stored, the
+        contact ended): what tests and benchmarks wait for."""
+        return self._finished.setdefault(contact_id, threading.Event())
 
     @property
     def transcriber(self) -> Transcriber:
@@ -235,6 +242,7 @@ class LiveCall:
         if end_contact and not self.ended_elsewhere:
             async with self._turns:
                 await self._end()
+        self.hub.finished(self.contact_id).set()
 
     async def _end(self) -> None:
         app = self.hub.app

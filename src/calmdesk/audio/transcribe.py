@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 NO_SPEECH = 0.6
 LOW_CONFIDENCE = -1.0
 LOOPING = 2.4  # gzip ratio of a text repeating itself
+LOAD_TIMEOUT_SECONDS = 300.0
 
 
 class AsrFailed(Exception):
@@ -146,6 +147,7 @@ class ProcessTranscriber:
         self.timeout = timeout
         self._pool: ProcessPoolExecutor | None = None
         self._backlog = _Backlog()
+        self._ready: asyncio.Future[None] | None = None
 
     def _executor(self) -> ProcessPoolExecutor:
         if self._pool is None:
@@ -164,16 +166,29 @@ class ProcessTranscriber:
         for future in [pool.submit(_work, silence, "en") for _ in range(self.workers)]:
             future.result()
 
+    async def _started(self) -> None:
+        """The first utterance waits for the workers to load their models (seconds), outside
+        its own timeout; a model that cannot load fails every utterance, each logged."""
+        if self._ready is None:
+            self._ready = asyncio.get_running_loop().run_in_executor(None, self.warm_up)
+        try:
+            await asyncio.wait_for(asyncio.shield(self._ready), LOAD_TIMEOUT_SECONDS)
+        except Exception as error:
+            self._ready = None
+            raise AsrFailed(f"the speech model did not load: {error}") from error
+
     async def transcribe(self, audio: Audio, lang: str | None) -> str:
         loop = asyncio.get_running_loop()
-        pool = self._executor()
         with self._backlog.entry():
+            await self._started()
+            pool = self._executor()
             try:
                 future = loop.run_in_executor(pool, _work, audio.astype(np.float32).tobytes(), lang)
                 return await asyncio.wait_for(future, self.timeout)
             except BrokenProcessPool as error:
                 if self._pool is pool:
                     self._pool = None
+                    self._ready = None
                     pool.shutdown(wait=False, cancel_futures=True)
                 raise AsrFailed("a speech worker process died") from error
             except TimeoutError as error:
