@@ -62,6 +62,8 @@ class AudioHub:
         self.calls: dict[int, LiveCall] = {}
         self.lines_stored = 0
         self._finished: dict[int, threading.Event] = {}
+        self.listeners: list[Callable[[int, Speaker, str], None]] = []
+        """Told of every transcript stored (on the event loop): benchmarks and tests."""
 
     def finished(self, contact_id: int) -> threading.Event:
         """Set once the streamed call of ``contact_id`` has finished (its last line stored, the
@@ -137,7 +139,6 @@ class LiveCall:
         self._turns = asyncio.Lock()
         self.finished = False
         self.ended_elsewhere = False
-        self.on_line: Callable[[Speaker, str], None] | None = None
 
     def open_leg(self, name: str, speaker: Speaker) -> Leg:
         leg = self.legs.get(name)
@@ -194,8 +195,8 @@ class LiveCall:
                 )
                 return
             self.hub.lines_stored += 1
-            if self.on_line is not None:
-                self.on_line(speaker, text)
+            for listener in self.hub.listeners:
+                listener(self.contact_id, speaker, text)
             await publish_all(get_bus(app), outgoing)
             return
 

@@ -10,6 +10,7 @@ import typer
 from calmdesk import __version__
 from calmdesk.cli import (
     analyze,
+    audio,
     bench,
     coach,
     db,
@@ -38,7 +39,20 @@ def version() -> None:
     typer.echo(__version__)
 
 
-for module in (analyze, bench, coach, db, demo, model, playbook, serve, simulate, users, worker):
+for module in (
+    analyze,
+    audio,
+    bench,
+    coach,
+    db,
+    demo,
+    model,
+    playbook,
+    serve,
+    simulate,
+    users,
+    worker,
+):
     module.register(app)
 
 
