@@ -7,6 +7,7 @@ import io
 import shutil
 import subprocess
 import wave
+from pathlib import Path
 
 import numpy as np
 
@@ -45,3 +46,45 @@ def speak(text: str, lang: str, *, speed: int = 150, voice: str | None = None) -
 
 def silence(seconds: float) -> PCM:
     return np.zeros(int(seconds * TELEPHONY_RATE), dtype=np.int16)
+
+
+# The console's demo call: the customer's side of a difficult call, in our own words.
+DEMO_CALLS = {
+    "en": [
+        "Hello. I was charged twice for my internet this month, and nobody called me back.",
+        "This is outrageous. I want to speak to your manager right now.",
+        "You are useless. Shut up, you moron.",
+    ],
+    "pl": [
+        "Dzień dobry. W tym miesiącu zapłaciłem dwa razy za internet i nikt do mnie nie oddzwonił.",
+        "To jest skandal. Chcę rozmawiać z kierownikiem.",
+        "Jesteś do niczego, ty idioto.",
+    ],
+    "ru": [
+        "Здравствуйте. В этом месяце с меня дважды списали за интернет, и никто не перезвонил.",
+        "Это безобразие. Позовите вашего начальника.",
+        "Вы ни на что не годитесь, идиот.",
+    ],
+}
+
+
+def demo_call(lang: str) -> PCM:
+    parts = [silence(0.5)]
+    for line in DEMO_CALLS[lang]:
+        parts += [speak(line, lang), silence(2.5)]
+    return np.concatenate(parts)
+
+
+def write_wav(path: Path, samples: PCM) -> None:
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(TELEPHONY_RATE)
+        w.writeframes(samples.astype("<i2").tobytes())
+
+
+if __name__ == "__main__":  # python -m calmdesk.audio.synth: the console's demo call files
+    folder = Path(__file__).parents[1] / "web" / "static" / "demo"
+    folder.mkdir(exist_ok=True)
+    for lang in DEMO_CALLS:
+        write_wav(folder / f"call-{lang}.wav", demo_call(lang))

@@ -1,14 +1,15 @@
 """``/ws/media/twilio``: the Twilio Media Streams protocol (also what several CPaaS providers and
 the console's browser speak). Text frames of JSON: ``connected``, then ``start`` (the stream's
 ``customParameters`` carry ``token``, and optionally ``contact``, ``agent``, ``lang``,
-``inbound``; ``mediaFormat`` must be μ-law 8 kHz mono), then ``media`` (base64 μ-law of the
-``inbound`` or ``outbound`` track), then ``stop``. ``dtmf`` and ``mark`` are ignored.
+``inbound``, ``end``; ``mediaFormat`` must be μ-law 8 kHz mono), then ``media`` (base64 μ-law
+of the ``inbound`` or ``outbound`` track), then ``stop``. ``dtmf`` and ``mark`` are ignored.
 
 The inbound track (what the caller says) is the customer, the outbound track the agent;
 ``inbound=agent`` swaps them for a stream forked on the agent's leg. The contact is started at
-``start`` (or the live ``contact`` named is fed) and ended at ``stop``, or when the stream drops,
-after the last words were transcribed. A refusal closes the socket with a code from
-:mod:`calmdesk.audio.streams` and a reason naming the problem, logged once.
+``start`` (or the live ``contact`` named is fed) and ended at ``stop``, or when the stream
+drops, after the last words were transcribed (``end=false`` keeps it live: the console's
+microphone). A refusal closes the socket with a code from :mod:`calmdesk.audio.streams` and a
+reason naming the problem, logged once.
 """
 
 from __future__ import annotations
@@ -65,6 +66,7 @@ class TwilioStream:
         self.call: LiveCall | None = None
         self.tracks: dict[str, Speaker] = {}
         self.stream_sid = ""
+        self.end_at_stop = True
 
     def _parse(self, raw: Mapping[str, Any]) -> dict[str, Any] | str:
         if raw["type"] == "websocket.disconnect":
@@ -105,6 +107,7 @@ class TwilioStream:
         if not isinstance(tracks, list) or not tracks or not set(tracks) <= TRACKS:
             raise StreamRefused(CLOSE_MALFORMED, "malformed_message: `tracks`: inbound, outbound")
         swapped = params.get("inbound") == "agent"
+        self.end_at_stop = params.get("end") != "false"
         for track in tracks:
             customer = (track == "inbound") != swapped
             self.tracks[track] = "customer" if customer else "agent"
@@ -158,7 +161,7 @@ class TwilioStream:
             for track in self.tracks:
                 call.close_leg(f"{self.stream_sid}:{track}")
             if call.open_legs == 0:
-                await call.finish()
+                await call.finish(end_contact=self.end_at_stop)
             else:
                 await call.drain()
 
