@@ -61,8 +61,9 @@
     return btoa(text);
   }
 
-  // One stream: a source (microphone or demo file) on one track, until stop() or its end.
-  async function openStream(track, source, status) {
+  // One stream on one track: `feed(context, send)` starts the source, calls send(samples) with
+  // 8 kHz float samples as they come, and returns its own stop; stop() ends the stream.
+  async function openStream(track, feed, status) {
     const context = new AudioContext({ sampleRate: 8000 });
     const url = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws/media/twilio`;
     const socket = new WebSocket(url);
@@ -87,23 +88,18 @@
         },
       }),
     );
-    const node = await source(context);
-    const tap = context.createScriptProcessor(1024, 1, 1);
     let chunk = 0;
-    tap.onaudioprocess = (event) => {
-      const samples = event.inputBuffer.getChannelData(0);
+    const send = (samples) => {
+      if (socket.readyState !== WebSocket.OPEN) return;
       const bytes = new Uint8Array(samples.length);
       for (let i = 0; i < samples.length; i += 1) bytes[i] = ulaw(samples[i]);
-      if (socket.readyState !== WebSocket.OPEN) return;
       chunk += 1;
       socket.send(JSON.stringify({ event: "media", streamSid: sid, media: { track, chunk: String(chunk), payload: base64(bytes) } }));
     };
-    node.connect(tap);
-    tap.connect(context.destination); // a processor runs only when connected; it outputs silence
+    const stopSource = await feed(context, send);
     status.textContent = W.live;
     return () => {
-      node.disconnect();
-      tap.disconnect();
+      stopSource();
       if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ event: "stop", streamSid: sid, stop: {} }));
       context.close();
     };
@@ -150,21 +146,44 @@
     return () => stop;
   }
 
-  // The agent's voice: the outbound track.
-  toggle(mic, "outbound", async (context) => {
+  // The agent's voice: the outbound track, as the microphone delivers it.
+  toggle(mic, "outbound", async (context, send) => {
     const stream = await navigator.mediaDevices.getUserMedia({ audio: { channelCount: 1, echoCancellation: true } });
-    return context.createMediaStreamSource(stream);
+    const source = context.createMediaStreamSource(stream);
+    const tap = context.createScriptProcessor(1024, 1, 1);
+    tap.onaudioprocess = (event) => send(event.inputBuffer.getChannelData(0).slice());
+    source.connect(tap);
+    tap.connect(context.destination); // a processor runs only when connected; it outputs silence
+    return () => {
+      source.disconnect();
+      tap.disconnect();
+      stream.getTracks().forEach((t) => t.stop());
+    };
   }, W.mic, W.micStop);
 
-  // The demo customer: the inbound track, heard by the agent too.
-  toggle(demo, "inbound", async (context) => {
-    const file = await fetch(`/static/demo/call-${WORDS[lang] ? lang : "en"}.wav`);
+  // The demo customer: the inbound track. The file's samples are sent by the clock (20 ms a
+  // frame, as a phone network would), exactly as decoded, while the agent hears it played.
+  toggle(demo, "inbound", async (context, send) => {
+    // The demo call is in the contact's language (the page's when the contact has none).
+    const contact = await (await fetch(`/api/contacts/${contactId}`, { credentials: "same-origin" })).json();
+    const callLang = WORDS[contact.lang] ? contact.lang : WORDS[lang] ? lang : "en";
+    const file = await fetch(`/static/demo/call-${callLang}.wav`);
     const buffer = await context.decodeAudioData(await file.arrayBuffer());
+    const samples = buffer.getChannelData(0);
     const player = context.createBufferSource();
     player.buffer = buffer;
     player.connect(context.destination);
-    player.onended = () => demo.click(); // the call is over: stop the stream
     player.start();
-    return player;
+    const started = performance.now();
+    let sent = 0;
+    const timer = setInterval(() => {
+      const due = Math.min(samples.length, Math.floor(((performance.now() - started) / 1000) * buffer.sampleRate));
+      for (; sent + 160 <= due; sent += 160) send(samples.subarray(sent, sent + 160));
+      if (sent + 160 > samples.length) demo.click(); // the call is over: stop the stream
+    }, 100);
+    return () => {
+      clearInterval(timer);
+      player.stop();
+    };
   }, W.demo, W.demoStop);
 })();
