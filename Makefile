@@ -1,6 +1,7 @@
 # The README's commands. `make run` starts CalmDesk on SQLite with demo data; `make test` runs
 # lint, type check and the whole test suite. Both create .venv on first use and install the
-# versions pinned in constraints.txt: `run` CalmDesk alone, `test` with the `dev` extra.
+# versions pinned in constraints.txt: `run` CalmDesk with speech to text (the `asr` extra),
+# `test` with the `dev` extra.
 VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
@@ -15,7 +16,7 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(RUN_STAMP): pyproject.toml constraints.txt | $(BIN)/python
-	$(PIP) -e .
+	$(PIP) -e '.[asr]'
 	touch $(RUN_STAMP)
 
 $(DEV_STAMP): pyproject.toml constraints.txt | $(BIN)/python

@@ -191,6 +191,17 @@ class Settings(BaseSettings):
     the old row versions are removed, their bytes may stay in free space until reused) or
     ``full`` (VACUUM FULL rewrites the tables into new files, holding an exclusive lock on each
     while it runs). See docs/security.md."""
+    # Live call audio (calmdesk.audio): the speech model, its worker processes, AudioSocket.
+    asr_model: str | None = None
+    """A CTranslate2 Whisper directory; unset: the whisper-base of the ``asr`` extra."""
+    asr_workers: int = Field(default=1, ge=1, le=64)
+    """Speech worker processes of this server (without Redis; with it, ``calmdesk asr-worker``)."""
+    asr_threads: int = Field(default=1, ge=1, le=64)
+    asr_beam_size: int = Field(default=1, ge=1, le=10)
+    asr_timeout_seconds: float = Field(default=30.0, gt=0)
+    audiosocket_host: str = "127.0.0.1"
+    audiosocket_port: int | None = Field(default=None, ge=0, le=65535)
+    """Set: ``calmdesk serve`` also takes Asterisk AudioSocket legs (customer; the agent's +1)."""
 
     chatwoot_url: str | None = None
     """Chatwoot's address (``https://chat.example.com``): the API the private notes go to, and

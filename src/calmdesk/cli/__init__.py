@@ -10,6 +10,7 @@ import typer
 from calmdesk import __version__
 from calmdesk.cli import (
     analyze,
+    audio,
     bench,
     chat,
     coach,
@@ -42,6 +43,7 @@ def version() -> None:
 
 for module in (
     analyze,
+    audio,
     bench,
     chat,
     coach,

@@ -16,6 +16,8 @@ from starlette.concurrency import run_in_threadpool
 from calmdesk import __version__
 from calmdesk.analysis import load_all as load_analysis
 from calmdesk.analysis.model import load_default_model
+from calmdesk.audio import views as audio_views
+from calmdesk.audio.audiosocket import start_in_app as audiosocket_in_app
 from calmdesk.cases import worker as cases_worker
 from calmdesk.cases.views import router as cases_router
 from calmdesk.chat.views import install as install_chat
@@ -99,9 +101,15 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         if runtime.configured:
             mail = EmbeddedMail(app.state.session_factory, runtime, app.state.playbook)
             mail.start()
+    audiosocket = audiosocket_in_app(app)  # CALMDESK_AUDIOSOCKET_PORT: Asterisk's legs too
+    if audiosocket is not None:
+        app.state.audiosocket_ports = await audiosocket.start()
     try:
         yield
     finally:
+        if audiosocket is not None:
+            await audiosocket.close()
+        await audio_views.close(app)
         if mail is not None:
             await asyncio.to_thread(mail.stop)
         for task in (worker, warm_up):
@@ -164,6 +172,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(webhooks_router)
     install_live(app)  # /api/contacts and the /ws/contacts/{id}, /ws/board sockets
     install_chat(app)  # /api/chat: Chatwoot's webhook and card, the generic adapter
+    audio_views.install(app)  # /api/audio/* and the /ws/media/twilio socket
     app.include_router(playbook_router, dependencies=[Depends(get_current_user)])
     install_pages(app)  # HTML pages and their error pages; after the API's error handlers
 
