@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from calmdesk.cases import privacy as case_privacy
 from calmdesk.cases import worker as cases_worker
 from calmdesk.live import privacy as live_privacy
+from calmdesk.mail import privacy as mail_privacy
 from calmdesk.settings import get_settings
 from calmdesk.social import privacy as social_privacy
 from calmdesk.social import worker as social_worker
@@ -58,6 +59,17 @@ def forget_stale_sign_ins(factory: sessionmaker[Session], *, now: datetime) -> i
         return expired + throttle.forget_stale(session, at=now.timestamp())
 
 
+_MAIL_SWEEP_SECONDS = 3600.0
+_next_mail_sweep = [0.0]
+
+
+def _mail_sweep_due() -> bool:
+    if time.monotonic() < _next_mail_sweep[0]:
+        return False
+    _next_mail_sweep[0] = time.monotonic() + _MAIL_SWEEP_SECONDS
+    return True
+
+
 def run_once(
     factory: sessionmaker[Session],
     *,
@@ -69,11 +81,16 @@ def run_once(
     now = now or utcnow()
     cases = cases_worker.run_once(factory, now=now, retention_days=retention_days)
     posts, posts_erased = social_worker.run_step(factory, now=now, retention_days=retention_days)
-    contacts = 0
+    contacts = mail_forgotten = 0
     if retention_days is not None:
         with factory() as session, session.begin():
             contacts = live_privacy.apply_retention(session, retention_days=retention_days, now=now)
-    if cases.erased or contacts or posts_erased:
+    if retention_days is not None and (cases.erased or _mail_sweep_due()):
+        # The e-mails and notices of cases the retention period erased (by any worker, also
+        # one that stopped between the two): when this step erased cases, and once an hour.
+        with factory() as session, session.begin():
+            mail_forgotten = mail_privacy.forget_erased_cases(session)
+    if cases.erased or contacts or posts_erased or mail_forgotten:
         # What retention erased must leave the database files too (docs/security.md).
         bind = factory.kw.get("bind")
         if isinstance(bind, Engine | Connection):
@@ -81,6 +98,7 @@ def run_once(
                 (case_privacy.TABLES if cases.erased else ())
                 + (live_privacy.TABLES if contacts else ())
                 + (social_privacy.TABLES if posts_erased else ())
+                + (mail_privacy.TABLES if mail_forgotten else ())
             )
             forget_erased(bind, touched, vacuum=get_settings().erasure_vacuum)
     due = throttle.cleanup_due(now.timestamp())  # at most once an hour per process

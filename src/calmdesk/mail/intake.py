@@ -242,7 +242,8 @@ def _act(
             case = target
         else:
             if target is not None:
-                reasons.append("claimed_case_of_another_customer")
+                erased = target.erased_at is not None
+                reasons.append("erased_case" if erased else "claimed_case_of_another_customer")
             row.analysis = _analysis(inbound.text or inbound.subject)
             lang = str(row.analysis.get("language") or playbook.default_language)
             if lang not in playbook.languages:
