@@ -82,7 +82,7 @@ def test_safe_production_mail_settings_are_read() -> None:
         secret_key=STRONG,
         mail_imap_url="imaps://mail.example.com",
         mail_imap_user="complaints@example.com",
-        mail_imap_password="x" * 20,  # type: ignore[arg-type]
+        mail_imap_password="x" * 20,
         mail_smtp_url="smtp://127.0.0.1:25",
         mail_from="Complaints <complaints@example.com>",
     )
@@ -121,7 +121,7 @@ def test_serve_runs_the_mail_loop_when_a_mailbox_is_configured(tmp_path: Path) -
             warm_up_models=False,
             mail_imap_url=server.url,
             mail_imap_user=server.user,
-            mail_imap_password=server.password,  # type: ignore[arg-type]
+            mail_imap_password=server.password,
             mail_ca_file=server.ca_file,
             mail_poll_seconds=0.2,
             mail_idle_seconds=1,
