@@ -235,7 +235,9 @@ def queue_due(
     now = now or utcnow()
     if playbook.mail is None:
         return []
-    state = session.get(MailState, CURSOR)
+    # The cursor's row lock makes concurrent loops (several workers on PostgreSQL) take turns;
+    # the unique source event would refuse a second notice anyway.
+    state = session.get(MailState, CURSOR, with_for_update=True)
     if state is None:
         state = MailState(key=CURSOR, value=0)
         session.add(state)
