@@ -90,7 +90,7 @@ def test_safe_production_mail_settings_are_read() -> None:
     assert runtime.imap is not None and runtime.imap.port == 993 and runtime.imap.tls
     assert runtime.smtp is not None and runtime.smtp.mode == "plain"
     assert runtime.limits.own_addresses == frozenset({"complaints@example.com"})
-    assert "x" * 20 not in repr(settings)
+    assert "x" * 20 not in repr(settings) and "x" * 20 not in repr(runtime)
 
 
 def test_calmdesk_mail_without_a_mailbox_says_what_to_set(tmp_path: Path) -> None:

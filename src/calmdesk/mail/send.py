@@ -44,7 +44,7 @@ class SmtpConfig:
     """``tls`` (smtps), ``starttls`` or ``plain``."""
     from_address: str
     user: str | None = None
-    password: str | None = None
+    password: str | None = field(default=None, repr=False)
     ca_file: Path | None = None
     timeout: float = 30.0
     max_attempts: int = 8
