@@ -27,6 +27,7 @@ from calmdesk.chat import service as chat_service
 from calmdesk.live import privacy as live_privacy
 from calmdesk.live import service as live_service
 from calmdesk.live.messages import Outgoing
+from calmdesk.mail import privacy as mail_privacy
 from calmdesk.outbox import service as outbox
 from calmdesk.playbook.schema import Playbook
 from calmdesk.settings import Settings, get_settings
@@ -92,6 +93,13 @@ def time_out_contacts(
         except Exception:  # stored all the same: a board re-reads it on its next snapshot
             log.exception("could not publish the timed-out contacts")
     return sum(1 for o in outgoing if o.message.type == "summary")
+_MAIL_SWEEP_SECONDS = 3600.0
+_next_mail_sweep = [0.0]
+def _mail_sweep_due() -> bool:
+    if time.monotonic() < _next_mail_sweep[0]:
+        return False
+    _next_mail_sweep[0] = time.monotonic() + _MAIL_SWEEP_SECONDS
+    return True
 
 
 def run_once(
@@ -113,11 +121,16 @@ def run_once(
     )
     cases = cases_worker.run_once(factory, now=now, retention_days=retention_days)
     posts, posts_erased = social_worker.run_step(factory, now=now, retention_days=retention_days)
-    contacts = 0
+    contacts = mail_forgotten = 0
     if retention_days is not None:
         with factory() as session, session.begin():
             contacts = live_privacy.apply_retention(session, retention_days=retention_days, now=now)
-    if cases.erased or contacts or posts_erased:
+    if retention_days is not None and (cases.erased or _mail_sweep_due()):
+        # The e-mails and notices of cases the retention period erased (by any worker, also
+        # one that stopped between the two): when this step erased cases, and once an hour.
+        with factory() as session, session.begin():
+            mail_forgotten = mail_privacy.forget_erased_cases(session)
+    if cases.erased or contacts or posts_erased or mail_forgotten:
         # What retention erased must leave the database files too (docs/security.md).
         bind = factory.kw.get("bind")
         if isinstance(bind, Engine | Connection):
@@ -125,6 +138,7 @@ def run_once(
                 (case_privacy.TABLES if cases.erased else ())
                 + (live_privacy.TABLES if contacts else ())
                 + (social_privacy.TABLES if posts_erased else ())
+                + (mail_privacy.TABLES if mail_forgotten else ())
             )
             forget_erased(bind, touched, vacuum=get_settings().erasure_vacuum)
     due = throttle.cleanup_due(now.timestamp())  # at most once an hour per process

@@ -192,8 +192,9 @@ def _answers(host: str, port: int, ca_file: Path) -> bool:
 
 
 @contextmanager
-def dovecot() -> Iterator[Dovecot]:
-    """A private Dovecot on 127.0.0.1 with one user, stopped and removed afterwards."""
+def dovecot(capability: str | None = None) -> Iterator[Dovecot]:
+    """A private Dovecot on 127.0.0.1 with one user, stopped and removed afterwards;
+    ``capability`` replaces what it announces after login (e.g. a server without IDLE)."""
     if not DOVECOT.exists():
         missing("Dovecot", f"{DOVECOT} not found (Debian: apt-get install dovecot-imapd)")
     if shutil.which("openssl") is None:
@@ -208,8 +209,10 @@ def dovecot() -> Iterator[Dovecot]:
     (root / "passwd").write_text(f"{USER}:{{PLAIN}}{PASSWORD}\n")
     port = free_port()
     config = root / "dovecot.conf"
+    extra = f"imap_capability = {capability}\n" if capability else ""
     config.write_text(
-        CONFIG.format(
+        extra
+        + CONFIG.format(
             root=root,
             port=port,
             cert=cert,

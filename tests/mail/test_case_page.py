@@ -14,7 +14,7 @@ from calmdesk.cases.enums import CaseStatus
 from calmdesk.mail import notices
 from calmdesk.mail.intake import receive
 from calmdesk.playbook.load import default_playbook
-from tests.conftest import LoginHelper
+from tests.conftest import LoginHelper, TokenGetter
 from tests.mail import corpus
 
 PLAYBOOK = default_playbook("pl")
@@ -27,7 +27,7 @@ def section(page: str, testid: str) -> str:
 
 
 def test_the_case_page_shows_the_mail_and_a_failed_notice(
-    client: TestClient, login: LoginHelper, session: Session
+    client: TestClient, login: LoginHelper, session: Session, csrf_token: TokenGetter
 ) -> None:
     raw = corpus.complaint(
         "ru",
@@ -68,6 +68,17 @@ def test_the_case_page_shows_the_mail_and_a_failed_notice(
     assert "550 no such mailbox" in notices_
     assert "Где мой заказ?" in section(page, "customer-wrote")
     assert "The customer wrote" in page
+    # "Send again" puts it back in the queue; a second press is refused with a clear answer
+    token = csrf_token(client, f"/cases/{case.id}")
+    path = f"/cases/{case.id}/mail/notices/{notice.id}/retry"
+    answer = client.post(path, data={"csrf_token": token}, follow_redirects=False)
+    assert answer.status_code == 303
+    session.refresh(notice)
+    assert notice.status == "pending" and notice.attempts == 0
+    again = client.post(path, data={"csrf_token": token}, follow_redirects=False)
+    assert again.status_code == 409 and "only a failed notice is sent again" in again.text
+    other = client.post(f"/cases/{case.id}/mail/notices/999999/retry", data={"csrf_token": token})
+    assert other.status_code == 404
 
 
 def test_a_case_without_mail_has_no_mail_panel(

@@ -116,6 +116,21 @@ def test_the_loop_waits_with_idle_and_wakes_for_new_mail(
         assert mailbox.uids() != []
 
 
+def test_a_server_without_idle_and_move_is_polled_and_copied(
+    session: Session, session_factory: sessionmaker[Session]
+) -> None:
+    with dovecot(capability="IMAP4rev1 LITERAL+ UIDPLUS") as server:
+        server.append(corpus.complaint("ru"))
+        config = runtime_for(server).imap
+        assert config is not None
+        with Mailbox(config) as mailbox:
+            assert not mailbox.has_idle and "MOVE" not in mailbox.capabilities
+            mailbox.wait(0.2)  # a poll's sleep, not an IDLE
+        report = once(session_factory, runtime_for(server))
+        assert [r.outcome for r in report.received] == [Outcome.CREATED]
+        assert server.count("INBOX") == 0 and server.count(PROCESSED) == 1
+
+
 def test_a_wrong_password_is_a_clear_error(imap_server: Dovecot) -> None:
     config = ImapConfig.from_url(
         imap_server.url,

@@ -109,6 +109,19 @@ def test_updates_and_the_resolution_follow_and_each_is_recorded(session: Session
     assert queued(session) == []  # nothing twice
 
 
+def test_an_update_given_by_phone_is_not_emailed_again(session: Session) -> None:
+    case = mail_case(session, "pl")
+    acknowledge(session, case)
+    queued(session)
+    cases.inform_customer(
+        session,
+        case=case,
+        update=CustomerUpdate(how="Rozmowa: zwrot zlecony.", channel=Channel.PHONE),
+        actor_id=None,
+    )
+    assert queued(session) == []
+
+
 def test_a_survey_link_from_the_hook_goes_into_the_resolution(
     session: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:

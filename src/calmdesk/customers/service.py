@@ -29,6 +29,7 @@ from calmdesk.customers.messages import CustomerContactLive, CustomerNotFound
 from calmdesk.live import keys as contact_keys
 from calmdesk.live import privacy as contact_privacy
 from calmdesk.live.models import Contact, ContactStatus
+from calmdesk.mail import privacy as mail_privacy
 from calmdesk.social import privacy as post_privacy
 from calmdesk.social.models import PublicPost
 from calmdesk.storage.types import utcnow
@@ -50,6 +51,8 @@ class Erasure:
     case_ids: list[int]
     contact_ids: list[int]
     post_ids: list[int]
+    mail_rows: int = 0
+    """Rows of the mail tables rewritten (e-mails read in, notices sent)."""
 
     @property
     def tables(self) -> tuple[str, ...]:
@@ -57,6 +60,8 @@ class Erasure:
         touched: tuple[str, ...] = ()
         if self.case_ids:
             touched += case_privacy.TABLES
+        if self.mail_rows:
+            touched += mail_privacy.TABLES
         if self.contact_ids:
             touched += contact_privacy.TABLES
         if self.post_ids:
@@ -161,7 +166,15 @@ def export_customer(
         "cases": case_privacy.export_cases(session, records.cases),
         "contacts": contact_privacy.export_contacts(session, records.contacts),
         "posts": post_privacy.export_posts(session, records.posts),
+        "mail": mail_privacy.export_mail(
+            session, keys=_keys(records), case_ids=[c.id for c in records.cases]
+        ),
     }
+
+
+def _keys(records: CustomerRecords) -> set[str]:
+    """The customer's key and the keys of the cases found for them (known by several)."""
+    return {records.key, *(c.customer_key for c in records.cases if c.customer_key)}
 
 
 def erase_customer(
@@ -184,10 +197,13 @@ def erase_customer(
     live = [c.id for c in records.contacts if c.status != ContactStatus.ENDED]
     if live:
         raise CustomerContactLive(lang, live)
+    case_ids = [c.id for c in records.cases]
+    mail_rows = mail_privacy.erase_mail(session, keys=_keys(records), case_ids=case_ids)
     erasure = Erasure(
-        case_ids=[c.id for c in records.cases],
+        case_ids=case_ids,
         contact_ids=[c.id for c in records.contacts],
         post_ids=[p.id for p in records.posts],
+        mail_rows=mail_rows,
     )
     for case in records.cases:
         case_privacy.erase_case(session, case=case, actor_id=actor_id, now=now)

@@ -14,7 +14,7 @@ import re
 import select
 import ssl
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
@@ -38,7 +38,7 @@ class ImapConfig:
     port: int
     tls: bool
     user: str
-    password: str
+    password: str = field(repr=False)
     inbox: str = "INBOX"
     ca_file: Path | None = None
     timeout: float = 60.0

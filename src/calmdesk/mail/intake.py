@@ -248,18 +248,25 @@ def _act(
             case = target
         else:
             if target is not None:
-                reasons.append("claimed_case_of_another_customer")
-            row.analysis = _analysis(inbound.text or inbound.subject)
-            lang = str(row.analysis.get("language") or playbook.default_language)
-            if lang not in playbook.languages:
-                lang = playbook.default_language
+                erased = target.erased_at is not None
+                reasons.append("erased_case" if erased else "claimed_case_of_another_customer")
+            # The analysis reads the description the category suggester reads, so the
+            # sentence embedding is computed once (the encoder keeps recent texts).
+            description = _description(inbound, playbook.default_language, size)
+            row.analysis = _analysis(description)
+            found = row.analysis.get("language")
+            detected = found if found in playbook.languages else None
+            lang = detected or playbook.default_language
+            if inbound.headers_only or not (inbound.subject.strip() or inbound.text.strip()):
+                description = _description(inbound, lang, size)  # our note in its language
             case = cases.intake(
                 session,
                 case_in=CaseCreate(
                     channel=Channel.EMAIL,
                     customer_contact=inbound.sender,
                     customer_name=inbound.sender_name,
-                    description=_description(inbound, lang, size),
+                    description=description,
+                    language=detected,
                 ),
                 actor=None,
                 playbook=playbook,

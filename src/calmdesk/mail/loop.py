@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from calmdesk.mail.imap import ImapConfig, Mailbox, MailboxError, Stopper
@@ -202,8 +202,14 @@ def run(
                 report.received = intake_pass(mailbox, factory, runtime, playbook, stop=stop)
             report.notices_queued, report.delivery = notices_pass(factory, runtime, playbook)
             pause = RECONNECT_FIRST
-        except (MailboxError, OSError, OperationalError) as error:
-            log.warning("mail loop: %s; again in %.0f s", error, pause)
+        except Exception as error:
+            # A lost server or database is expected; anything else is a bug, logged in full.
+            # Either way the loop goes on after a pause (the inbox keeps what was not moved).
+            expected = isinstance(error, MailboxError | OSError | DBAPIError)
+            if expected:
+                log.warning("mail loop: %s; again in %.0f s", error, pause)
+            else:
+                log.exception("mail loop: unexpected error; again in %.0f s", pause)
             if mailbox is not None:
                 mailbox.close()
                 mailbox = None

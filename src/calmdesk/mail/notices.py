@@ -4,7 +4,8 @@ when :data:`survey_link` gives one).
 
 Which events send what (:func:`queue_due`, run by the mail loop): on an e-mail case (channel
 ``email``, a contact with ``@``), a ``customer_informed`` event sends the acknowledgement (the
-case's first notice) or an update, with what the event says was told; a move to ``resolved``
+case's first notice) or an update (when its channel is e-mail: what an agent told on a call is
+not e-mailed again), with what the event says was told; a move to ``resolved``
 sends the resolution and records it as a ``customer_informed`` event of its own. Each notice is
 a :class:`MailNotice` row (``pending``) written in one transaction with the cursor over the case
 events, unique per source event, so a crash neither loses nor doubles one;
@@ -234,7 +235,9 @@ def queue_due(
     now = now or utcnow()
     if playbook.mail is None:
         return []
-    state = session.get(MailState, CURSOR)
+    # The cursor's row lock makes concurrent loops (several workers on PostgreSQL) take turns;
+    # the unique source event would refuse a second notice anyway.
+    state = session.get(MailState, CURSOR, with_for_update=True)
     if state is None:
         state = MailState(key=CURSOR, value=0)
         session.add(state)
@@ -274,6 +277,8 @@ def queue_due(
             continue
         told = dict((event.data or {}).get("told") or {})
         first = session.scalar(select(MailNotice.id).where(MailNotice.case_id == case.id).limit(1))
+        if first is not None and told.get("channel") not in (None, str(Channel.EMAIL)):
+            continue  # an update the agent gave by another channel (a call) is not e-mailed
         made.append(
             queue(
                 session,

@@ -24,6 +24,7 @@ from urllib.parse import unquote, urlsplit
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from calmdesk.errors import Conflict, NotFound
 from calmdesk.mail.imap import tls_context
 from calmdesk.mail.models import MailNotice
 from calmdesk.storage.types import utcnow
@@ -43,7 +44,7 @@ class SmtpConfig:
     """``tls`` (smtps), ``starttls`` or ``plain``."""
     from_address: str
     user: str | None = None
-    password: str | None = None
+    password: str | None = field(default=None, repr=False)
     ca_file: Path | None = None
     timeout: float = 30.0
     max_attempts: int = 8
@@ -196,11 +197,30 @@ def deliver_due(
     return report
 
 
-def retry_now(session: Session, *, notice_id: int, now: datetime | None = None) -> MailNotice:
-    """Put a failed notice back in the queue (a handler's "send again")."""
+class NoticeNotFound(NotFound):
+    code = "notice_not_found"
+
+
+class NoticeNotFailed(Conflict):
+    code = "notice_not_failed"
+
+
+def retry_now(
+    session: Session, *, case_id: int, notice_id: int, now: datetime | None = None
+) -> MailNotice:
+    """Put a failed notice of ``case_id`` back in the queue, due now, its attempts counted
+    afresh (a handler's "send again" once the address or the relay is fixed)."""
     notice = session.get(MailNotice, notice_id)
-    if notice is None:
-        raise LookupError(notice_id)
-    notice.status, notice.next_attempt_at = "pending", now or utcnow()
+    if notice is None or notice.case_id != case_id:
+        raise NoticeNotFound(
+            f"case {case_id} has no notice {notice_id}", case_id=case_id, notice_id=notice_id
+        )
+    if notice.status != "failed":
+        raise NoticeNotFailed(
+            f"notice {notice_id} is {notice.status}; only a failed notice is sent again",
+            notice_id=notice_id,
+            status=notice.status,
+        )
+    notice.status, notice.attempts, notice.next_attempt_at = "pending", 0, now or utcnow()
     session.flush()
     return notice

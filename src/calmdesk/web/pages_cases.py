@@ -37,6 +37,7 @@ from calmdesk.errors import InvalidInput
 from calmdesk.live import permissions as live_permissions
 from calmdesk.live import service as live_service
 from calmdesk.live.refusals import localize_error
+from calmdesk.mail import send as mail_send
 from calmdesk.mail.panel import mail_panel
 from calmdesk.playbook.deps import request_playbook
 from calmdesk.playbook.schema import Playbook
@@ -664,6 +665,20 @@ def inform_customer(
         raise invalid_form(error) from None
     cases_service.inform_customer(session, case=case, update=update, actor_id=user.id)
     return RedirectResponse(f"/cases/{case.id}#told", status_code=303)
+
+
+@router.post("/cases/{case_id}/mail/notices/{notice_id}/retry")
+def retry_notice(
+    session: SessionDep,
+    user: CaseWorker,
+    _csrf: CsrfChecked,
+    case_id: int,
+    notice_id: int,
+) -> RedirectResponse:
+    """Send a failed e-mail notice again (the mail loop picks it up on its next pass)."""
+    case = case_permissions.case_for_user(session, case_id=case_id, user=user)
+    mail_send.retry_now(session, case_id=case.id, notice_id=notice_id)
+    return RedirectResponse(f"/cases/{case.id}#mail", status_code=303)
 
 
 @router.post("/cases/{case_id}/compensation")
