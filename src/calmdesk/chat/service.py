@@ -52,7 +52,9 @@ MAX_PENDING = 200
 TURN_ATTEMPTS = 3
 """A line refused with ``contact_busy`` (another turn landed at the same moment) is retried."""
 
-Outcome = Literal["fed", "pending", "duplicate", "dropped", "ignored", "ended", "unchanged"]
+Outcome = Literal[
+    "fed", "started", "pending", "duplicate", "dropped", "ignored", "ended", "unchanged"
+]
 
 
 @dataclass(frozen=True)
@@ -283,7 +285,7 @@ def assign(
         return received
     if _live_contact(session, conversation) is None:
         _start(session, conversation, agent, playbook, received, notes_on, cache)
-        received.outcome = "fed"
+        received.outcome = "started"
         received.contact_id = conversation.contact_id
     return received
 
