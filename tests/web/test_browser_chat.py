@@ -185,6 +185,17 @@ def test_the_dashboard_app_in_chatwoots_frame_shows_the_coachs_card(
         # back to copying the selected phrase; what is on the clipboard is the phrase.
         assert page.evaluate("navigator.clipboard.readText()") == phrase.inner_text()
 
+        # A message from any other origin (here the frame itself) is not a conversation.
+        asked: list[str] = []
+        page.on("request", lambda request: asked.append(request.url))
+        page.frames[1].evaluate(
+            "window.postMessage(JSON.stringify({event: 'appContext', data: {conversation: "
+            "{id: 43, account_id: 1}}}), '*')"
+        )
+        with page.expect_request(lambda request: "conversation=42" in request.url):
+            pass  # the next poll still asks for conversation 42
+        assert not [url for url in asked if "conversation=43" in url]
+
         # The agent answers in Chatwoot, then resolves: the card follows, then gives its verdict.
         _deliver(setup, recorded("message_created_outgoing"))
         _deliver(setup, recorded("conversation_status_changed_resolved"))
