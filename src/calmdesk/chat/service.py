@@ -419,8 +419,12 @@ def _start(
 ) -> Contact:
     """A new live chat contact for ``agent``, then the lines that waited, in order."""
     db.begin_write(session)
-    row = session.get(ChatConversation, conversation.id, populate_existing=True)
-    assert row is not None
+    # Locked (PostgreSQL) or under the write lock (SQLite): two deliveries racing to start the
+    # conversation's contact start one.
+    query = select(ChatConversation).where(ChatConversation.id == conversation.id)
+    row = session.scalars(
+        query.with_for_update().execution_options(populate_existing=True)
+    ).one()
     contact = _live_contact(session, row)
     if contact is None:
         contact = live.start_contact(
