@@ -22,7 +22,7 @@ from calmdesk.chat.models import CHATWOOT
 from calmdesk.storage.db import make_engine, make_session_factory, session_scope
 from calmdesk.storage.migrate import upgrade
 from calmdesk.users.models import Role, User
-from tests.chat.conftest import message, signed
+from tests.chat.conftest import message, recorded, signed
 from tests.processes import uvicorn_workers
 from tests.servers import postgres_database, require_redis
 
@@ -133,3 +133,39 @@ def test_a_new_conversation_racing_on_both_workers_starts_one_contact(
     contacts = {r.json()["contact_id"] for r in responses}
     assert len(contacts) == 1
     assert _events(shared_db_url, contacts.pop()) == 4
+
+
+def test_waiting_lines_are_fed_once_when_assignments_and_new_lines_race(
+    workers: tuple[str, str], shared_db_url: str
+) -> None:
+    waiting = []
+    for n in range(3):
+        payload = message(
+            "message_created_incoming", id=30 + n, content=f"Czekam {n}", conversation="702"
+        )
+        payload["conversation"]["meta"]["assignee"] = None
+        waiting.append(payload)
+    assert {r.json()["outcome"] for r in _race(workers, waiting)} == {"pending"}
+    assigned = recorded("conversation_updated_assigned", id=702)
+    fresh = [
+        message("message_created_incoming", id=40 + n, content=f"Nowa {n}", conversation="702")
+        for n in range(2)
+    ]
+    responses = _race(workers, [assigned, assigned, *fresh])
+    assert [r.status_code for r in responses] == [200] * 4, [r.text for r in responses]
+    contacts = {r.json()["contact_id"] for r in responses}
+    assert len(contacts) == 1
+    contact_id = contacts.pop()
+    assert _events(shared_db_url, contact_id) == 5  # three waiting lines and two new, once each
+    engine = make_engine(shared_db_url)
+    try:
+        with engine.connect() as connection:
+            states = connection.execute(
+                text(
+                    "SELECT m.state, count(*) FROM chat_messages m JOIN chat_conversations c "
+                    "ON c.id = m.conversation_id WHERE c.external_id = '702' GROUP BY m.state"
+                )
+            ).all()
+    finally:
+        engine.dispose()
+    assert dict(states) == {"fed": 5}
