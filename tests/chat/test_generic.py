@@ -73,7 +73,7 @@ def test_an_agent_works_only_their_own_conversations(
     assigned = client.post(
         "/api/chat/events", json=_event(event="assigned", agent="agent"), headers=supervisor
     )
-    assert assigned.json()["outcome"] == "fed"
+    assert assigned.json()["outcome"] == "started"
     line = _event(event="message", message_id="m-1", speaker="customer", text="Dzień dobry.")
     assert client.post("/api/chat/events", json=line, headers=agent).json()["outcome"] == "fed"
     handler = _token(session, users["handler"])

@@ -178,12 +178,24 @@ def test_the_dashboard_app_in_chatwoots_frame_shows_the_coachs_card(
         expect(phrase).to_have_attribute("dir", "auto")
         alerts = app.get_by_test_id("card-alerts")
         expect(alerts.locator("li[data-kind=abuse]")).to_contain_text("idiotką")
-        expect(app.get_by_test_id("card-verdict")).not_to_be_empty()
+        # One abusive line: not yet, and the coach's reason (a warning is due first).
+        expect(app.get_by_test_id("card-verdict")).to_contain_text("Jeszcze nie kończ rozmowy.")
         app.get_by_test_id("copy-phrase").click()
         expect(app.get_by_test_id("copied")).to_have_text("Skopiowano")
         # Chatwoot's frame allows no Clipboard API (no allow= on its iframe): the page falls
         # back to copying the selected phrase; what is on the clipboard is the phrase.
         assert page.evaluate("navigator.clipboard.readText()") == phrase.inner_text()
+
+        # A message from any other origin (here the frame itself) is not a conversation.
+        asked: list[str] = []
+        page.on("request", lambda request: asked.append(request.url))
+        page.frames[1].evaluate(
+            "window.postMessage(JSON.stringify({event: 'appContext', data: {conversation: "
+            "{id: 43, account_id: 1}}}), '*')"
+        )
+        with page.expect_request(lambda request: "conversation=42" in request.url):
+            pass  # the next poll still asks for conversation 42
+        assert not [url for url in asked if "conversation=43" in url]
 
         # The agent answers in Chatwoot, then resolves: the card follows, then gives its verdict.
         _deliver(setup, recorded("message_created_outgoing"))

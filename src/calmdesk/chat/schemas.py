@@ -56,13 +56,15 @@ class ChatEventIn(BaseModel):
 
 class ChatEventRead(BaseModel):
     """What the event did: ``fed`` (a line of the live contact; ``guidance`` is the coach's
-    answer), ``pending`` (kept until an agent is known), ``duplicate`` (this message id was
-    received before; nothing changed), ``dropped``, ``ignored``, ``ended`` (``summary``),
-    ``unchanged``."""
+    answer), ``started`` (the contact started on ``assigned``), ``pending`` (kept until an
+    agent is known), ``duplicate`` (this message id was received before; nothing changed),
+    ``dropped``, ``ignored``, ``ended`` (``summary``), ``unchanged``."""
 
     model_config = ConfigDict(extra="forbid")
 
-    outcome: Literal["fed", "pending", "duplicate", "dropped", "ignored", "ended", "unchanged"]
+    outcome: Literal[
+        "fed", "started", "pending", "duplicate", "dropped", "ignored", "ended", "unchanged"
+    ]
     contact_id: int | None = None
     guidance: GuidanceMessage | None = None
     summary: SummaryMessage | None = None

@@ -52,7 +52,9 @@ MAX_PENDING = 200
 TURN_ATTEMPTS = 3
 """A line refused with ``contact_busy`` (another turn landed at the same moment) is retried."""
 
-Outcome = Literal["fed", "pending", "duplicate", "dropped", "ignored", "ended", "unchanged"]
+Outcome = Literal[
+    "fed", "started", "pending", "duplicate", "dropped", "ignored", "ended", "unchanged"
+]
 
 
 @dataclass(frozen=True)
@@ -244,7 +246,9 @@ def receive_line(
             contact = _start(session, conversation, agent, playbook, received, notes_on, cache)
     try:
         if contact is None:
-            return _keep(session, conversation, message_id, speaker, text, received)
+            kept = _keep(session, conversation, message_id, speaker, text, received)
+            if kept is not None:
+                return kept
         guidance = _feed(
             session,
             conversation,
@@ -283,7 +287,7 @@ def assign(
         return received
     if _live_contact(session, conversation) is None:
         _start(session, conversation, agent, playbook, received, notes_on, cache)
-        received.outcome = "fed"
+        received.outcome = "started"
         received.contact_id = conversation.contact_id
     return received
 
@@ -357,6 +361,15 @@ def drop_stale_pending(session: Session, *, before: datetime) -> int:
 # --- inside a verb ---------------------------------------------------------------------------
 
 
+def _locked(session: Session, conversation_id: int) -> ChatConversation:
+    """The conversation re-read in a write transaction, its row locked (PostgreSQL; SQLite's
+    write lock serialises anyway): starting its contact and keeping a line waiting exclude
+    each other, so no line is left waiting beside a live contact."""
+    db.begin_write(session)
+    query = select(ChatConversation).where(ChatConversation.id == conversation_id)
+    return session.scalars(query.with_for_update().execution_options(populate_existing=True)).one()
+
+
 def _last_agent(session: Session, conversation: ChatConversation) -> User | None:
     """A reopened conversation keeps the agent who had it."""
     if conversation.agent_id is None:
@@ -380,9 +393,12 @@ def _keep(
     speaker: Speaker,
     text: str,
     received: Received,
-) -> Received:
-    """No agent yet: the line waits (its words kept until it is fed or dropped)."""
-    db.begin_write(session)
+) -> Received | None:
+    """No agent yet: the line waits (its words kept until it is fed or dropped). ``None``
+    when a contact started meanwhile: the caller feeds the line to it."""
+    conversation = _locked(session, conversation.id)
+    if _live_contact(session, conversation) is not None:
+        return None
     count = session.scalar(
         select(func.count(ChatMessage.id)).where(
             ChatMessage.conversation_id == conversation.id,
@@ -416,9 +432,7 @@ def _start(
     cache: coaching.ConversationCache | None,
 ) -> Contact:
     """A new live chat contact for ``agent``, then the lines that waited, in order."""
-    db.begin_write(session)
-    row = session.get(ChatConversation, conversation.id, populate_existing=True)
-    assert row is not None
+    row = _locked(session, conversation.id)  # two deliveries racing to start it start one
     contact = _live_contact(session, row)
     if contact is None:
         contact = live.start_contact(
@@ -431,19 +445,40 @@ def _start(
         session.commit()
         update = live.contact_update_message(contact, agent)
         received.outgoing.append(Outgoing(BOARD_CHANNEL, update))
-    for waiting in _pending(session, row):
-        text = waiting.text or ""
-        speaker: Speaker = "agent" if waiting.speaker == "agent" else "customer"
-        guidance = _turn(
-            session, row, speaker=speaker, text=text, playbook=playbook, cache=cache,
-            received=received, notes_on=notes_on,
-        )  # fmt: skip
-        waiting.state = MessageState.FED
-        waiting.text = None
-        waiting.contact_id = row.contact_id
-        waiting.seq = guidance.seq
-        session.commit()
+    for item in [(m.id, m.speaker, m.text or "") for m in _pending(session, row)]:
+        _feed_waiting(session, row, item, playbook, received, notes_on, cache)
     return contact
+
+
+def _feed_waiting(
+    session: Session,
+    conversation: ChatConversation,
+    item: tuple[int, str, str],
+    playbook: Playbook,
+    received: Received,
+    notes_on: bool,
+    cache: coaching.ConversationCache | None,
+) -> None:
+    """One waiting line fed, unless another delivery fed it meanwhile (its row is re-read,
+    locked, in the turn's write transaction; the turn is then rolled back)."""
+    message_id, said_by, text = item
+    speaker: Speaker = "agent" if said_by == "agent" else "customer"
+    published = len(received.outgoing)
+    guidance = _turn(
+        session, conversation, speaker=speaker, text=text, playbook=playbook, cache=cache,
+        received=received, notes_on=notes_on,
+    )  # fmt: skip
+    query = select(ChatMessage).where(ChatMessage.id == message_id).with_for_update()
+    waiting = session.scalars(query.execution_options(populate_existing=True)).one()
+    if waiting.state != MessageState.PENDING:
+        session.rollback()
+        del received.outgoing[published:]
+        return
+    waiting.state = MessageState.FED
+    waiting.text = None
+    waiting.contact_id = conversation.contact_id
+    waiting.seq = guidance.seq
+    session.commit()
 
 
 def _feed(

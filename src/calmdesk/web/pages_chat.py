@@ -82,6 +82,8 @@ def chatwoot_app(request: Request, lang: str | None = None) -> HTMLResponse:
             "copied": _("Copied"),
             "copy_failed": _("Select the phrase and copy it by hand."),
             "no_alerts": _("No alerts."),
+            "may_end": _("Ending is allowed."),
+            "not_yet": _("Do not end yet."),
         },
     }
     html = environment.get_template("chat_app.html").render(

@@ -64,7 +64,8 @@
         : texts.no_break;
     } else {
       status.hidden = true;
-      verdict.textContent = card.end_reason || "";
+      var opening = card.may_end ? texts.may_end : texts.not_yet;
+      verdict.textContent = card.end_reason ? opening + " " + card.end_reason : opening;
     }
     verdict.dataset.mayEnd = card.may_end ? "yes" : "no";
     live.hidden = false;
