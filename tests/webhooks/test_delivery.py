@@ -196,9 +196,9 @@ def test_a_worker_stopping_after_the_send_gives_one_resend_with_the_same_event_i
     assert interrupted.status == "pending" and interrupted.lease_token is not None
     assert attempts(session) == [("sending", None)]
     # Within the lease no other worker takes it.
-    clock.later(seconds=30)
+    clock.later(seconds=60)
     assert deliver(session_factory, clock).count == 0
-    clock.later(seconds=31)
+    clock.later(seconds=61)
     assert deliver(session_factory, clock).delivered == 1
     ids = receiver.event_ids()
     assert len(ids) == 2 and len(set(ids)) == 1  # the receiver dedupes by this key

@@ -91,7 +91,7 @@ class Policy:
 
     batch_size: int = 50
     concurrency: int = 8
-    lease: timedelta = timedelta(seconds=60)
+    lease: timedelta = timedelta(seconds=120)
     max_attempts: int = 10
     backoff_base: float = 10.0
     backoff_max: float = 3600.0
