@@ -167,10 +167,11 @@ class Settings(BaseSettings):
     """Outbox messages one worker claims at once."""
     outbox_concurrency: int = Field(default=8, ge=1, le=64)
     """Deliveries one worker sends at once (threads)."""
-    outbox_lease_seconds: float = Field(default=60.0, gt=0)
+    outbox_lease_seconds: float = Field(default=120.0, gt=0)
     """How long a claimed message is the claiming worker's: if no outcome is recorded by then
     (the worker died between sending and marking), another worker sends it again with the same
-    event id. Keep it above ``webhook_timeout_seconds``."""
+    event id. Keep it above the longest a batch can take: ``outbox_batch_size`` /
+    ``outbox_concurrency`` (rounded up) times ``webhook_timeout_seconds`` (70 s by default)."""
     outbox_max_attempts: int = Field(default=10, ge=1, le=100)
     """Attempts before a message is given up (``failed``; an admin may replay it)."""
     outbox_backoff_base_seconds: float = Field(default=10.0, gt=0)

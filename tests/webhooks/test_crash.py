@@ -21,7 +21,7 @@ from calmdesk.outbox.models import OutboxAttempt, OutboxMessage
 from calmdesk.storage.db import make_engine, make_session_factory
 from calmdesk.storage.migrate import upgrade
 from calmdesk.webhooks import service, signing
-from calmdesk.webhooks.events import EventKind, notify
+from calmdesk.webhooks.events import WebhookEventKind, notify
 from calmdesk.webhooks.schemas import WebhookCreate
 from tests.servers import postgres_database
 from tests.webhooks.receiver import Received, receiving
@@ -50,13 +50,13 @@ def prepare(url: str, receiver_url: str) -> str:
         created = service.create(
             session,
             webhook_in=WebhookCreate(
-                name="Crash", url=receiver_url, event_kinds=[EventKind.CASE_SLA_BREACHED]
+                name="Crash", url=receiver_url, event_kinds=[WebhookEventKind.CASE_SLA_BREACHED]
             ),
             actor_id=None,
             server_key=SERVER_KEY,
             allow_private=True,
         )
-        notify(session, kind=EventKind.CASE_SLA_BREACHED, data={"case_id": 42})
+        notify(session, kind=WebhookEventKind.CASE_SLA_BREACHED, data={"case_id": 42})
     engine.dispose()
     return created.secret
 

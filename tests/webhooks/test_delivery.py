@@ -17,7 +17,7 @@ from calmdesk.outbox.models import OutboxAttempt, OutboxMessage
 from calmdesk.storage.types import utcnow
 from calmdesk.webhooks import service, signing
 from calmdesk.webhooks.delivery import WebhookChannel
-from calmdesk.webhooks.events import EventKind, notify
+from calmdesk.webhooks.events import WebhookEventKind, notify
 from calmdesk.webhooks.schemas import WebhookCreate, WebhookUpdate
 from tests.conftest import TEST_SECRET_KEY
 from tests.webhooks.receiver import Receiver, receiving
@@ -28,11 +28,11 @@ CHANNELS: dict[str, outbox.Channel] = {
 POLICY = outbox.Policy(max_attempts=3, backoff_base=10, backoff_max=60)
 
 
-def subscribe(session: Session, url: str, *kinds: EventKind) -> service.Created:
+def subscribe(session: Session, url: str, *kinds: WebhookEventKind) -> service.Created:
     created = service.create(
         session,
         webhook_in=WebhookCreate(
-            name="Dyżur", url=url, event_kinds=list(kinds or [EventKind.CASE_SLA_BREACHED])
+            name="Dyżur", url=url, event_kinds=list(kinds or [WebhookEventKind.CASE_SLA_BREACHED])
         ),
         actor_id=None,
         server_key=TEST_SECRET_KEY,
@@ -45,7 +45,7 @@ def subscribe(session: Session, url: str, *kinds: EventKind) -> service.Created:
 def breach(session: Session, case_id: int = 7) -> None:
     notify(
         session,
-        kind=EventKind.CASE_SLA_BREACHED,
+        kind=WebhookEventKind.CASE_SLA_BREACHED,
         data={"case_id": case_id, "clock": "resolution", "title": "Żółć – Ёлка"},
     )
     session.commit()
@@ -196,9 +196,9 @@ def test_a_worker_stopping_after_the_send_gives_one_resend_with_the_same_event_i
     assert interrupted.status == "pending" and interrupted.lease_token is not None
     assert attempts(session) == [("sending", None)]
     # Within the lease no other worker takes it.
-    clock.later(seconds=30)
+    clock.later(seconds=60)
     assert deliver(session_factory, clock).count == 0
-    clock.later(seconds=31)
+    clock.later(seconds=61)
     assert deliver(session_factory, clock).delivered == 1
     ids = receiver.event_ids()
     assert len(ids) == 2 and len(set(ids)) == 1  # the receiver dedupes by this key
@@ -210,9 +210,11 @@ def test_one_event_goes_to_every_subscriber_once_and_only_to_them(
     session: Session, session_factory: sessionmaker[Session]
 ) -> None:
     with receiving() as first, receiving() as second, receiving() as other:
-        subscribe(session, first.url, EventKind.CASE_SLA_BREACHED)
-        subscribe(session, second.url, EventKind.CASE_SLA_BREACHED, EventKind.CASE_CREATED)
-        subscribe(session, other.url, EventKind.ALERT_ABUSE)
+        subscribe(session, first.url, WebhookEventKind.CASE_SLA_BREACHED)
+        subscribe(
+            session, second.url, WebhookEventKind.CASE_SLA_BREACHED, WebhookEventKind.CASE_CREATED
+        )
+        subscribe(session, other.url, WebhookEventKind.ALERT_ABUSE)
         breach(session)
         assert deliver(session_factory, Clock()).delivered == 2
         assert first.event_ids() == second.event_ids()
@@ -223,7 +225,7 @@ def test_a_rolled_back_event_sends_nothing(
     session: Session, session_factory: sessionmaker[Session], receiver: Receiver
 ) -> None:
     subscribe(session, receiver.url)
-    notify(session, kind=EventKind.CASE_SLA_BREACHED, data={"case_id": 1})
+    notify(session, kind=WebhookEventKind.CASE_SLA_BREACHED, data={"case_id": 1})
     session.rollback()
     assert deliver(session_factory, Clock()).count == 0
     assert receiver.requests == []
@@ -260,3 +262,35 @@ def test_an_unreachable_receiver_is_an_error_in_the_log_and_a_retry(
     message = the_message(session)
     assert message.status == "pending" and message.last_status_code is None
     assert message.last_error is not None and "Connection" in message.last_error
+
+
+def test_addresses_are_public_only_when_globally_routable() -> None:
+    from calmdesk.webhooks.targets import is_public
+
+    for private in (
+        "127.0.0.1",
+        "10.0.0.1",
+        "172.16.5.4",
+        "192.168.1.1",
+        "169.254.169.254",
+        "100.64.0.1",
+        "0.0.0.0",
+        "::1",
+        "fe80::1",
+        "fc00::1",
+        "::ffff:127.0.0.1",
+        "224.0.0.1",
+    ):
+        assert not is_public(private), private
+    for public in ("8.8.8.8", "93.184.216.34", "2606:4700:4700::1111"):
+        assert is_public(public), public
+
+
+def test_a_path_with_letters_beyond_ascii_is_sent_percent_encoded(
+    session: Session, session_factory: sessionmaker[Session], receiver: Receiver
+) -> None:
+    subscribe(session, receiver.url + "/żółw?kto=Ёлка")
+    breach(session)
+    assert deliver(session_factory, Clock()).delivered == 1
+    [request] = receiver.requests
+    assert request.path == "/hooks/calmdesk/%C5%BC%C3%B3%C5%82w?kto=%D0%81%D0%BB%D0%BA%D0%B0"

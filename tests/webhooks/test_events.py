@@ -20,7 +20,7 @@ from calmdesk.outbox.models import OutboxMessage
 from calmdesk.playbook.load import default_playbook
 from calmdesk.users.models import User
 from calmdesk.webhooks import service
-from calmdesk.webhooks.events import EventKind
+from calmdesk.webhooks.events import WebhookEventKind
 from calmdesk.webhooks.schemas import WebhookCreate
 from tests.cases.conftest import intake_at, offer
 from tests.conftest import TEST_SECRET_KEY
@@ -35,7 +35,7 @@ def subscribe_all(session: Session) -> int:
     created = service.create(
         session,
         webhook_in=WebhookCreate(
-            name="Wszystko", url="http://127.0.0.1:9/", event_kinds=list(EventKind)
+            name="Wszystko", url="http://127.0.0.1:9/", event_kinds=list(WebhookEventKind)
         ),
         actor_id=None,
         server_key=TEST_SECRET_KEY,
@@ -198,7 +198,7 @@ def test_a_supervisor_request_is_announced(session: Session, users: dict[str, Us
 
 
 def test_every_alert_event_kind_comes_from_a_coach_alert() -> None:
-    alert_events = {k for k in EventKind if k.startswith("alert.")}
+    alert_events = {k for k in WebhookEventKind if k.startswith("alert.")}
     assert set(ALERT_KINDS.values()) == alert_events
-    assert ALERT_KINDS["threat_violence"] is EventKind.ALERT_THREAT_VIOLENCE
-    assert ALERT_KINDS["self_harm"] is EventKind.ALERT_SELF_HARM
+    assert ALERT_KINDS["threat_violence"] is WebhookEventKind.ALERT_THREAT_VIOLENCE
+    assert ALERT_KINDS["self_harm"] is WebhookEventKind.ALERT_SELF_HARM

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from calmdesk.outbox import service as outbox
 from calmdesk.outbox.models import OutboxMessage
 from calmdesk.webhooks.delivery import WebhookChannel
-from calmdesk.webhooks.events import EventKind, notify
+from calmdesk.webhooks.events import WebhookEventKind, notify
 from calmdesk.webhooks.models import WebhookSubscription
 from tests.conftest import TEST_SECRET_KEY, LoginHelper, TokenGetter
 from tests.webhooks.receiver import receiving
@@ -124,7 +124,7 @@ def test_the_delivery_log_and_a_replay_from_the_page(
     token = csrf_token(client, "/webhooks")
     with receiving([500]) as receiver:
         create(client, token, receiver.url, ["case.created"])
-        notify(session, kind=EventKind.CASE_CREATED, data={"case_id": 5})
+        notify(session, kind=WebhookEventKind.CASE_CREATED, data={"case_id": 5})
         session.commit()
         outbox.deliver_due(session_factory, channels=CHANNELS)
         log = client.get("/webhooks").text

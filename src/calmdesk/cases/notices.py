@@ -14,15 +14,15 @@ from sqlalchemy.orm import Session
 
 from calmdesk.cases.enums import CaseEventKind, CompensationStatus
 from calmdesk.cases.models import Case, CaseEvent
-from calmdesk.webhooks.events import EventKind, notify
+from calmdesk.webhooks.events import WebhookEventKind, notify
 
-CASE_EVENT_KINDS: dict[str, EventKind] = {
-    CaseEventKind.CREATED: EventKind.CASE_CREATED,
-    CaseEventKind.STATUS_CHANGED: EventKind.CASE_TRANSITIONED,
-    CaseEventKind.SLA_WARNING: EventKind.CASE_SLA_WARNING,
-    CaseEventKind.SLA_BREACHED: EventKind.CASE_SLA_BREACHED,
-    CaseEventKind.LEGAL_DEADLINE_RISK: EventKind.CASE_LEGAL_DEADLINE_RISK,
-    CaseEventKind.LEGAL_DEADLINE_MISSED: EventKind.CASE_LEGAL_DEADLINE_MISSED,
+CASE_EVENT_KINDS: dict[str, WebhookEventKind] = {
+    CaseEventKind.CREATED: WebhookEventKind.CASE_CREATED,
+    CaseEventKind.STATUS_CHANGED: WebhookEventKind.CASE_TRANSITIONED,
+    CaseEventKind.SLA_WARNING: WebhookEventKind.CASE_SLA_WARNING,
+    CaseEventKind.SLA_BREACHED: WebhookEventKind.CASE_SLA_BREACHED,
+    CaseEventKind.LEGAL_DEADLINE_RISK: WebhookEventKind.CASE_LEGAL_DEADLINE_RISK,
+    CaseEventKind.LEGAL_DEADLINE_MISSED: WebhookEventKind.CASE_LEGAL_DEADLINE_MISSED,
 }
 EVENT_DATA_KEYS = ("clock", "deadline")
 """What a worker event's data adds (which clock, its deadline)."""
@@ -52,14 +52,14 @@ def case_view(case: Case) -> dict[str, Any]:
     }
 
 
-def kind_of(event: CaseEvent) -> EventKind | None:
+def kind_of(event: CaseEvent) -> WebhookEventKind | None:
     """The webhook event kind of a history event, if it is one."""
     data = event.data or {}
     if event.kind == CaseEventKind.COMPENSATION_PROPOSED:
         pending = data.get("status") == CompensationStatus.PENDING
-        return EventKind.COMPENSATION_AWAITING_APPROVAL if pending else None
+        return WebhookEventKind.COMPENSATION_AWAITING_APPROVAL if pending else None
     if event.kind == CaseEventKind.COMPENSATION_APPEALED:
-        return EventKind.COMPENSATION_AWAITING_APPROVAL
+        return WebhookEventKind.COMPENSATION_AWAITING_APPROVAL
     return CASE_EVENT_KINDS.get(event.kind)
 
 
@@ -79,7 +79,7 @@ def announce(session: Session, *, case: Case, event: CaseEvent) -> None:
         detail.update(from_status=event.from_status, to_status=event.to_status)
     detail.update({k: data[k] for k in EVENT_DATA_KEYS if k in data})
     payload: dict[str, Any] = {"case": case_view(case), "case_event": detail}
-    if kind is EventKind.COMPENSATION_AWAITING_APPROVAL:
+    if kind is WebhookEventKind.COMPENSATION_AWAITING_APPROVAL:
         payload["compensation"] = {k: data[k] for k in COMPENSATION_KEYS if k in data}
         payload["compensation"]["appealed"] = event.kind == CaseEventKind.COMPENSATION_APPEALED
     notify(session, kind=kind, data=payload, at=event.at)

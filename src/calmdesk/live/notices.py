@@ -18,13 +18,13 @@ from calmdesk.live.models import Contact
 from calmdesk.live.wire import AlertMessage
 from calmdesk.storage.types import utcnow
 from calmdesk.users.models import User
-from calmdesk.webhooks.events import EventKind, notify
+from calmdesk.webhooks.events import WebhookEventKind, notify
 
-ALERT_KINDS: dict[str, EventKind] = {
-    "abuse": EventKind.ALERT_ABUSE,
-    "threat_violence": EventKind.ALERT_THREAT_VIOLENCE,
-    "self_harm": EventKind.ALERT_SELF_HARM,
-    "supervisor_requested": EventKind.ALERT_SUPERVISOR_REQUESTED,
+ALERT_KINDS: dict[str, WebhookEventKind] = {
+    "abuse": WebhookEventKind.ALERT_ABUSE,
+    "threat_violence": WebhookEventKind.ALERT_THREAT_VIOLENCE,
+    "self_harm": WebhookEventKind.ALERT_SELF_HARM,
+    "supervisor_requested": WebhookEventKind.ALERT_SUPERVISOR_REQUESTED,
 }
 """The coach's alert kinds (``coach.stages.AlertKind`` values) that are webhook events; a kind
 the coach does not raise yet is simply never announced."""

@@ -91,7 +91,7 @@ class Policy:
 
     batch_size: int = 50
     concurrency: int = 8
-    lease: timedelta = timedelta(seconds=60)
+    lease: timedelta = timedelta(seconds=120)
     max_attempts: int = 10
     backoff_base: float = 10.0
     backoff_max: float = 3600.0
@@ -194,7 +194,7 @@ def claim(
         return []
     token = secrets.token_hex(16)
     claimed: list[tuple[Job, Any]] = []
-    with factory() as session, session.begin():
+    with factory() as session, session.begin(), session.no_autoflush:
         query = (
             select(OutboxMessage)
             .where(OutboxMessage.due_at <= now, OutboxMessage.channel.in_(names))
@@ -202,7 +202,8 @@ def claim(
             .limit(policy.batch_size)
             .with_for_update(skip_locked=True)
         )
-        for message in session.scalars(query):
+        # One flush at the commit for the whole batch, not one per message a channel prepares.
+        for message in list(session.scalars(query)):
             message.attempts += 1
             message.last_attempt_at = now
             message.lease_token = token

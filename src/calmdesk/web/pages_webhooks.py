@@ -24,8 +24,8 @@ from calmdesk.web.i18n import gettext_for
 from calmdesk.web.pages_cases import moment_formatter
 from calmdesk.web.pages_common import page_language, render, settings_of
 from calmdesk.web.pages_labels import N_
-from calmdesk.webhooks import service
-from calmdesk.webhooks.events import EventKind
+from calmdesk.webhooks import service, targets
+from calmdesk.webhooks.events import WebhookEventKind
 from calmdesk.webhooks.permissions import ensure_may_manage
 from calmdesk.webhooks.schemas import DeliveryFilters, WebhookCreate, WebhookUpdate
 
@@ -42,17 +42,17 @@ def _manager(user: CurrentUser) -> User:
 Manager = Annotated[User, Depends(_manager)]
 
 EVENT_KINDS: dict[str, str] = {
-    EventKind.ALERT_ABUSE: N_("Abuse on a live contact"),
-    EventKind.ALERT_THREAT_VIOLENCE: N_("Threat of violence"),
-    EventKind.ALERT_SELF_HARM: N_("Self-harm mentioned"),
-    EventKind.ALERT_SUPERVISOR_REQUESTED: N_("Supervisor requested"),
-    EventKind.CASE_CREATED: N_("Case created"),
-    EventKind.CASE_TRANSITIONED: N_("Case status changed"),
-    EventKind.CASE_SLA_WARNING: N_("Case target close"),
-    EventKind.CASE_SLA_BREACHED: N_("Case target missed"),
-    EventKind.CASE_LEGAL_DEADLINE_RISK: N_("Legal deadline at risk"),
-    EventKind.CASE_LEGAL_DEADLINE_MISSED: N_("Legal deadline missed"),
-    EventKind.COMPENSATION_AWAITING_APPROVAL: N_("Compensation awaiting approval"),
+    WebhookEventKind.ALERT_ABUSE: N_("Abuse on a live contact"),
+    WebhookEventKind.ALERT_THREAT_VIOLENCE: N_("Threat of violence"),
+    WebhookEventKind.ALERT_SELF_HARM: N_("Self-harm mentioned"),
+    WebhookEventKind.ALERT_SUPERVISOR_REQUESTED: N_("Supervisor requested"),
+    WebhookEventKind.CASE_CREATED: N_("Case created"),
+    WebhookEventKind.CASE_TRANSITIONED: N_("Case status changed"),
+    WebhookEventKind.CASE_SLA_WARNING: N_("Case target close"),
+    WebhookEventKind.CASE_SLA_BREACHED: N_("Case target missed"),
+    WebhookEventKind.CASE_LEGAL_DEADLINE_RISK: N_("Legal deadline at risk"),
+    WebhookEventKind.CASE_LEGAL_DEADLINE_MISSED: N_("Legal deadline missed"),
+    WebhookEventKind.COMPENSATION_AWAITING_APPROVAL: N_("Compensation awaiting approval"),
 }
 DELIVERY_STATUSES: dict[str, str] = {
     "pending": N_("Waiting to be sent"),
@@ -168,10 +168,11 @@ def create_webhook(
     if not problems:
         settings = settings_of(request)
         try:
+            targets.parse(url.strip())  # its problem, in the page's words (below)
             webhook_in = WebhookCreate(
                 name=name.strip(),
                 url=url.strip(),
-                event_kinds=[EventKind(k) for k in event_kinds if k in EVENT_KINDS],
+                event_kinds=[WebhookEventKind(k) for k in event_kinds if k in EVENT_KINDS],
             )
             created = service.create(
                 session,

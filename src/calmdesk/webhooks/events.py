@@ -23,7 +23,7 @@ from calmdesk.webhooks.models import WebhookSubscription
 CHANNEL = "webhook"
 
 
-class EventKind(StrEnum):
+class WebhookEventKind(StrEnum):
     ALERT_ABUSE = "alert.abuse"
     """A customer's abuse on a live contact (the board's abuse alert)."""
     ALERT_THREAT_VIOLENCE = "alert.threat_violence"
@@ -45,7 +45,7 @@ def _moment(value: datetime) -> str:
     return value.astimezone(UTC).isoformat()
 
 
-def subscribers(session: Session, kind: EventKind) -> list[WebhookSubscription]:
+def subscribers(session: Session, kind: WebhookEventKind) -> list[WebhookSubscription]:
     """The active subscriptions asking for ``kind``."""
     active = session.scalars(
         select(WebhookSubscription)
@@ -56,7 +56,7 @@ def subscribers(session: Session, kind: EventKind) -> list[WebhookSubscription]:
 
 
 def notify(
-    session: Session, *, kind: EventKind, data: dict[str, Any], at: datetime | None = None
+    session: Session, *, kind: WebhookEventKind, data: dict[str, Any], at: datetime | None = None
 ) -> list[int]:
     """Write the deliveries of one event in the caller's transaction: one outbox message per
     subscriber, all with the same event id. Returns the subscriptions' ids."""

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from calmdesk.storage.db import Base
 from calmdesk.storage.types import JsonType, UTCDateTime, utcnow
+from calmdesk.users import models as _users  # noqa: F401 (the table the foreign keys name)
 
 
 class WebhookSubscription(Base):

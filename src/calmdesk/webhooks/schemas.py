@@ -5,24 +5,38 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from calmdesk.fields import Flag, NoNul, NotBlank
-from calmdesk.webhooks.events import EventKind
-from calmdesk.webhooks.targets import MAX_URL_CHARS
+from calmdesk.webhooks.events import WebhookEventKind
+from calmdesk.webhooks.targets import MAX_URL_CHARS, URL_PATTERN, InvalidWebhookUrl, parse
 
 Name = Annotated[str, Field(min_length=1, max_length=100), NoNul, NotBlank]
+
+
+def _url(value: str) -> str:
+    try:
+        parse(value)
+    except InvalidWebhookUrl as bad:
+        raise ValueError(bad.message) from None
+    return value
+
+
 Url = Annotated[
     str,
     Field(
         min_length=1,
         max_length=MAX_URL_CHARS,
-        description="An http:// or https:// URL without a user name or password; in production "
-        "its host must resolve to public addresses only",
+        description="An http:// or https:// URL with a host name or IPv4 address, no user name "
+        "or password, no #fragment; in production its host must resolve to public addresses "
+        "only",
+        # The pattern says in the schema what ``_url`` checks, whose errors name the problem.
+        json_schema_extra={"pattern": URL_PATTERN},
     ),
     NoNul,
+    AfterValidator(_url),
 ]
-Kinds = Annotated[list[EventKind], Field(min_length=1, max_length=len(EventKind))]
+Kinds = Annotated[list[WebhookEventKind], Field(min_length=1, max_length=len(WebhookEventKind))]
 
 DeliveryStatus = Literal["pending", "delivered", "failed"]
 AttemptOutcome = Literal["sending", "delivered", "retry", "failed"]
@@ -78,7 +92,7 @@ class WebhookRead(BaseModel):
     id: int
     name: str
     url: str
-    event_kinds: list[EventKind]
+    event_kinds: list[WebhookEventKind]
     is_active: bool
     secret_hint: str = Field(description="The secret's prefix and last four characters")
     created_at: datetime
@@ -98,7 +112,7 @@ class DeliveryFilters(BaseModel):
 
     webhook_id: Annotated[int | None, Field(ge=1, le=2**31 - 1)] = None
     status: DeliveryStatus | None = None
-    event_kind: EventKind | None = None
+    event_kind: WebhookEventKind | None = None
     page: Annotated[int, Field(ge=1, le=100_000)] = 1
     per_page: Annotated[int, Field(ge=1, le=200)] = 50
 
@@ -109,7 +123,7 @@ class DeliveryRead(BaseModel):
     id: int
     webhook_id: int | None = Field(validation_alias="target_id")
     event_id: str = Field(description="The idempotency key, also sent as `CalmDesk-Event-Id`")
-    event_kind: EventKind
+    event_kind: WebhookEventKind
     status: DeliveryStatus
     attempts: int
     created_at: datetime

@@ -8,12 +8,18 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import string
 from dataclasses import dataclass
-from urllib.parse import SplitResult, urlsplit
+from urllib.parse import SplitResult, quote, urlsplit
 
 from calmdesk.errors import InvalidInput
 
 MAX_URL_CHARS = 2000
+_PORT = r"(6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[0-9]{1,4})"
+_HOST = r"[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?"
+URL_PATTERN = rf"^https?://{_HOST}(:{_PORT})?([/?][^\s#\x00-\x1f\x7f-\x9f]*)?$"
+"""What the API's schema says of a URL (a host name or IPv4 address: IPv6 literals are not
+taken, give the receiver a name); :func:`parse` checks the same and names the problem."""
 
 
 class InvalidWebhookUrl(InvalidInput):
@@ -63,6 +69,8 @@ def parse(url: str) -> Target:
     path = parts.path or "/"
     if parts.query:
         path += "?" + parts.query
+    # The request line is ASCII: other characters go percent-encoded (UTF-8), as browsers do.
+    path = quote(path, safe=string.punctuation)
     default = 443 if parts.scheme == "https" else 80
     return Target(parts.scheme, parts.hostname, port or default, path)
 
