@@ -30,7 +30,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.websockets import WebSocketDisconnect
 
 from calmdesk.errors import CalmDeskError, NotFound, PermissionDenied
-from calmdesk.live import permissions, service
+from calmdesk.live import alerts, permissions, service
 from calmdesk.live.bus import BOARD_CHANNEL, EventBus, Subscription, contact_channel
 from calmdesk.live.fanout import get_bus, publish_all
 from calmdesk.live.frames import (
@@ -163,27 +163,40 @@ def _board_snapshot(app: FastAPI, user_id: int) -> BoardSnapshot:
         permissions.ensure_may_watch_board(user)
         contacts = service.list_live(session, viewer=user)
         agents = service.agent_names(session, contacts)
+        takers = service.takers_of(session, contacts)
         pending = service.breaks_pending(session)
         pending_agents = service.agent_names(session, pending)
+        timezone = app_playbook(app).calendar.timezone
         return BoardSnapshot(
-            contacts=[service.contact_update_message(c, agents[c.agent_id]) for c in contacts],
+            contacts=[
+                service.contact_update_message(
+                    c, agents[c.agent_id], takers.get(c.taken_over_by_id or 0)
+                )
+                for c in contacts
+            ],
             breaks_pending=[
                 service.contact_update_message(c, pending_agents[c.agent_id]) for c in pending
             ],
+            alerts=alerts.messages_of(alerts.list_today(session, viewer=user, timezone=timezone)),
         )
 
 
-def _client_turn(app: FastAPI, user_id: int, contact_id: int, frame: TurnFrame) -> list[Outgoing]:
-    """Run one client frame (utterance, action or end) as the user; returns the outgoing."""
+def _client_turn(
+    app: FastAPI, user_id: int, contact_id: int, frame: TurnFrame, integration: bool
+) -> list[Outgoing]:
+    """Run one client frame (utterance, action or end) as the user; returns the outgoing.
+    ``integration``: the socket was opened with an API token."""
     try:
-        return _run_turn(app, user_id, contact_id, frame)
+        return _run_turn(app, user_id, contact_id, frame, integration)
     except DBAPIError as error:
         if is_busy(error):
             raise DatabaseBusy() from error
         raise
 
 
-def _run_turn(app: FastAPI, user_id: int, contact_id: int, frame: TurnFrame) -> list[Outgoing]:
+def _run_turn(
+    app: FastAPI, user_id: int, contact_id: int, frame: TurnFrame, integration: bool
+) -> list[Outgoing]:
     playbook = app_playbook(app)
     with session_scope(_factory(app), reads_first=True) as session:
         user = _user(session, user_id)
@@ -195,13 +208,19 @@ def _run_turn(app: FastAPI, user_id: int, contact_id: int, frame: TurnFrame) -> 
                 text=frame.text,
                 actor=user,
                 playbook=playbook,
+                integration=integration,
             ).outgoing
         if isinstance(frame, ActionFrame):
             return service.agent_did(
-                session, contact_id=contact_id, action=frame.action, actor=user, playbook=playbook
+                session,
+                contact_id=contact_id,
+                action=frame.action,
+                actor=user,
+                playbook=playbook,
+                integration=integration,
             ).outgoing
         return service.end_contact(
-            session, contact_id=contact_id, actor=user, playbook=playbook
+            session, contact_id=contact_id, actor=user, playbook=playbook, integration=integration
         ).outgoing
 
 
@@ -380,7 +399,7 @@ async def contact_socket(websocket: WebSocket, contact_id: int) -> None:
                         token=token,
                     )
                 outgoing: list[Outgoing] = await run_in_threadpool(
-                    _client_turn, app, user_id, contact_id, frame
+                    _client_turn, app, user_id, contact_id, frame, token is not None
                 )
             except CalmDeskError as error:  # busy or rate-limited: nothing stored, send it later
                 return ErrorMessage.of(error, ref=frame.ref, message=localize_error(error, lang))

@@ -32,6 +32,10 @@ ALERTS: dict[str, str] = {
     "negative_wording": N_("Negative wording in your line"),
     "risky_promise": N_("Risky promise in your line"),
     "break_recommended": N_("Break recommended"),
+    "threat_violence": N_("Threat of violence"),
+    "self_harm": N_("Risk of self-harm"),
+    "rung_climbed": N_("Climbed a rung"),
+    "ended_without_permission": N_("Ended before the coach allowed it"),
 }
 
 ACTIONS: dict[str, str] = {

@@ -19,6 +19,7 @@
   function renderEvent(event) {
     shownEvents += 1;
     const kind = event.type || event.kind || (event.speaker ? "utterance" : "");
+    if (kind === "whisper" || kind === "taken_over") return; // whisper.js shows the supervisor's
     const list = $("transcript");
     let item;
     if (kind === "agent_did" || kind === "action") {
@@ -160,6 +161,7 @@
 
   function onMessage(message) {
     const type = message.type;
+    document.dispatchEvent(new CustomEvent("calmdesk:contact-message", { detail: message }));
     if (type === "guidance") {
       // The line travels with its guidance, whoever sent it (this page or an integration).
       if (message.event) renderEvent(message.event);
