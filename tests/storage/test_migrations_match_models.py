@@ -10,11 +10,17 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Engine
 
 from calmdesk.cases import models as cases_models
+from calmdesk.live import models as live_models
 from calmdesk.social import models as social_models
 from calmdesk.storage.db import Base
 
 DOMAINS = [
     pytest.param(cases_models.Case, {"cases", "case_events", "compensations"}, id="0002_cases"),
+    pytest.param(
+        live_models.Alert,
+        {"live_contacts", "live_contact_events", "live_contact_keys", "live_alerts"},
+        id="0003_live",
+    ),
     pytest.param(
         social_models.PublicPost,
         {"social_posts", "social_post_events", "social_promises"},

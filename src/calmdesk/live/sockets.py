@@ -197,31 +197,44 @@ def _client_turn(
 def _run_turn(
     app: FastAPI, user_id: int, contact_id: int, frame: TurnFrame, integration: bool
 ) -> list[Outgoing]:
-    playbook = app_playbook(app)
     with session_scope(_factory(app), reads_first=True) as session:
-        user = _user(session, user_id)
-        if isinstance(frame, UtteranceFrame):
-            return service.says(
-                session,
-                contact_id=contact_id,
-                speaker=frame.speaker,
-                text=frame.text,
-                actor=user,
-                playbook=playbook,
-                integration=integration,
-            ).outgoing
-        if isinstance(frame, ActionFrame):
-            return service.agent_did(
-                session,
-                contact_id=contact_id,
-                action=frame.action,
-                actor=user,
-                playbook=playbook,
-                integration=integration,
-            ).outgoing
-        return service.end_contact(
-            session, contact_id=contact_id, actor=user, playbook=playbook, integration=integration
+        outgoing = _turn_of(session, app, user_id, contact_id, frame, integration)
+        # The turn's alerts are stored in its own write transaction (no second one on the bus).
+        return alerts.store_outgoing(session, outgoing)
+
+
+def _turn_of(
+    session: Session,
+    app: FastAPI,
+    user_id: int,
+    contact_id: int,
+    frame: TurnFrame,
+    integration: bool,
+) -> list[Outgoing]:
+    playbook = app_playbook(app)
+    user = _user(session, user_id)
+    if isinstance(frame, UtteranceFrame):
+        return service.says(
+            session,
+            contact_id=contact_id,
+            speaker=frame.speaker,
+            text=frame.text,
+            actor=user,
+            playbook=playbook,
+            integration=integration,
         ).outgoing
+    if isinstance(frame, ActionFrame):
+        return service.agent_did(
+            session,
+            contact_id=contact_id,
+            action=frame.action,
+            actor=user,
+            playbook=playbook,
+            integration=integration,
+        ).outgoing
+    return service.end_contact(
+        session, contact_id=contact_id, actor=user, playbook=playbook, integration=integration
+    ).outgoing
 
 
 class _Socket:

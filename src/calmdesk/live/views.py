@@ -61,7 +61,9 @@ _LIVE = errors((409, "`contact_live`: end the contact first"))
 def _commit_and_publish(
     request: Request, session: Session, outcome: TurnOutcome[AnswerT]
 ) -> AnswerT:
-    """Commit the turn, then fan it out: a client that receives a message can read its turn."""
+    """Commit the turn (its alerts stored in the same transaction), then fan it out: a client
+    that receives a message can read its turn."""
+    outcome.outgoing[:] = alerts.store_outgoing(session, outcome.outgoing)
     session.commit()
     publish_from_thread(request.app, outcome.outgoing)
     return outcome.answer

@@ -61,7 +61,7 @@
     }
     if (!row) {
       row = el("tr", { dataset: { contactId: id } },
-        el("td", {}, el("a", { href: `/board/contacts/${encodeURIComponent(id)}` }, id)),
+        el("td", {}, el("a", { href: `/board/contacts/${encodeURIComponent(id)}`, title: L.monitor }, id)),
         el("td", {}), el("td", {}), el("td", { class: "heat-cell" }), el("td", { class: "stage-cell" }),
         el("td", { class: "alerts-cell" }));
       body.prepend(row);
