@@ -73,7 +73,7 @@ def board_labels(gettext: Any) -> dict[str, Any]:
         "urgent": gettext("Urgent"),
         "monitor": gettext("Watch"),
         "taken_over": gettext("taken over by {name}"),
-        "rung_of": gettext("rung {number} of {total}"),
+        "rung_of": gettext("de-escalation step {number} of {total}"),
         "contact": gettext("Contact {number}"),
     }
 
@@ -227,6 +227,9 @@ def monitor_page(
             "contact_id": contact.id,
             "state": state,
             "labels": monitor_labels(gettext),
+            # The coach's explanations are written in the agent's language: shown only to a
+            # reader of that language (the others read the kinds and verdicts in their own).
+            "explanations": lang == agent.language.value,
         },
     )
 

@@ -48,7 +48,8 @@
     const suggestions = guidance.suggestions || [];
     $("suggestions").replaceChildren(...(suggestions.length
       ? suggestions.map((s) => el("li", { dataset: { step: s.step || "" } },
-        el("span", { class: "text" }, el("bdi", { dir: "auto" }, s.text || ""), el("span", { class: "why" }, s.why || ""))))
+        el("span", { class: "text" }, el("bdi", { dir: "auto" }, s.text || ""),
+          data.explanations ? el("span", { class: "why" }, s.why || "") : null)))
       : [el("li", { class: "muted" }, L.no_suggestions)]));
     const alerts = guidance.alerts || [];
     $("alerts").replaceChildren(...(alerts.length
@@ -59,7 +60,7 @@
     box.classList.toggle("allowed", !!guidance.may_end_call);
     box.classList.toggle("not-allowed", !guidance.may_end_call);
     $("end-call-verdict").textContent = guidance.may_end_call ? L.may_end_call : L.may_not_end_call;
-    $("end-call-why").textContent = guidance.end_call_reason || "";
+    $("end-call-why").textContent = data.explanations ? guidance.end_call_reason || "" : "";
     const signals = guidance.signals;
     if (signals) {
       const heat = $("heat");
