@@ -59,11 +59,15 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    if op.get_bind().dialect.name != "sqlite":
+    # No table copy on SQLite either (its native DROP COLUMN): copying live_contacts would
+    # drop the old table, and the foreign keys would cascade that to every contact's events.
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute("ALTER TABLE live_contacts DROP COLUMN taken_over_at")
+        op.execute("ALTER TABLE live_contacts DROP COLUMN taken_over_by_id")
+    else:
         op.drop_constraint("fk_live_contacts_taken_over_by_id", "live_contacts", type_="foreignkey")
-    with op.batch_alter_table("live_contacts") as batch:
-        batch.drop_column("taken_over_at")
-        batch.drop_column("taken_over_by_id")
+        op.drop_column("live_contacts", "taken_over_at")
+        op.drop_column("live_contacts", "taken_over_by_id")
     op.drop_index("ix_live_alerts_contact_id", "live_alerts")
     op.drop_index("ix_live_alerts_created_at", "live_alerts")
     op.drop_table("live_alerts")
