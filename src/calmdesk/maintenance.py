@@ -93,8 +93,12 @@ def time_out_contacts(
         except Exception:  # stored all the same: a board re-reads it on its next snapshot
             log.exception("could not publish the timed-out contacts")
     return sum(1 for o in outgoing if o.message.type == "summary")
+
+
 _MAIL_SWEEP_SECONDS = 3600.0
 _next_mail_sweep = [0.0]
+
+
 def _mail_sweep_due() -> bool:
     if time.monotonic() < _next_mail_sweep[0]:
         return False

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
 from calmdesk.live.bus import InProcessBus, RedisBus
-from calmdesk.live.fanout import get_bus
+from calmdesk.live.fanout import get_bus, inner_bus
 from calmdesk.live.frames import ErrorMessage
 from calmdesk.live.schemas import MAX_OFFSET, MAX_PAGE
 from tests.conftest import LoginHelper
@@ -265,7 +265,7 @@ def test_a_supervisor_grants_the_recommended_break_seen_on_the_board(
 
 def test_it_runs_in_process_without_redis(app: FastAPI) -> None:
     assert app.state.settings.redis_url is None
-    assert isinstance(get_bus(app), InProcessBus)
+    assert isinstance(inner_bus(get_bus(app)), InProcessBus)
 
 
 def test_a_failing_turn_answers_an_error_and_keeps_the_console_open(

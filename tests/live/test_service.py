@@ -18,7 +18,13 @@ from calmdesk.live.bus import BOARD_CHANNEL, contact_channel
 from calmdesk.live.coaching import ConversationCache, jsonable
 from calmdesk.live.models import Contact, ContactEvent, ContactStatus
 from calmdesk.live.service import ContactEnded
-from calmdesk.live.wire import AlertMessage, GuidanceMessage, Speaker, SummaryMessage
+from calmdesk.live.wire import (
+    AlertMessage,
+    BoardAlertKind,
+    GuidanceMessage,
+    Speaker,
+    SummaryMessage,
+)
 from calmdesk.playbook.load import default_playbook
 from calmdesk.playbook.schema import Playbook
 from calmdesk.users.models import User
@@ -139,7 +145,9 @@ def test_a_turn_fans_out_guidance_to_the_contact_and_state_to_the_board(
     assert update.agent == "agent" and update.status == "live"
     assert update.alerts == [a.kind for a in outcome.answer.alerts]
     board_alerts = [o.message for o in outcome.outgoing if isinstance(o.message, AlertMessage)]
-    assert [a.kind for a in board_alerts] == update.alerts
+    # Each new alert kind, then the climb onto the ladder's first rung.
+    assert [a.kind for a in board_alerts] == [*update.alerts, BoardAlertKind.RUNG_CLIMBED]
+    assert board_alerts[-1].params == {"rung": outcome.answer.rung}
     assert {a.seq for a in board_alerts} == {outcome.answer.seq}
 
 

@@ -96,7 +96,7 @@ def test_examples_that_name_a_language_cover_polish_russian_and_english(
 
 def live_operations(app: FastAPI) -> Iterator[tuple[str, str, dict[str, Any]]]:
     for path, operations in app.openapi()["paths"].items():
-        if path.startswith("/api/contacts"):
+        if path.startswith(("/api/contacts", "/api/alerts")):
             for method, operation in operations.items():
                 yield method.upper(), path, operation
 
@@ -157,6 +157,17 @@ def call_every_live_route(client: TestClient, tokens: dict[str, str]) -> dict[st
     )
     for turn in DIALOGUE[4:]:
         post_turn(client, tokens["agent"], contact_id, turn)
+    answers["POST /api/contacts/{contact_id}/whisper"] = client.post(
+        f"{base}/whisper", json={"text": "Zaproponuj korektę faktury."}, headers=supervisor
+    )
+    answers["POST /api/contacts/{contact_id}/take-over"] = client.post(
+        f"{base}/take-over", headers=supervisor
+    )
+    answers["GET /api/alerts"] = client.get("/api/alerts", headers=supervisor)
+    first_alert = answers["GET /api/alerts"].json()[0]["alert_id"]
+    answers["POST /api/alerts/{alert_id}/acknowledge"] = client.post(
+        f"/api/alerts/{first_alert}/acknowledge", headers=supervisor
+    )
     answers["GET /api/contacts"] = client.get("/api/contacts", headers=supervisor)
     answers["POST /api/contacts/{contact_id}/end"] = client.post(f"{base}/end", headers=agent)
     answers["POST /api/contacts/{contact_id}/break-request"] = client.post(
@@ -192,9 +203,10 @@ def test_every_rest_answer_validates_against_the_model_its_operation_names(
         for item in body if many else [body]:
             assert model.model_validate(item).model_dump(mode="json") == item, key
     erased = answers["GET /api/contacts/{contact_id} (erased)"].json()
-    assert all(
-        set(e["guidance"]) == set(wire.ErasedGuidance.model_fields) for e in erased["events"]
-    )
+    coached = [e for e in erased["events"] if e["kind"] not in ("whisper", "taken_over")]
+    assert all(set(e["guidance"]) == set(wire.ErasedGuidance.model_fields) for e in coached)
+    # The supervisor's whisper is erased with the call's words; only that it happened is kept.
+    assert [e["text"] for e in erased["events"] if e["kind"] == "whisper"] == [None]
     assert set(erased["summary"]) == set(wire.CallSummaryCounts.model_fields)
     assert erased["events"][0]["guidance"]["alerts"] == [{"kind": "abuse"}]
 

@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 
 from calmdesk.cases import models as cases_models
 from calmdesk.chat import models as chat_models
+from calmdesk.live import models as live_models
 from calmdesk.mail import models as mail_models
 from calmdesk.outbox import models as outbox_models
 from calmdesk.social import models as social_models
@@ -29,6 +30,11 @@ DOMAINS = [
             "case_mentions",
         },
         id="0002_cases",
+    ),
+    pytest.param(
+        live_models.Alert,
+        {"live_contacts", "live_contact_events", "live_contact_keys", "live_alerts"},
+        id="0003_live",
     ),
     pytest.param(
         social_models.PublicPost,

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 from calmdesk.analysis import model as tone_model
 from calmdesk.cli import app as cli_app
 from calmdesk.live.bus import RedisBus
-from calmdesk.live.fanout import get_bus
+from calmdesk.live.fanout import get_bus, inner_bus
 from calmdesk.settings import Settings
 from calmdesk.users.passwords import VerificationTime
 from calmdesk.web.app import create_app, warm_up_analysis
@@ -32,7 +32,7 @@ def test_the_live_bus_uses_the_configured_redis_channel_prefix(tmp_path: Path) -
         tmp_path, redis_url="redis://127.0.0.1:6379/0", redis_channel_prefix="shop-a"
     )
     app = create_app(settings)
-    bus = get_bus(app)
+    bus = inner_bus(get_bus(app))
     assert isinstance(bus, RedisBus)
     assert bus.prefix == "shop-a"
 

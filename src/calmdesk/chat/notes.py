@@ -121,8 +121,8 @@ def queue_alerts(
     count = 0
     for item in outgoing:
         message = item.message
-        if not isinstance(message, AlertMessage):
-            continue
+        if not isinstance(message, AlertMessage) or not isinstance(message.kind, AlertKind):
+            continue  # the board's own kinds (a climbed rung) are not for the chat agent
         key = f"alert:{contact.id}:{message.seq or 'end'}:{message.kind.value}"
         body = alert_note(message.kind, message.message, minutes=message.minutes, lang=lang)
         _queue(session, conversation, key, body)

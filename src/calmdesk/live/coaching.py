@@ -29,7 +29,7 @@ from calmdesk.coach.events import (
 )
 from calmdesk.coach.messages import CHANNELS as COACH_CHANNELS
 from calmdesk.coach.messages import UI_LANGUAGES
-from calmdesk.live.models import Contact, ContactEvent, EventKind
+from calmdesk.live.models import COACH_EVENT_KINDS, Contact, ContactEvent, EventKind
 from calmdesk.playbook.schema import Playbook
 from calmdesk.users.models import User
 
@@ -93,9 +93,8 @@ def rebuild(
     agent: User | None,
 ) -> Conversation:
     """The contact's conversation, replayed from its stored events (no analysis is re-run)."""
-    return Conversation.from_events(
-        playbook, [coach_event(e) for e in events], **_options(contact, agent)
-    )
+    coached = [coach_event(e) for e in events if e.kind in COACH_EVENT_KINDS]
+    return Conversation.from_events(playbook, coached, **_options(contact, agent))
 
 
 def _options(contact: Contact, agent: User | None) -> dict[str, Any]:

@@ -30,6 +30,7 @@ from calmdesk.errors import CalmDeskError
 from calmdesk.live import wire_examples as ex
 from calmdesk.live.schemas import ContactRead
 from calmdesk.live.wire import (
+    AlertMessage,
     BreakGrantedMessage,
     ContactUpdateMessage,
     Speaker,
@@ -175,19 +176,36 @@ class ContactSnapshot(WireModel):
 
 
 class BoardSnapshot(WireModel):
-    """``snapshot`` on ``/ws/board``: every live contact, and the breaks not yet granted."""
+    """``snapshot`` on ``/ws/board``: every live contact, the breaks not yet granted and today's
+    stored alerts (loudest first, with who acknowledged each)."""
 
     model_config = examples(
         [
-            {"type": "snapshot", "contacts": ex.CONTACT_UPDATES, "breaks_pending": []},
-            {"type": "snapshot", "contacts": ex.CONTACT_UPDATES[1:], "breaks_pending": []},
-            {"type": "snapshot", "contacts": [], "breaks_pending": ex.CONTACT_UPDATES[2:]},
+            {
+                "type": "snapshot",
+                "contacts": ex.CONTACT_UPDATES,
+                "breaks_pending": [],
+                "alerts": ex.ALERT_MESSAGES,
+            },
+            {
+                "type": "snapshot",
+                "contacts": ex.CONTACT_UPDATES[1:],
+                "breaks_pending": [],
+                "alerts": ex.RUNG_CLIMBS,
+            },
+            {
+                "type": "snapshot",
+                "contacts": [],
+                "breaks_pending": ex.CONTACT_UPDATES[2:],
+                "alerts": [],
+            },
         ]
     )
 
     type: Literal["snapshot"] = "snapshot"
     contacts: list[ContactUpdateMessage]
     breaks_pending: list[ContactUpdateMessage]
+    alerts: list[AlertMessage] = Field(default_factory=list)
 
 
 class AgentSnapshot(WireModel):

@@ -21,11 +21,16 @@ class ContactEnded(Conflict):
     code = "contact_ended"
 
 
-def read_live(session: Session, *, contact_id: int, actor: User | None) -> Contact:
-    """The live contact as it is now, read without any lock (the turn's first phase)."""
+def read_live(
+    session: Session, *, contact_id: int, actor: User | None, integration: bool = False
+) -> Contact:
+    """The live contact as it is now, read without any lock (the turn's first phase).
+    ``integration``: ``actor`` called with an API token (see :func:`permissions.may_act`)."""
     db.begin_read(session)
     if actor is not None:
-        contact = permissions.contact_for_user(session, contact_id=contact_id, user=actor, act=True)
+        contact = permissions.contact_for_user(
+            session, contact_id=contact_id, user=actor, act=True, integration=integration
+        )
         return _live(contact, contact_id)
     return _live(session.get(Contact, contact_id), contact_id)
 

@@ -8,11 +8,13 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from calmdesk.coach import messages as coach_messages
-from calmdesk.coach.stages import AlertKind
+from calmdesk.coach.stages import AlertKind, rung_index
 from calmdesk.live.bus import BOARD_CHANNEL, agent_channel, contact_channel
 from calmdesk.live.models import Contact, EventKind
 from calmdesk.live.wire import (
     AlertMessage,
+    BoardAlert,
+    BoardAlertKind,
     BreakGrantedMessage,
     BusMessage,
     CallSummaryRead,
@@ -20,10 +22,20 @@ from calmdesk.live.wire import (
     EventView,
     GuidanceMessage,
     SummaryMessage,
+    TakenOverMessage,
+    WhisperMessage,
 )
+from calmdesk.playbook.schema import Stage
 from calmdesk.users.models import User
 
-AnswerT = TypeVar("AnswerT", GuidanceMessage, SummaryMessage, BreakGrantedMessage)
+AnswerT = TypeVar(
+    "AnswerT",
+    GuidanceMessage,
+    SummaryMessage,
+    BreakGrantedMessage,
+    WhisperMessage,
+    TakenOverMessage,
+)
 
 
 @dataclass(frozen=True)
@@ -40,9 +52,11 @@ class TurnOutcome(Generic[AnswerT]):
     outgoing: list[Outgoing] = field(default_factory=list)
 
 
-def contact_update_message(contact: Contact, agent: User) -> ContactUpdateMessage:
+def contact_update_message(
+    contact: Contact, agent: User, taken_over_by: User | None = None
+) -> ContactUpdateMessage:
     """``{"type": "contact_update", ...}`` for the supervisor board."""
-    return ContactUpdateMessage.of(contact, agent)
+    return ContactUpdateMessage.of(contact, agent, taken_over_by)
 
 
 def event_view(seq: int, fields: dict[str, Any]) -> EventView:
@@ -60,36 +74,75 @@ def event_view(seq: int, fields: dict[str, Any]) -> EventView:
     )
 
 
+LOUDEST_INTENTS = (BoardAlertKind.THREAT_VIOLENCE, BoardAlertKind.SELF_HARM)
+"""Intents of the analysis that are alerts of their own on the board, whatever the coach says."""
+
+
+def intent_alerts(guidance: GuidanceMessage) -> list[BoardAlertKind]:
+    """The loudest intents in the customer's line this guidance answers."""
+    intents = set(guidance.signals.intents) if guidance.signals is not None else set()
+    return [kind for kind in LOUDEST_INTENTS if kind.value in intents]
+
+
+def board_alert_kinds(guidance: GuidanceMessage) -> list[str]:
+    """What the contact's ``alerts`` column keeps: the coach's kinds and the loudest intents."""
+    kinds = guidance.alert_kinds()
+    kinds.extend(k.value for k in intent_alerts(guidance) if k.value not in kinds)
+    return kinds
+
+
 def turn_messages(
-    contact: Contact, agent: User, guidance: GuidanceMessage, previous_alerts: set[str]
+    contact: Contact,
+    agent: User,
+    guidance: GuidanceMessage,
+    previous_alerts: set[str],
+    previous_rung: str | None = None,
+    taken_over_by: User | None = None,
 ) -> list[Outgoing]:
     """The guidance to the console, the contact's state to the board, and a board ``alert`` for
-    each alert kind the previous turn did not have."""
+    each alert kind the previous turn did not have (a threat of violence or self-harm in the
+    customer's words included) and for a climb of a ladder rung."""
     outgoing = [
         Outgoing(contact_channel(contact.id), guidance),
-        Outgoing(BOARD_CHANNEL, contact_update_message(contact, agent)),
+        Outgoing(BOARD_CHANNEL, contact_update_message(contact, agent, taken_over_by)),
     ]
-    announced: set[AlertKind] = set()
-    for alert in guidance.alerts:
-        if alert.kind.value in previous_alerts or alert.kind in announced:
-            continue
-        announced.add(alert.kind)
+
+    def alert(kind: BoardAlert, message: str, **extra: Any) -> None:
         board_alert = AlertMessage(
             contact_id=contact.id,
-            kind=alert.kind,
-            message=alert.message,
+            kind=kind,
+            message=message,
             agent=agent.username,
             agent_name=agent.display_name,
             seq=guidance.seq,
-            minutes=alert.minutes,
+            **extra,
         )
         outgoing.append(Outgoing(BOARD_CHANNEL, board_alert))
+
+    announced: set[str] = set()
+    for coach_alert in guidance.alerts:  # the coach's first: they carry the procedure's words
+        kind_value = coach_alert.kind.value
+        if kind_value in previous_alerts or kind_value in announced:
+            continue
+        announced.add(kind_value)
+        alert(coach_alert.kind, coach_alert.message, minutes=coach_alert.minutes)
+    for kind in intent_alerts(guidance):
+        if kind.value not in previous_alerts and kind.value not in announced:
+            announced.add(kind.value)
+            alert(kind, "")
+    rung = guidance.rung
+    if rung is not None and rung_index(rung) > rung_index(_stage(previous_rung)):
+        alert(BoardAlertKind.RUNG_CLIMBED, "", params={"rung": rung.value})
     return outgoing
 
 
 def _agent_lang(agent: User) -> str:
     lang = str(agent.language)
     return lang if lang in coach_messages.UI_LANGUAGES else "en"
+
+
+def _stage(value: str | None) -> Stage | None:
+    return Stage(value) if value else None
 
 
 def end_messages(

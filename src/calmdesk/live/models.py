@@ -39,6 +39,16 @@ class EventKind(StrEnum):
     AGENT_SAID = "agent_said"
     AGENT_DID = "agent_did"
     STEP_UNDONE = "step_undone"
+    WHISPER = "whisper"
+    """A supervisor's note that only the agent sees (``text``; ``actor_id`` is who wrote it)."""
+    TAKEN_OVER = "taken_over"
+    """A supervisor took the contact over (``actor_id``); they may act in it from then on."""
+
+
+COACH_EVENT_KINDS = frozenset(
+    {EventKind.CUSTOMER_SAID, EventKind.AGENT_SAID, EventKind.AGENT_DID, EventKind.STEP_UNDONE}
+)
+"""The events the coach replays; the supervisor's (whisper, take-over) are not part of the call."""
 
 
 class Contact(Base):
@@ -77,6 +87,9 @@ class Contact(Base):
     """When personal data was replaced by placeholders (see :mod:`calmdesk.live.privacy`)."""
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     """When every word of the contact was erased (on request, or after the retention period)."""
+    taken_over_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    """The supervisor who took the contact over last (they may act in it, as its agent may)."""
+    taken_over_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     agent: Mapped[User] = relationship(foreign_keys="Contact.agent_id")
     events: Mapped[list[ContactEvent]] = relationship(
@@ -133,3 +146,32 @@ class ContactKey(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     contact_id: Mapped[int] = mapped_column(ForeignKey("live_contacts.id", ondelete="CASCADE"))
     key: Mapped[str] = mapped_column(String(320))
+
+
+class Alert(Base):
+    """An alert the board showed, kept so the history survives a reload, and acknowledged by
+    a supervisor. Words are never stored: ``kind`` and ``params`` (a rung, minutes...) are
+    rendered in the reader's language when read (:mod:`calmdesk.live.alerts`)."""
+
+    __tablename__ = "live_alerts"
+    __table_args__ = (Index("ix_live_alerts_created_at", "created_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("live_contacts.id", ondelete="CASCADE"), index=True
+    )
+    agent_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    kind: Mapped[str] = mapped_column(String(40))
+    severity: Mapped[int] = mapped_column(Integer)
+    """Higher is louder (:data:`calmdesk.live.alerts.SEVERITY`): the board's order."""
+    params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    seq: Mapped[int | None] = mapped_column(Integer)
+    """The contact event that raised it (``None`` for one raised at the end, a break)."""
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    agent: Mapped[User] = relationship(foreign_keys="Alert.agent_id", lazy="joined")
+    acknowledged_by: Mapped[User | None] = relationship(
+        foreign_keys="Alert.acknowledged_by_id", lazy="joined"
+    )

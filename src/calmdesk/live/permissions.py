@@ -1,8 +1,12 @@
 """Who may see and work a live contact: the one place that decides.
 
 - An agent (``contacts.work``) starts contacts for themself and works only their own.
-- A supervisor (``board.view``) sees every contact and the board, may act in any contact (take
-  over a call, or an integration account posting transcripts for every agent) and grants breaks.
+- A supervisor (``board.view``) sees every contact and the board and grants breaks. In another
+  agent's contact a signed-in supervisor only watches (and whispers to the agent) until they
+  take it over (recorded as a contact event); then they may act in it like its agent.
+- An integration posting transcripts for every agent (an API token of a supervisor-role
+  service account) acts in any contact without taking it over: it is not a person on the
+  board but the source of the call's lines.
 - Admins run the system, not the calls: no access to contacts (as in ``users.permissions``).
 
 An integration (telephony or chat system) uses a bearer token: a token of the agent's own account
@@ -34,11 +38,21 @@ def may_see(user: User, contact: Contact) -> bool:
     return can(user, Permission.WORK_CONTACTS) and contact.agent_id == user.id
 
 
-def may_act(user: User, contact: Contact) -> bool:
-    """Post lines and actions, or end the contact."""
-    if may_watch_board(user) and can(user, Permission.WORK_CONTACTS):
+def may_act(user: User, contact: Contact, *, integration: bool = False) -> bool:
+    """Post lines and actions, or end the contact: its agent; a supervisor who took it over;
+    a supervisor-role account calling with an API token (an ``integration``)."""
+    if not can(user, Permission.WORK_CONTACTS):
+        return False
+    if contact.agent_id == user.id:
         return True
-    return can(user, Permission.WORK_CONTACTS) and contact.agent_id == user.id
+    if not may_watch_board(user):
+        return False
+    return integration or contact.taken_over_by_id == user.id
+
+
+def ensure_may_take_over(user: User) -> None:
+    ensure(user, Permission.VIEW_BOARD)
+    ensure(user, Permission.WORK_CONTACTS)
 
 
 def ensure_may_start(user: User, *, for_agent: User) -> None:
@@ -69,14 +83,26 @@ def ensure_may_grant_break(user: User) -> None:
 
 
 def contact_for_user(
-    session: Session, *, contact_id: int, user: User, act: bool = False
+    session: Session,
+    *,
+    contact_id: int,
+    user: User,
+    act: bool = False,
+    integration: bool = False,
 ) -> Contact:
     """The contact if ``user`` may see it (or work it, with ``act``); 404 when it does not
-    exist, 403 when it belongs to someone else."""
+    exist, 403 when it belongs to someone else (``not_taken_over`` for a supervisor watching
+    another agent's contact)."""
     contact = session.get(Contact, contact_id) if storable_id(contact_id) else None
     if contact is None:
         raise ContactNotFound(f"There is no contact {contact_id}.", contact_id=contact_id)
-    allowed = may_act(user, contact) if act else may_see(user, contact)
+    allowed = may_act(user, contact, integration=integration) if act else may_see(user, contact)
+    if not allowed and act and may_watch_board(user):
+        raise PermissionDenied(
+            f"Contact {contact_id} is another agent's: take it over first to act in it.",
+            code="not_taken_over",
+            contact_id=contact_id,
+        )
     if not allowed:
         raise PermissionDenied(
             f"Contact {contact_id} is not yours to {'work' if act else 'see'}.",

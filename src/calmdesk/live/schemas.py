@@ -78,6 +78,19 @@ class UndoIn(BaseModel):
     step: Step = Field(description="the step heard (`heard[].step` of that event's guidance)")
 
 
+class WhisperIn(BaseModel):
+    """A supervisor's note to the agent (only the agent's console shows it)."""
+
+    model_config = examples([{"text": w["text"]} for w in ex.WHISPERS])
+
+    text: str = Field(
+        min_length=1, max_length=MAX_TEXT_CHARS, json_schema_extra={"pattern": LINE_PATTERN}
+    )
+
+
+AlertId = Annotated[int, Path(ge=1, le=MAX_ID, description="the alert's id")]
+
+
 class BreakGrant(BaseModel):
     model_config = examples(ex.BREAK_GRANTS)
 

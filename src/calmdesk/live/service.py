@@ -32,12 +32,14 @@ from calmdesk.coach import Conversation, Guidance
 from calmdesk.coach.stages import Action, parse_action
 from calmdesk.errors import Conflict, InvalidInput
 from calmdesk.live import coaching, keys, locks, notices, permissions
+from calmdesk.live.bus import BOARD_CHANNEL, contact_channel
 from calmdesk.live.locks import ContactEnded as ContactEnded
 
 # `Outgoing` and `contact_update_message` are re-exported (`X as X`) for the web pages.
 from calmdesk.live.messages import Outgoing as Outgoing
 from calmdesk.live.messages import (
     TurnOutcome,
+    board_alert_kinds,
     break_granted_messages,
     break_requested_messages,
     end_messages,
@@ -45,7 +47,7 @@ from calmdesk.live.messages import (
     turn_messages,
 )
 from calmdesk.live.messages import contact_update_message as contact_update_message
-from calmdesk.live.models import Contact, ContactEvent, ContactStatus
+from calmdesk.live.models import Contact, ContactEvent, ContactStatus, EventKind
 from calmdesk.live.wire import (
     AlertMessage,
     BreakGrantedMessage,
@@ -53,6 +55,8 @@ from calmdesk.live.wire import (
     GuidanceMessage,
     Speaker,
     SummaryMessage,
+    TakenOverMessage,
+    WhisperMessage,
 )
 from calmdesk.playbook.schema import Channel, Playbook
 from calmdesk.storage.types import utcnow
@@ -148,6 +152,14 @@ def list_live(session: Session, *, viewer: User | None = None) -> Sequence[Conta
     return list_(session, live=True, viewer=viewer, limit=1000)
 
 
+def takers_of(session: Session, contacts: Sequence[Contact]) -> dict[int, User]:
+    """The supervisors who took these contacts over, by id."""
+    ids = {c.taken_over_by_id for c in contacts if c.taken_over_by_id is not None}
+    if not ids:
+        return {}
+    return {u.id: u for u in session.scalars(select(User).where(User.id.in_(ids)))}
+
+
 def agent_names(session: Session, contacts: Sequence[Contact]) -> dict[int, User]:
     ids = {c.agent_id for c in contacts}
     if not ids:
@@ -178,12 +190,13 @@ def _turn(
     step: Callable[[Conversation], Guidance],
     playbook: Playbook,
     cache: coaching.ConversationCache | None,
+    integration: bool = False,
 ) -> tuple[TurnOutcome[GuidanceMessage], Conversation]:
     """One turn in two phases: read the contact and coach (the analysis included) without any
     lock, then a short write transaction that appends the event. If another turn was stored in
     between, the coach is replayed on the stored events plus this one (its analysis kept)."""
     cache = DEFAULT_CACHE if cache is None else cache
-    contact = locks.read_live(session, contact_id=contact_id, actor=actor)
+    contact = locks.read_live(session, contact_id=contact_id, actor=actor, integration=integration)
     seen = contact.event_count
     conversation = _conversation(session, contact, playbook=playbook, cache=cache)
     with ANALYSIS_SLOTS:
@@ -213,9 +226,10 @@ def _turn(
     )
     keys.remember(session, contact=contact, keys=said)
     previous_alerts = set(contact.alerts or [])
+    previous_rung = contact.rung
     contact.stage = message.stage
     contact.rung = message.rung
-    contact.alerts = message.alert_kinds()
+    contact.alerts = board_alert_kinds(message)
     if message.signals is not None:  # only the customer's lines are analysed
         contact.heat = message.signals.heat
         contact.peak_heat = max(contact.peak_heat or 0.0, contact.heat)
@@ -225,7 +239,9 @@ def _turn(
         session.flush()
     cache.put(contact.id, seq, conversation)
     agent = contact.agent
-    outgoing = turn_messages(contact, agent, message, previous_alerts)
+    outgoing = turn_messages(
+        contact, agent, message, previous_alerts, previous_rung, taken_over_by(session, contact)
+    )
     # Other systems hear of the new alerts (outgoing webhooks) in the turn's own transaction.
     notices.announce_alerts(session, contact=contact, agent=agent, outgoing=outgoing)
     return TurnOutcome(contact=contact, answer=message, outgoing=outgoing), conversation
@@ -240,6 +256,7 @@ def says(
     actor: User | None,
     playbook: Playbook,
     cache: coaching.ConversationCache | None = None,
+    integration: bool = False,
 ) -> TurnOutcome[GuidanceMessage]:
     """A line of the customer (typed by the agent, or a transcript segment from an integration)
     or of the agent (checked for negative wording and risky promises)."""
@@ -251,7 +268,13 @@ def says(
         return conversation.agent_says(text)
 
     outcome, _ = _turn(
-        session, contact_id=contact_id, actor=actor, step=step, playbook=playbook, cache=cache
+        session,
+        contact_id=contact_id,
+        actor=actor,
+        step=step,
+        playbook=playbook,
+        cache=cache,
+        integration=integration,
     )
     return outcome
 
@@ -264,6 +287,7 @@ def agent_did(
     actor: User | None,
     playbook: Playbook,
     cache: coaching.ConversationCache | None = None,
+    integration: bool = False,
 ) -> TurnOutcome[GuidanceMessage]:
     """An action of the ladder (``warning_given``, ``transfer_failed`` ...); ``call_ended``
     also ends the contact."""
@@ -275,6 +299,7 @@ def agent_did(
         step=lambda conversation: conversation.agent_did(parsed),
         playbook=playbook,
         cache=cache,
+        integration=integration,
     )
     if parsed is Action.CALL_ENDED:
         finished = _after_call_ended(session, outcome, conversation, cache, playbook)
@@ -336,13 +361,14 @@ def end_contact(
     actor: User | None,
     playbook: Playbook,
     cache: coaching.ConversationCache | None = None,
+    integration: bool = False,
 ) -> TurnOutcome[SummaryMessage]:
     """End the contact: the end is recorded as the agent's ``call_ended`` (so the outcome is
     the coach's: ``hang_up`` while the abuse is not over, with its verdict), unless the call
     already ended (transferred); then the coach's summary and the break the playbook
     recommends."""
     cache = DEFAULT_CACHE if cache is None else cache
-    contact = locks.read_live(session, contact_id=contact_id, actor=actor)
+    contact = locks.read_live(session, contact_id=contact_id, actor=actor, integration=integration)
     seen = contact.event_count
     conversation = _conversation(session, contact, playbook=playbook, cache=cache)
     if conversation.ended is None:
@@ -416,6 +442,130 @@ def _pending_breaks_of(session: Session, agent_id: int) -> Sequence[Contact]:
     return session.scalars(
         _breaks_pending_query().where(Contact.agent_id == agent_id).order_by(Contact.id)
     ).all()
+
+
+def taken_over_by(session: Session, contact: Contact) -> User | None:
+    """The supervisor who took ``contact`` over, if one did."""
+    if contact.taken_over_by_id is None:
+        return None
+    return session.get(User, contact.taken_over_by_id)
+
+
+def _append_note(
+    session: Session,
+    contact_id: int,
+    *,
+    actor: User,
+    kind: EventKind,
+    text: str | None,
+    before: Callable[[Contact], None],
+    cache: coaching.ConversationCache | None,
+) -> tuple[Contact, ContactEvent]:
+    """Append a supervisor's event (not the coach's): in a short write transaction, with the
+    cached conversation kept under the contact's new event count."""
+    cache = DEFAULT_CACHE if cache is None else cache
+    locks.read_live(session, contact_id=contact_id, actor=None)
+    contact = locks.lock_live(session, contact_id=contact_id)
+    before(contact)
+    seen = contact.event_count
+    event = ContactEvent(
+        contact_id=contact.id,
+        seq=seen + 1,
+        kind=kind,
+        text=text,
+        actor_id=actor.id,
+        created_at=utcnow(),
+    )
+    session.add(event)
+    contact.event_count = seen + 1
+    with locks.seq_taken_as_conflict(contact_id):
+        session.flush()
+    cached = cache.take(contact.id, seen)
+    if cached is not None:
+        cache.put(contact.id, seen + 1, cached)
+    return contact, event
+
+
+def whisper(
+    session: Session,
+    *,
+    contact_id: int,
+    text: str,
+    actor: User,
+    cache: coaching.ConversationCache | None = None,
+) -> TurnOutcome[WhisperMessage]:
+    """A supervisor's note only the agent sees (stored with the contact, erased with its
+    words); published on the contact's channel, never to the board or the customer."""
+    permissions.ensure_may_watch_board(actor)
+    text = check_line(text).strip()
+    contact, event = _append_note(
+        session,
+        contact_id,
+        actor=actor,
+        kind=EventKind.WHISPER,
+        text=text,
+        before=lambda _contact: None,
+        cache=cache,
+    )
+    message = WhisperMessage(
+        contact_id=contact.id,
+        seq=event.seq,
+        text=text,
+        by=actor.username,
+        by_name=actor.display_name,
+        at=event.created_at,
+    )
+    return TurnOutcome(
+        contact=contact, answer=message, outgoing=[Outgoing(contact_channel(contact.id), message)]
+    )
+
+
+def take_over(
+    session: Session,
+    *,
+    contact_id: int,
+    actor: User,
+    cache: coaching.ConversationCache | None = None,
+) -> TurnOutcome[TakenOverMessage]:
+    """A supervisor takes the contact over: recorded as a contact event; from then on they may
+    post lines and actions and end it (the agent still may too)."""
+    permissions.ensure_may_take_over(actor)
+
+    def check(contact: Contact) -> None:
+        if contact.taken_over_by_id == actor.id or contact.agent_id == actor.id:
+            raise Conflict(
+                f"Contact {contact_id} is already yours to work.",
+                code="already_taken_over",
+                contact_id=contact_id,
+            )
+
+    contact, event = _append_note(
+        session,
+        contact_id,
+        actor=actor,
+        kind=EventKind.TAKEN_OVER,
+        text=None,
+        before=check,
+        cache=cache,
+    )
+    contact.taken_over_by_id = actor.id
+    contact.taken_over_at = event.created_at
+    session.flush()
+    agent = contact.agent
+    message = TakenOverMessage(
+        contact_id=contact.id,
+        seq=event.seq,
+        agent=agent.username,
+        by=actor.username,
+        by_name=actor.display_name,
+        at=event.created_at,
+    )
+    outgoing = [
+        Outgoing(contact_channel(contact.id), message),
+        Outgoing(BOARD_CHANNEL, message),
+        Outgoing(BOARD_CHANNEL, contact_update_message(contact, agent, actor)),
+    ]
+    return TurnOutcome(contact=contact, answer=message, outgoing=outgoing)
 
 
 def grant_break(

@@ -31,7 +31,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.websockets import WebSocketDisconnect
 
 from calmdesk.errors import CalmDeskError, NotFound, PermissionDenied
-from calmdesk.live import permissions, service
+from calmdesk.live import alerts, permissions, service
 from calmdesk.live.bus import (
     BOARD_CHANNEL,
     EventBus,
@@ -173,13 +173,21 @@ def _board_snapshot(app: FastAPI, user_id: int) -> BoardSnapshot:
         permissions.ensure_may_watch_board(user)
         contacts = service.list_live(session, viewer=user)
         agents = service.agent_names(session, contacts)
+        takers = service.takers_of(session, contacts)
         pending = service.breaks_pending(session)
         pending_agents = service.agent_names(session, pending)
+        timezone = app_playbook(app).calendar.timezone
         return BoardSnapshot(
-            contacts=[service.contact_update_message(c, agents[c.agent_id]) for c in contacts],
+            contacts=[
+                service.contact_update_message(
+                    c, agents[c.agent_id], takers.get(c.taken_over_by_id or 0)
+                )
+                for c in contacts
+            ],
             breaks_pending=[
                 service.contact_update_message(c, pending_agents[c.agent_id]) for c in pending
             ],
+            alerts=alerts.messages_of(alerts.list_today(session, viewer=user, timezone=timezone)),
         )
 
 
@@ -195,46 +203,69 @@ def _agent_snapshot(app: FastAPI, user_id: int) -> AgentSnapshot:
         return AgentSnapshot(break_granted=granted)
 
 
-def _client_turn(app: FastAPI, user_id: int, contact_id: int, frame: TurnFrame) -> list[Outgoing]:
+def _client_turn(
+    app: FastAPI, user_id: int, contact_id: int, frame: TurnFrame, integration: bool
+) -> list[Outgoing]:
     """Run one client frame (utterance, action, undo or end) as the user; returns the
-    outgoing."""
+    outgoing. ``integration``: the socket was opened with an API token."""
     try:
-        return _run_turn(app, user_id, contact_id, frame)
+        return _run_turn(app, user_id, contact_id, frame, integration)
     except DBAPIError as error:
         if is_busy(error):
             raise DatabaseBusy() from error
         raise
 
 
-def _run_turn(app: FastAPI, user_id: int, contact_id: int, frame: TurnFrame) -> list[Outgoing]:
-    playbook = app_playbook(app)
+def _run_turn(
+    app: FastAPI, user_id: int, contact_id: int, frame: TurnFrame, integration: bool
+) -> list[Outgoing]:
     with session_scope(_factory(app), reads_first=True) as session:
-        user = _user(session, user_id)
-        if isinstance(frame, UtteranceFrame):
-            return service.says(
-                session,
-                contact_id=contact_id,
-                speaker=frame.speaker,
-                text=frame.text,
-                actor=user,
-                playbook=playbook,
-            ).outgoing
-        if isinstance(frame, ActionFrame):
-            return service.agent_did(
-                session, contact_id=contact_id, action=frame.action, actor=user, playbook=playbook
-            ).outgoing
-        if isinstance(frame, UndoFrame):
-            return service.undo(
-                session,
-                contact_id=contact_id,
-                seq=frame.seq,
-                step=frame.step,
-                actor=user,
-                playbook=playbook,
-            ).outgoing
-        return service.end_contact(
-            session, contact_id=contact_id, actor=user, playbook=playbook
+        outgoing = _turn_of(session, app, user_id, contact_id, frame, integration)
+        # The turn's alerts are stored in its own write transaction (no second one on the bus).
+        return alerts.store_outgoing(session, outgoing)
+
+
+def _turn_of(
+    session: Session,
+    app: FastAPI,
+    user_id: int,
+    contact_id: int,
+    frame: TurnFrame,
+    integration: bool,
+) -> list[Outgoing]:
+    playbook = app_playbook(app)
+    user = _user(session, user_id)
+    if isinstance(frame, UtteranceFrame):
+        return service.says(
+            session,
+            contact_id=contact_id,
+            speaker=frame.speaker,
+            text=frame.text,
+            actor=user,
+            playbook=playbook,
+            integration=integration,
         ).outgoing
+    if isinstance(frame, UndoFrame):
+        return service.undo(
+            session,
+            contact_id=contact_id,
+            seq=frame.seq,
+            step=frame.step,
+            actor=user,
+            playbook=playbook,
+        ).outgoing
+    if isinstance(frame, ActionFrame):
+        return service.agent_did(
+            session,
+            contact_id=contact_id,
+            action=frame.action,
+            actor=user,
+            playbook=playbook,
+            integration=integration,
+        ).outgoing
+    return service.end_contact(
+        session, contact_id=contact_id, actor=user, playbook=playbook, integration=integration
+    ).outgoing
 
 
 class _Socket:
@@ -412,7 +443,7 @@ async def contact_socket(websocket: WebSocket, contact_id: int) -> None:
                         token=token,
                     )
                 outgoing: list[Outgoing] = await run_in_threadpool(
-                    _client_turn, app, user_id, contact_id, frame
+                    _client_turn, app, user_id, contact_id, frame, token is not None
                 )
             except CalmDeskError as error:  # busy or rate-limited: nothing stored, send it later
                 return ErrorMessage.of(error, ref=frame.ref, message=localize_error(error, lang))

@@ -16,13 +16,14 @@ from fastapi import APIRouter, FastAPI, Request, status
 from sqlalchemy.orm import Session
 
 from calmdesk.api_docs import errors
-from calmdesk.live import permissions, privacy, service
+from calmdesk.live import alerts, permissions, privacy, service
 from calmdesk.live.bus import BOARD_CHANNEL
 from calmdesk.live.fanout import get_bus, publish_from_thread
 from calmdesk.live.messages import AnswerT, Outgoing, TurnOutcome
 from calmdesk.live.models import Contact
 from calmdesk.live.schemas import (
     ActionIn,
+    AlertId,
     BreakGrant,
     ContactCreate,
     ContactDetail,
@@ -32,13 +33,22 @@ from calmdesk.live.schemas import (
     Offset,
     UndoIn,
     UtteranceIn,
+    WhisperIn,
 )
 from calmdesk.live.sockets import socket_router
-from calmdesk.live.wire import BreakGrantedMessage, GuidanceMessage, SummaryMessage
+from calmdesk.live.wire import (
+    AlertAcknowledgedMessage,
+    AlertMessage,
+    BreakGrantedMessage,
+    GuidanceMessage,
+    SummaryMessage,
+    TakenOverMessage,
+    WhisperMessage,
+)
 from calmdesk.playbook.deps import app_playbook
 from calmdesk.storage.scrub import commit_and_forget
 from calmdesk.users import service as users_service
-from calmdesk.users.deps import CurrentUser, SessionDep, SettingsDep, reads_first
+from calmdesk.users.deps import CurrentUser, SessionDep, SettingsDep, bearer_token, reads_first
 from calmdesk.users.limits import HEAVY_WORK
 from calmdesk.users.models import User
 
@@ -52,7 +62,9 @@ _LIVE = errors((409, "`contact_live`: end the contact first"))
 def _commit_and_publish(
     request: Request, session: Session, outcome: TurnOutcome[AnswerT]
 ) -> AnswerT:
-    """Commit the turn, then fan it out: a client that receives a message can read its turn."""
+    """Commit the turn (its alerts stored in the same transaction), then fan it out: a client
+    that receives a message can read its turn."""
+    outcome.outgoing[:] = alerts.store_outgoing(session, outcome.outgoing)
     session.commit()
     publish_from_thread(request.app, outcome.outgoing)
     return outcome.answer
@@ -66,8 +78,12 @@ def _turn(
     **args: Any,
 ) -> AnswerT:
     """One turn of ``run`` (a :mod:`calmdesk.live.service` function) as ``user``, committed and
-    fanned out; answers its message."""
-    outcome = run(session, actor=user, playbook=app_playbook(request.app), **args)
+    fanned out; answers its message. A call with an API token is an integration's
+    (:func:`calmdesk.live.permissions.may_act`)."""
+    integration = bearer_token(request) is not None
+    outcome = run(
+        session, actor=user, playbook=app_playbook(request.app), integration=integration, **args
+    )
     return _commit_and_publish(request, session, outcome)
 
 
@@ -253,6 +269,44 @@ def request_break(
     return _read(session, [contact])[0]
 
 
+@router.post(
+    "/{contact_id}/whisper",
+    response_model=WhisperMessage,
+    status_code=status.HTTP_201_CREATED,
+    responses=_ENDED,
+)
+@reads_first
+def whisper(
+    contact_id: ContactId,
+    whisper_in: WhisperIn,
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+) -> WhisperMessage:
+    """A supervisor's note that only the agent sees on the console (stored with the contact;
+    erased with its words). Supervisors only."""
+    outcome = service.whisper(session, contact_id=contact_id, text=whisper_in.text, actor=user)
+    return _commit_and_publish(request, session, outcome)
+
+
+@router.post(
+    "/{contact_id}/take-over",
+    response_model=TakenOverMessage,
+    responses=errors(
+        (409, "`contact_ended`; `already_taken_over`: you are its agent or took it over already")
+    ),
+)
+@reads_first
+def take_over(
+    contact_id: ContactId, request: Request, session: SessionDep, user: CurrentUser
+) -> TakenOverMessage:
+    """A supervisor takes the contact over (recorded as a contact event): from then on they may
+    post lines and actions and end it. Until then a supervisor only watches another agent's
+    contact (403 `not_taken_over`)."""
+    outcome = service.take_over(session, contact_id=contact_id, actor=user)
+    return _commit_and_publish(request, session, outcome)
+
+
 @router.post("/{contact_id}/redact", response_model=ContactRead, responses=_LIVE)
 def redact_contact(
     contact_id: ContactId, session: SessionDep, user: CurrentUser, settings: SettingsDep
@@ -275,8 +329,40 @@ def erase_contact(
     return _read(session, [contact])[0]
 
 
+alerts_router = APIRouter(prefix="/api/alerts", tags=["live"], responses=errors(403))
+
+
+@alerts_router.get("", response_model=list[AlertMessage])
+def todays_alerts(request: Request, session: SessionDep, user: CurrentUser) -> list[AlertMessage]:
+    """Today's alerts (the company's day, in the playbook's time zone), loudest first, then
+    newest; each with who acknowledged it. Supervisors only. ``message`` is empty: compose the
+    words from ``kind`` and ``params`` in the reader's language."""
+    timezone = app_playbook(request.app).calendar.timezone
+    return alerts.messages_of(alerts.list_today(session, viewer=user, timezone=timezone))
+
+
+@alerts_router.post(
+    "/{alert_id}/acknowledge",
+    response_model=AlertAcknowledgedMessage,
+    responses=errors(
+        (404, "`alert_not_found`"), (409, "`alert_acknowledged`: someone acknowledged it first")
+    ),
+)
+def acknowledge_alert(
+    alert_id: AlertId, request: Request, session: SessionDep, user: CurrentUser
+) -> AlertAcknowledgedMessage:
+    """Acknowledge an alert, for every supervisor's board (who and when are recorded)."""
+    _, outgoing = alerts.acknowledge(session, alert_id=alert_id, actor=user)
+    session.commit()
+    publish_from_thread(request.app, outgoing)
+    answer = outgoing[0].message
+    assert isinstance(answer, AlertAcknowledgedMessage)
+    return answer
+
+
 def install(app: FastAPI) -> None:
     """Add the live REST routes and WebSockets to ``app``."""
     get_bus(app)  # made now, before any request can race to make it
     app.include_router(router)
+    app.include_router(alerts_router)
     app.include_router(socket_router)

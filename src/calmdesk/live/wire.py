@@ -13,6 +13,7 @@ A guidance is stored with its contact event as :class:`GuidanceRecord`; after an
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator
@@ -29,6 +30,22 @@ from calmdesk.users.models import User
 
 Speaker = Literal["customer", "agent"]
 """Who said a line."""
+
+
+class BoardAlertKind(StrEnum):
+    """Alerts the live layer raises for the board, besides the coach's :class:`AlertKind`."""
+
+    RUNG_CLIMBED = "rung_climbed"
+    """The contact climbed a rung of the ladder (``params.rung``)."""
+    THREAT_VIOLENCE = "threat_violence"
+    """The customer threatened violence (the analysis's intent): the loudest alert."""
+    SELF_HARM = "self_harm"
+    """The customer spoke of harming themself (the analysis's intent): the loudest alert."""
+
+
+BoardAlert = AlertKind | BoardAlertKind
+"""Any kind an ``alert`` message carries."""
+AlertParam = str | int | float | bool | None
 
 
 def examples(items: list[dict[str, Any]]) -> ConfigDict:
@@ -367,14 +384,16 @@ class ContactUpdateMessage(WireModel):
     rung: Stage | None = None
     heat: float = Field(ge=0, le=1, description="the higher of the last line's anger and abuse")
     peak_heat: float = Field(ge=0, le=1)
-    alerts: list[AlertKind] = Field(description="the alert kinds of the latest guidance")
+    alerts: list[BoardAlert] = Field(description="the alert kinds of the latest guidance")
     status: ContactStatus
     turns: int
     break_minutes: int | None = None
     started_at: datetime
+    taken_over_by: str | None = Field(None, description="the supervisor who took it over")
+    taken_over_by_name: str | None = None
 
     @classmethod
-    def of(cls, contact: Contact, agent: User) -> Self:
+    def of(cls, contact: Contact, agent: User, taken_over_by: User | None = None) -> Self:
         return cls(
             contact_id=contact.id,
             agent=agent.username,
@@ -385,30 +404,112 @@ class ContactUpdateMessage(WireModel):
             rung=Stage(contact.rung) if contact.rung else None,
             heat=contact.heat,
             peak_heat=contact.peak_heat,
-            alerts=[AlertKind(kind) for kind in contact.alerts or []],
+            alerts=[board_alert_kind(kind) for kind in contact.alerts or []],
             status=ContactStatus(contact.status),
             turns=contact.event_count,
             break_minutes=contact.break_minutes,
             started_at=contact.started_at,
+            taken_over_by=taken_over_by.username if taken_over_by else None,
+            taken_over_by_name=taken_over_by.display_name if taken_over_by else None,
         )
 
 
-class AlertMessage(WireModel):
-    """``alert``: an alert kind the contact's previous turn did not have, for the board."""
+def board_alert_kind(kind: str) -> BoardAlert:
+    try:
+        return AlertKind(kind)
+    except ValueError:
+        return BoardAlertKind(kind)
 
-    model_config = examples(ex.ALERT_MESSAGES)
+
+class AlertMessage(WireModel):
+    """``alert``: an alert kind the contact's previous turn did not have (or a climb of a rung),
+    for the board. Every alert the bus carries is stored first (``alert_id``), so a board
+    opened later shows it and any supervisor can acknowledge it."""
+
+    model_config = examples([*ex.ALERT_MESSAGES, *ex.RUNG_CLIMBS])
 
     type: Literal["alert"] = "alert"
     contact_id: int
-    kind: AlertKind
+    kind: BoardAlert
     message: str = Field(
         description="for the agent, in the agent's interface language; a board composes its own "
-        "words from kind, agent_name and minutes"
+        "words from kind, params, agent_name and minutes"
     )
     agent: str
     agent_name: str
     seq: int | None = Field(None, description="the guidance that raised it; null for a break")
     minutes: int | None = Field(None, description="the break's length, for break_recommended")
+    params: dict[str, AlertParam] = Field(
+        default_factory=dict,
+        description="what the reader's words are composed from (rung_climbed: rung)",
+    )
+    alert_id: int | None = Field(None, description="the stored alert (null before it is stored)")
+    severity: int | None = Field(None, description="higher is louder; the board's order")
+    at: datetime | None = Field(None, description="when it was raised")
+    acknowledged_at: datetime | None = None
+    acknowledged_by: str | None = None
+    acknowledged_by_name: str | None = None
+
+
+class AlertAcknowledgedMessage(WireModel):
+    """``alert_acknowledged``: a supervisor acknowledged a stored alert (every board)."""
+
+    model_config = examples(ex.ALERTS_ACKNOWLEDGED)
+
+    type: Literal["alert_acknowledged"] = "alert_acknowledged"
+    alert_id: int
+    contact_id: int
+    acknowledged_at: datetime
+    acknowledged_by: str
+    acknowledged_by_name: str
+
+
+class WhisperMessage(WireModel):
+    """``whisper``: a supervisor's note to the agent, on the contact's channel only (the
+    agent's console shows it; the customer never hears it)."""
+
+    model_config = examples(ex.WHISPERS)
+
+    type: Literal["whisper"] = "whisper"
+    contact_id: int
+    seq: int
+    text: str
+    by: str
+    by_name: str
+    at: datetime
+
+
+class TakenOverMessage(WireModel):
+    """``taken_over``: a supervisor took the contact over (the contact's channel and the
+    board); from then on they may act in it."""
+
+    model_config = examples(ex.TAKEN_OVER)
+
+    type: Literal["taken_over"] = "taken_over"
+    contact_id: int
+    seq: int
+    agent: str
+    by: str
+    by_name: str
+    at: datetime
+
+
+BoardSection = Literal["approvals", "deadlines"]
+
+
+class BoardChangedMessage(WireModel):
+    """``board_changed``: compensation or a case changed; a board re-reads that section."""
+
+    model_config = examples(
+        [
+            {"type": "board_changed", "section": "approvals"},
+            {"type": "board_changed", "section": "deadlines"},
+            {"type": "board_changed", "section": "approvals"},
+        ]
+    )
+
+    type: Literal["board_changed"] = "board_changed"
+    section: BoardSection
 
 
 class BreakGrantedMessage(WireModel):
@@ -427,7 +528,15 @@ class BreakGrantedMessage(WireModel):
 
 
 BusMessage = Annotated[
-    GuidanceMessage | SummaryMessage | ContactUpdateMessage | AlertMessage | BreakGrantedMessage,
+    GuidanceMessage
+    | SummaryMessage
+    | ContactUpdateMessage
+    | AlertMessage
+    | BreakGrantedMessage
+    | AlertAcknowledgedMessage
+    | WhisperMessage
+    | TakenOverMessage
+    | BoardChangedMessage,
     Field(discriminator="type"),
 ]
 """What travels on the bus (in process, or Redis between workers)."""

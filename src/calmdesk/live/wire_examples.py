@@ -444,8 +444,16 @@ CONTACT_UPDATES: list[dict[str, Any]] = [
         "turns": g["seq"],
         "break_minutes": None,
         "started_at": STARTED_AT,
+        "taken_over_by": taker,
+        "taken_over_by_name": taker_name,
     }
-    for g, (agent, name), channel in zip(GUIDANCE, AGENTS, CHANNELS, strict=True)
+    for g, (agent, name), channel, (taker, taker_name) in zip(
+        GUIDANCE,
+        AGENTS,
+        CHANNELS,
+        [(None, None), ("nadia", "Надежда Орлова"), (None, None)],
+        strict=True,
+    )
 ]
 ALERT_MESSAGES: list[dict[str, Any]] = [
     {
@@ -457,8 +465,47 @@ ALERT_MESSAGES: list[dict[str, Any]] = [
         "agent_name": name,
         "seq": g["seq"],
         "minutes": None,
+        "params": {},
+        "alert_id": index,
+        "severity": severity,
+        "at": "2026-11-23T09:00:13Z",
+        "acknowledged_at": acknowledged,
+        "acknowledged_by": by,
+        "acknowledged_by_name": by_name,
     }
-    for g, (agent, name) in zip(GUIDANCE, AGENTS, strict=True)
+    for index, (g, (agent, name), severity, (acknowledged, by, by_name)) in enumerate(
+        zip(
+            GUIDANCE,
+            AGENTS,
+            (60, 60, 60),
+            [
+                (None, None, None),
+                ("2026-11-23T09:01:30Z", "nadia", "Надежда Орлова"),
+                (None, None, None),
+            ],
+            strict=True,
+        ),
+        start=1,
+    )
+]
+RUNG_CLIMBS: list[dict[str, Any]] = [
+    {
+        "type": "alert",
+        "contact_id": 1,
+        "kind": "rung_climbed",
+        "message": "",
+        "agent": "bartek",
+        "agent_name": "Bartek",
+        "seq": 5,
+        "minutes": None,
+        "params": {"rung": "warn"},
+        "alert_id": 7,
+        "severity": 40,
+        "at": "2026-11-23T09:02:10Z",
+        "acknowledged_at": None,
+        "acknowledged_by": None,
+        "acknowledged_by_name": None,
+    }
 ]
 BREAKS_GRANTED: list[dict[str, Any]] = [
     {
@@ -532,3 +579,50 @@ ACTIONS: list[dict[str, Any]] = [
     {"action": "call_ended"},
 ]
 BREAK_GRANTS: list[dict[str, Any]] = [{"minutes": 10}, {"minutes": None}, {"minutes": 15}]
+ALERTS_ACKNOWLEDGED: list[dict[str, Any]] = [
+    {
+        "type": "alert_acknowledged",
+        "alert_id": index,
+        "contact_id": index,
+        "acknowledged_at": "2026-11-23T09:01:30Z",
+        "acknowledged_by": by,
+        "acknowledged_by_name": name,
+    }
+    for index, (by, name) in enumerate(
+        zip(SUPERVISORS, ("Sylwia Nowak", "Надежда Орлова", "Jordan Lee"), strict=True), start=1
+    )
+]
+WHISPERS: list[dict[str, Any]] = [
+    {
+        "type": "whisper",
+        "contact_id": index,
+        "seq": 3,
+        "text": text,
+        "by": by,
+        "by_name": name,
+        "at": "2026-11-23T09:02:00Z",
+    }
+    for index, (by, name, text) in enumerate(
+        [
+            ("sylwia", "Sylwia Nowak", "Spokojnie, zaproponuj wymianę, zgodę już mam."),
+            ("nadia", "Надежда Орлова", "Предложите возврат, я согласовала."),
+            ("jordan", "Jordan Lee", "You may offer the refund; I approved it."),
+        ],
+        start=1,
+    )
+]
+TAKEN_OVER: list[dict[str, Any]] = [
+    {
+        "type": "taken_over",
+        "contact_id": index,
+        "seq": 5,
+        "agent": agent,
+        "by": by,
+        "by_name": name,
+        "at": "2026-11-23T09:03:00Z",
+    }
+    for index, ((agent, _), by, name) in enumerate(
+        zip(AGENTS, SUPERVISORS, ("Sylwia Nowak", "Надежда Орлова", "Jordan Lee"), strict=True),
+        start=1,
+    )
+]

@@ -254,6 +254,7 @@ def install_pages(app: FastAPI) -> None:
     app.include_router(router)
     app.include_router(pages_console.router)
     app.include_router(pages_board.router)
+    pages_board.install_board_feed(app)  # board_changed when compensation or cases change
     app.include_router(pages_cases.router)
     app.include_router(pages_social.router)
     app.include_router(pages_survey.router)

@@ -23,6 +23,7 @@ from calmdesk.playbook.schema import Channel
 from calmdesk.users.deps import SessionDep, require_permission
 from calmdesk.users.models import User
 from calmdesk.users.permissions import Permission
+from calmdesk.web import pages_board
 from calmdesk.web import pages_labels as labels
 from calmdesk.web.csrf import CsrfChecked
 from calmdesk.web.i18n import LANGUAGE_NAMES, gettext_for
@@ -216,6 +217,9 @@ def console_page(
     lang = page_language(request, user)
     gettext = gettext_for(lang)
     contact = live_permissions.contact_for_user(session, contact_id=contact_id, user=user)
+    if user.id not in (contact.agent_id, contact.taken_over_by_id):
+        # A supervisor watches another agent's contact read only until taking it over.
+        return RedirectResponse(f"/board/contacts/{contact.id}", status_code=303)
     state = contact_state(session, contact)
     playbook = request_playbook(request)
     state["warnings_needed"] = playbook.conversation.warnings_before_end
@@ -239,4 +243,8 @@ def console_page(
         },
         agent_data=agent_data(gettext, playbook.calendar.timezone),
         intake_count=len(playbook.intake),
+        whisper_data={
+            **pages_board.whisper_state(session, contact),
+            "labels": pages_board.whisper_labels(gettext),
+        },
     )

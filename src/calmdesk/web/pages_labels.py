@@ -34,6 +34,9 @@ ALERTS: dict[str, str] = {
     "break_recommended": N_("Break recommended"),
     "ended_without_permission": N_("Call ended before the rules allowed it"),
     "break_requested": N_("Asks for a break"),
+    "threat_violence": N_("Threat of violence"),
+    "self_harm": N_("Risk of self-harm"),
+    "rung_climbed": N_("Climbed a rung"),
 }
 
 OUTCOMES: dict[str, str] = {

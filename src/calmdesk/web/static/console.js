@@ -33,6 +33,7 @@
   function renderEvent(event) {
     shownEvents += 1;
     const kind = event.type || event.kind || (event.speaker ? "utterance" : "");
+    if (kind === "whisper" || kind === "taken_over") return; // whisper.js shows the supervisor's
     const list = $("transcript");
     let item;
     if (kind === "agent_did" || kind === "action") {
@@ -253,6 +254,7 @@
 
   function onMessage(message) {
     const type = message.type;
+    document.dispatchEvent(new CustomEvent("calmdesk:contact-message", { detail: message }));
     if (type === "guidance") {
       onGuidance(message);
     } else if (type === "snapshot") {
