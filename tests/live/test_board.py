@@ -293,3 +293,29 @@ def test_a_line_with_the_loudest_intents_alerts_the_board(
     board_alerts = [o.message for o in outcome.outgoing if isinstance(o.message, AlertMessage)]
     assert [a.kind for a in board_alerts][:1] == [kind]
     assert alerts.severity_of(kind) == alerts.CRITICAL
+
+
+def test_a_signed_in_supervisors_socket_frames_are_refused_until_taking_over(
+    client: TestClient, tokens: dict[str, str], login: LoginHelper
+) -> None:
+    contact_id = start(client, tokens["agent"])
+    _as_supervisor(client, login)
+    url = f"/ws/contacts/{contact_id}"
+    with client.websocket_connect(url, headers={"origin": "http://testserver"}) as ws:
+        assert ws.receive_json()["type"] == "snapshot"  # watching is allowed
+        for frame in (
+            {"type": "utterance", "speaker": "agent", "text": "Halo?", "ref": "u"},
+            {"type": "action", "action": "warning_given", "ref": "a"},
+            {"type": "end", "ref": "e"},
+        ):
+            ws.send_json(frame)
+            refused = ws.receive_json()
+            assert (refused["type"], refused["code"], refused["ref"]) == (
+                "error",
+                "not_taken_over",
+                frame["ref"],
+            )
+            assert "возьмите его на себя" in refused["message"]
+        assert _post(client, f"/api/contacts/{contact_id}/take-over").status_code == 200
+        ws.send_json({"type": "utterance", "speaker": "agent", "text": "Dzień dobry, tu Sergei."})
+        assert receive(ws, "guidance")["event"]["speaker"] == "agent"

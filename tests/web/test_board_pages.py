@@ -163,3 +163,21 @@ def test_a_compensation_proposal_tells_the_board_to_re_read_its_approvals(
             if message == {"type": "board_changed", "section": "approvals"}:
                 break
     assert {"type": "board_changed", "section": "approvals"} in seen
+
+
+def test_a_case_changed_outside_any_request_tells_the_board_too(
+    client: TestClient, login: LoginHelper, users: dict[str, User], session: Session
+) -> None:
+    """As the deadline worker does: a commit in a thread of no request (here the test's own)
+    still reaches the boards, through the loop their sockets run on."""
+    login(client, "supervisor")
+    with client.websocket_connect("/ws/board") as board:
+        assert board.receive_json()["type"] == "snapshot"
+        cases_service.intake(
+            session,
+            case_in=CaseCreate(customer_contact="ola@example.pl", description="Brak zwrotu."),
+            actor=users["agent"],
+            playbook=PLAYBOOK,
+        )
+        session.commit()
+        assert board.receive_json() == {"type": "board_changed", "section": "deadlines"}
