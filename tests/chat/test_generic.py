@@ -41,7 +41,8 @@ def test_lines_feed_the_callers_contact_once_and_ending_summarises(
     )
     assert client.post("/api/chat/events", json=reply, headers=auth).json()["guidance"]["seq"] == 2
     ended = client.post("/api/chat/events", json=_event(event="ended"), headers=auth).json()
-    assert ended["outcome"] == "ended" and ended["summary"]["summary"]["turns"] == 2
+    # two lines and the end itself (recorded as the agent's call_ended)
+    assert ended["outcome"] == "ended" and ended["summary"]["summary"]["turns"] == 3
 
 
 def test_bad_events_are_named(client: TestClient, session: Session, users: dict[str, User]) -> None:

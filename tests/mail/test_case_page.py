@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from calmdesk.cases import service as cases
-from calmdesk.cases.enums import CaseStatus
+from calmdesk.cases.enums import CaseStatus, CustomerAnswer
 from calmdesk.mail import notices
 from calmdesk.mail.intake import receive
 from calmdesk.playbook.load import default_playbook
@@ -38,7 +38,13 @@ def test_the_case_page_shows_the_mail_and_a_failed_notice(
     created = receive(session, raw, mailbox="INBOX", playbook=PLAYBOOK)
     case = cases.get_or_raise(session, case_id=created.case_id or 0)
     cases.transition(
-        session, case=case, to=CaseStatus.ACKNOWLEDGED, actor_id=None, note=None, playbook=PLAYBOOK
+        session,
+        case=case,
+        to=CaseStatus.ACKNOWLEDGED,
+        actor_id=None,
+        note=None,
+        playbook=PLAYBOOK,
+        customer_answer=CustomerAnswer.ACCEPTED,
     )
     [notice] = notices.queue_due(session, playbook=PLAYBOOK, from_address="c@calmdesk.test")
     notice.status, notice.attempts = "failed", 8

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from calmdesk.cases import service as cases
-from calmdesk.cases.enums import CaseEventKind, CaseStatus
+from calmdesk.cases.enums import CaseEventKind, CaseStatus, CustomerAnswer
 from calmdesk.cases.models import Case
 from calmdesk.mail.intake import Limits, Outcome, receive
 from calmdesk.mail.models import MailAttachment, MailMessage
@@ -60,7 +60,13 @@ def test_a_reply_by_subject_tag_is_attached_and_reopens_a_closed_case(session: S
     assert case is not None
     for status in ("acknowledged", "in_progress", "resolved", "closed"):
         cases.transition(
-            session, case=case, to=CaseStatus(status), actor_id=None, note=None, playbook=PLAYBOOK
+            session,
+            case=case,
+            to=CaseStatus(status),
+            actor_id=None,
+            note=None,
+            playbook=PLAYBOOK,
+            customer_answer=CustomerAnswer.ACCEPTED,
         )
     reply = corpus.complaint(
         "en",

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from calmdesk.cases import service as cases
-from calmdesk.cases.enums import CaseEventKind, CaseStatus
+from calmdesk.cases.enums import CaseEventKind, CaseStatus, CustomerAnswer
 from calmdesk.cases.models import Case
 from calmdesk.mail.imap import ImapConfig, Mailbox, MailboxError, Stopper
 from calmdesk.mail.intake import Limits, Outcome
@@ -200,6 +200,7 @@ def test_notice_round_trip_acknowledgement_reply_reopen(
             actor_id=None,
             note=None,
             playbook=PLAYBOOK,
+            customer_answer=CustomerAnswer.ACCEPTED,
         )
         session.commit()
         report = once(session_factory, runtime)
@@ -216,6 +217,7 @@ def test_notice_round_trip_acknowledgement_reply_reopen(
                 actor_id=None,
                 note=None,
                 playbook=PLAYBOOK,
+                customer_answer=CustomerAnswer.ACCEPTED,
             )
         session.commit()
         once(session_factory, runtime)  # sends the resolution

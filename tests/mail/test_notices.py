@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from calmdesk.cases import service as cases
-from calmdesk.cases.enums import CaseEventKind, CaseStatus, Channel
+from calmdesk.cases.enums import CaseEventKind, CaseStatus, Channel, CustomerAnswer
 from calmdesk.cases.models import Case
 from calmdesk.cases.schemas import CaseCreate, CustomerUpdate
 from calmdesk.mail import notices
@@ -47,7 +47,13 @@ def mail_case(session: Session, lang: str = "pl") -> Case:
 
 def acknowledge(session: Session, case: Case) -> None:
     cases.transition(
-        session, case=case, to=CaseStatus.ACKNOWLEDGED, actor_id=None, note=None, playbook=PLAYBOOK
+        session,
+        case=case,
+        to=CaseStatus.ACKNOWLEDGED,
+        actor_id=None,
+        note=None,
+        playbook=PLAYBOOK,
+        customer_answer=CustomerAnswer.ACCEPTED,
     )
 
 
@@ -87,7 +93,13 @@ def test_updates_and_the_resolution_follow_and_each_is_recorded(session: Session
         actor_id=None,
     )
     cases.transition(
-        session, case=case, to=CaseStatus.IN_PROGRESS, actor_id=None, note=None, playbook=PLAYBOOK
+        session,
+        case=case,
+        to=CaseStatus.IN_PROGRESS,
+        actor_id=None,
+        note=None,
+        playbook=PLAYBOOK,
+        customer_answer=CustomerAnswer.ACCEPTED,
     )
     cases.transition(
         session,
@@ -96,6 +108,7 @@ def test_updates_and_the_resolution_follow_and_each_is_recorded(session: Session
         actor_id=None,
         note="A new kettle was sent by courier today.",
         playbook=PLAYBOOK,
+        customer_answer=CustomerAnswer.ACCEPTED,
     )
     made = queued(session)
     assert [n.kind for n in made] == ["update", "resolution"]
@@ -129,7 +142,13 @@ def test_a_survey_link_from_the_hook_goes_into_the_resolution(
     case = mail_case(session, "ru")
     for status in ("acknowledged", "in_progress", "resolved"):
         cases.transition(
-            session, case=case, to=CaseStatus(status), actor_id=None, note=None, playbook=PLAYBOOK
+            session,
+            case=case,
+            to=CaseStatus(status),
+            actor_id=None,
+            note=None,
+            playbook=PLAYBOOK,
+            customer_answer=CustomerAnswer.ACCEPTED,
         )
     made = queued(session)
     resolution = next(n for n in made if n.kind == "resolution")

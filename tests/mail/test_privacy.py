@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from calmdesk import maintenance
 from calmdesk.cases import service as cases
-from calmdesk.cases.enums import CaseStatus
+from calmdesk.cases.enums import CaseStatus, CustomerAnswer
 from calmdesk.customers.service import erase_customer, export_customer
 from calmdesk.mail import notices
 from calmdesk.mail.intake import receive
@@ -32,7 +32,13 @@ def a_customers_mail(session: Session) -> int:
     )
     receive(session, corpus.AUTO_REPLY, mailbox="INBOX", playbook=PLAYBOOK)  # no case, same sender
     cases.transition(
-        session, case=case, to=CaseStatus.ACKNOWLEDGED, actor_id=None, note=None, playbook=PLAYBOOK
+        session,
+        case=case,
+        to=CaseStatus.ACKNOWLEDGED,
+        actor_id=None,
+        note=None,
+        playbook=PLAYBOOK,
+        customer_answer=CustomerAnswer.ACCEPTED,
     )
     notices.queue_due(session, playbook=PLAYBOOK, from_address="c@calmdesk.test")
     session.flush()
@@ -73,7 +79,13 @@ def test_the_retention_period_takes_the_mail_with_the_case(
     case = cases.get_or_raise(session, case_id=case_id)
     for status in ("in_progress", "resolved", "closed"):
         cases.transition(
-            session, case=case, to=CaseStatus(status), actor_id=None, note=None, playbook=PLAYBOOK
+            session,
+            case=case,
+            to=CaseStatus(status),
+            actor_id=None,
+            note=None,
+            playbook=PLAYBOOK,
+            customer_answer=CustomerAnswer.ACCEPTED,
         )
     case.closed_at = utcnow() - timedelta(days=400)
     session.commit()

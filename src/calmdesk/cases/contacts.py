@@ -28,7 +28,7 @@ bare ``@anna``)."""
 
 _PHONE_CHARS = re.compile(r"\+?[\d\s().\-/]+")
 _HANDLE = re.compile(
-    r"^(?:(?P<platform>[a-z][a-z0-9_.\-]{1,31}):(?P<handle>\S.{0,287})|@[\w.\-]{1,100})$", re.I
+    r"^(?:(?P<platform>[a-z][a-z0-9_.\-]{0,31}):(?P<handle>\S.{0,287})|@[\w.\-]{1,100})$", re.I
 )
 
 
