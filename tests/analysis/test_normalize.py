@@ -91,6 +91,8 @@ def test_every_language_ships_every_data_file() -> None:
             "threat_public",
             "threat_legal",
             "churn",
+            "threat_violence",
+            "self_harm",
         }
         assert set(load_patterns(lang, "cues.txt")) == {
             "repeat_contact",
