@@ -253,6 +253,7 @@ def _turn_of(
             step=frame.step,
             actor=user,
             playbook=playbook,
+            integration=integration,
         ).outgoing
     if isinstance(frame, ActionFrame):
         return service.agent_did(
