@@ -102,7 +102,8 @@ def test_after_erasure_no_column_of_any_table_holds_the_customer(
     assert differences(case, events_of(session, case_id=case.id)) == {}
     other = session.get(Contact, scenario.other_contact_id)
     assert other is not None and other.erased_at is None
-    assert [e.text for e in live.events_of(session, contact=other)] == [OTHER_LINE]
+    lines = [e.text for e in live.events_of(session, contact=other) if e.text is not None]
+    assert lines == [OTHER_LINE]  # its end (the agent's call_ended) carries no words
     other_case = session.get(Case, scenario.other_case_id)
     assert other_case is not None and other_case.description == OTHER_LINE
     post = session.get(PublicPost, scenario.post_id)
