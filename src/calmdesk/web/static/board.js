@@ -45,8 +45,6 @@
     const details = [message.agent_name || message.agent];
     if (message.kind === "break_recommended" && message.minutes) {
       details.push(L.break_recommended.replace("{minutes}", message.minutes));
-    } else if (message.kind === "break_requested") {
-      details.push(L.break_requested);
     }
     feed.prepend(el("li", { dataset: { kind: message.kind || "", contactId: message.contact_id || "" } },
       el("span", { class: "muted small" }, `${time} `),
