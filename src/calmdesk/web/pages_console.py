@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from calmdesk.coach import messages as coach_messages
 from calmdesk.coach.stages import LADDER
 from calmdesk.errors import InvalidInput
 from calmdesk.live import permissions as live_permissions
@@ -137,7 +138,8 @@ def start_contact(
 def console_page(
     request: Request, session: SessionDep, user: ContactWorker, contact_id: int
 ) -> Response:
-    gettext = gettext_for(page_language(request, user))
+    lang = page_language(request, user)
+    gettext = gettext_for(lang)
     contact = live_permissions.contact_for_user(session, contact_id=contact_id, user=user)
     state = contact_state(session, contact)
     playbook = request_playbook(request)
@@ -157,6 +159,7 @@ def console_page(
             "contact_id": contact.id,
             "state": state,
             "labels": console_labels(gettext),
+            "heard_labels": coach_messages.console_heard_labels(lang),
         },
         intake_count=len(playbook.intake),
     )
