@@ -134,3 +134,4 @@ def test_refusals_close_the_connection(
     contact_id, call = _register(client, tokens["agent"], "pl")
     slin16 = audiosocket_message(0x12, bytes(640))
     assert _refused(ports["customer"], audiosocket_message(0x01, call.bytes), slin16) == b""
+    assert _ended(client, tokens["agent"], contact_id)["status"] == "ended"  # its only leg left
