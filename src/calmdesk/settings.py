@@ -199,7 +199,8 @@ class Settings(BaseSettings):
     """Speech worker processes of this server (without Redis; with it, ``calmdesk asr-worker``)."""
     asr_threads: int = Field(default=1, ge=1, le=64)
     asr_beam_size: int = Field(default=1, ge=1, le=10)
-    asr_timeout_seconds: float = Field(default=30.0, gt=0)
+    asr_timeout_seconds: float = Field(default=120.0, gt=0)
+    """How long an utterance may wait for its words (queue included) before it is given up."""
     audiosocket_host: str = "127.0.0.1"
     audiosocket_port: int | None = Field(default=None, ge=0, le=65535)
     """Set: ``calmdesk serve`` also takes Asterisk AudioSocket legs (customer; the agent's +1)."""
