@@ -102,11 +102,12 @@ def upgrade() -> None:
     # Notices are sent for case events from now on: a database that already holds cases must
     # not e-mail their customers acknowledgements of long ago when mail is switched on.
     for key in ("notice_cursor", "notice_floor"):
-        op.execute(
+        op.get_bind().execute(
             sa.text(
                 "INSERT INTO mail_state (key, value) "
-                f"SELECT '{key}', COALESCE(MAX(id), 0) FROM case_events"
-            )
+                "SELECT :key, COALESCE(MAX(id), 0) FROM case_events"
+            ),
+            {"key": key},
         )
 
 
