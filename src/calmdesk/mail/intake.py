@@ -67,6 +67,9 @@ class Limits:
     sender_limit_per_hour: int = 20
     own_addresses: frozenset[str] = frozenset()
     """Our own From address(es): a message from one is a loop, never a case."""
+    auto_acknowledge: bool = False
+    """Acknowledge a new case at once (the playbook's default update, so the acknowledgement
+    e-mail goes out without a person); off: an agent acknowledges it."""
 
 
 @dataclass(frozen=True)
@@ -267,6 +270,16 @@ def _act(
                 now=now,
             )
             outcome = Outcome.FLAGGED if target is not None else Outcome.CREATED
+            if limits.auto_acknowledge and outcome == Outcome.CREATED:
+                cases.transition(
+                    session,
+                    case=case,
+                    to=CaseStatus.ACKNOWLEDGED,
+                    actor_id=None,
+                    note=text_for("auto_acknowledged_note", case.language),
+                    playbook=playbook,
+                    now=now,
+                )
     return outcome, case
 
 
