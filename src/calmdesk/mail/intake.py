@@ -354,10 +354,11 @@ def receive(
     row.reasons = reasons
     row.case_id = case.id if case is not None else None
     session.flush()
+    # Named by row and digest: the log never holds an address, a subject or a Message-ID.
     log.info(
-        "mail %s from %s: %s%s%s",
-        inbound.message_id or f"(no Message-ID, {inbound.dedupe_key[:12]})",
-        inbound.sender or "(no sender)",
+        "mail message %s (%s): %s%s%s",
+        row.id,
+        inbound.dedupe_key[:12],
         outcome,
         f" case {case.id}" if case is not None else "",
         f" ({', '.join(reasons)})" if reasons else "",
