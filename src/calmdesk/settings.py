@@ -271,6 +271,9 @@ class Settings(BaseSettings):
     mail_sender_limit_per_hour: int = Field(default=20, ge=1)
     """Messages one sender may turn into cases or case messages in an hour (auto-reply loops)."""
     mail_send_max_attempts: int = Field(default=8, ge=1)
+    mail_auto_acknowledge: bool = False
+    """Acknowledge a case from an e-mail at once, so the acknowledgement goes out without a
+    person (it then counts as the first response); off: an agent acknowledges it."""
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Self:

@@ -122,6 +122,22 @@ def test_updates_and_the_resolution_follow_and_each_is_recorded(session: Session
     assert queued(session) == []  # nothing twice
 
 
+def test_auto_acknowledge_sends_the_acknowledgement_without_a_person(session: Session) -> None:
+    from calmdesk.mail.intake import Limits
+
+    result = receive(
+        session,
+        corpus.complaint("en"),
+        mailbox="INBOX",
+        playbook=PLAYBOOK,
+        limits=Limits(auto_acknowledge=True),
+    )
+    case = cases.get_or_raise(session, case_id=result.case_id or 0)
+    assert case.status == "acknowledged" and case.first_responded_at is not None
+    [notice] = queued(session)
+    assert notice.kind == "acknowledgement" and notice.case_id == case.id
+
+
 def test_an_update_given_by_phone_is_not_emailed_again(session: Session) -> None:
     case = mail_case(session, "pl")
     acknowledge(session, case)

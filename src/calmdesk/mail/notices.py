@@ -41,6 +41,8 @@ from calmdesk.storage.types import utcnow
 log = logging.getLogger(__name__)
 
 CURSOR = "notice_cursor"
+FLOOR = "notice_floor"
+"""The last case event before migration ``0005_mail``: older events never send a notice."""
 RESCAN = 500
 """Events below the cursor looked at again: on PostgreSQL an event with a lower id may commit
 after a higher one (the unique source event keeps a second look from doubling a notice)."""
@@ -257,9 +259,12 @@ def queue_due(
         .outerjoin(MailNotice, MailNotice.source_event_id == CaseEvent.id)
         .order_by(CaseEvent.id)
     )
-    # Again the last RESCAN ids below the cursor (bounded by the range), then new ones.
+    # Again the last RESCAN ids below the cursor (bounded by the range, never below the floor:
+    # the events before the mail domain existed), then new ones.
+    floor = session.get(MailState, FLOOR)
+    lowest = max(state.value - RESCAN, floor.value if floor is not None else 0)
     again = session.execute(
-        query.where(*wanted, CaseEvent.id > state.value - RESCAN, CaseEvent.id <= state.value)
+        query.where(*wanted, CaseEvent.id > lowest, CaseEvent.id <= state.value)
     ).all()
     new = session.execute(query.where(*wanted, CaseEvent.id > state.value).limit(BATCH)).all()
     newest = session.scalar(select(func.max(CaseEvent.id)).where(CaseEvent.id > state.value))
