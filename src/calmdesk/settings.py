@@ -118,6 +118,9 @@ class Settings(BaseSettings):
     env: Literal["development", "test", "production"] = "development"
     data_dir: Path = Field(default_factory=default_data_dir)
     database_url: str | None = None
+    public_url: str | None = None
+    """The address customers reach CalmDesk at (``https://calmdesk.example.com``): the
+    satisfaction survey's link in a resolution e-mail starts with it; unset, no link is sent."""
     redis_url: str | None = None
     redis_channel_prefix: str = "calmdesk"
     """Prefix of the live channels in Redis; distinct per deployment sharing one Redis."""

@@ -329,3 +329,33 @@ def test_queue_skips_without_the_mail_section(session: Session) -> None:
     acknowledge(session, case)
     assert notices.queue_due(session, playbook=bare, from_address=FROM) == []
     assert session.scalars(select(MailNotice)).all() == []
+
+
+def test_the_resolution_carries_the_cases_own_signed_survey_link(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from types import SimpleNamespace
+
+    from calmdesk.cases import surveys
+
+    secret = "s" * 48
+    monkeypatch.setattr(
+        notices,
+        "get_settings",
+        lambda: SimpleNamespace(public_url="https://cd.test/", secret_key=secret),
+    )
+    case = mail_case(session, "pl")
+    for status in ("acknowledged", "in_progress", "resolved"):
+        cases.transition(
+            session,
+            case=case,
+            to=CaseStatus(status),
+            actor_id=None,
+            note=None,
+            playbook=PLAYBOOK,
+            customer_answer=CustomerAnswer.ACCEPTED,
+        )
+    resolution = next(n for n in queued(session) if n.kind == "resolution")
+    survey = surveys.survey_of_case(session, case_id=case.id)
+    assert survey is not None
+    assert "https://cd.test" + surveys.survey_path(survey, secret) in resolution.body

@@ -30,12 +30,14 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from calmdesk.cases import service as cases
+from calmdesk.cases import surveys
 from calmdesk.cases.enums import CaseEventKind, CaseStatus, Channel
 from calmdesk.cases.models import Case, CaseEvent
 from calmdesk.cases.schemas import CustomerUpdate
 from calmdesk.mail.messages import label, text_for
 from calmdesk.mail.models import MailMessage, MailNotice, MailState
 from calmdesk.playbook.schema import Playbook
+from calmdesk.settings import get_settings
 from calmdesk.storage.types import utcnow
 
 log = logging.getLogger(__name__)
@@ -49,9 +51,20 @@ after a higher one (the unique source event keeps a second look from doubling a 
 BATCH = 200
 
 SurveyLink = Callable[[Session, Case], str | None]
-survey_link: SurveyLink | None = None
-"""The satisfaction survey's link for a case, when the cases module offers surveys: set this
-hook (``calmdesk.mail.notices.survey_link = ...``) and resolutions carry the link."""
+
+
+def case_survey_link(session: Session, case: Case) -> str | None:
+    """The case's satisfaction survey (opened now if it has none), as an absolute link under
+    ``CALMDESK_PUBLIC_URL``; ``None`` when that address is not set (a link must say where)."""
+    settings = get_settings()
+    if not settings.public_url:
+        return None
+    survey = surveys.open_survey(session, case=case)
+    return settings.public_url.rstrip("/") + surveys.survey_path(survey, settings.secret_key)
+
+
+survey_link: SurveyLink | None = case_survey_link
+"""The satisfaction survey's link put into a resolution notice (a hook tests may replace)."""
 
 
 def _moment(value: str | datetime | None, lang: str, playbook: Playbook) -> str | None:
