@@ -234,10 +234,18 @@ async def one_call(base: str, token: str, lang: str, results: list[float]) -> in
         listener.cancel()
     got = 0
     for speaker in ("customer", "agent"):
-        said = [t0 + end for who, end in ends if who == speaker]
-        for spoke, arrived in zip(said, heard[speaker], strict=False):
-            results.append(arrived - spoke)
-            got += 1
+        # Each utterance's latency: from the end of its speech to the first guidance for that
+        # speaker after it (the VAD may cut a long line in two; the later part counts).
+        arrivals = sorted(heard[speaker])
+        for who, end in ends:
+            if who != speaker:
+                continue
+            spoke = t0 + end
+            later = [a for a in arrivals if a >= spoke]
+            if later:
+                results.append(later[0] - spoke)
+                arrivals.remove(later[0])
+                got += 1
     return got
 
 

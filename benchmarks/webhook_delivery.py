@@ -72,10 +72,13 @@ def receive(port: int, delay: float) -> None:
         def log_message(self, format: str, *args: object) -> None:
             return
 
-    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
-    server.daemon_threads = True
-    server.request_queue_size = 128
-    server.serve_forever()
+    class Server(ThreadingHTTPServer):
+        # The listen backlog is set when the socket opens: the default 5 is fewer than the
+        # worker's 8 connections at once, and a full backlog drops them into TCP retransmits.
+        request_queue_size = 128
+        daemon_threads = True
+
+    Server(("127.0.0.1", port), Handler).serve_forever()
 
 
 def counts(port: int) -> dict[str, int]:

@@ -118,6 +118,9 @@ class Settings(BaseSettings):
     env: Literal["development", "test", "production"] = "development"
     data_dir: Path = Field(default_factory=default_data_dir)
     database_url: str | None = None
+    public_url: str | None = None
+    """The address customers reach CalmDesk at (``https://calmdesk.example.com``): the
+    satisfaction survey's link in a resolution e-mail starts with it; unset, no link is sent."""
     redis_url: str | None = None
     redis_channel_prefix: str = "calmdesk"
     """Prefix of the live channels in Redis; distinct per deployment sharing one Redis."""
@@ -199,7 +202,8 @@ class Settings(BaseSettings):
     """Speech worker processes of this server (without Redis; with it, ``calmdesk asr-worker``)."""
     asr_threads: int = Field(default=1, ge=1, le=64)
     asr_beam_size: int = Field(default=1, ge=1, le=10)
-    asr_timeout_seconds: float = Field(default=30.0, gt=0)
+    asr_timeout_seconds: float = Field(default=120.0, gt=0)
+    """How long an utterance may wait for its words (queue included) before it is given up."""
     audiosocket_host: str = "127.0.0.1"
     audiosocket_port: int | None = Field(default=None, ge=0, le=65535)
     """Set: ``calmdesk serve`` also takes Asterisk AudioSocket legs (customer; the agent's +1)."""
@@ -270,6 +274,9 @@ class Settings(BaseSettings):
     mail_sender_limit_per_hour: int = Field(default=20, ge=1)
     """Messages one sender may turn into cases or case messages in an hour (auto-reply loops)."""
     mail_send_max_attempts: int = Field(default=8, ge=1)
+    mail_auto_acknowledge: bool = False
+    """Acknowledge a case from an e-mail at once, so the acknowledgement goes out without a
+    person (it then counts as the first response); off: an agent acknowledges it."""
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Self:

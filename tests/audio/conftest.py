@@ -33,7 +33,12 @@ def _need(available: bool, what: str) -> None:
 
 
 @pytest.fixture
-def speech() -> None:
-    """Real audio: espeak-ng to say the lines, faster-whisper to hear them."""
+def speech(request: pytest.FixtureRequest) -> None:
+    """Real audio: espeak-ng to say the lines, faster-whisper to hear them. Once, on SQLite:
+    a transcript is stored by the same ``live.service.says`` as a typed line, which the live
+    tests run on both databases, and speech costs CI's two cores seconds a line."""
+    callspec = getattr(request.node, "callspec", None)
+    if callspec is not None and callspec.params.get("db_url") == "postgresql":
+        pytest.skip("speech runs once, on SQLite (the refusals run on both databases)")
     _need(espeak_available(), "espeak-ng")
     _need(asr_available(), "faster-whisper (calmdesk[asr])")

@@ -96,10 +96,13 @@ def test_a_customer_line_in_polish_and_russian_reaches_the_coach(
     lang: str,
     line: str,
 ) -> None:
-    """Only the customer's leg: the contact ends when it hangs up, with its line stored."""
+    """Only the customer's leg, which drops without a hang-up right after the line (an abrupt
+    disconnect, the pause after it cut short): the line is still transcribed and stored, and
+    the contact ends."""
     warm_up(client)
     contact_id, call = _register(client, tokens["agent"], lang)
-    audiosocket_leg(ports["customer"], call, call_audio([("customer", line)], lang)["customer"])
+    said = call_audio([("customer", line)], lang)["customer"][:-4000]  # half the pause gone
+    audiosocket_leg(ports["customer"], call, said, hangup=False).close()
     detail = _ended(client, tokens["agent"], contact_id)
     lines = [e for e in detail["events"] if e["kind"] == "customer_said"]
     assert lines and lines[0]["text"].strip(), detail["events"]
@@ -134,3 +137,4 @@ def test_refusals_close_the_connection(
     contact_id, call = _register(client, tokens["agent"], "pl")
     slin16 = audiosocket_message(0x12, bytes(640))
     assert _refused(ports["customer"], audiosocket_message(0x01, call.bytes), slin16) == b""
+    assert _ended(client, tokens["agent"], contact_id)["status"] == "ended"  # its only leg left

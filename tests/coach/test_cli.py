@@ -113,3 +113,23 @@ def test_a_bad_language_in_the_interactive_session_is_a_clear_error() -> None:
     result = runner.invoke(app, ["coach", "--lang", "de"], input="")
     assert result.exit_code == 2
     assert "'de'" in result.output
+
+
+def test_replay_prints_the_steps_heard_in_the_agents_words(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        {
+            "lang": "ru",
+            "playbook": "ru",
+            "turns": [
+                {"customer": "Ты идиот!"},
+                {"agent": "Ещё одно оскорбление, и я прерву звонок."},
+            ],
+        },
+    )
+    result = runner.invoke(app, ["coach", "replay", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "heard (warning)" in result.output
+    document = json.loads(runner.invoke(app, ["coach", "replay", str(path), "--json"]).output)
+    assert document["turns"][1]["guidance"]["heard"][0]["action"] == "warning_given"
+    assert document["summary"]["warnings"] == 1

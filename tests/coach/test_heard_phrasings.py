@@ -7,6 +7,8 @@ import pytest
 
 from calmdesk.analysis.lexicon import load_patterns
 from calmdesk.coach.heard import Step, heard_by_rules
+from calmdesk.coach.messages import NEGATIVE_ALTERNATIVES
+from calmdesk.coach.phrases import NEGATIVE_FAMILIES
 from calmdesk.languages import LANGUAGES
 
 AGENTS = {"pl": "Ala", "ru": "Ала", "en": "Ala"}
@@ -330,3 +332,9 @@ def test_a_boundary_then_a_warning_in_two_sentences_are_both_heard() -> None:
 def test_curly_apostrophes_are_read_like_straight_ones() -> None:
     heard = heard_by_rules("One more insult and I\u2019ll have to hang up.")
     assert [h.step for h in heard] == [Step.WARNING]
+
+
+def test_every_language_writes_every_family_of_negative_wording() -> None:
+    for lang in LANGUAGES:
+        assert sorted(load_patterns(lang, "negative.txt")) == sorted((*NEGATIVE_FAMILIES, "clean"))
+        assert all(lang in NEGATIVE_ALTERNATIVES[family] for family in NEGATIVE_FAMILIES)

@@ -233,3 +233,17 @@ def test_a_message_over_the_size_limit_becomes_a_case_from_its_header(session: S
     assert result.outcome == Outcome.CREATED and "too_large" in result.reasons
     assert case.description.startswith("Заказ так и не доставили")
     assert "40.0" in case.description
+
+
+def test_a_case_with_replies_and_a_reopening_rebuilds_from_its_events(session: Session) -> None:
+    from calmdesk.cases.rebuild import differences
+
+    case = take(session, corpus.complaint("pl"))
+    assert case is not None
+    for status in ("acknowledged", "in_progress", "resolved"):
+        cases.transition(
+            session, case=case, to=CaseStatus(status), actor_id=None, note=None, playbook=PLAYBOOK
+        )
+    take(session, corpus.complaint("pl", subject=f"Re: [#{case.id}]", text="Nadal nie działa."))
+    assert case.status == "in_progress"
+    assert differences(case, cases.events_of(session, case_id=case.id)) == {}

@@ -122,6 +122,22 @@ def test_updates_and_the_resolution_follow_and_each_is_recorded(session: Session
     assert queued(session) == []  # nothing twice
 
 
+def test_auto_acknowledge_sends_the_acknowledgement_without_a_person(session: Session) -> None:
+    from calmdesk.mail.intake import Limits
+
+    result = receive(
+        session,
+        corpus.complaint("en"),
+        mailbox="INBOX",
+        playbook=PLAYBOOK,
+        limits=Limits(auto_acknowledge=True),
+    )
+    case = cases.get_or_raise(session, case_id=result.case_id or 0)
+    assert case.status == "acknowledged" and case.first_responded_at is not None
+    [notice] = queued(session)
+    assert notice.kind == "acknowledgement" and notice.case_id == case.id
+
+
 def test_an_update_given_by_phone_is_not_emailed_again(session: Session) -> None:
     case = mail_case(session, "pl")
     acknowledge(session, case)
@@ -313,3 +329,33 @@ def test_queue_skips_without_the_mail_section(session: Session) -> None:
     acknowledge(session, case)
     assert notices.queue_due(session, playbook=bare, from_address=FROM) == []
     assert session.scalars(select(MailNotice)).all() == []
+
+
+def test_the_resolution_carries_the_cases_own_signed_survey_link(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from types import SimpleNamespace
+
+    from calmdesk.cases import surveys
+
+    secret = "s" * 48
+    monkeypatch.setattr(
+        notices,
+        "get_settings",
+        lambda: SimpleNamespace(public_url="https://cd.test/", secret_key=secret),
+    )
+    case = mail_case(session, "pl")
+    for status in ("acknowledged", "in_progress", "resolved"):
+        cases.transition(
+            session,
+            case=case,
+            to=CaseStatus(status),
+            actor_id=None,
+            note=None,
+            playbook=PLAYBOOK,
+            customer_answer=CustomerAnswer.ACCEPTED,
+        )
+    resolution = next(n for n in queued(session) if n.kind == "resolution")
+    survey = surveys.survey_of_case(session, case_id=case.id)
+    assert survey is not None
+    assert "https://cd.test" + surveys.survey_path(survey, secret) in resolution.body

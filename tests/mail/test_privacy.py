@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -18,6 +19,7 @@ from calmdesk.mail.models import MailAttachment, MailMessage, MailNotice
 from calmdesk.mail.privacy import ERASED, TABLES
 from calmdesk.playbook.load import default_playbook
 from calmdesk.storage.types import utcnow
+from tests.conftest import LoginHelper
 from tests.mail import corpus
 
 PLAYBOOK = default_playbook("pl")
@@ -53,6 +55,19 @@ def test_the_export_holds_the_mail_and_the_notices(session: Session) -> None:
     assert mail["messages"][0]["attachments"][0]["filename"] == "skan.pdf"
     assert [n["kind"] for n in mail["notices"]] == ["acknowledgement"]
     assert mail["notices"][0]["case_id"] == case_id and mail["notices"][0]["to"] == CUSTOMER
+
+
+def test_the_api_export_carries_the_mail(
+    client: TestClient, login: LoginHelper, session: Session
+) -> None:
+    a_customers_mail(session)
+    session.commit()
+    login(client, "admin")
+    answer = client.get(f"/api/customers/{CUSTOMER}/export")
+    assert answer.status_code == 200, answer.text
+    mail = answer.json()["mail"]
+    assert [m["outcome"] for m in mail["messages"]] == ["created", "auto_reply"]
+    assert mail["notices"][0]["to"] == CUSTOMER
 
 
 def test_erasure_removes_the_mail_and_cancels_what_waits(session: Session) -> None:

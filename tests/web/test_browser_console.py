@@ -115,6 +115,15 @@ def test_an_alert_stays_dimmed_until_over_and_a_wall_of_insults_gives_a_short_al
     _press(page, CALM_LINE, "Enter")  # the customer calms down: over
     expect(page.locator("#alerts li[data-kind=abuse]")).to_have_count(0)
 
+    _press(page, INSULT, "Enter")
+    page.locator("#suggestions [data-copy-target]").first.click()
+    expect(page.locator("#utterance-text")).to_be_focused()  # back to typing after "Copy"
+    _press(page, AGENT_LINE, "Control+Enter")
+    held = page.locator("#alerts li[data-kind=abuse][data-held=true]")
+    held.locator("[data-handled]").click()  # the agent says it is dealt with
+    expect(page.locator("#alerts li[data-kind=abuse]")).to_have_count(0)
+    expect(page.locator("#utterance-text")).to_be_focused()
+
     wall = " ".join(["idioto", "debilu", "kretynie", "#$&^&%@!"] * 50)  # 200 insults
     _press(page, wall, "Enter")
     alert = page.locator("#alerts li[data-kind=abuse]")

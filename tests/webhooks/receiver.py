@@ -10,6 +10,11 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 64  # set before the socket listens (the default backlog is 5)
+    daemon_threads = True
+
+
 @dataclass(frozen=True)
 class Received:
     path: str
@@ -53,8 +58,7 @@ class Receiver:
             def log_message(self, format: str, *args: object) -> None:
                 return
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
+        self.server = _Server(("127.0.0.1", 0), Handler)
 
     @property
     def url(self) -> str:

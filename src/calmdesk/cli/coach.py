@@ -134,6 +134,8 @@ def print_guidance(out: Console, advice: Guidance) -> None:
     if advice.signals is not None:
         heat = f" · {advice.signals.level} (anger {advice.signals.anger:.2f})"
     out.print(f"  [cyan]stage {advice.stage.value}[/] · rung {rung}{heat} · lang {advice.lang}")
+    for heard in advice.heard:  # the agent's steps heard in the agent's own words
+        out.print(f"  [magenta]heard ({heard.step}):[/] {escape(heard.message)}")
     for suggestion in advice.suggestions:
         out.print(f"  [green]say ({suggestion.step}):[/] {escape(suggestion.text)}")
         out.print(f"    [dim]{escape(suggestion.why)}[/]")

@@ -44,6 +44,17 @@ CHANNELS: dict[str, dict[str, str]] = _TEXTS.table("channels")
 """Nouns, as the phrasebook writes "(kontakt: {channel})", "via {channel}"."""
 
 
+HEARD_PANEL: dict[str, dict[str, str]] = _TEXTS.table("heard_panel")
+
+
+def console_heard_labels(lang: str) -> dict[str, object]:
+    """The words of the console's "heard in my words" panel (``static/heard.js``)."""
+    return {
+        **{key: ui(texts, lang) for key, texts in HEARD_PANEL.items()},
+        "steps": {key: ui(texts, lang) for key, texts in HEARD_STEPS.items()},
+    }
+
+
 def ui(table: dict[str, str], lang: str) -> str:
     """The entry for ``lang``, English when the language has none."""
     return table.get(lang) or table["en"]

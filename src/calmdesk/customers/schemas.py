@@ -6,11 +6,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from calmdesk.cases.examples import CASES, COMPENSATIONS
 from calmdesk.cases.schemas import CaseEventRead, CaseRead, CompensationRead
 from calmdesk.live.schemas import ContactDetail, ContactEventRead
+from calmdesk.mail.schemas import MailExport
 from calmdesk.social.examples import POSTS
 from calmdesk.social.schemas import PostEventRead, PostRead, PromiseRead
 
@@ -79,6 +80,8 @@ class CustomerExport(BaseModel):
     cases: list[CaseExport]
     contacts: list[ContactExport]
     posts: list[PostExport]
+    mail: MailExport = Field(default_factory=MailExport)
+    """The e-mails read from the customer and the notices sent to them."""
 
 
 class CustomerErased(BaseModel):

@@ -67,6 +67,9 @@ class Limits:
     sender_limit_per_hour: int = 20
     own_addresses: frozenset[str] = frozenset()
     """Our own From address(es): a message from one is a loop, never a case."""
+    auto_acknowledge: bool = False
+    """Acknowledge a new case at once (the playbook's default update, so the acknowledgement
+    e-mail goes out without a person); off: an agent acknowledges it."""
 
 
 @dataclass(frozen=True)
@@ -273,6 +276,16 @@ def _act(
                 now=now,
             )
             outcome = Outcome.FLAGGED if target is not None else Outcome.CREATED
+            if limits.auto_acknowledge and outcome == Outcome.CREATED:
+                cases.transition(
+                    session,
+                    case=case,
+                    to=CaseStatus.ACKNOWLEDGED,
+                    actor_id=None,
+                    note=text_for("auto_acknowledged_note", case.language),
+                    playbook=playbook,
+                    now=now,
+                )
     return outcome, case
 
 
@@ -347,10 +360,11 @@ def receive(
     row.reasons = reasons
     row.case_id = case.id if case is not None else None
     session.flush()
+    # Named by row and digest: the log never holds an address, a subject or a Message-ID.
     log.info(
-        "mail %s from %s: %s%s%s",
-        inbound.message_id or f"(no Message-ID, {inbound.dedupe_key[:12]})",
-        inbound.sender or "(no sender)",
+        "mail message %s (%s): %s%s%s",
+        row.id,
+        inbound.dedupe_key[:12],
         outcome,
         f" case {case.id}" if case is not None else "",
         f" ({', '.join(reasons)})" if reasons else "",

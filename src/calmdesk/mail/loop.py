@@ -82,6 +82,7 @@ class MailRuntime:
                 max_attachments_bytes=settings.mail_max_attachments_bytes,
                 sender_limit_per_hour=settings.mail_sender_limit_per_hour,
                 own_addresses=own,
+                auto_acknowledge=settings.mail_auto_acknowledge,
             ),
             max_message_bytes=settings.mail_max_message_bytes,
             poll_seconds=settings.mail_poll_seconds,

@@ -30,26 +30,41 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from calmdesk.cases import service as cases
+from calmdesk.cases import surveys
 from calmdesk.cases.enums import CaseEventKind, CaseStatus, Channel
 from calmdesk.cases.models import Case, CaseEvent
 from calmdesk.cases.schemas import CustomerUpdate
 from calmdesk.mail.messages import label, text_for
 from calmdesk.mail.models import MailMessage, MailNotice, MailState
 from calmdesk.playbook.schema import Playbook
+from calmdesk.settings import get_settings
 from calmdesk.storage.types import utcnow
 
 log = logging.getLogger(__name__)
 
 CURSOR = "notice_cursor"
+FLOOR = "notice_floor"
+"""The last case event before migration ``0005_mail``: older events never send a notice."""
 RESCAN = 500
 """Events below the cursor looked at again: on PostgreSQL an event with a lower id may commit
 after a higher one (the unique source event keeps a second look from doubling a notice)."""
 BATCH = 200
 
 SurveyLink = Callable[[Session, Case], str | None]
-survey_link: SurveyLink | None = None
-"""The satisfaction survey's link for a case, when the cases module offers surveys: set this
-hook (``calmdesk.mail.notices.survey_link = ...``) and resolutions carry the link."""
+
+
+def case_survey_link(session: Session, case: Case) -> str | None:
+    """The case's satisfaction survey (opened now if it has none), as an absolute link under
+    ``CALMDESK_PUBLIC_URL``; ``None`` when that address is not set (a link must say where)."""
+    settings = get_settings()
+    if not settings.public_url:
+        return None
+    survey = surveys.open_survey(session, case=case)
+    return settings.public_url.rstrip("/") + surveys.survey_path(survey, settings.secret_key)
+
+
+survey_link: SurveyLink | None = case_survey_link
+"""The satisfaction survey's link put into a resolution notice (a hook tests may replace)."""
 
 
 def _moment(value: str | datetime | None, lang: str, playbook: Playbook) -> str | None:
@@ -257,9 +272,12 @@ def queue_due(
         .outerjoin(MailNotice, MailNotice.source_event_id == CaseEvent.id)
         .order_by(CaseEvent.id)
     )
-    # Again the last RESCAN ids below the cursor (bounded by the range), then new ones.
+    # Again the last RESCAN ids below the cursor (bounded by the range, never below the floor:
+    # the events before the mail domain existed), then new ones.
+    floor = session.get(MailState, FLOOR)
+    lowest = max(state.value - RESCAN, floor.value if floor is not None else 0)
     again = session.execute(
-        query.where(*wanted, CaseEvent.id > state.value - RESCAN, CaseEvent.id <= state.value)
+        query.where(*wanted, CaseEvent.id > lowest, CaseEvent.id <= state.value)
     ).all()
     new = session.execute(query.where(*wanted, CaseEvent.id > state.value).limit(BATCH)).all()
     newest = session.scalar(select(func.max(CaseEvent.id)).where(CaseEvent.id > state.value))

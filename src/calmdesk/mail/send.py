@@ -179,11 +179,16 @@ def deliver_due(
                     None,
                 )
                 report.sent.append(notice_id)
-                log.info("notice %s for case %s sent to %s", row.id, row.case_id, row.to_address)
+                log.info("notice %s for case %s sent", row.id, row.case_id)
             elif row.attempts >= config.max_attempts:
                 row.status, row.next_attempt_at, row.last_error = "failed", None, error
                 report.failed.append(notice_id)
-                log.error("notice %s for case %s failed for good: %s", row.id, row.case_id, error)
+                log.error(
+                    "notice %s for case %s failed for good: %s (details on the case page)",
+                    row.id,
+                    row.case_id,
+                    error.split(":", 1)[0],
+                )
             else:
                 row.next_attempt_at, row.last_error = at + backoff(row.attempts), error
                 report.retrying.append(notice_id)
@@ -192,7 +197,7 @@ def deliver_due(
                     row.id,
                     row.case_id,
                     row.attempts,
-                    error,
+                    error.split(":", 1)[0],
                 )
     return report
 

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from calmdesk.errors import Conflict
@@ -161,20 +161,6 @@ class DeliveryReport:
         return self.delivered + self.retried + self.failed
 
 
-def _job(message: OutboxMessage, token: str) -> Job:
-    return Job(
-        message_id=message.id,
-        channel=message.channel,
-        target_id=message.target_id,
-        event_id=message.event_id,
-        event_kind=message.event_kind,
-        payload=dict(message.payload),
-        attempt=message.attempts,
-        lease_token=token,
-        created_at=message.created_at,
-    )
-
-
 def _clip(text: str) -> str:
     return text if len(text) <= MAX_ERROR_CHARS else text[: MAX_ERROR_CHARS - 1] + "…"
 
@@ -194,38 +180,91 @@ def claim(
         return []
     token = secrets.token_hex(16)
     claimed: list[tuple[Job, Any]] = []
-    with factory() as session, session.begin(), session.no_autoflush:
+    lease_end = now + policy.lease
+    with factory() as session, session.begin():
         query = (
-            select(OutboxMessage)
+            select(
+                OutboxMessage.id,
+                OutboxMessage.channel,
+                OutboxMessage.target_id,
+                OutboxMessage.event_id,
+                OutboxMessage.event_kind,
+                OutboxMessage.payload,
+                OutboxMessage.attempts,
+                OutboxMessage.created_at,
+            )
             .where(OutboxMessage.due_at <= now, OutboxMessage.channel.in_(names))
             .order_by(OutboxMessage.due_at, OutboxMessage.id)
             .limit(policy.batch_size)
             .with_for_update(skip_locked=True)
         )
-        # One flush at the commit for the whole batch, not one per message a channel prepares.
-        for message in list(session.scalars(query)):
-            message.attempts += 1
-            message.last_attempt_at = now
-            message.lease_token = token
-            message.due_at = now + policy.lease
-            attempt = OutboxAttempt(
-                message_id=message.id, number=message.attempts, started_at=now, outcome=SENDING
+        rows = session.execute(query).all()
+        if not rows:
+            return []
+        # Two statements for the batch: the lease on every row, an attempt row for each.
+        session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_([row.id for row in rows]))
+            .values(
+                attempts=OutboxMessage.attempts + 1,
+                last_attempt_at=now,
+                lease_token=token,
+                due_at=lease_end,
             )
-            session.add(attempt)
-            job = _job(message, token)
+            .execution_options(synchronize_session=False)
+        )
+        session.execute(
+            insert(OutboxAttempt),
+            [
+                {
+                    "message_id": row.id,
+                    "number": row.attempts + 1,
+                    "started_at": now,
+                    "outcome": SENDING,
+                }
+                for row in rows
+            ],
+        )
+        for row in rows:
+            job = Job(
+                message_id=row.id,
+                channel=row.channel,
+                target_id=row.target_id,
+                event_id=row.event_id,
+                event_kind=row.event_kind,
+                payload=dict(row.payload),
+                attempt=row.attempts + 1,
+                lease_token=token,
+                created_at=row.created_at,
+            )
             try:
-                prepared = channels[message.channel].prepare(session, job)
+                prepared = channels[row.channel].prepare(session, job)
             except Undeliverable as gone:
-                reason = _clip(str(gone))
-                attempt.outcome, attempt.error, attempt.finished_at = FAILED, reason, now
-                message.status, message.due_at, message.lease_token = FAILED, None, None
-                message.last_error, message.last_status_code = reason, None
+                _give_up(session, job, _clip(str(gone)), now=now)
                 if report is not None:
                     report.failed += 1
-                    report.outcomes.append((message.id, FAILED))
+                    report.outcomes.append((row.id, FAILED))
                 continue
             claimed.append((job, prepared))
     return claimed
+
+
+def _give_up(session: Session, job: Job, reason: str, *, now: datetime) -> None:
+    """The target cannot take it: given up at once, the attempt saying why."""
+    session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == job.message_id)
+        .values(
+            status=FAILED, due_at=None, lease_token=None, last_error=reason, last_status_code=None
+        )
+        .execution_options(synchronize_session=False)
+    )
+    session.execute(
+        update(OutboxAttempt)
+        .where(OutboxAttempt.message_id == job.message_id, OutboxAttempt.number == job.attempt)
+        .values(outcome=FAILED, error=reason, finished_at=now)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _send(channel: Channel, job: Job, prepared: Any) -> tuple[Outcome, float]:

@@ -65,7 +65,6 @@ def board_labels(gettext: Any) -> dict[str, Any]:
         "disconnected": gettext("Reconnecting…"),
         "ended": gettext("ended"),
         "break_granted": gettext("{agent}: break of {minutes} min granted"),
-        "break_requested": gettext("asks for a break"),
         "break_recommended": gettext("break of {minutes} min recommended"),
         "rung_climbed": gettext("now at the rung: {rung}"),
         "alert": gettext("Alert"),

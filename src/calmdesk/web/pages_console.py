@@ -240,6 +240,7 @@ def console_page(
             "state": state,
             "labels": console_labels(gettext, lang),
             "timezone": playbook.calendar.timezone,
+            "heard_labels": coach_messages.console_heard_labels(lang),
         },
         agent_data=agent_data(gettext, playbook.calendar.timezone),
         intake_count=len(playbook.intake),

@@ -23,6 +23,7 @@ from calmdesk.webhooks import signing, targets
 from calmdesk.webhooks.events import CHANNEL
 from calmdesk.webhooks.models import WebhookSubscription
 
+_CACHE = "calmdesk_webhook_targets"
 MAX_ANSWER_BYTES = 4096
 """Of a refusing receiver's answer, what is kept for the log."""
 
@@ -105,11 +106,22 @@ class WebhookChannel:
         )
 
     def prepare(self, session: Session, job: Job) -> Prepared:
-        subscription = session.get(WebhookSubscription, job.target_id) if job.target_id else None
+        # One look-up and one derived secret per subscription and claim (a batch is mostly the
+        # same few subscriptions), kept on the claim's session.
+        cache: dict[int | None, Prepared | str] = session.info.setdefault(_CACHE, {})
+        if job.target_id not in cache:
+            cache[job.target_id] = self._prepare(session, job.target_id)
+        prepared = cache[job.target_id]
+        if isinstance(prepared, str):
+            raise Undeliverable(prepared)
+        return prepared
+
+    def _prepare(self, session: Session, target_id: int | None) -> Prepared | str:
+        subscription = session.get(WebhookSubscription, target_id) if target_id else None
         if subscription is None:
-            raise Undeliverable("the subscription was deleted")
+            return "the subscription was deleted"
         if not subscription.is_active:
-            raise Undeliverable("the subscription is disabled")
+            return "the subscription is disabled"
         secret = signing.derive_secret(self.server_key, subscription.secret_salt)
         return Prepared(url=subscription.url, secret=secret)
 

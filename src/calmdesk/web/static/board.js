@@ -86,7 +86,6 @@
     const params = alert.params || {};
     const minutes = alert.minutes ?? params.minutes;
     if (alert.kind === "break_recommended" && minutes) details.push(fill(L.break_recommended, { minutes }));
-    if (alert.kind === "break_requested") details.push(L.break_requested);
     if (alert.kind === "rung_climbed" && params.rung) details.push(fill(L.rung_climbed, { rung: L.stages[params.rung] || L.alert }));
     return details.filter(Boolean).join(", ");
   }

@@ -36,9 +36,11 @@
     if (kind === "whisper" || kind === "taken_over") return; // whisper.js shows the supervisor's
     const list = $("transcript");
     let item;
-    if (kind === "agent_did" || kind === "action") {
+    if (kind === "agent_did" || kind === "action" || kind === "step_undone") {
       const action = pick(event, "action");
-      item = el("li", { class: "action", dataset: { action } }, "— " + (L.actions[action] || action));
+      const label = kind === "step_undone" && window.CalmDeskHeard
+        ? CalmDeskHeard.undoneLabel(action) : (L.actions[action] || action);
+      item = el("li", { class: "action", dataset: { action } }, "— " + label);
     } else {
       const speaker = pick(event, "speaker") || (kind === "agent_said" ? "agent" : "customer");
       item = el("li", { class: speaker, dataset: { speaker } },
@@ -182,6 +184,7 @@
     // Only the customer's lines carry signals; the agent's own turns keep the last heat.
     const signals = pick(guidance, "signals");
     if (signals) renderHeat(signals.level, Math.max(signals.anger || 0, signals.abuse || 0));
+    if (window.CalmDeskHeard) CalmDeskHeard.guidance(guidance); // heard.js: the agent's steps
     document.body.dataset.guidanceSeq = String(Number(document.body.dataset.guidanceSeq || 0) + 1);
   }
 
@@ -311,6 +314,10 @@
     $("connection").textContent = status === "open" ? L.connected : L.disconnected;
     $("connection").dataset.status = status;
   });
+
+  if (window.CalmDeskHeard) {
+    CalmDeskHeard.init({ contactId, labels: data.heard_labels, send: (frame) => !ended && socket.send(frame) });
+  }
 
   async function send(frame, path, body) {
     $("send-error").textContent = "";

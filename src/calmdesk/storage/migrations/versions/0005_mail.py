@@ -99,6 +99,16 @@ def upgrade() -> None:
         sa.Column("key", sa.String(40), primary_key=True),
         sa.Column("value", sa.Integer(), nullable=False),
     )
+    # Notices are sent for case events from now on: a database that already holds cases must
+    # not e-mail their customers acknowledgements of long ago when mail is switched on.
+    for key in ("notice_cursor", "notice_floor"):
+        op.get_bind().execute(
+            sa.text(
+                "INSERT INTO mail_state (key, value) "
+                "SELECT :key, COALESCE(MAX(id), 0) FROM case_events"
+            ),
+            {"key": key},
+        )
 
 
 def downgrade() -> None:
