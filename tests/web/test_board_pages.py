@@ -109,7 +109,7 @@ def test_the_board_shows_todays_alerts_in_the_readers_language(
     login(client, "supervisor")  # reads Russian
     data = _embedded(client.get("/board").text, "board-data")
     assert [a["kind"] for a in data["alerts"]] == ["threat_violence", "abuse"]
-    assert data["labels"]["alerts"]["threat_violence"] == "Угроза насилия"
+    assert data["labels"]["alerts"]["threat_violence"] == "Угроза насилием"
     assert data["labels"]["alerts"]["self_harm"] == "Риск причинения себе вреда"
     assert data["severity"]["self_harm"] == data["critical"]
     # No words were stored: the Polish agent's alert text is nowhere in the board's data.
