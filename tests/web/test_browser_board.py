@@ -123,7 +123,7 @@ def test_a_supervisor_monitors_whispers_reloads_and_acknowledges(
     expect(board.locator("#alert-feed li").first).to_have_attribute("data-kind", "threat_violence")
     expect(board.locator("#urgent")).to_be_visible()
     expect(board.locator("#urgent-feed li[data-kind=threat_violence]")).to_contain_text(
-        "Угроза насилия"
+        "Угроза насилием"
     )
     everything = _alert_ids(live_server, contact_id)
     assert len(everything) >= 4  # abuse, the first rung, and the two of the morning
