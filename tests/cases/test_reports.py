@@ -89,7 +89,7 @@ def known(session: Session, users: dict[str, User]) -> dict[str, Case]:
         ("refund", "30.50", "PLN", "approved", "b"),
         ("refund", "500.00", "PLN", "rejected", "b"),
         ("refund", "999.00", "PLN", "pending", "c"),
-        ("discount", "10", "%", "granted", "c"),
+        ("discount_percent", "10", "%", "granted", "c"),
         ("voucher", "50.00", "PLN", "granted", "before"),
     ):
         session.add(
@@ -205,7 +205,7 @@ def test_legal_deadlines_missed(session: Session, known: object) -> None:
 def test_compensation_granted_per_kind(session: Session, known: object) -> None:
     assert reports.compensation_granted(session, PERIOD) == [
         reports.CompensationRow("refund", "PLN", 2, Decimal("150.50")),
-        reports.CompensationRow("discount", "%", 1, Decimal("10.00")),
+        reports.CompensationRow("discount_percent", "%", 1, Decimal("10.00")),
     ]
 
 

@@ -71,7 +71,8 @@ GRANTED = (CompensationStatus.GRANTED.value, CompensationStatus.APPROVED.value)
 
 
 class InvalidPeriod(InvalidInput):
-    """A period the reports cannot cover; ``field`` names the bad end ("from", "to")."""
+    """A period the reports cannot cover; ``field`` names the bad end ("from", "to") and
+    ``problem`` says what is wrong (``not_a_date``, ``from_after_to``, ``too_long``)."""
 
     code = "invalid_report_period"
 
@@ -128,7 +129,9 @@ def _parse_day(value: str, field: str) -> date:
         return date.fromisoformat(value.strip())
     except ValueError:
         raise InvalidPeriod(
-            f"{field}: {value[:40]!r} is not a date (write it as YYYY-MM-DD).", field=field
+            f"{field}: {value[:40]!r} is not a date (write it as YYYY-MM-DD).",
+            field=field,
+            problem="not_a_date",
         ) from None
 
 
@@ -149,13 +152,16 @@ def parse_period(
     )
     if first > last:
         raise InvalidPeriod(
-            f"from: {first.isoformat()} is after to ({last.isoformat()}).", field="from"
+            f"from: {first.isoformat()} is after to ({last.isoformat()}).",
+            field="from",
+            problem="from_after_to",
         )
     if (last - first).days + 1 > MAX_DAYS:
         raise InvalidPeriod(
             f"to: the period covers {(last - first).days + 1} days; at most {MAX_DAYS} "
             "(two years).",
             field="to",
+            problem="too_long",
             max_days=MAX_DAYS,
         )
     return Period(start=first, end=last, timezone=zone)
@@ -487,7 +493,52 @@ def _agent_names(session: Session, ids: Sequence[int]) -> dict[int, str]:
     return {int(i): str(d or u) for i, d, u in rows}
 
 
-# -- one report by name -----------------------------------------------------------------------
+# -- one report by name ----------------------------------------------------------------------
+Cell = str | int | float | None
+
+COLUMNS: dict[ReportName, tuple[str, ...]] = {
+    "categories": ("category", "cases"),
+    "teams": ("team", "cases"),
+    "channels": ("channel", "cases"),
+    "weeks": ("week", "cases"),
+    "first_response": (
+        "team",
+        "cases",
+        "responded",
+        "median_seconds",
+        "p90_seconds",
+        "within_target",
+        "judged",
+        "within_share",
+    ),
+    "legal_missed": ("category", "cases", "missed", "missed_open"),
+    "compensation": ("kind", "currency", "count", "total"),
+    "satisfaction": ("team", "sent", "answered", "answered_share", "average"),
+    "abuse": ("team", "agent_id", "agent", "contacts", "abusive_contacts", "abusive_turns"),
+}
+"""Each report's fields, in order: the API's row keys and the CSV's columns."""
+KEY_FIELD: dict[ReportName, str] = {
+    "categories": "category",
+    "teams": "team",
+    "channels": "channel",
+    "weeks": "week",
+}
+
+
+def as_records(name: ReportName, rows: Sequence[Any]) -> list[dict[str, Cell]]:
+    """The rows as plain values (money as text, shares as fractions to 4 places)."""
+    out: list[dict[str, Cell]] = []
+    for row in rows:
+        record: dict[str, Cell] = {}
+        for column in COLUMNS[name]:
+            value = row.key if column == KEY_FIELD.get(name) else getattr(row, column)
+            if isinstance(value, Decimal):
+                value = str(value)
+            elif isinstance(value, float) and column.endswith("_share"):
+                value = round(value, 4)
+            record[column] = value
+        out.append(record)
+    return out
 
 
 def run(
