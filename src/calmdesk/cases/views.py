@@ -448,6 +448,9 @@ def compensation_exchange(
     )
 
 
+DAY_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+
+
 @router.get(
     "/api/reports/{name}",
     response_model=ReportRead,
@@ -464,14 +467,29 @@ def report(
     session: SessionDep,
     user: CurrentUser,
     playbook: PlaybookDep,
-    name: Annotated[str, Path(max_length=40, description="one of " + ", ".join(reports.REPORTS))],
+    name: Annotated[
+        str,
+        Path(
+            max_length=40,
+            description="the report",
+            json_schema_extra={"enum": list(reports.REPORTS)},
+        ),
+    ],
     start: Annotated[
         str | None,
-        Query(alias="from", max_length=40, description="first day (YYYY-MM-DD), included"),
+        Query(
+            alias="from",
+            pattern=DAY_PATTERN,
+            description="first day (YYYY-MM-DD), included; by default 8 weeks before `to`",
+        ),
     ] = None,
     end: Annotated[
         str | None,
-        Query(alias="to", max_length=40, description="last day (YYYY-MM-DD), included; today"),
+        Query(
+            alias="to",
+            pattern=DAY_PATTERN,
+            description="last day (YYYY-MM-DD), included; by default today",
+        ),
     ] = None,
 ) -> ReportRead:
     """One report of the reports page over a period of days in the playbook's time zone (by
