@@ -26,7 +26,7 @@ from typing import Any
 
 from cases_db import temporary_engine
 from cases_overdue import sqlite_value
-from sqlalchemy import Engine, event, text
+from sqlalchemy import Engine, Table, event, text
 from sqlalchemy.schema import CreateIndex
 
 from calmdesk.cases import reports
@@ -146,7 +146,9 @@ def bulk(
 def load(engine: Engine, count: int) -> tuple[float, list[str]]:
     """Load everything; the cases' secondary indexes are dropped first and built after."""
     started = time.perf_counter()
-    indexes = sorted(Case.__table__.indexes, key=lambda i: str(i.name))
+    table = Case.__table__
+    assert isinstance(table, Table)
+    indexes = sorted(table.indexes, key=lambda i: str(i.name))
     with engine.begin() as connection:
         for index in indexes:
             connection.execute(text(f"DROP INDEX {index.name}"))
