@@ -6,7 +6,8 @@ PLAN).
 
     .venv/bin/python benchmarks/reports_page.py --rows 1000000 --backend postgresql
 
-Rows: reception spread evenly over two years before NOW (so 8 weeks hold about 77,000
+Rows: reception spread evenly over two years before NOW, written in order of reception (as a
+live system writes them; ``--shuffled`` writes them in random order, the worst case) (so 8 weeks hold about 77,000
 cases), six teams, seven categories, six channels; 90% answered, a tenth of them late; 5% of
 the cases missed their legal deadline; one case in ten has a compensation, one in three a
 survey; one contact for every five cases, a tenth of them with a case opened from it.
@@ -52,10 +53,21 @@ CASE_COLUMNS = (
 H = timedelta(hours=1)
 
 
-def case_rows(count: int, contacts: int, seed: int = 11) -> Iterator[tuple[Any, ...]]:
+def moment(rng: random.Random, n: int, count: int, shuffled: bool) -> datetime:
+    """The n-th arrival of ``count`` over SPAN: in the order rows are written (as a live system
+    writes them, a few hours of jitter), or anywhere (``shuffled``: the worst case for a range
+    scan, every row of the period on another page)."""
+    if shuffled:
+        return NOW - SPAN * rng.random()
+    return NOW - SPAN + SPAN * (n / count) - H * 6 * rng.random()
+
+
+def case_rows(
+    count: int, contacts: int, shuffled: bool, seed: int = 11
+) -> Iterator[tuple[Any, ...]]:
     rng = random.Random(seed)
     for n in range(1, count + 1):
-        received = NOW - SPAN * rng.random()
+        received = moment(rng, n, count, shuffled)
         team = rng.randrange(len(TEAMS))
         answered = rng.random() < 0.9
         first = (
@@ -92,10 +104,12 @@ def survey_rows(count: int, seed: int = 13) -> Iterator[tuple[Any, ...]]:
         )  # fmt: skip
 
 
-def contact_rows(count: int, agents: list[int], seed: int = 14) -> Iterator[tuple[Any, ...]]:
+def contact_rows(
+    count: int, agents: list[int], shuffled: bool, seed: int = 14
+) -> Iterator[tuple[Any, ...]]:
     rng = random.Random(seed)
     for n in range(1, count + 1):
-        started = NOW - SPAN * rng.random()
+        started = moment(rng, n, count, shuffled)
         abuse = rng.choice((0, 0, 0, 1, 2, 5))
         yield (
             n, rng.choice(agents), "phone", True, "ended", started, started + 10 * H,
@@ -143,7 +157,7 @@ def bulk(
         raw.close()
 
 
-def load(engine: Engine, count: int) -> tuple[float, list[str]]:
+def load(engine: Engine, count: int, shuffled: bool) -> tuple[float, list[str]]:
     """Load everything; the cases' secondary indexes are dropped first and built after."""
     started = time.perf_counter()
     table = Case.__table__
@@ -163,10 +177,10 @@ def load(engine: Engine, count: int) -> tuple[float, list[str]]:
         session.commit()
         agents = [u.id for u in users]
     contacts = count // 5
-    bulk(engine, "cases", CASE_COLUMNS, case_rows(count, contacts))
+    bulk(engine, "cases", CASE_COLUMNS, case_rows(count, contacts, shuffled))
     bulk(engine, "compensations", TABLES["compensations"], compensation_rows(count))
     bulk(engine, "case_surveys", TABLES["case_surveys"], survey_rows(count))
-    bulk(engine, "live_contacts", TABLES["live_contacts"], contact_rows(contacts, agents))
+    bulk(engine, "live_contacts", TABLES["live_contacts"], contact_rows(contacts, agents, shuffled))
     with engine.begin() as connection:
         for index in indexes:
             connection.execute(CreateIndex(index))
@@ -219,6 +233,9 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument(
+        "--shuffled", action="store_true", help="rows in random order of reception (worst case)"
+    )
     args = parser.parse_args()
     backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
     print(f"# {platform.machine()}, Python {platform.python_version()}, rows={args.rows}")
@@ -231,8 +248,17 @@ def main() -> None:
     }
     for backend in backends:
         with temporary_engine(backend, "reports") as engine:
-            loaded, _ = load(engine, args.rows)
-            print(json.dumps({"backend": backend, "rows": args.rows, "load_s": round(loaded, 1)}))
+            loaded, _ = load(engine, args.rows, args.shuffled)
+            print(
+                json.dumps(
+                    {
+                        "backend": backend,
+                        "rows": args.rows,
+                        "shuffled": args.shuffled,
+                        "load_s": round(loaded, 1),
+                    }
+                )
+            )
             for label, period in periods.items():
                 timed = time_reports(engine, period, args.repeats)
                 page = sum(ms for ms, _ in timed.values())
