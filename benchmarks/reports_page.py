@@ -6,9 +6,9 @@ PLAN).
 
     .venv/bin/python benchmarks/reports_page.py --rows 1000000 --backend postgresql
 
-Rows: reception spread evenly over two years before NOW, written in order of reception (as a
-live system writes them; ``--shuffled`` writes them in random order, the worst case) (so 8 weeks hold about 77,000
-cases), six teams, seven categories, six channels; 90% answered, a tenth of them late; 5% of
+Rows: reception spread evenly over two years before NOW (so 8 weeks hold about 77,000 cases),
+written in order of reception as a live system writes them (``--shuffled``: in random order,
+the worst case for a range scan); six teams, seven categories, six channels; 90% answered, a tenth of them late; 5% of
 the cases missed their legal deadline; one case in ten has a compensation, one in three a
 survey; one contact for every five cases, a tenth of them with a case opened from it.
 """
