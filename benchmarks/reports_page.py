@@ -8,9 +8,10 @@ PLAN).
 
 Rows: reception spread evenly over two years before NOW (so 8 weeks hold about 77,000 cases),
 written in order of reception as a live system writes them (``--shuffled``: in random order,
-the worst case for a range scan); six teams, seven categories, six channels; 90% answered, a tenth of them late; 5% of
-the cases missed their legal deadline; one case in ten has a compensation, one in three a
-survey; one contact for every five cases, a tenth of them with a case opened from it.
+the worst case for a range scan); six teams, seven categories, six channels; 90% answered, a
+tenth of them late; 5% of the cases missed their legal deadline; one case in ten has a
+compensation, one in three a survey; one contact for every five cases, a tenth of them with a
+case opened from it.
 """
 
 from __future__ import annotations
