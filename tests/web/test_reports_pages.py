@@ -171,3 +171,17 @@ def test_only_who_sees_the_board_sees_the_reports(
     assert client.get("/reports").status_code == 403
     assert client.get("/reports/weeks.csv").status_code == 403
     assert client.get("/api/reports/weeks").status_code == 403
+
+
+def test_an_empty_period_says_so_without_charts(
+    client: TestClient, login: LoginHelper, known: dict[str, Case]
+) -> None:
+    login(client, "supervisor")
+    page = client.get("/reports?from=2025-01-06&to=2025-01-19")
+    assert page.status_code == 200
+    assert "<svg" not in page.text
+    assert "За этот период жалоб не поступало." in section(page.text, "teams")
+    assert cells(section(page.text, "weeks")) == [
+        ["6 янв. 2025\u202fг.", "0"],
+        ["13 янв. 2025\u202fг.", "0"],
+    ]
