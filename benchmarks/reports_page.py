@@ -276,6 +276,8 @@ def main() -> None:
                 if label == "8 weeks":
                     for name, (_, statements) in timed.items():
                         for statement, parameters in statements:
+                            if not statement.lstrip().upper().startswith("SELECT"):
+                                continue
                             print(f"-- {name} ({backend}):\n{plan(engine, statement, parameters)}")
 
 
