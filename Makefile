@@ -41,7 +41,7 @@ test: lint typecheck pytest
 
 # The README's pictures in docs/screenshots/ (a plain test run writes none).
 screenshots: $(DEV_STAMP)
-	$(BIN)/python -m pytest tests/web/test_browser.py tests/web/test_browser_console.py --screenshots
+	$(BIN)/python -m pytest tests/web/test_browser.py tests/web/test_browser_console.py tests/web/test_browser_reports.py --screenshots
 
 bench: $(RUN_STAMP)
 	$(BIN)/calmdesk bench

@@ -106,7 +106,7 @@ def test_sign_in_does_not_redirect_to_another_site() -> None:
         ("agent", ["/console", "/cases", "/playbook"], "/board"),
         (
             "supervisor",
-            ["/console", "/board", "/cases", "/social", "/satisfaction", "/playbook"],
+            ["/console", "/board", "/cases", "/social", "/satisfaction", "/reports", "/playbook"],
             None,
         ),
         ("handler", ["/cases", "/social", "/playbook"], "/console"),

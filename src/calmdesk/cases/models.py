@@ -56,6 +56,9 @@ class Case(Base):
             postgresql_where=text(OPEN_CASE_SQL),
             sqlite_where=text(OPEN_CASE_SQL),
         ),
+        # The reports (cases.reports): complaints received in a period; a contact's case.
+        Index("ix_cases_received_at", "received_at"),
+        Index("ix_cases_source_contact", "source_contact_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -5,6 +5,8 @@
 * approving or rejecting compensation above the agent's limit: supervisors;
 * "assign to me": supervisors, and handlers taking a case nobody owns;
 * satisfaction results per team, category and handler: whoever sees the board;
+* the reports page (the trouble spots: volumes, response times, missed deadlines, compensation,
+  satisfaction, abuse received): whoever sees the board (team leads and managers);
 * exporting a customer's data: whoever sees every case, and admins (data-subject requests);
   erasing it: admins.
 
@@ -78,6 +80,11 @@ def ensure_may_take(user: User, case: Case) -> None:
 
 def ensure_may_see_satisfaction(user: User) -> None:
     """Satisfaction results per team, category and handler: whoever watches the floor."""
+    ensure(user, Permission.VIEW_BOARD)
+
+
+def ensure_may_see_reports(user: User) -> None:
+    """The reports page and its exports: whoever watches the floor (supervisors)."""
     ensure(user, Permission.VIEW_BOARD)
 
 

@@ -424,6 +424,20 @@ class SatisfactionRead(BaseModel):
     rows: list[SatisfactionRow]
 
 
+class ReportRead(BaseModel):
+    """One report over a period: its rows, each with the fields ``columns`` lists (money as
+    text, shares as fractions, durations in seconds, a row's team ``null`` for every team)."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    report: str
+    start: date = Field(alias="from", description="first day of the period, included")
+    end: date = Field(alias="to", description="last day of the period, included")
+    timezone: str = Field(description="the playbook's time zone the days are in")
+    columns: list[str]
+    rows: list[dict[str, str | int | float | None]]
+
+
 class PageParams(BaseModel):
     page: Annotated[int, Field(ge=1, le=100_000)] = 1
     per_page: Annotated[int, Field(ge=1, le=200)] = 50

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from calmdesk.api_docs import errors, named_examples
-from calmdesk.cases import compensation, notes, service, surveys
+from calmdesk.cases import compensation, notes, reports, service, surveys
 from calmdesk.cases.enums import CompensationStatus
 from calmdesk.cases.errors import InvalidCaseInput
 from calmdesk.cases.models import Case, Compensation
@@ -21,6 +21,7 @@ from calmdesk.cases.permissions import (
     ensure_may_assign,
     ensure_may_decide_compensation,
     ensure_may_propose_compensation,
+    ensure_may_see_reports,
     ensure_may_see_satisfaction,
     ensure_may_take,
     ensure_may_work_cases,
@@ -46,6 +47,7 @@ from calmdesk.cases.schemas import (
     NoteRead,
     Page,
     PageParams,
+    ReportRead,
     SatisfactionRead,
     SatisfactionRow,
     SurveyRead,
@@ -443,4 +445,65 @@ def compensation_exchange(
             for entry in compensation.exchange(session, compensation=found)
         ],
         outcome=found.status_enum,
+    )
+
+
+DAY_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+
+
+@router.get(
+    "/api/reports/{name}",
+    response_model=ReportRead,
+    responses=errors(
+        (
+            422,
+            "`unknown_report`: no report of that name (`reports` lists them);"
+            " `invalid_report_period`: `from` or `to` is not a date (YYYY-MM-DD), `from` is"
+            " after `to`, or the period is longer than 731 days (`field` names which)",
+        )
+    ),
+)
+def report(
+    session: SessionDep,
+    user: CurrentUser,
+    playbook: PlaybookDep,
+    name: Annotated[
+        str,
+        Path(
+            max_length=40,
+            description="the report",
+            json_schema_extra={"enum": list(reports.REPORTS)},
+        ),
+    ],
+    start: Annotated[
+        str | None,
+        Query(
+            alias="from",
+            pattern=DAY_PATTERN,
+            description="first day (YYYY-MM-DD), included; by default 8 weeks before `to`",
+        ),
+    ] = None,
+    end: Annotated[
+        str | None,
+        Query(
+            alias="to",
+            pattern=DAY_PATTERN,
+            description="last day (YYYY-MM-DD), included; by default today",
+        ),
+    ] = None,
+) -> ReportRead:
+    """One report of the reports page over a period of days in the playbook's time zone (by
+    default the last 8 weeks): the complaints received in it per category, team, channel or
+    week, the time to first response, the legal deadlines missed, the compensation granted,
+    the satisfaction per team, or the abuse agents received (contacts started in it)."""
+    ensure_may_see_reports(user)
+    which = reports.ensure_report(name)
+    period = reports.parse_period(start, end, playbook=playbook)
+    return ReportRead(
+        report=which,
+        start=period.start,
+        end=period.end,
+        timezone=period.timezone,
+        columns=list(reports.COLUMNS[which]),
+        rows=reports.as_records(which, reports.run(session, which, period)),
     )

@@ -35,6 +35,7 @@ from calmdesk.web import (
     pages_cases,
     pages_chat,
     pages_console,
+    pages_reports,
     pages_social,
     pages_survey,
     pages_webhooks,
@@ -260,4 +261,5 @@ def install_pages(app: FastAPI) -> None:
     app.include_router(pages_survey.router)
     app.include_router(pages_chat.router)
     app.include_router(pages_webhooks.router)
+    app.include_router(pages_reports.router)
     install_error_pages(app)

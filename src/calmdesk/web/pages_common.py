@@ -64,6 +64,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("/cases", N_("Cases"), Permission.WORK_CASES),
     NavItem("/social", N_("Public posts"), Permission.WORK_SOCIAL),
     NavItem("/satisfaction", N_("Satisfaction"), Permission.VIEW_BOARD),
+    NavItem("/reports", N_("Reports"), Permission.VIEW_BOARD),
     NavItem("/playbook", N_("Playbook"), None),
     NavItem("/webhooks", N_("Webhooks"), Permission.MANAGE_WEBHOOKS),
 )
