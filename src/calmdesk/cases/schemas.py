@@ -360,7 +360,7 @@ class CaseFilters(BaseModel):
     customer_contact: Contact | None = None
 
 
-class NoteCreate(BaseModel):
+class CaseNoteCreate(BaseModel):
     """A note for colleagues (never the customer); ``@username`` notifies that colleague."""
 
     model_config = ConfigDict(
@@ -376,7 +376,7 @@ class NoteCreate(BaseModel):
     text: Annotated[str, Field(min_length=1, max_length=4000), NoNul]
 
 
-class NoteRead(BaseModel):
+class CaseNoteRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: int

@@ -35,6 +35,8 @@ from calmdesk.cases.schemas import (
     CaseCreate,
     CaseEventRead,
     CaseFilters,
+    CaseNoteCreate,
+    CaseNoteRead,
     CaseRead,
     CaseUpdate,
     CompensationCreate,
@@ -43,8 +45,6 @@ from calmdesk.cases.schemas import (
     CustomerUpdate,
     ExchangeEntryRead,
     MentionRead,
-    NoteCreate,
-    NoteRead,
     Page,
     PageParams,
     ReportRead,
@@ -153,7 +153,7 @@ def case_events(case_id: CaseId, session: SessionDep, user: CurrentUser) -> list
     return service.events_of(session, case_id=case.id)
 
 
-@router.get("/api/cases/{case_id}/notes", response_model=list[NoteRead])
+@router.get("/api/cases/{case_id}/notes", response_model=list[CaseNoteRead])
 def case_notes(case_id: CaseId, session: SessionDep, user: CurrentUser) -> Sequence[Any]:
     """Notes between colleagues on the case, oldest first."""
     case = case_for_user(session, case_id=case_id, user=user)
@@ -163,14 +163,14 @@ def case_notes(case_id: CaseId, session: SessionDep, user: CurrentUser) -> Seque
 @router.post(
     "/api/cases/{case_id}/notes",
     status_code=status.HTTP_201_CREATED,
-    response_model=NoteRead,
+    response_model=CaseNoteRead,
     responses=errors(
         (422, "`mention_cannot_see_case`: a named colleague does not exist or may not see it")
     ),
 )
 def add_case_note(
     case_id: CaseId,
-    note_in: Annotated[NoteCreate, Body(openapi_examples=named_examples(NoteCreate))],
+    note_in: Annotated[CaseNoteCreate, Body(openapi_examples=named_examples(CaseNoteCreate))],
     session: SessionDep,
     user: CurrentUser,
 ) -> Any:
