@@ -242,7 +242,13 @@ def test_a_case_with_replies_and_a_reopening_rebuilds_from_its_events(session: S
     assert case is not None
     for status in ("acknowledged", "in_progress", "resolved"):
         cases.transition(
-            session, case=case, to=CaseStatus(status), actor_id=None, note=None, playbook=PLAYBOOK
+            session,
+            case=case,
+            to=CaseStatus(status),
+            actor_id=None,
+            note=None,
+            playbook=PLAYBOOK,
+            customer_answer=CustomerAnswer.ACCEPTED,
         )
     take(session, corpus.complaint("pl", subject=f"Re: [#{case.id}]", text="Nadal nie działa."))
     assert case.status == "in_progress"
