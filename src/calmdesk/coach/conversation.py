@@ -26,6 +26,7 @@ from calmdesk.coach.alerts import break_alert, signal_alerts, wording_alerts
 from calmdesk.coach.category import refund_within_agent_limit
 from calmdesk.coach.events import AgentDid, AgentSaid, CustomerSaid, Event
 from calmdesk.coach.guidance import Alert, Guidance, Suggestion
+from calmdesk.coach.messages import Text
 from calmdesk.coach.stages import Action, parse_action
 from calmdesk.coach.state import (
     CallState,
@@ -169,17 +170,17 @@ class Conversation:
         outcome = customer_turn(self._state, self._policy, event.text, signals)
         alerts = signal_alerts(signals, self._ui_lang, transfer_possible=self._transfer_possible())
         if outcome.still_here:
-            suggestions = self._suggest(phrases.STILL_HERE, messages.STILL_HERE_WHY)
+            suggestions = self._suggest(phrases.STILL_HERE, "still_here_why")
         elif outcome.stage is Stage.TRANSFER and Intent.SUPERVISOR_REQUEST in signals.intents:
             if self._transfer_possible():
-                suggestions = self._suggest(Stage.TRANSFER, messages.SUPERVISOR_WHY)
+                suggestions = self._suggest(Stage.TRANSFER, "supervisor_why")
             else:  # honoured, but a transfer phrase would promise what cannot happen
                 suggestions = ()
         else:
             suggestions = self._stage_suggestions(outcome.stage)
         if outcome.acknowledge_first:
             acknowledge = Stage.ACKNOWLEDGE
-            suggestions = self._suggest(acknowledge, messages.WHY[acknowledge]) + suggestions
+            suggestions = self._suggest(acknowledge, messages.why_key(acknowledge)) + suggestions
         return self._guidance(suggestions, alerts, signals)
 
     def _on_agent_text(self, event: AgentSaid) -> Guidance:
@@ -217,26 +218,22 @@ class Conversation:
             return self._resolve_suggestions()
         if stage is Stage.CLARIFY and not self._state.facts:
             # Nothing to restate yet: ask the playbook's intake questions, one at a time.
-            return self._suggest(phrases.INTAKE_QUESTION, messages.WHY[stage])
-        suggestions = self._suggest(stage, messages.WHY[stage])
+            return self._suggest(phrases.INTAKE_QUESTION, messages.why_key(stage))
+        suggestions = self._suggest(stage, messages.why_key(stage))
         if stage is Stage.LISTEN:
-            suggestions += self._suggest(phrases.LISTENING_SIGNAL, messages.LISTENING_SIGNAL_WHY)
+            suggestions += self._suggest(phrases.LISTENING_SIGNAL, "listening_signal_why")
         return suggestions
 
     def _resolve_suggestions(self) -> tuple[Suggestion, ...]:
         category = self._category()
         at_fault = category is not None and not phrases.blames_self(self._state.texts)
-        note = messages.APOLOGY_WHY if at_fault else messages.NO_APOLOGY_WHY
-        why = f"{messages.ui(messages.WHY[Stage.RESOLVE], self._ui_lang)} " + messages.ui(
-            note, self._ui_lang
-        )
-        return self._suggest(Stage.RESOLVE, {self._ui_lang: why}, apology=at_fault)
+        note = "apology_why" if at_fault else "no_apology_why"
+        return self._suggest(Stage.RESOLVE, messages.why_key(Stage.RESOLVE), note, apology=at_fault)
 
     def _suggest(
         self,
         step: Stage | str,
-        why: dict[str, str],
-        *,
+        *why: str,
         apology: bool | None = None,
     ) -> tuple[Suggestion, ...]:
         key = str(step)
@@ -246,7 +243,9 @@ class Conversation:
         if choice is None:
             return ()
         self._state.suggested[key] += 1
-        return (Suggestion(step=key, text=choice.text, why=messages.ui(why, self._ui_lang)),)
+        texts = tuple(Text(k) for k in why)
+        shown = " ".join(t.render(self._ui_lang) for t in texts)
+        return (Suggestion(step=key, text=choice.text, why=shown, why_texts=texts),)
 
     def _values(self) -> LazyValues:
         """Placeholder values, each computed only if a phrase asks for it."""
@@ -312,11 +311,12 @@ class Conversation:
     ) -> Guidance:
         state = self._state
         may_end, reason_key = end_call_verdict(state, self._policy)
-        reason = messages.ui(messages.END_CALL_REASONS[reason_key], self._ui_lang).format(
-            needed=self._policy.warnings_before_end,
-            given=state.warnings,
-            rung=state.rung.value if state.rung else "-",
-        )
+        params: dict[str, messages.Param] = {}
+        if reason_key == "warnings":
+            params = {"needed": self._policy.warnings_before_end, "given": state.warnings}
+        elif reason_key == "ladder":
+            params = {"rung": state.rung.value if state.rung else "-"}
+        reason = Text(f"end_call_reasons.{reason_key}", params)
         category = self._category()
         return Guidance(
             turn=len(self._events),
@@ -324,7 +324,8 @@ class Conversation:
             suggestions=suggestions,
             alerts=tuple(alerts),
             may_end_call=may_end,
-            end_call_reason=reason,
+            end_call_reason=reason.render(self._ui_lang),
+            end_call_text=reason,
             rung=state.rung,
             lang=self.lang,
             signals=signals,

@@ -121,13 +121,16 @@ def choose(
     return PhraseChoice(template=template, text=fill(template, values, lang))
 
 
+FALLBACK_NAMES = frozenset(messages.keys_of("fallbacks"))
+
+
 def fill(template: str, values: Mapping[str, str | None], lang: str) -> str:
     """Fill ``{placeholders}``; a missing value gets a neutral stand-in rather than a gap."""
     filled: dict[str, str] = {}
     for name in _placeholders(template):
         value = values.get(name)
         if not value:
-            value = messages.ui(messages.FALLBACKS.get(name, {"en": ""}), lang)
+            value = messages.label("fallbacks", name, lang) if name in FALLBACK_NAMES else ""
         filled[name] = value
     return template.format_map(filled)
 
@@ -136,7 +139,7 @@ def render_facts(facts: Sequence[Fact], lang: str) -> str:
     """Facts as a short list in the language: ``kwota 200 zł, faktura FV/2025/03/123``."""
     parts = []
     for fact in facts:
-        label = messages.ui(messages.FACT_LABELS.get(fact.kind, {"en": fact.kind}), lang)
+        label = messages.label("fact_labels", fact.kind, lang)
         parts.append(f"{label} {render_fact_value(fact, lang)}")
     return ", ".join(parts)
 
@@ -192,7 +195,7 @@ def render_date(day: date, lang: str, *, today: date) -> str:
 
 
 def render_channel(channel: str, lang: str) -> str:
-    return messages.ui(messages.CHANNELS.get(channel, {"en": channel}), lang)
+    return messages.label("channels", channel, lang)
 
 
 def _by_lang(table: Mapping[str, list[T]], lang: str, playbook: Playbook) -> list[T]:

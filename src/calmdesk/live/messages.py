@@ -19,6 +19,7 @@ from calmdesk.live.wire import (
     EventView,
     GuidanceMessage,
     SummaryMessage,
+    TextRef,
 )
 from calmdesk.users.models import User
 
@@ -77,6 +78,7 @@ def turn_messages(
             contact_id=contact.id,
             kind=alert.kind,
             message=alert.message,
+            text=alert.text,
             agent=agent.username,
             agent_name=agent.display_name,
             seq=guidance.seq,
@@ -102,10 +104,12 @@ def end_messages(
         Outgoing(BOARD_CHANNEL, contact_update_message(contact, agent)),
     ]
     if minutes > 0:
+        break_text = TextRef(key="alerts.break_recommended", params={"minutes": minutes})
         alert = AlertMessage(
             contact_id=contact.id,
             kind=AlertKind.BREAK_RECOMMENDED,
-            message=f"{agent.display_name}: a {minutes}-minute break is recommended.",
+            message=break_text.render(agent.language.value),
+            text=break_text,
             agent=agent.username,
             agent_name=agent.display_name,
             seq=None,

@@ -19,6 +19,7 @@ from calmdesk.api_docs import errors
 from calmdesk.live import permissions, privacy, service
 from calmdesk.live.bus import BOARD_CHANNEL
 from calmdesk.live.fanout import get_bus, publish_from_thread
+from calmdesk.live.localize import localized
 from calmdesk.live.messages import AnswerT, Outgoing, TurnOutcome
 from calmdesk.live.models import Contact
 from calmdesk.live.schemas import (
@@ -37,7 +38,7 @@ from calmdesk.live.wire import BreakGrantedMessage, GuidanceMessage, SummaryMess
 from calmdesk.playbook.deps import app_playbook
 from calmdesk.storage.scrub import commit_and_forget
 from calmdesk.users import service as users_service
-from calmdesk.users.deps import CurrentUser, SessionDep, SettingsDep, reads_first
+from calmdesk.users.deps import USER_LANGUAGE, CurrentUser, SessionDep, SettingsDep, reads_first
 from calmdesk.users.limits import HEAVY_WORK
 from calmdesk.users.models import User
 
@@ -48,13 +49,18 @@ _ENDED = errors(
 _LIVE = errors((409, "`contact_live`: end the contact first"))
 
 
+def request_language(request: Request) -> str:
+    """The signed-in asker's language (set by the sign-in dependency), English otherwise."""
+    return str(getattr(request.state, USER_LANGUAGE, "en"))
+
+
 def _commit_and_publish(
     request: Request, session: Session, outcome: TurnOutcome[AnswerT]
 ) -> AnswerT:
     """Commit the turn, then fan it out: a client that receives a message can read its turn."""
     session.commit()
     publish_from_thread(request.app, outcome.outgoing)
-    return outcome.answer
+    return localized(outcome.answer, request_language(request))
 
 
 def _turn(
@@ -131,7 +137,16 @@ def get_contact(contact_id: ContactId, session: SessionDep, user: CurrentUser) -
     contact = permissions.contact_for_user(session, contact_id=contact_id, user=user)
     agents = service.agent_names(session, [contact])
     events = service.events_of(session, contact=contact)
-    return ContactDetail.with_events(contact, agents[contact.agent_id], events)
+    detail = ContactDetail.with_events(contact, agents[contact.agent_id], events)
+    lang = user.language.value
+    return detail.model_copy(
+        update={
+            "events": [
+                e.model_copy(update={"guidance": localized(e.guidance, lang)})
+                for e in detail.events
+            ]
+        }
+    )
 
 
 @router.post(

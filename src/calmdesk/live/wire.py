@@ -18,6 +18,7 @@ from typing import Annotated, Any, Literal, Self
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator
 
 from calmdesk.analysis.signals import Level, Signals
+from calmdesk.coach import messages as coach_messages
 from calmdesk.coach.guidance import Guidance
 from calmdesk.coach.stages import AlertKind
 from calmdesk.coach.summary import CallSummary
@@ -54,14 +55,35 @@ class WireModel(BaseModel):
 # -- what the coach and the analysis say, as they travel inside the messages ------------------
 
 
+class TextRef(WireModel):
+    """A message for people as a key and its parameters: stored so, and put into words in the
+    language of whoever reads it (``message``, ``why`` and ``end_call_reason`` beside it are
+    those words, in the reader's language)."""
+
+    model_config = examples(
+        [
+            {"key": "alerts.break_recommended", "params": {"minutes": 10}},
+            {"key": "end_call_reasons.ladder", "params": {"rung": "set_boundary"}},
+            {"key": "alerts.abuse", "params": {"evidence": ["#$&^&%@!", "idioto"], "more": 0}},
+        ]
+    )
+
+    key: str
+    params: dict[str, str | int | list[str]] = Field(default_factory=dict)
+
+    def render(self, lang: str) -> str:
+        return coach_messages.render(self.key, self.params, lang)
+
+
 class SuggestionRead(WireModel):
-    """What to say next (``text``, in the customer's language) and why (the agent's language)."""
+    """What to say next (``text``, in the customer's language) and why (the reader's language)."""
 
     model_config = examples(ex.SUGGESTIONS)
 
     step: str = Field(description="the stage, or a sub-step such as still_here, intake_question")
     text: str
     why: str
+    why_texts: list[TextRef] = Field(default_factory=list, description="``why`` as messages")
 
 
 class AlertRead(WireModel):
@@ -70,10 +92,11 @@ class AlertRead(WireModel):
     model_config = examples(ex.ALERTS)
 
     kind: AlertKind
-    message: str
+    message: str = Field(description="in the reader's language")
     evidence: list[str]
     alternative: str | None = Field(None, description="a better wording, for negative_wording")
     minutes: int | None = Field(None, description="the break's length, for break_recommended")
+    text: TextRef | None = Field(None, description="``message`` as a key and its parameters")
 
 
 class FactRead(WireModel):
@@ -203,7 +226,8 @@ class GuidanceRecord(_GuidanceKept):
     suggestions: list[SuggestionRead]
     alerts: list[AlertRead]
     may_end_call: bool
-    end_call_reason: str = Field(description="why ending is (not) allowed, the agent's language")
+    end_call_reason: str = Field(description="why ending is (not) allowed, the reader's language")
+    end_call_text: TextRef | None = Field(None, description="``end_call_reason`` as a message")
     signals: SignalsRead | None = Field(None, description="null after the agent's own turns")
     facts: list[FactRead] = Field(description="every fact of the contact so far")
     category: str | None = Field(None, description="the suggested complaint category key")
@@ -242,6 +266,7 @@ class GuidanceMessage(GuidanceRecord):
             alerts=[AlertRead.model_validate(a, from_attributes=True) for a in guidance.alerts],
             may_end_call=guidance.may_end_call,
             end_call_reason=guidance.end_call_reason,
+            end_call_text=TextRef.model_validate(guidance.end_call_text, from_attributes=True),
             signals=SignalsRead.of(guidance.signals) if guidance.signals else None,
             facts=[FactRead.model_validate(f, from_attributes=True) for f in guidance.facts],
             category=guidance.category,
@@ -368,10 +393,8 @@ class AlertMessage(WireModel):
     type: Literal["alert"] = "alert"
     contact_id: int
     kind: AlertKind
-    message: str = Field(
-        description="for the agent, in the agent's interface language; a board composes its own "
-        "words from kind, agent_name and minutes"
-    )
+    message: str = Field(description="the alert in the reader's language")
+    text: TextRef | None = Field(None, description="``message`` as a key and its parameters")
     agent: str
     agent_name: str
     seq: int | None = Field(None, description="the guidance that raised it; null for a break")

@@ -91,7 +91,7 @@ def board_page(request: Request, session: SessionDep, user: BoardWatcher) -> Res
         legal_risk=cases(CaseFilters(legal_risk=True)),
         legal_missed=cases(CaseFilters(legal_missed=True)),
         legal_of=legal_viewer(playbook, lang, gettext, now),
-        fmt=moment_formatter(playbook),
+        fmt=moment_formatter(playbook, lang),
         stage_labels=labels.translated(labels.STAGES, gettext),
         kind_labels=labels.translated(labels.COMPENSATION_KINDS, gettext),
         alert_labels=labels.translated(labels.ALERTS, gettext),

@@ -15,6 +15,7 @@ from calmdesk.live import permissions as live_permissions
 from calmdesk.live import service as live_service
 from calmdesk.live.bus import BOARD_CHANNEL
 from calmdesk.live.fanout import publish_from_thread
+from calmdesk.live.localize import localized_record
 from calmdesk.live.messages import Outgoing
 from calmdesk.live.models import Contact
 from calmdesk.playbook.deps import request_playbook
@@ -70,14 +71,14 @@ def console_labels(gettext: Any) -> dict[str, Any]:
     }
 
 
-def contact_state(session: Session, contact: Contact) -> dict[str, Any]:
-    """What the console shows when opened: the lines so far, the latest guidance and, once the
-    contact has ended, its summary."""
+def contact_state(session: Session, contact: Contact, lang: str) -> dict[str, Any]:
+    """What the console shows when opened: the lines so far, the latest guidance (in the
+    reader's language ``lang``) and, once the contact has ended, its summary."""
     events = live_service.events_of(session, contact=contact)
     guidance = next((e.guidance for e in reversed(events) if e.guidance), None)
     return {
         "events": [{"type": e.kind, "text": e.text, "action": e.action} for e in events],
-        "guidance": guidance,
+        "guidance": localized_record(guidance, lang),
         "summary": contact.summary,
         "break_minutes": contact.break_minutes,
     }
@@ -113,9 +114,9 @@ def start_contact(
     can_transfer: Annotated[bool, Form()] = False,
 ) -> RedirectResponse:
     if channel not in {c.value for c in CONTACT_CHANNELS}:
-        raise InvalidInput(f"unknown channel {channel!r}", code="unknown_channel")
+        raise InvalidInput(f"unknown channel {channel!r}", code="unknown_channel", value=channel)
     if lang != AUTOMATIC and lang not in LANGUAGE_NAMES:
-        raise InvalidInput(f"unknown language {lang!r}", code="unknown_language")
+        raise InvalidInput(f"unknown language {lang!r}", code="unknown_language", value=lang)
     playbook = request_playbook(request)
     contact = live_service.start_contact(
         session,
@@ -137,9 +138,10 @@ def start_contact(
 def console_page(
     request: Request, session: SessionDep, user: ContactWorker, contact_id: int
 ) -> Response:
-    gettext = gettext_for(page_language(request, user))
+    lang = page_language(request, user)
+    gettext = gettext_for(lang)
     contact = live_permissions.contact_for_user(session, contact_id=contact_id, user=user)
-    state = contact_state(session, contact)
+    state = contact_state(session, contact, lang)
     playbook = request_playbook(request)
     return render(
         request,

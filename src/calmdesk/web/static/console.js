@@ -28,7 +28,7 @@
       const speaker = pick(event, "speaker") || (kind === "agent_said" ? "agent" : "customer");
       item = el("li", { class: speaker },
         el("span", { class: "who" }, (L.speakers[speaker] || speaker) + ":"),
-        String(pick(event, "text") || ""));
+        el("bdi", {}, String(pick(event, "text") || "")));
     }
     list.append(item);
     list.scrollTop = list.scrollHeight;
@@ -60,7 +60,7 @@
       const step = pick(suggestion, "step", "stage");
       list.append(el("li", { dataset: { step: step || "" } },
         el("span", { class: "text" },
-          el("span", { id }, text),
+          el("span", { id, dir: "auto" }, text),
           el("span", { class: "why" }, [L.stages[step], pick(suggestion, "why")].filter(Boolean).join(" — "))),
         el("button", { type: "button", class: "secondary", "data-copy-target": id,
           "data-copied-label": L.copied, "aria-label": `${L.copy}: ${text}` }, L.copy)));
@@ -79,8 +79,8 @@
       const message = typeof alert === "string" ? "" : pick(alert, "message") || "";
       const alternative = typeof alert === "string" ? "" : pick(alert, "alternative") || "";
       list.append(el("li", { dataset: { kind } }, el("strong", {}, L.alerts[kind] || kind),
-        message ? " — " + message : "",
-        alternative ? el("div", { class: "small" }, `${L.instead}: ${alternative}`) : null));
+        message ? " — " : "", message ? el("bdi", {}, message) : "",
+        alternative ? el("div", { class: "small" }, `${L.instead}: `, el("bdi", {}, alternative)) : null));
     }
   }
 
@@ -95,8 +95,8 @@
       const kind = pick(fact, "kind");
       const value = pick(fact, "value", "text") || "";
       const said = pick(fact, "text") || "";
-      list.append(el("li", {}, el("strong", {}, (L.facts[kind] || kind) + ": "), String(value),
-        said && said !== value ? el("span", { class: "muted small" }, ` («${said}»)`) : null));
+      list.append(el("li", {}, el("strong", {}, (L.facts[kind] || kind) + ": "), el("bdi", {}, String(value)),
+        said && said !== value ? el("span", { class: "muted small" }, " («", el("bdi", {}, said), "»)") : null));
     }
   }
 
