@@ -213,8 +213,11 @@ def test_the_queue_lists_a_case_with_both_deadlines(
     page = client.get("/cases").text
     row = re.search(rf'<tr data-testid="case-row" data-case-id="{case_id}">.*?</tr>', page, re.S)
     assert row
-    assert re.search(r'data-testid="resolution-due">\d{4}-\d\d-\d\d \d\d:\d\d', row.group(0))
-    assert re.search(r'data-testid="legal-due">\d{4}-\d\d-\d\d', row.group(0))
+    # the moment as the reader writes it (Polish: "8 gru 2026, 16:00"), to the minute
+    assert re.search(
+        r'data-testid="resolution-due">\d{1,2} [a-ząćęłńóśźż]{3} \d{4}, \d\d:\d\d', row.group(0)
+    )
+    assert re.search(r'data-testid="legal-due">\d{1,2} [a-ząćęłńóśźż]{3} \d{4}', row.group(0))
 
 
 def test_a_bad_queue_filter_is_named(client: TestClient, login: LoginHelper) -> None:

@@ -96,3 +96,30 @@ def test_no_page_shows_english_or_an_internal_key(
                 json.dumps({"user": username, "lang": lang, "bad": bad}, ensure_ascii=False) + "\n"
             )
     assert bad == {}
+
+
+@pytest.mark.parametrize("lang", ["pl", "ru"])
+def test_the_check_itself_catches_what_it_looks_for(lang: str) -> None:
+    """The crawl would pass on anything if the check were blind: it must flag an English
+    catalog text, an internal key, a raw ISO moment and duration, and let customer text be."""
+    page = (
+        "<main><h1>Supervisor board</h1><p>Rung: silent_record</p><p>board.view</p>"
+        "<p>Due 2026-11-12T15:00:00Z</p><p>P14D</p>"
+        '<p class="customer-text" dir="auto">Supervisor board, silent_record</p>'
+        "<bdi>anna.nowak@example.pl</bdi></main>"
+    )
+    found = problems(read_page(page)[0], lang)
+    assert any(p.startswith("English: 'Supervisor board'") for p in found)
+    assert any("'silent_record'" in p for p in found)
+    assert any("'board.view'" in p for p in found)
+    assert sum(p.startswith("raw ISO") for p in found) == 2
+    assert len(found) == 5
+
+
+def test_the_crawl_reaches_every_kind_of_page(
+    demo: None, client: TestClient, session: Session, settings: Settings
+) -> None:
+    _sign_in(client, session, settings, "supervisor", "ru")
+    pages = crawl(client)
+    for prefix in ("/board", "/console/", "/cases/", "/social/", "/playbook", "/no-such-page"):
+        assert any(path.startswith(prefix) for path in pages), prefix

@@ -272,7 +272,10 @@ def install_error_pages(app: FastAPI) -> None:
 
     async def validation_error(request: Request, error: Exception) -> Response:
         assert isinstance(error, RequestValidationError)
-        if not _is_page(request):
+        # A page's form (its route is not in the API's schema); /playbook/export and the API
+        # keep their JSON answer naming each field.
+        route = request.scope.get("route")
+        if not _is_page(request) or getattr(route, "include_in_schema", True):
             return await _call(api_validation, request, error)
         fields = validation_errors(list(error.errors()))
         refused = InvalidInput("; ".join(f["problem"] for f in fields), fields=fields)
