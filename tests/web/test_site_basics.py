@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from tests.conftest import LoginHelper
@@ -61,3 +62,18 @@ def test_an_error_page_keeps_the_menu_and_sign_out_in_the_readers_language(
     assert 'href="/console"' in page.text and 'lang="pl"' in page.text
     main = page.text.split("<main", 1)[1]
     assert "board.view" not in main and "Your role" not in main
+
+
+def test_a_bug_on_a_page_is_a_page_with_the_menu(app: FastAPI, login: LoginHelper) -> None:
+    @app.get("/boom-for-test", include_in_schema=False)
+    def boom() -> None:
+        raise RuntimeError("a bug")
+
+    with TestClient(app, raise_server_exceptions=False) as client:
+        login(client, "supervisor")  # reads Russian
+        page = client.get("/boom-for-test")
+        assert page.status_code == 500
+        assert 'lang="ru"' in page.text and 'action="/logout"' in page.text
+        assert "a bug" not in page.text and "Traceback" not in page.text
+        api = client.get("/api/users/me")
+        assert api.status_code == 200

@@ -16,7 +16,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, FastAPI, Form, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
@@ -281,9 +281,19 @@ def install_error_pages(app: FastAPI) -> None:
         refused = InvalidInput("; ".join(f["problem"] for f in fields), fields=fields)
         return await _error_page(request, 422, refused)
 
+    async def server_error(request: Request, error: Exception) -> Response:
+        # A bug: Starlette logs it and re-raises it after this answer. A page still shows the
+        # menu and "sign out", in the reader's language; the API gets its JSON error.
+        if not _is_page(request):
+            return JSONResponse(
+                {"code": "internal_error", "message": "Internal server error."}, status_code=500
+            )
+        return await _error_page(request, 500)
+
     app.add_exception_handler(CalmDeskError, domain_error)
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(Exception, server_error)
 
 
 def install_pages(app: FastAPI) -> None:
