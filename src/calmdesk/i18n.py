@@ -11,6 +11,7 @@ company's time zone.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import lru_cache
@@ -78,4 +79,7 @@ def format_money(amount: Decimal | str | float, currency: str, lang: str) -> str
     if currency == PERCENT:
         number = format_decimal(value, locale=lang)
         return f"{number}\u00a0%" if lang in ("pl", "ru") else f"{number}%"
-    return str(format_currency(value, currency, locale=lang))
+    text = str(format_currency(value, currency, locale=lang))
+    # CLDR glues a currency code to the number in English ("PLN1,250.50"); a code is a word
+    # and is written apart from the number, as a native writes it ("PLN 1,250.50").
+    return re.sub(r"^([A-Z]{3})(?=[\d-])", "\\1\u00a0", text)
