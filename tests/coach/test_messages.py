@@ -76,3 +76,18 @@ def test_a_stored_message_is_rendered_for_each_reader() -> None:
 
 def test_an_unknown_rung_is_a_dash_not_a_key() -> None:
     assert render("end_call_reasons.ladder", {"rung": "-"}, "pl").endswith("(teraz: —).")
+
+
+def test_a_stored_message_this_version_does_not_know_keeps_its_stored_words() -> None:
+    from calmdesk.live.localize import localized_record
+
+    stored = {
+        "alerts": [{"kind": "abuse", "message": "Stored words", "text": {"key": "alerts.gone"}}],
+        "end_call_text": {"key": "end_call_reasons.warnings", "params": {}},
+        "end_call_reason": "Stored reason",
+    }
+    shown = localized_record(stored, "ru")
+    assert shown is not None
+    assert shown["alerts"][0]["message"] == "Stored words"
+    assert shown["end_call_reason"] == "Stored reason"  # a parameter missing: kept as stored
+    assert stored["alerts"][0]["message"] == "Stored words"  # the stored row is not touched

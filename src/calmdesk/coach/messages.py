@@ -212,7 +212,7 @@ def text(key: str, lang: str, **params: object) -> str:
         assert isinstance(number, int)
         count = number
     words = template(key, lang, count)
-    return words.format(**params) if params else words
+    return words.format(**params)
 
 
 def label(table: str, key: str, lang: str) -> str:
@@ -241,6 +241,10 @@ class Text:
 
     def to_dict(self) -> dict[str, object]:
         return {"key": self.key, "params": dict(self.params)}
+
+
+def known(key: str) -> bool:
+    return key in MESSAGES or key in PLURALS
 
 
 def render(key: str, params: Mapping[str, Param], lang: str) -> str:

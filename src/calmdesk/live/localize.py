@@ -12,29 +12,44 @@ from __future__ import annotations
 import copy
 from typing import Any, TypeVar
 
-from calmdesk.coach.messages import render
+from calmdesk.coach.messages import known, render
 from calmdesk.live.frames import ContactSnapshot
 from calmdesk.live.wire import (
     AlertMessage,
     AlertRead,
     GuidanceRecord,
     SuggestionRead,
+    TextRef,
 )
 
 M = TypeVar("M")
 
 
+def _render(text: TextRef, lang: str) -> str | None:
+    """The stored message in ``lang``; ``None`` when it cannot be (a key this version does not
+    know, a parameter missing): the words stored beside it are kept then."""
+    return _render_raw(text.key, text.params, lang)
+
+
+def _render_raw(key: object, params: object, lang: str) -> str | None:
+    if not isinstance(key, str) or not known(key) or not isinstance(params, dict):
+        return None
+    try:
+        return render(key, params, lang)
+    except (KeyError, IndexError, ValueError, AssertionError):
+        return None
+
+
 def _why(suggestion: SuggestionRead, lang: str) -> SuggestionRead:
-    if not suggestion.why_texts:
+    words = [_render(text, lang) for text in suggestion.why_texts]
+    if not words or None in words:
         return suggestion
-    why = " ".join(text.render(lang) for text in suggestion.why_texts)
-    return suggestion.model_copy(update={"why": why})
+    return suggestion.model_copy(update={"why": " ".join(w for w in words if w)})
 
 
 def _alert(alert: AlertRead, lang: str) -> AlertRead:
-    if alert.text is None:
-        return alert
-    return alert.model_copy(update={"message": alert.text.render(lang)})
+    words = _render(alert.text, lang) if alert.text is not None else None
+    return alert if words is None else alert.model_copy(update={"message": words})
 
 
 def localized(message: M, lang: str) -> M:
@@ -45,11 +60,13 @@ def localized(message: M, lang: str) -> M:
             "suggestions": [_why(s, lang) for s in message.suggestions],
             "alerts": [_alert(a, lang) for a in message.alerts],
         }
-        if message.end_call_text is not None:
-            update["end_call_reason"] = message.end_call_text.render(lang)
+        reason = _render(message.end_call_text, lang) if message.end_call_text else None
+        if reason is not None:
+            update["end_call_reason"] = reason
         return message.model_copy(update=update)
     if isinstance(message, AlertMessage) and message.text is not None:
-        return message.model_copy(update={"message": message.text.render(lang)})
+        words = _render(message.text, lang)
+        return message if words is None else message.model_copy(update={"message": words})
     if isinstance(message, ContactSnapshot) and isinstance(message.guidance, GuidanceRecord):
         return message.model_copy(update={"guidance": localized(message.guidance, lang)})
     return message
@@ -62,15 +79,17 @@ def localized_record(stored: dict[str, Any] | None, lang: str) -> dict[str, Any]
     data = copy.deepcopy(stored)
     for suggestion in data.get("suggestions") or []:
         texts = suggestion.get("why_texts") or []
-        if texts:
-            suggestion["why"] = " ".join(
-                render(t["key"], t.get("params") or {}, lang) for t in texts
-            )
+        words = [_render_raw(t.get("key"), t.get("params") or {}, lang) for t in texts]
+        if words and None not in words:
+            suggestion["why"] = " ".join(w for w in words if w)
     for alert in data.get("alerts") or []:
         text = alert.get("text")
         if isinstance(text, dict):
-            alert["message"] = render(text["key"], text.get("params") or {}, lang)
+            shown = _render_raw(text.get("key"), text.get("params") or {}, lang)
+            alert["message"] = shown if shown is not None else alert.get("message")
     reason = data.get("end_call_text")
     if isinstance(reason, dict):
-        data["end_call_reason"] = render(reason["key"], reason.get("params") or {}, lang)
+        shown = _render_raw(reason.get("key"), reason.get("params") or {}, lang)
+        if shown is not None:
+            data["end_call_reason"] = shown
     return data
