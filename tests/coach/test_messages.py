@@ -81,7 +81,7 @@ def test_an_unknown_rung_is_a_dash_not_a_key() -> None:
 def test_a_stored_message_this_version_does_not_know_keeps_its_stored_words() -> None:
     from calmdesk.live.localize import localized_record
 
-    stored = {
+    stored: dict[str, Any] = {
         "alerts": [{"kind": "abuse", "message": "Stored words", "text": {"key": "alerts.gone"}}],
         "end_call_text": {"key": "end_call_reasons.warnings", "params": {}},
         "end_call_reason": "Stored reason",

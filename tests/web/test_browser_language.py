@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Page, ViewportSize
+from playwright.sync_api import Page, ViewportSize, expect
 
 from tests.web.conftest import SignedIn
 from tests.web.crawl import INTERNAL_KEY, ISO_MOMENT, problems
@@ -117,6 +117,8 @@ def test_a_polish_agents_alert_reads_in_russian_for_the_russian_supervisor(
     agent.locator("#utterance-text").press("Enter")
     agent.wait_for_selector("#alerts li[data-kind=abuse]", timeout=60_000)
     assert "Obraźliwa wypowiedź klienta" in agent.locator("#alerts").inner_text()
+    # the customer's line is isolated, so a right-to-left override in it cannot flip the page
+    expect(agent.locator("#transcript li bdi").last).to_contain_text("trzeci raz dzwonię")
 
     supervisor = signed_in("supervisor")
     supervisor.goto(f"/console/{contact}")
