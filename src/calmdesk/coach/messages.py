@@ -160,6 +160,70 @@ MESSAGES: dict[str, str] = dict(
         _k("channels.email", "e-mail"),
         _k("channels.social", "direct message"),
         _k("channels.in_person", "a visit in person"),
+        # Merged from main (issue 12's console and sides work): the agent's own steps heard,
+        # undo, a call ended too early, a break asked for, the alternatives to negative wording.
+        _k(
+            "alerts.ended_without_permission",
+            "The call was ended before the rules allowed it ({reason}); your supervisor has been "
+            "told.",
+        ),
+        _k(
+            "alerts.break_requested",
+            "You asked for a break after this contact; your supervisor has been told.",
+        ),
+        _k(
+            "already_apologised_why",
+            "You have apologised already: no second apology, go straight to what happens next.",
+        ),
+        _k("heard.acknowledge", "Introduction and empathy heard: “{evidence}”"),
+        _k("heard.restate", "Facts restated: “{evidence}”"),
+        _k("heard.boundary", "Boundary heard: “{evidence}”"),
+        _k("heard.warning", "Warning heard: “{evidence}”"),
+        _k("heard.silent_record", "Silence-and-record heard: “{evidence}”"),
+        _k("heard.transfer", "Transfer announced: “{evidence}”"),
+        _k("heard.transfer_failed", "Failed transfer heard: “{evidence}”"),
+        _k("heard.thanks", "Thanks heard: “{evidence}”"),
+        _k("heard.apology", "Apology heard: “{evidence}”"),
+        _k("heard.resolve", "Solution given: “{evidence}”"),
+        _k("heard.close", "Goodbye heard: “{evidence}”"),
+        _k("heard_undone", "Taken back: {step}. The coach goes on as if it had not been said."),
+        _k("heard_steps.acknowledge", "introduction and empathy"),
+        _k("heard_steps.restate", "facts restated"),
+        _k("heard_steps.boundary", "boundary"),
+        _k("heard_steps.warning", "warning"),
+        _k("heard_steps.silent_record", "silence and record"),
+        _k("heard_steps.transfer", "transfer announced"),
+        _k("heard_steps.transfer_failed", "failed transfer"),
+        _k("heard_steps.thanks", "thanks"),
+        _k("heard_steps.apology", "apology"),
+        _k("heard_steps.resolve", "solution"),
+        _k("heard_steps.close", "goodbye"),
+        _k("nothing_to_undo", "Turn {turn} has no heard step “{step}” left to take back."),
+        _k("negative_alternatives.cannot", "Here is what I can do for you instead."),
+        _k(
+            "negative_alternatives.nothing",
+            "Let us look at what can still be done, and I will tell you the next step.",
+        ),
+        _k(
+            "negative_alternatives.not_mine",
+            "I will take this on and pass it to the right team myself.",
+        ),
+        _k(
+            "negative_alternatives.rules",
+            "Let me explain what happens next with your case and how long it takes.",
+        ),
+        _k(
+            "negative_alternatives.impossible",
+            "I will check what options we have and come back to you.",
+        ),
+        _k(
+            "negative_alternatives.dont_know",
+            "I will check that and get back to you with an answer.",
+        ),
+        _k(
+            "negative_alternatives.calm_down",
+            "I can see how much this matters to you. Let us sort it out together.",
+        ),
     ]
 )
 """Every message without plural forms, by key (English, the msgid)."""
@@ -182,10 +246,6 @@ def keys_of(table: str) -> tuple[str, ...]:
     """The keys of one table (``channels`` -> ``phone``, ``chat``...)."""
     prefix = f"{table}."
     return tuple(key[len(prefix) :] for key in [*MESSAGES, *PLURALS] if key.startswith(prefix))
-
-
-CHANNELS = keys_of("channels")
-"""The channels the phrasebook names ("(kontakt: {channel})", "via {channel}")."""
 
 
 def english() -> dict[str, str]:
@@ -261,3 +321,53 @@ def render(key: str, params: Mapping[str, Param], lang: str) -> str:
         rung = f"stages.{values['rung']}"
         values["rung"] = text(rung, lang) if rung in MESSAGES else "—"
     return text(key, lang, **values)
+
+
+# -- the tables by language, for code that reads a message as ``{lang: text}`` -----------------
+
+
+def _single(key: str) -> dict[str, str]:
+    """One message as ``{lang: template}`` in every interface language."""
+    return {lang: template(key, lang) for lang in UI_LANGUAGES}
+
+
+def _table(name: str) -> dict[str, dict[str, str]]:
+    """One table's messages as ``{key: {lang: template}}``."""
+    return {key: _single(f"{name}.{key}") for key in keys_of(name)}
+
+
+WHY: dict[Stage, dict[str, str]] = {Stage(key): texts for key, texts in _table("why").items()}
+"""Why each step of the ladder is suggested."""
+LISTENING_SIGNAL_WHY = _single("listening_signal_why")
+STILL_HERE_WHY = _single("still_here_why")
+SUPERVISOR_WHY = _single("supervisor_why")
+SUPERVISOR_NO_TRANSFER = _single("supervisor_no_transfer")
+APOLOGY_WHY = _single("apology_why")
+NO_APOLOGY_WHY = _single("no_apology_why")
+ALREADY_APOLOGISED_WHY = _single("already_apologised_why")
+HEARD = _table("heard")
+"""What the console shows for each step heard in the agent's words (``{evidence}``)."""
+HEARD_STEPS = _table("heard_steps")
+HEARD_UNDONE = _single("heard_undone")
+NOTHING_TO_UNDO = _single("nothing_to_undo")
+NEGATIVE_ALTERNATIVES = _table("negative_alternatives")
+"""What to say instead of each family of negative wording, in the customer's language."""
+ALERTS = _table("alerts")
+MORE_EVIDENCE = _single("more_evidence")
+END_CALL_REASONS = _table("end_call_reasons")
+FACT_LABELS = _table("fact_labels")
+FALLBACKS = _table("fallbacks")
+"""Stand-ins when the conversation lacks what a phrase needs; kept neutral on purpose."""
+CHANNELS = _table("channels")
+"""Nouns, as the phrasebook writes "(kontakt: {channel})", "via {channel}"."""
+
+
+def ui(table: Mapping[str, str], lang: str) -> str:
+    """The entry for ``lang``, English when the language has none."""
+    return table.get(lang) or table["en"]
+
+
+def end_call_reason(key: str, lang: str, *, needed: int, given: int, rung: str | None) -> str:
+    """Why ending the call is (not) allowed, for the reason ``key`` of ``end_call_verdict``."""
+    params: dict[str, Param] = {"needed": needed, "given": given, "rung": rung or "-"}
+    return render(f"end_call_reasons.{key}", params, lang)
