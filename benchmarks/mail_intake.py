@@ -25,14 +25,14 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from cases_db import temporary_engine  # noqa: E402
+from tests.mail import corpus  # noqa: E402
+from tests.mail.servers import dovecot  # noqa: E402
 
 from calmdesk.mail.imap import ImapConfig, Mailbox  # noqa: E402
 from calmdesk.mail.intake import Limits, receive  # noqa: E402
 from calmdesk.mail.loop import MailRuntime, intake_pass  # noqa: E402
 from calmdesk.playbook.load import default_playbook  # noqa: E402
 from calmdesk.storage.db import make_session_factory  # noqa: E402
-from tests.mail import corpus  # noqa: E402
-from tests.mail.servers import dovecot  # noqa: E402
 
 LIMITS = Limits(sender_limit_per_hour=1_000_000)
 

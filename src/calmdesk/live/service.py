@@ -339,6 +339,7 @@ def undo(
     actor: User | None,
     playbook: Playbook,
     cache: coaching.ConversationCache | None = None,
+    integration: bool = False,
 ) -> TurnOutcome[GuidanceMessage]:
     """Take back the step ``step`` heard in the agent's line stored as event ``seq``; the coach
     goes on as if it had not been heard. Anything else is ``nothing_to_undo`` (or
@@ -350,6 +351,7 @@ def undo(
         step=lambda conversation: conversation.undo(seq, step),
         playbook=playbook,
         cache=cache,
+        integration=integration,
     )
     return outcome
 
