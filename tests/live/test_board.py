@@ -162,7 +162,9 @@ def test_every_alert_on_the_bus_is_stored_and_a_rung_climb_is_one(
     assert all(set(a.params) <= {"rung", "minutes", "text"} for a in stored)
     texts = [a.params["text"] for a in stored if "text" in a.params]
     assert texts and all(set(t) == {"key", "params"} for t in texts)
-    assert {t["key"] for t in texts} >= {"alerts.abuse"}
+    # the abuse alert is kept without the insults it quoted on the bus
+    assert {t["key"] for t in texts} >= {"alerts.abuse_unquoted"}
+    assert not any(set(t["params"]) & {"evidence", "phrase", "alternative"} for t in texts)
     # The Russian supervisor reads the Polish agent's stored alerts in Russian.
     listed = client.get("/api/alerts").json()
     worded = [a for a in listed if a["text"] is not None]

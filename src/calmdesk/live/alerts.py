@@ -71,13 +71,27 @@ def _params(message: AlertMessage) -> dict[str, object]:
     params: dict[str, object] = dict(message.params)
     if message.minutes is not None:
         params.setdefault("minutes", message.minutes)
-    if message.text is not None:
-        params[TEXT_PARAM] = {"key": message.text.key, "params": dict(message.text.params)}
+    text = _storable(message.text)
+    if text is not None:
+        params[TEXT_PARAM] = {"key": text.key, "params": dict(text.params)}
     return params
 
 
 TEXT_PARAM = "text"
 """Where a stored alert keeps its message (a key and parameters, never words)."""
+QUOTING = frozenset({"evidence", "phrase", "alternative"})
+"""Parameters that quote the customer or the agent: never kept in the alerts table (a
+customer's erasure clears the contact's events, and the day's alerts outlive them)."""
+UNQUOTED = {"alerts.abuse": "alerts.abuse_unquoted"}
+"""The message kept instead of one that quotes."""
+
+
+def _storable(text: TextRef | None) -> TextRef | None:
+    """The message as it may be kept: without anyone's words (the unquoted one, or none)."""
+    if text is None or not QUOTING & set(text.params):
+        return text
+    key = UNQUOTED.get(text.key)
+    return TextRef(key=key) if key else None
 
 
 def _text_of(stored: object) -> TextRef | None:
