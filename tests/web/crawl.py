@@ -48,6 +48,8 @@ class _Reader(HTMLParser):
             tag in SKIPPED
             or _isolated(tag, values)
             or (tag == "option" and (values.get("lang") is not None))
+            # an identifier written for integrators (a webhook's event name), marked as such
+            or (tag == "code" and values.get("translate") == "no")
         )
         if not self._hidden() and not hidden:
             for name in SHOWN_ATTRIBUTES:

@@ -106,14 +106,18 @@ def test_the_check_itself_catches_what_it_looks_for(lang: str) -> None:
         "<main><h1>Supervisor board</h1><p>Rung: silent_record</p><p>board.view</p>"
         "<p>Due 2026-11-12T15:00:00Z</p><p>P14D</p>"
         '<p class="customer-text" dir="auto">Supervisor board, silent_record</p>'
-        "<bdi>anna.nowak@example.pl</bdi></main>"
+        "<bdi>anna.nowak@example.pl</bdi>"
+        '<code translate="no">case.created</code><code>case.sla_breached</code></main>'
     )
     found = problems(read_page(page)[0], lang)
     assert any(p.startswith("English: 'Supervisor board'") for p in found)
     assert any("'silent_record'" in p for p in found)
     assert any("'board.view'" in p for p in found)
     assert sum(p.startswith("raw ISO") for p in found) == 2
-    assert len(found) == 5
+    # an identifier marked translate="no" (a webhook's event name) is for integrators
+    assert any("'case.sla_breached'" in p for p in found)
+    assert not any("'case.created'" in p for p in found)
+    assert len(found) == 6
 
 
 def test_the_crawl_reaches_every_kind_of_page(
