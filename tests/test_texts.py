@@ -15,7 +15,6 @@ from calmdesk.languages import LANGUAGES
 from calmdesk.texts import TextFiles, load_texts
 
 PACKAGES = (
-    "calmdesk.coach",
     "calmdesk.training",
     "calmdesk.playbook",
     "calmdesk.users",
@@ -64,9 +63,13 @@ def _polish_for_agents() -> list[str]:
         )
         for entry in document.values():
             found.extend([entry] if isinstance(entry, str) else entry.values())
-    catalog = resources.files("calmdesk.web").joinpath("locale/pl/LC_MESSAGES/messages.po")
-    with catalog.open("rb") as file:
-        found.extend(str(m.string) for m in read_po(file) if m.id and m.string)
+    for package, domain in (("calmdesk.web", "messages"), ("calmdesk.coach", "coach")):
+        catalog = resources.files(package).joinpath(f"locale/pl/LC_MESSAGES/{domain}.po")
+        with catalog.open("rb") as file:
+            for message in read_po(file):
+                if message.id and message.string:
+                    strings = message.string
+                    found.extend(strings if isinstance(strings, tuple) else [str(strings)])
     return found
 
 

@@ -1,5 +1,6 @@
-"""Words for people kept as data, one YAML file per language: the coach's interface texts
-(``coach/texts/<lang>.yaml``) and the rehearsal report's (``training/texts/<lang>.yaml``).
+"""Words for people kept as YAML data, one file per language: the rehearsal report's
+(``training/texts/<lang>.yaml``), the exported playbook's headings, the sign-in, live, social and
+customer errors. (The pages' and the coach's words are Babel catalogs: :mod:`calmdesk.i18n`.)
 
 A file maps a table name to either one text or a mapping of keys to texts. :func:`load_texts`
 turns the files of every language in :data:`calmdesk.languages.LANGUAGES` into the shape the

@@ -229,9 +229,7 @@ SWEARING = " ".join(
 )
 
 
-@pytest.mark.parametrize(
-    ("ui", "more"), [("pl", "+3 innych"), ("ru", "и ещё 3"), ("en", "+3 more")]
-)
+@pytest.mark.parametrize(("ui", "more"), [("pl", "+3 inne"), ("ru", "и ещё 3"), ("en", "+3 more")])
 def test_an_alert_quotes_at_most_five_different_words(ui: str, more: str) -> None:
     conversation = Conversation(default_playbook("pl"), "pl", ui_lang=ui)
     guidance = conversation.customer_says(SWEARING)  # 200 swear words, 8 different

@@ -4,6 +4,7 @@ guidance, the agent's and the board's sockets receive it as it happens, a contac
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -14,6 +15,7 @@ from starlette.websockets import WebSocketDisconnect
 from calmdesk.live.bus import InProcessBus, RedisBus
 from calmdesk.live.fanout import get_bus, inner_bus
 from calmdesk.live.frames import ErrorMessage
+from calmdesk.live.localize import localized_record
 from calmdesk.live.schemas import MAX_OFFSET, MAX_PAGE
 from tests.conftest import LoginHelper
 from tests.live.helpers import (
@@ -87,7 +89,15 @@ def test_a_supervisor_replays_a_contact_with_the_guidance_after_each_event(
     body = replay.json()
     # Ending records the agent's call_ended as the last event, so the outcome is the coach's.
     assert body["status"] == "ended" and body["summary"]["turns"] == len(DIALOGUE) + 1
-    assert [e["guidance"] for e in body["events"][:-1]] == [without_event(g) for g in given]
+    # The Russian supervisor reads the Polish agent's guidance in Russian: the same messages
+    # (keys and parameters), put into the reader's words.
+    replayed = [e["guidance"] for e in body["events"][:-1]]
+    assert replayed == [localized_record(without_event(g), "ru") for g in given]
+    alerts = [a for g in replayed for a in g["alerts"]]
+    assert alerts and all(re.search("[а-яё]", a["message"], re.I) for a in alerts)
+    assert all(a["text"]["key"].startswith(("alerts.", "supervisor_")) for a in alerts)
+    reasons = {g["end_call_reason"] for g in replayed}
+    assert not any(re.search("[ąęółśżźćń]", r) for r in reasons)
     assert [e["text"] or e["action"] for e in body["events"]] == [
         *(next(iter(turn.values())) for turn in DIALOGUE),
         "call_ended",

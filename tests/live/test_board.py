@@ -6,6 +6,7 @@ acknowledgement reaches every board."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -156,8 +157,19 @@ def test_every_alert_on_the_bus_is_stored_and_a_rung_climb_is_one(
     assert all(m["alert_id"] for m in pushed)
     climbs = [a for a in stored if a.kind == BoardAlertKind.RUNG_CLIMBED]
     assert [a.params["rung"] for a in climbs] == ["acknowledge", "set_boundary", "warn"]
-    # Words are not stored: only the kind and its params.
-    assert all(set(a.params) <= {"rung", "minutes"} for a in stored)
+    # Words are not stored: only the kind and its params, and the coach's message as a key with
+    # its parameters (the customer's words it quotes, never the sentence around them).
+    assert all(set(a.params) <= {"rung", "minutes", "text"} for a in stored)
+    texts = [a.params["text"] for a in stored if "text" in a.params]
+    assert texts and all(set(t) == {"key", "params"} for t in texts)
+    # the abuse alert is kept without the insults it quoted on the bus
+    assert {t["key"] for t in texts} >= {"alerts.abuse_unquoted"}
+    assert not any(set(t["params"]) & {"evidence", "phrase", "alternative"} for t in texts)
+    # The Russian supervisor reads the Polish agent's stored alerts in Russian.
+    listed = client.get("/api/alerts").json()
+    worded = [a for a in listed if a["text"] is not None]
+    assert worded and all(re.search("[а-яё]", a["message"], re.I) for a in worded)
+    assert all(a["message"] == "" for a in listed if a["kind"] == "rung_climbed")
 
 
 def test_an_alert_published_by_other_code_is_stored_too(

@@ -17,6 +17,8 @@ from fastapi.testclient import TestClient
 from pydantic import BaseModel
 
 from calmdesk.live import frames, schemas, wire, wire_docs
+from calmdesk.live.localize import localized
+from calmdesk.live.wire_examples import GUIDANCE_RECORDS
 from tests.live.helpers import DIALOGUE, bearer, post_turn, start
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -240,3 +242,15 @@ def test_the_doc_check_fails_on_a_stale_doc(tmp_path: Path) -> None:
     assert wire_docs.main([str(stale), "--check"]) == 1
     assert wire_docs.main([str(stale)]) == 0
     assert stale.read_text(encoding="utf-8") == doc
+
+
+def test_the_examples_words_are_their_messages_in_the_examples_language() -> None:
+    """Each example's ``message``/``why``/``end_call_reason`` is its key rendered in the
+    customer's language of the example (the three languages, one each)."""
+    for guidance in GUIDANCE_RECORDS:
+        lang = guidance["lang"]
+        record = wire.GuidanceRecord.model_validate(guidance)
+        assert localized(record, lang) == record
+        assert record.end_call_text is not None
+        assert all(a.text is not None for a in record.alerts)
+        assert all(s.why_texts for s in record.suggestions)

@@ -175,9 +175,9 @@ def test_working_hours_group_consecutive_days_with_the_same_periods(
 @pytest.mark.parametrize(
     ("lang", "sentence"),
     [
-        ("pl", "najwyżej 600 PLN w ciągu 30 dni"),
-        ("ru", "не больше 600 PLN за 30 дней"),
-        ("en", "at most 600 PLN over 30 days"),
+        ("pl", "najwyżej 600,00\xa0zł w ciągu 30 dni"),
+        ("ru", "не больше 600,00\xa0PLN за 30 дней"),
+        ("en", "at most PLN\xa0600.00 over 30 days"),
     ],
 )
 def test_export_states_the_cap_per_customer_and_period(lang: str, sentence: str) -> None:

@@ -9,7 +9,7 @@ from calmdesk.playbook.load import default_playbook
 from calmdesk.playbook.views import preferred_language
 from tests.conftest import LoginHelper
 
-HEADINGS = {"pl": "Kategorie zgłoszeń", "ru": "Категории обращений", "en": "Complaint categories"}
+HEADINGS = {"pl": "Kategorie zgłoszeń", "ru": "Категории претензий", "en": "Complaint categories"}
 
 
 @pytest.mark.parametrize("lang", ["pl", "ru", "en"])

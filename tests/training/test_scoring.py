@@ -33,7 +33,7 @@ def test_a_bad_rehearsal_scores_low_with_the_faults_named() -> None:
     faults = " ".join(report.faults())
     assert "nic nie mogę zrobić" in faults
     assert "takie są procedury" in faults
-    assert "Tura 3: rozłączenie" in faults
+    assert "Wypowiedź 3: rozłączenie" in faults
 
 
 def test_the_full_ladder_on_the_seed_001_caller_is_not_a_fault() -> None:

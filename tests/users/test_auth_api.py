@@ -23,7 +23,7 @@ def test_login_sets_an_httponly_lax_cookie_and_returns_the_user(
     body = response.json()
     assert body["username"] == "supervisor"
     assert body["role"] == "supervisor"
-    assert body["role_label"] == "Супервайзер"  # in the user's own language (ru)
+    assert body["role_label"] == "Руководитель"  # in the user's own language (ru)
     assert "compensation.approve" in body["permissions"]
     assert "password_hash" not in body
     cookie = response.headers["set-cookie"]

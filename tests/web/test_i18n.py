@@ -8,7 +8,13 @@ import pytest
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
-from calmdesk.web.i18n import LOCALE_DIR, choose_language, gettext_for, parse_accept_language
+from calmdesk.web.i18n import (
+    LOCALE_DIR,
+    choose_language,
+    gettext_for,
+    ngettext_for,
+    parse_accept_language,
+)
 
 
 @pytest.mark.parametrize(
@@ -45,16 +51,22 @@ def test_every_interface_message_is_translated(lang: str) -> None:
     with (LOCALE_DIR / "messages.pot").open("rb") as handle:
         template = read_po(handle)
     wanted = {m.id for m in template if m.id}
-    translated = {m.id for m in catalog if m.id and m.string}
+    # A plural message needs every one of its forms (three in Polish and Russian).
+    translated = {
+        m.id for m in catalog if m.id and m.string and all(m.string if m.pluralizable else [1])
+    }
     assert wanted - translated == set()
 
 
 @pytest.mark.parametrize("lang", ["pl", "ru"])
 def test_the_compiled_catalog_matches_its_source(lang: str) -> None:
+    def key(value: object) -> object:
+        return tuple(value) if isinstance(value, list | tuple) else value
+
     with _catalog(lang).open("rb") as handle:
-        source = {m.id: m.string for m in read_po(handle, locale=lang) if m.id}
+        source = {key(m.id): key(m.string) for m in read_po(handle, locale=lang) if m.id}
     with _catalog(lang).with_suffix(".mo").open("rb") as handle:
-        compiled = {m.id: m.string for m in read_mo(handle) if m.id}
+        compiled = {key(m.id): key(m.string) for m in read_mo(handle) if m.id}
     assert compiled == source
 
 
@@ -63,3 +75,19 @@ def test_placeholders_survive_translation() -> None:
         text = gettext_for(lang)("Case {number}")
         assert text.format(number=7).endswith("7")
         assert text != "Case {number}"
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("pl", ["Znaleziono 1 zgłoszenie", "Znaleziono 3 zgłoszenia", "Znaleziono 5 zgłoszeń"]),
+        ("ru", ["Найдена 1 претензия", "Найдено 3 претензии", "Найдено 5 претензий"]),
+        ("en", ["1 case found", "3 cases found", "5 cases found"]),
+    ],
+)
+def test_counts_take_the_plural_form_of_the_language(lang: str, expected: list[str]) -> None:
+    ngettext = ngettext_for(lang)
+    shown = [
+        ngettext("{count} case found", "{count} cases found", n).format(count=n) for n in (1, 3, 5)
+    ]
+    assert shown == expected

@@ -171,7 +171,9 @@ def test_an_unknown_language_is_refused_by_name(
     token = csrf_token(client, "/cases")
     response = client.post("/language", data={"lang": "de", "csrf_token": token})
     assert response.status_code == 422
-    assert "unknown language" in response.text
+    # named in the reader's language (the agent reads Polish), the refused value shown
+    assert "Wybierz jeden z dostępnych języków." in response.text
+    assert "<bdi>de</bdi>" in response.text and "unknown language" not in response.text
 
 
 def test_the_playbook_page_shows_the_export_inside_the_layout(
@@ -215,8 +217,11 @@ def test_the_queue_lists_a_case_with_both_deadlines(
     page = client.get("/cases").text
     row = re.search(rf'<tr data-testid="case-row" data-case-id="{case_id}">.*?</tr>', page, re.S)
     assert row
-    assert re.search(r'data-testid="resolution-due">\d{4}-\d\d-\d\d \d\d:\d\d', row.group(0))
-    assert re.search(r'data-testid="legal-due">\d{4}-\d\d-\d\d', row.group(0))
+    # the moment as the reader writes it (Polish: "8 gru 2026, 16:00"), to the minute
+    assert re.search(
+        r'data-testid="resolution-due">\d{1,2} [a-ząćęłńóśźż]{3} \d{4}, \d\d:\d\d', row.group(0)
+    )
+    assert re.search(r'data-testid="legal-due">\d{1,2} [a-ząćęłńóśźż]{3} \d{4}', row.group(0))
 
 
 def test_a_bad_queue_filter_is_named(client: TestClient, login: LoginHelper) -> None:
@@ -336,7 +341,12 @@ def test_a_case_form_missing_the_customer_is_refused_by_field(
         "/cases/new", data={"csrf_token": token, "description": "x", "channel": "phone"}
     )
     assert response.status_code == 422
-    assert "customer_contact" in response.text
+    # the field by its label in the reader's language, not its internal name
+    assert "Telefon lub e-mail klienta" in response.text
+    # the form's own inputs carry the name; the words the reader sees never do
+    visible = re.sub(r"<[^>]*>", " ", response.text.split("<main", 1)[1])
+    assert "customer_contact" not in visible
+    assert 'aria-invalid="true"' in response.text.split('id="customer_contact"', 1)[1][:400]
 
 
 def test_the_board_lists_live_contacts_for_a_supervisor(

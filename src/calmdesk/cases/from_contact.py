@@ -44,7 +44,7 @@ class CaseDraft:
 
 def fact_label(kind: str, lang: str) -> str:
     """``amount``, ``invoice`` ... as a reader of ``lang`` says it."""
-    return messages.ui(messages.FACT_LABELS.get(kind, {"en": kind}), lang)
+    return messages.label("fact_labels", kind, lang)
 
 
 def draft_from_contact(

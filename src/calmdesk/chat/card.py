@@ -13,7 +13,9 @@ from calmdesk.chat import service
 from calmdesk.chat.models import ChatMessage, MessageState
 from calmdesk.chat.schemas import CardAlert, CardRead
 from calmdesk.chat.service import ConversationKey
+from calmdesk.live.localize import localized_record
 from calmdesk.live.models import Contact, ContactEvent
+from calmdesk.users.models import User
 
 
 def card_for(session: Session, key: ConversationKey) -> CardRead:
@@ -35,7 +37,10 @@ def card_for(session: Session, key: ConversationKey) -> CardRead:
         .order_by(ContactEvent.seq.desc())
         .limit(1)
     )
-    guidance: dict[str, Any] = session.scalar(query) or {}
+    agent = session.get(User, contact.agent_id)
+    lang = agent.language.value if agent is not None else "en"
+    # the coach's words in the language of the agent who reads the card
+    guidance: dict[str, Any] = localized_record(session.scalar(query), lang) or {}
     suggestions = guidance.get("suggestions") or []
     first = suggestions[0] if suggestions else {}
     alerts = [

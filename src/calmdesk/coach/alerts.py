@@ -1,11 +1,14 @@
 """Building the coach's alerts: from the analysis of a customer's message, from the agent's own
-words, and at the end of a hard contact. Messages are in the interface language ``ui``."""
+words, and at the end of a hard contact. Each alert carries its message as a
+:class:`~calmdesk.coach.messages.Text` (rendered for whoever reads it) and, as ``message``, in
+the interface language ``ui``."""
 
 from __future__ import annotations
 
 from calmdesk.analysis.signals import Intent, Signals
-from calmdesk.coach import messages, phrases
+from calmdesk.coach import phrases
 from calmdesk.coach.guidance import Alert
+from calmdesk.coach.messages import Param, Text
 from calmdesk.coach.stages import AlertKind
 from calmdesk.playbook.schema import Playbook, SafetyProcedures
 
@@ -38,18 +41,40 @@ def capped_evidence(found: tuple[str, ...]) -> tuple[tuple[str, ...], int]:
     return words[:MAX_EVIDENCE], max(len(words) - MAX_EVIDENCE, 0)
 
 
+def _alert(
+    kind: AlertKind,
+    text: Text,
+    ui: str,
+    *,
+    evidence: tuple[str, ...] = (),
+    alternative: str | None = None,
+    minutes: int | None = None,
+) -> Alert:
+    return Alert(
+        kind=kind,
+        message=text.render(ui),
+        evidence=evidence,
+        alternative=alternative,
+        minutes=minutes,
+        text=text,
+    )
+
+
 def _local(text: dict[str, str], lang: str) -> str:
     return text.get(lang) or text.get("en") or next(iter(text.values()), "")
 
 
 def safety_alerts(signals: Signals, ui: str, safety: SafetyProcedures | None) -> list[Alert]:
     """A threat of violence or words of self-harm: the loudest alerts, first, each with the
-    playbook's procedure (or the coach's general one when the playbook has none)."""
+    playbook's procedure (or the coach's general one when the playbook has none).
+
+    The coach's sentence is rendered for each reader; the playbook's procedure, which the
+    company wrote, is kept as a parameter in the agent's language ``ui``."""
     alerts = []
     for intent, kind in _SAFETY_ALERTS.items():
         if intent not in signals.intents:
             continue
-        template = messages.ui(messages.ALERTS[kind.value], ui)
+        fields: dict[str, Param]
         if safety is None:
             fields = {"who_to_call": "", "what_to_record": "", "crisis_line": ""}
         else:
@@ -58,7 +83,7 @@ def safety_alerts(signals: Signals, ui: str, safety: SafetyProcedures | None) ->
                 "what_to_record": _local(safety.violence.what_to_record, ui),
                 "crisis_line": _local(safety.self_harm.crisis_line, ui),
             }
-        alerts.append(Alert(kind=kind, message=" ".join(template.format(**fields).split())))
+        alerts.append(_alert(kind, Text(f"alerts.{kind.value}", fields), ui))
     return alerts
 
 
@@ -69,23 +94,16 @@ def signal_alerts(
     triggered it, then one alert per intent."""
     alerts = safety_alerts(signals, ui, safety)
     if signals.is_abusive:
-        found = tuple(span.text for span in signals.profanity) or tuple(
-            e.reason for e in signals.explanations if e.signal == "abuse"
-        )
-        evidence, more = capped_evidence(found)
-        shown = ", ".join(evidence) or signals.level
-        if more:
-            shown += " " + messages.ui(messages.MORE_EVIDENCE, ui).format(count=more)
-        template = messages.ui(messages.ALERTS["abuse"], ui)
-        alerts.append(
-            Alert(kind=AlertKind.ABUSE, message=template.format(evidence=shown), evidence=evidence)
-        )
+        evidence, more = capped_evidence(tuple(span.text for span in signals.profanity))
+        params: dict[str, Param] = {"evidence": list(evidence), "more": more}
+        text = Text("alerts.abuse", params) if evidence else Text("alerts.abuse_unquoted")
+        alerts.append(_alert(AlertKind.ABUSE, text, ui, evidence=evidence))
     for intent, kind in _INTENT_ALERTS.items():
         if intent in signals.intents:
-            table = messages.ALERTS[kind.value]
+            key = f"alerts.{kind.value}"
             if kind is AlertKind.SUPERVISOR_REQUESTED and not transfer_possible:
-                table = messages.SUPERVISOR_NO_TRANSFER
-            alerts.append(Alert(kind=kind, message=messages.ui(table, ui)))
+                key = "supervisor_no_transfer"
+            alerts.append(_alert(kind, Text(key), ui))
     return alerts
 
 
@@ -93,25 +111,23 @@ def wording_alerts(text: str, playbook: Playbook, lang: str, ui: str) -> list[Al
     """The playbook's negative wordings (with their alternatives) and risky promises."""
     alerts = []
     for wording in phrases.find_negative_wordings(text, playbook, lang):
-        template = messages.ui(messages.ALERTS["negative_wording"], ui)
+        message = Text(
+            "alerts.negative_wording",
+            {"phrase": wording.phrase, "alternative": wording.alternative},
+        )
         alerts.append(
-            Alert(
-                kind=AlertKind.NEGATIVE_WORDING,
-                message=template.format(phrase=wording.phrase, alternative=wording.alternative),
+            _alert(
+                AlertKind.NEGATIVE_WORDING,
+                message,
+                ui,
                 evidence=(wording.phrase,),
                 alternative=wording.alternative,
             )
         )
     promise = phrases.find_risky_promise(text)
     if promise:
-        template = messages.ui(messages.ALERTS["risky_promise"], ui)
-        alerts.append(
-            Alert(
-                kind=AlertKind.RISKY_PROMISE,
-                message=template.format(phrase=promise),
-                evidence=(promise,),
-            )
-        )
+        message = Text("alerts.risky_promise", {"phrase": promise})
+        alerts.append(_alert(AlertKind.RISKY_PROMISE, message, ui, evidence=(promise,)))
     return alerts
 
 
@@ -119,11 +135,5 @@ def break_alert(break_minutes: int, ui: str) -> list[Alert]:
     """``break_recommended`` when the playbook grants a break for the contact's difficulty."""
     if not break_minutes:
         return []
-    template = messages.ui(messages.ALERTS["break_recommended"], ui)
-    return [
-        Alert(
-            kind=AlertKind.BREAK_RECOMMENDED,
-            message=template.format(minutes=break_minutes),
-            minutes=break_minutes,
-        )
-    ]
+    message = Text("alerts.break_recommended", {"minutes": break_minutes})
+    return [_alert(AlertKind.BREAK_RECOMMENDED, message, ui, minutes=break_minutes)]

@@ -28,6 +28,7 @@ from calmdesk.coach.category import refund_within_agent_limit
 from calmdesk.coach.events import AgentDid, AgentSaid, CustomerSaid, Event, StepUndone
 from calmdesk.coach.guidance import Alert, Guidance, HeardStep, Suggestion
 from calmdesk.coach.heard import Heard, Offered, Step, hear
+from calmdesk.coach.messages import Text
 from calmdesk.coach.stages import Action, parse_action
 from calmdesk.coach.state import (
     CallState,
@@ -210,7 +211,7 @@ class Conversation:
         event = self._events[turn - 1] if 1 <= turn <= len(self._events) else None
         heard = isinstance(event, AgentSaid) and any(h.step is wanted for h in event.heard)
         if not heard or (turn, wanted) in self._undone:
-            message = messages.ui(messages.NOTHING_TO_UNDO, "en").format(turn=turn, step=wanted)
+            message = messages.text("nothing_to_undo", "en", turn=turn, step=wanted.value)
             raise InvalidInput(message, code="nothing_to_undo", turn=turn, step=wanted.value)
         return wanted
 
@@ -230,17 +231,17 @@ class Conversation:
             safety=self.playbook.safety,
         )
         if outcome.still_here:
-            suggestions = self._suggest(phrases.STILL_HERE, messages.STILL_HERE_WHY)
+            suggestions = self._suggest(phrases.STILL_HERE, "still_here_why")
         elif outcome.stage is Stage.TRANSFER and Intent.SUPERVISOR_REQUEST in signals.intents:
             if self._transfer_possible():
-                suggestions = self._suggest(Stage.TRANSFER, messages.SUPERVISOR_WHY)
+                suggestions = self._suggest(Stage.TRANSFER, "supervisor_why")
             else:  # honoured, but a transfer phrase would promise what cannot happen
                 suggestions = ()
         else:
             suggestions = self._stage_suggestions(outcome.stage)
         if outcome.acknowledge_first:
             acknowledge = Stage.ACKNOWLEDGE
-            suggestions = self._suggest(acknowledge, messages.WHY[acknowledge]) + suggestions
+            suggestions = self._suggest(acknowledge, messages.why_key(acknowledge)) + suggestions
         return self._guidance(self._safety_first(signals, suggestions), alerts, signals)
 
     def _safety_first(
@@ -254,13 +255,16 @@ class Conversation:
         lang = self.lang
         if Intent.SELF_HARM in signals.intents:
             care = safety.self_harm.say.get(lang) or safety.self_harm.say.get("en", "")
-            why = messages.ui(messages.CARE_WHY, self._ui_lang)
-            return (Suggestion(step="care", text=care, why=why),)
+            return (self._own_line("care", care, "care_why"),)
         if Intent.THREAT_VIOLENCE in signals.intents:
             calm = safety.violence.say.get(lang) or safety.violence.say.get("en", "")
-            why = messages.ui(messages.SAFETY_WHY, self._ui_lang)
-            return (Suggestion(step="safety", text=calm, why=why), *suggestions)
+            return (self._own_line("safety", calm, "safety_why"), *suggestions)
         return suggestions
+
+    def _own_line(self, step: str, line: str, why: str) -> Suggestion:
+        """A suggestion of the playbook's own line (not a phrasebook's variant)."""
+        texts = (Text(why),)
+        return Suggestion(step=step, text=line, why=texts[0].render(self._ui_lang), why_texts=texts)
 
     def _on_agent_text(self, event: AgentSaid, turn: int) -> Guidance:
         heard = [h for h in event.heard if (turn, h.step) not in self._undone]
@@ -303,22 +307,19 @@ class Conversation:
             self._replaying = False
 
     def _heard_step(self, turn: int, heard: Heard, *, undone: bool = False) -> HeardStep:
-        ui = self._ui_lang
         if undone:
-            step_name = messages.ui(messages.HEARD_STEPS[heard.step.value], ui)
-            message = messages.ui(messages.HEARD_UNDONE, ui).format(step=step_name)
+            text = Text("heard_undone", {"step": heard.step.value})
         else:
-            message = messages.ui(messages.HEARD[heard.step.value], ui).format(
-                evidence=heard.evidence
-            )
+            text = Text(f"heard.{heard.step.value}", {"evidence": heard.evidence})
         action = heard.action
         return HeardStep(
             turn=turn,
             step=heard.step.value,
             evidence=heard.evidence,
-            message=message,
+            message=text.render(self._ui_lang),
             action=action.value if action else None,
             undone=undone or (turn, heard.step) in self._undone,
+            text=text,
         )
 
     def _on_action(self, event: AgentDid) -> Guidance:
@@ -351,28 +352,24 @@ class Conversation:
             return self._resolve_suggestions()
         if stage is Stage.CLARIFY and not self._state.facts:
             # Nothing to restate yet: ask the playbook's intake questions, one at a time.
-            return self._suggest(phrases.INTAKE_QUESTION, messages.WHY[stage])
-        suggestions = self._suggest(stage, messages.WHY[stage])
+            return self._suggest(phrases.INTAKE_QUESTION, messages.why_key(stage))
+        suggestions = self._suggest(stage, messages.why_key(stage))
         if stage is Stage.LISTEN:
-            suggestions += self._suggest(phrases.LISTENING_SIGNAL, messages.LISTENING_SIGNAL_WHY)
+            suggestions += self._suggest(phrases.LISTENING_SIGNAL, "listening_signal_why")
         return suggestions
 
     def _resolve_suggestions(self) -> tuple[Suggestion, ...]:
         category = self._category()
         at_fault = category is not None and not phrases.blames_self(self._state.texts)
-        note = messages.APOLOGY_WHY if at_fault else messages.NO_APOLOGY_WHY
+        note = "apology_why" if at_fault else "no_apology_why"
         if at_fault and self._state.apologised:  # the agent has apologised: not twice
-            at_fault, note = False, messages.ALREADY_APOLOGISED_WHY
-        why = f"{messages.ui(messages.WHY[Stage.RESOLVE], self._ui_lang)} " + messages.ui(
-            note, self._ui_lang
-        )
-        return self._suggest(Stage.RESOLVE, {self._ui_lang: why}, apology=at_fault)
+            at_fault, note = False, "already_apologised_why"
+        return self._suggest(Stage.RESOLVE, messages.why_key(Stage.RESOLVE), note, apology=at_fault)
 
     def _suggest(
         self,
         step: Stage | str,
-        why: dict[str, str],
-        *,
+        *why: str,
         apology: bool | None = None,
     ) -> tuple[Suggestion, ...]:
         key = str(step)
@@ -389,7 +386,9 @@ class Conversation:
         if choice is None:
             return ()
         self._state.suggested[key] += 1
-        return (Suggestion(step=key, text=choice.text, why=messages.ui(why, self._ui_lang)),)
+        texts = tuple(Text(k) for k in why)
+        shown = " ".join(t.render(self._ui_lang) for t in texts)
+        return (Suggestion(step=key, text=choice.text, why=shown, why_texts=texts),)
 
     def _values(self) -> LazyValues:
         """Placeholder values, each computed only if a phrase asks for it."""
@@ -463,11 +462,12 @@ class Conversation:
         if suggestions:
             self._offered = suggestions
         may_end, reason_key = end_call_verdict(state, self._policy)
-        reason = messages.ui(messages.END_CALL_REASONS[reason_key], self._ui_lang).format(
-            needed=self._policy.warnings_before_end,
-            given=state.warnings,
-            rung=state.rung.value if state.rung else "-",
-        )
+        params: dict[str, messages.Param] = {}
+        if reason_key == "warnings":
+            params = {"needed": self._policy.warnings_before_end, "given": state.warnings}
+        elif reason_key == "ladder":
+            params = {"rung": state.rung.value if state.rung else "-"}
+        reason = Text(f"end_call_reasons.{reason_key}", params)
         category = self._category()
         return Guidance(
             turn=len(self._events),
@@ -475,7 +475,8 @@ class Conversation:
             suggestions=suggestions,
             alerts=tuple(alerts),
             may_end_call=may_end,
-            end_call_reason=reason,
+            end_call_reason=reason.render(self._ui_lang),
+            end_call_text=reason,
             rung=state.rung,
             lang=self.lang,
             signals=signals,

@@ -3,10 +3,11 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from calmdesk.analysis.signals import Fact, Signals
+from calmdesk.coach.messages import Text
 from calmdesk.coach.stages import AlertKind
 from calmdesk.playbook.schema import Stage
 
@@ -14,31 +15,44 @@ from calmdesk.playbook.schema import Stage
 @dataclass(frozen=True, slots=True)
 class Suggestion:
     """``step`` is the stage (``clarify``) or a sub-step (``still_here``, ``listening_signal``);
-    ``text`` is what to say, in the customer's language; ``why`` is for the agent."""
+    ``text`` is what to say, in the customer's language; ``why`` is for the agent, in the
+    agent's language, and ``why_texts`` the same as messages any reader renders in theirs."""
 
     step: str
     text: str
     why: str
+    why_texts: tuple[Text, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {
+            "step": self.step,
+            "text": self.text,
+            "why": self.why,
+            "why_texts": [t.to_dict() for t in self.why_texts],
+        }
 
 
 @dataclass(frozen=True, slots=True)
 class Alert:
-    """``evidence`` quotes the customer's or the agent's words: escape it wherever it is shown."""
+    """``evidence`` quotes the customer's or the agent's words: escape it wherever it is shown.
+    ``message`` is in the agent's language; ``text`` is the same message for any reader."""
 
     kind: AlertKind
     message: str
     evidence: tuple[str, ...] = ()
     alternative: str | None = None
     minutes: int | None = None
+    text: Text = field(default_factory=lambda: Text("alerts.abuse_unquoted"))
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["kind"] = self.kind.value
-        data["evidence"] = list(self.evidence)
-        return data
+        return {
+            "kind": self.kind.value,
+            "message": self.message,
+            "evidence": list(self.evidence),
+            "alternative": self.alternative,
+            "minutes": self.minutes,
+            "text": self.text.to_dict(),
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +61,8 @@ class HeardStep:
 
     ``turn`` is the event the step was heard in (from 1; the live contact's ``seq``), the key
     to take it back with; ``action`` the button with the same effect, if any; ``message`` for the
-    agent ("Warning heard: …"); ``evidence`` quotes the agent: escape it wherever it is shown."""
+    agent ("Warning heard: …") in the agent's language, ``text`` the same message for any reader;
+    ``evidence`` quotes the agent: escape it wherever it is shown."""
 
     turn: int
     step: str
@@ -55,9 +70,18 @@ class HeardStep:
     message: str
     action: str | None = None
     undone: bool = False
+    text: Text | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {
+            "turn": self.turn,
+            "step": self.step,
+            "evidence": self.evidence,
+            "message": self.message,
+            "action": self.action,
+            "undone": self.undone,
+            "text": self.text.to_dict() if self.text else None,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +101,7 @@ class Guidance:
     alerts: tuple[Alert, ...]
     may_end_call: bool
     end_call_reason: str
+    end_call_text: Text
     rung: Stage | None
     lang: str
     signals: Signals | None
@@ -97,6 +122,7 @@ class Guidance:
             "alerts": [a.to_dict() for a in self.alerts],
             "may_end_call": self.may_end_call,
             "end_call_reason": self.end_call_reason,
+            "end_call_text": self.end_call_text.to_dict(),
             "rung": self.rung.value if self.rung else None,
             "lang": self.lang,
             "signals": self.signals.to_dict() if self.signals else None,

@@ -104,7 +104,7 @@ def find_negative_wordings(text: str, playbook: Playbook, lang: str) -> list[Neg
             finding = NegativeFinding(wording.phrase, wording.alternative)
             candidates.append((match.span(), 0, finding))
     for family, rule in _NEGATIVE.items():
-        alternative = messages.ui(messages.NEGATIVE_ALTERNATIVES[family], lang)
+        alternative = messages.text(f"negative_alternatives.{family}", lang)
         for match in rule.finditer(text):
             if match.group(0).strip():
                 finding = NegativeFinding(match.group(0).strip(), alternative)
@@ -175,6 +175,7 @@ def _same_phrase(a: str, b: str) -> bool:
 
 _WORDS = re.compile(r"\w+")
 _SAME_PHRASE_SHARE = 0.8
+FALLBACK_NAMES = frozenset(messages.keys_of("fallbacks"))
 
 
 def fill(template: str, values: Mapping[str, str | None], lang: str) -> str:
@@ -183,7 +184,7 @@ def fill(template: str, values: Mapping[str, str | None], lang: str) -> str:
     for name in _placeholders(template):
         value = values.get(name)
         if not value:
-            value = messages.ui(messages.FALLBACKS.get(name, {"en": ""}), lang)
+            value = messages.label("fallbacks", name, lang) if name in FALLBACK_NAMES else ""
         filled[name] = value
     return template.format_map(filled)
 
@@ -192,7 +193,7 @@ def render_facts(facts: Sequence[Fact], lang: str) -> str:
     """Facts as a short list in the language: ``kwota 200 zł, faktura FV/2025/03/123``."""
     parts = []
     for fact in facts:
-        label = messages.ui(messages.FACT_LABELS.get(fact.kind, {"en": fact.kind}), lang)
+        label = messages.label("fact_labels", fact.kind, lang)
         parts.append(f"{label} {render_fact_value(fact, lang)}")
     return ", ".join(parts)
 
@@ -248,7 +249,7 @@ def render_date(day: date, lang: str, *, today: date) -> str:
 
 
 def render_channel(channel: str, lang: str) -> str:
-    return messages.ui(messages.CHANNELS.get(channel, {"en": channel}), lang)
+    return messages.label("channels", channel, lang)
 
 
 def _by_lang(table: Mapping[str, list[T]], lang: str, playbook: Playbook) -> list[T]:

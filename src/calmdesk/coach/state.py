@@ -305,7 +305,8 @@ def outcome_if_ended(state: CallState) -> str:
 
 def end_call_verdict(state: CallState, policy: Policy) -> tuple[bool, str]:
     """Whether the agent may end the call now, and the key of the reason (see
-    ``messages.END_CALL_REASONS``). Every condition is checked here, not only the rung."""
+    ``end_call_reasons.*`` in :mod:`calmdesk.coach.messages`). Every condition is checked here,
+    not only the rung."""
     if state.ended:
         return False, "ended"
     if not policy.end_call_allowed:

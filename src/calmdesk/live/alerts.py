@@ -3,7 +3,9 @@
 opened later shows the day's alerts and any supervisor acknowledges one for all of them.
 
 Nothing a person reads is stored here: an alert is its ``kind`` and ``params`` (a rung, the
-minutes of a break), rendered in the reader's language when read (the board's labels). Kinds are
+minutes of a break) and, for the coach's alerts, its message as a key with parameters
+(``params["text"]``), rendered in the reader's language when read (the coach's catalog through
+:mod:`calmdesk.live.localize`, else the board's labels). Kinds are
 ranked by :data:`SEVERITY`; a threat of violence and self-harm are the loudest.
 """
 
@@ -14,6 +16,7 @@ from collections.abc import Sequence
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
+from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -23,7 +26,13 @@ from calmdesk.live import permissions
 from calmdesk.live.bus import BOARD_CHANNEL
 from calmdesk.live.messages import Outgoing
 from calmdesk.live.models import Alert, Contact
-from calmdesk.live.wire import AlertAcknowledgedMessage, AlertMessage, BoardAlert, board_alert_kind
+from calmdesk.live.wire import (
+    AlertAcknowledgedMessage,
+    AlertMessage,
+    BoardAlert,
+    TextRef,
+    board_alert_kind,
+)
 from calmdesk.storage.types import utcnow
 from calmdesk.users.models import User
 
@@ -62,7 +71,36 @@ def _params(message: AlertMessage) -> dict[str, object]:
     params: dict[str, object] = dict(message.params)
     if message.minutes is not None:
         params.setdefault("minutes", message.minutes)
+    text = _storable(message.text)
+    if text is not None:
+        params[TEXT_PARAM] = {"key": text.key, "params": dict(text.params)}
     return params
+
+
+TEXT_PARAM = "text"
+"""Where a stored alert keeps its message (a key and parameters, never words)."""
+QUOTING = frozenset({"evidence", "phrase", "alternative"})
+"""Parameters that quote the customer or the agent: never kept in the alerts table (a
+customer's erasure clears the contact's events, and the day's alerts outlive them)."""
+UNQUOTED = {"alerts.abuse": "alerts.abuse_unquoted"}
+"""The message kept instead of one that quotes."""
+
+
+def _storable(text: TextRef | None) -> TextRef | None:
+    """The message as it may be kept: without anyone's words (the unquoted one, or none)."""
+    if text is None or not QUOTING & set(text.params):
+        return text
+    key = UNQUOTED.get(text.key)
+    return TextRef(key=key) if key else None
+
+
+def _text_of(stored: object) -> TextRef | None:
+    if not isinstance(stored, dict):
+        return None
+    try:
+        return TextRef.model_validate(stored)
+    except ValidationError:  # stored by another version: the board's labels say it then
+        return None
 
 
 def store(session: Session, message: AlertMessage) -> AlertMessage:
@@ -98,8 +136,9 @@ def store_outgoing(session: Session, outgoing: Sequence[Outgoing]) -> list[Outgo
 
 
 def message_of(alert: Alert) -> AlertMessage:
-    """A stored alert as the board's ``alert`` message (``message`` is left empty: the board
-    composes the words in its reader's language)."""
+    """A stored alert as the board's ``alert`` message. ``message`` is left empty: it is put
+    into words for the reader (:func:`calmdesk.live.localize.localized`), or the board composes
+    them from the kind's label."""
     params = {
         k: v for k, v in (alert.params or {}).items() if isinstance(v, str | int | float | bool)
     }
@@ -109,6 +148,7 @@ def message_of(alert: Alert) -> AlertMessage:
         contact_id=alert.contact_id,
         kind=_kind(alert.kind),
         message="",
+        text=_text_of((alert.params or {}).get(TEXT_PARAM)),
         agent=alert.agent.username,
         agent_name=alert.agent.display_name,
         seq=alert.seq,

@@ -23,6 +23,7 @@ from calmdesk.live.wire import (
     GuidanceMessage,
     SummaryMessage,
     TakenOverMessage,
+    TextRef,
     WhisperMessage,
 )
 from calmdesk.playbook.schema import Stage
@@ -107,11 +108,12 @@ def turn_messages(
         Outgoing(BOARD_CHANNEL, contact_update_message(contact, agent, taken_over_by)),
     ]
 
-    def alert(kind: BoardAlert, message: str, **extra: Any) -> None:
+    def alert(kind: BoardAlert, message: str, text: TextRef | None = None, **extra: Any) -> None:
         board_alert = AlertMessage(
             contact_id=contact.id,
             kind=kind,
             message=message,
+            text=text,
             agent=agent.username,
             agent_name=agent.display_name,
             seq=guidance.seq,
@@ -125,7 +127,7 @@ def turn_messages(
         if kind_value in previous_alerts or kind_value in announced:
             continue
         announced.add(kind_value)
-        alert(coach_alert.kind, coach_alert.message, minutes=coach_alert.minutes)
+        alert(coach_alert.kind, coach_alert.message, coach_alert.text, minutes=coach_alert.minutes)
     for kind in intent_alerts(guidance):
         if kind.value not in previous_alerts and kind.value not in announced:
             announced.add(kind.value)
@@ -163,21 +165,24 @@ def end_messages(
     ]
     lang = _agent_lang(agent)
     if summary.ended == "hang_up" and summary.end_allowed is False:
-        reason = coach_messages.end_call_reason(
-            summary.end_reason or "ladder",
-            lang,
-            needed=warnings_needed,
-            given=summary.warnings,
-            rung=summary.highest_rung.value if summary.highest_rung else None,
+        # the reason is a message of its own, put into words for each reader with the alert
+        ended_text = TextRef(
+            key="alerts.ended_without_permission",
+            params={
+                "reason": summary.end_reason or "ladder",
+                "needed": warnings_needed,
+                "given": summary.warnings,
+                "rung": summary.highest_rung.value if summary.highest_rung else "-",
+            },
         )
-        words = coach_messages.ui(coach_messages.ALERTS["ended_without_permission"], lang)
         outgoing.append(
             Outgoing(
                 BOARD_CHANNEL,
                 AlertMessage(
                     contact_id=contact.id,
                     kind=AlertKind.ENDED_WITHOUT_PERMISSION,
-                    message=words.format(reason=reason.rstrip(".")),
+                    message=ended_text.render(lang),
+                    text=ended_text,
                     agent=agent.username,
                     agent_name=agent.display_name,
                     seq=contact.event_count or None,
@@ -185,11 +190,12 @@ def end_messages(
             )
         )
     if minutes > 0:
-        words = coach_messages.ui(coach_messages.ALERTS["break_recommended"], lang)
+        break_text = TextRef(key="alerts.break_recommended", params={"minutes": minutes})
         alert = AlertMessage(
             contact_id=contact.id,
             kind=AlertKind.BREAK_RECOMMENDED,
-            message=words.format(minutes=minutes),
+            message=break_text.render(lang),
+            text=break_text,
             agent=agent.username,
             agent_name=agent.display_name,
             seq=None,
@@ -201,11 +207,12 @@ def end_messages(
 
 def break_requested_messages(contact: Contact, agent: User) -> list[Outgoing]:
     """The agent asked for a break: an ``alert`` on the board."""
-    words = coach_messages.ui(coach_messages.ALERTS["break_requested"], _agent_lang(agent))
+    requested = TextRef(key="alerts.break_requested")
     alert = AlertMessage(
         contact_id=contact.id,
         kind=AlertKind.BREAK_REQUESTED,
-        message=words,
+        message=requested.render(_agent_lang(agent)),
+        text=requested,
         agent=agent.username,
         agent_name=agent.display_name,
         seq=None,

@@ -40,7 +40,8 @@ def _redacted(value: Any, lang: str) -> Any:
     if isinstance(value, list):
         return [_redacted(item, lang) for item in value]
     if isinstance(value, dict):
-        return {key: _redacted(item, lang) for key, item in value.items()}
+        # A stored message's key ("alerts.abuse") is ours, not the customer's: kept as it is.
+        return {key: item if key == "key" else _redacted(item, lang) for key, item in value.items()}
     return value
 
 

@@ -58,6 +58,7 @@ from calmdesk.live.frames import (
     UtteranceFrame,
     read_frame,
 )
+from calmdesk.live.localize import localized
 from calmdesk.live.messages import Outgoing, break_granted_message
 from calmdesk.live.refusals import localize_error, localize_frame, refusal_text
 from calmdesk.live.schemas import MAX_ID, ContactRead
@@ -272,15 +273,17 @@ def _turn_of(
 class _Socket:
     """A socket whose sends are serialised (the forwarder and the reader both send)."""
 
-    def __init__(self, websocket: WebSocket) -> None:
+    def __init__(self, websocket: WebSocket, lang: str) -> None:
         self.websocket = websocket
+        self.lang = lang
+        """The reader's language: the coach's words are rendered in it as they are sent."""
         self._lock = asyncio.Lock()
         self.closed = False
 
     async def send(self, message: OutMessage) -> None:
         async with self._lock:
             if not self.closed:
-                await self.websocket.send_text(message.model_dump_json())
+                await self.websocket.send_text(localized(message, self.lang).model_dump_json())
 
     async def close(self, code: int, reason: str) -> None:
         """Close once; later sends are dropped."""
@@ -455,7 +458,7 @@ async def contact_socket(websocket: WebSocket, contact_id: int) -> None:
             await publish_all(bus, outgoing)
             return None
 
-        await _serve(_Socket(websocket), subscription, snapshot, handle, recheck, lang)
+        await _serve(_Socket(websocket, lang), subscription, snapshot, handle, recheck, lang)
 
 
 @socket_router.websocket("/ws/board")
@@ -473,7 +476,7 @@ async def board_socket(websocket: WebSocket) -> None:
             frame = read_frame(text, BOARD_FRAME, ("ping",))
             return PongMessage(ref=frame.ref)
 
-        await _serve(_Socket(websocket), subscription, snapshot, handle, recheck, lang)
+        await _serve(_Socket(websocket, lang), subscription, snapshot, handle, recheck, lang)
 
 
 @socket_router.websocket("/ws/agent")
@@ -502,4 +505,4 @@ async def agent_socket(websocket: WebSocket) -> None:
             frame = read_frame(text, BOARD_FRAME, ("ping",))
             return PongMessage(ref=frame.ref)
 
-        await _serve(_Socket(websocket), subscription, snapshot, handle, recheck, lang)
+        await _serve(_Socket(websocket, lang), subscription, snapshot, handle, recheck, lang)

@@ -19,6 +19,7 @@ from calmdesk.api_docs import errors
 from calmdesk.live import alerts, permissions, privacy, service
 from calmdesk.live.bus import BOARD_CHANNEL
 from calmdesk.live.fanout import get_bus, publish_from_thread
+from calmdesk.live.localize import localized
 from calmdesk.live.messages import AnswerT, Outgoing, TurnOutcome
 from calmdesk.live.models import Contact
 from calmdesk.live.schemas import (
@@ -48,7 +49,14 @@ from calmdesk.live.wire import (
 from calmdesk.playbook.deps import app_playbook
 from calmdesk.storage.scrub import commit_and_forget
 from calmdesk.users import service as users_service
-from calmdesk.users.deps import CurrentUser, SessionDep, SettingsDep, bearer_token, reads_first
+from calmdesk.users.deps import (
+    USER_LANGUAGE,
+    CurrentUser,
+    SessionDep,
+    SettingsDep,
+    bearer_token,
+    reads_first,
+)
 from calmdesk.users.limits import HEAVY_WORK
 from calmdesk.users.models import User
 
@@ -59,6 +67,11 @@ _ENDED = errors(
 _LIVE = errors((409, "`contact_live`: end the contact first"))
 
 
+def request_language(request: Request) -> str:
+    """The signed-in asker's language (set by the sign-in dependency), English otherwise."""
+    return str(getattr(request.state, USER_LANGUAGE, "en"))
+
+
 def _commit_and_publish(
     request: Request, session: Session, outcome: TurnOutcome[AnswerT]
 ) -> AnswerT:
@@ -67,7 +80,7 @@ def _commit_and_publish(
     outcome.outgoing[:] = alerts.store_outgoing(session, outcome.outgoing)
     session.commit()
     publish_from_thread(request.app, outcome.outgoing)
-    return outcome.answer
+    return localized(outcome.answer, request_language(request))
 
 
 def _turn(
@@ -148,7 +161,16 @@ def get_contact(contact_id: ContactId, session: SessionDep, user: CurrentUser) -
     contact = permissions.contact_for_user(session, contact_id=contact_id, user=user)
     agents = service.agent_names(session, [contact])
     events = service.events_of(session, contact=contact)
-    return ContactDetail.with_events(contact, agents[contact.agent_id], events)
+    detail = ContactDetail.with_events(contact, agents[contact.agent_id], events)
+    lang = user.language.value
+    return detail.model_copy(
+        update={
+            "events": [
+                e.model_copy(update={"guidance": localized(e.guidance, lang)})
+                for e in detail.events
+            ]
+        }
+    )
 
 
 @router.post(
@@ -335,10 +357,13 @@ alerts_router = APIRouter(prefix="/api/alerts", tags=["live"], responses=errors(
 @alerts_router.get("", response_model=list[AlertMessage])
 def todays_alerts(request: Request, session: SessionDep, user: CurrentUser) -> list[AlertMessage]:
     """Today's alerts (the company's day, in the playbook's time zone), loudest first, then
-    newest; each with who acknowledged it. Supervisors only. ``message`` is empty: compose the
-    words from ``kind`` and ``params`` in the reader's language."""
+    newest; each with who acknowledged it. Supervisors only. ``message`` is the coach's alert
+    in the reader's language (``text`` its key and parameters); it is empty for a kind the coach
+    has no message for (``rung_climbed``, an intent): compose the words from ``kind`` and
+    ``params`` then."""
     timezone = app_playbook(request.app).calendar.timezone
-    return alerts.messages_of(alerts.list_today(session, viewer=user, timezone=timezone))
+    today = alerts.messages_of(alerts.list_today(session, viewer=user, timezone=timezone))
+    return [localized(alert, user.language.value) for alert in today]
 
 
 @alerts_router.post(

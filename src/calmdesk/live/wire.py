@@ -19,6 +19,7 @@ from typing import Annotated, Any, Literal, Self
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator
 
 from calmdesk.analysis.signals import Level, Signals
+from calmdesk.coach import messages as coach_messages
 from calmdesk.coach.guidance import Guidance
 from calmdesk.coach.heard import Step
 from calmdesk.coach.stages import Action, AlertKind
@@ -72,21 +73,42 @@ class WireModel(BaseModel):
 # -- what the coach and the analysis say, as they travel inside the messages ------------------
 
 
+class TextRef(WireModel):
+    """A message for people as a key and its parameters: stored so, and put into words in the
+    language of whoever reads it (``message``, ``why`` and ``end_call_reason`` beside it are
+    those words, in the reader's language)."""
+
+    model_config = examples(
+        [
+            {"key": "alerts.break_recommended", "params": {"minutes": 10}},
+            {"key": "end_call_reasons.ladder", "params": {"rung": "set_boundary"}},
+            {"key": "alerts.abuse", "params": {"evidence": ["#$&^&%@!", "idioto"], "more": 0}},
+        ]
+    )
+
+    key: str
+    params: dict[str, str | int | list[str]] = Field(default_factory=dict)
+
+    def render(self, lang: str) -> str:
+        return coach_messages.render(self.key, self.params, lang)
+
+
 class SuggestionRead(WireModel):
-    """What to say next (``text``, in the customer's language) and why (the agent's language)."""
+    """What to say next (``text``, in the customer's language) and why (the reader's language)."""
 
     model_config = examples(ex.SUGGESTIONS)
 
     step: str = Field(description="the stage, or a sub-step such as still_here, intake_question")
     text: str
     why: str
+    why_texts: list[TextRef] = Field(default_factory=list, description="``why`` as messages")
 
 
 class HeardRead(WireModel):
     """A step heard in the agent's own words (or, with ``undone``, taken back): ``turn`` is the
     contact event it was heard in (its ``seq``, the key to undo it with); ``action`` the button
-    with the same effect, if any; ``message`` for the agent, in the agent's language;
-    ``evidence`` quotes the agent."""
+    with the same effect, if any; ``message`` in the reader's language (``text`` its key and
+    parameters); ``evidence`` quotes the agent."""
 
     model_config = examples(ex.HEARD)
 
@@ -96,6 +118,7 @@ class HeardRead(WireModel):
     message: str
     action: Action | None = None
     undone: bool = False
+    text: TextRef | None = Field(None, description="``message`` as a key and its parameters")
 
 
 class AlertRead(WireModel):
@@ -104,10 +127,11 @@ class AlertRead(WireModel):
     model_config = examples(ex.ALERTS)
 
     kind: AlertKind
-    message: str
+    message: str = Field(description="in the reader's language")
     evidence: list[str]
     alternative: str | None = Field(None, description="a better wording, for negative_wording")
     minutes: int | None = Field(None, description="the break's length, for break_recommended")
+    text: TextRef | None = Field(None, description="``message`` as a key and its parameters")
 
 
 class FactRead(WireModel):
@@ -237,7 +261,8 @@ class GuidanceRecord(_GuidanceKept):
     suggestions: list[SuggestionRead]
     alerts: list[AlertRead]
     may_end_call: bool
-    end_call_reason: str = Field(description="why ending is (not) allowed, the agent's language")
+    end_call_reason: str = Field(description="why ending is (not) allowed, the reader's language")
+    end_call_text: TextRef | None = Field(None, description="``end_call_reason`` as a message")
     signals: SignalsRead | None = Field(None, description="null after the agent's own turns")
     facts: list[FactRead] = Field(description="every fact of the contact so far")
     category: str | None = Field(None, description="the suggested complaint category key")
@@ -284,6 +309,7 @@ class GuidanceMessage(GuidanceRecord):
             alerts=[AlertRead.model_validate(a, from_attributes=True) for a in guidance.alerts],
             may_end_call=guidance.may_end_call,
             end_call_reason=guidance.end_call_reason,
+            end_call_text=TextRef.model_validate(guidance.end_call_text, from_attributes=True),
             signals=SignalsRead.of(guidance.signals) if guidance.signals else None,
             facts=[FactRead.model_validate(f, from_attributes=True) for f in guidance.facts],
             category=guidance.category,
@@ -432,9 +458,11 @@ class AlertMessage(WireModel):
     contact_id: int
     kind: BoardAlert
     message: str = Field(
-        description="for the agent, in the agent's interface language; a board composes its own "
-        "words from kind, params, agent_name and minutes"
+        description="the alert in the reader's language (from text); empty for a kind the "
+        "coach has no message for (rung_climbed, an intent): a board composes its words from "
+        "kind, params, agent_name and minutes"
     )
+    text: TextRef | None = Field(None, description="``message`` as a key and its parameters")
     agent: str
     agent_name: str
     seq: int | None = Field(None, description="the guidance that raised it; null for a break")

@@ -26,13 +26,21 @@ def _fact(
     }
 
 
-def _alert(kind: str, message: str, evidence: list[str] | None = None) -> dict[str, Any]:
+def _text(key: str, **params: Any) -> dict[str, Any]:
+    """A message as it is stored: its key and parameters."""
+    return {"key": key, "params": params}
+
+
+def _alert(
+    kind: str, message: str, quoted: list[str] | None = None, **params: Any
+) -> dict[str, Any]:
     return {
         "kind": kind,
         "message": message,
-        "evidence": evidence or [],
+        "evidence": quoted or [],
         "alternative": None,
         "minutes": None,
+        "text": _text(f"alerts.{kind}", **params),
     }
 
 
@@ -79,15 +87,21 @@ GUIDANCE: list[dict[str, Any]] = [
                 "przykro, że tak się stało.",
                 "why": "Nazwij emocję, okaż zrozumienie i przedstaw się z imienia: rozmowa z "
                 "człowiekiem studzi szybciej niż z infolinią.",
+                "why_texts": [_text("why.acknowledge")],
             }
         ],
         "alerts": [
             _alert(
-                "abuse", "Obraźliwa wypowiedź klienta (#$&^&%@!, idioto).", ["#$&^&%@!", "idioto"]
+                "abuse",
+                "Obraźliwa wypowiedź klienta (#$&^&%@!, idioto).",
+                ["#$&^&%@!", "idioto"],
+                evidence=["#$&^&%@!", "idioto"],
+                more=0,
             )
         ],
         "may_end_call": False,
         "end_call_reason": "Potrzebne ostrzeżenia: 1, udzielone: 0.",
+        "end_call_text": _text("end_call_reasons.warnings", needed=1, given=0),
         "signals": {
             "lang": "pl",
             "anger": 0.76,
@@ -155,6 +169,7 @@ GUIDANCE: list[dict[str, Any]] = [
                 "мне очень жаль, что так получилось.",
                 "why": "Назовите эмоцию, проявите сочувствие и представьтесь по имени: с "
                 "человеком успокаиваются быстрее, чем с «горячей линией».",
+                "why_texts": [_text("why.acknowledge")],
             },
             {
                 "step": "clarify",
@@ -162,6 +177,7 @@ GUIDANCE: list[dict[str, Any]] = [
                 "55120. Всё верно?",
                 "why": "Перескажите факты своими словами и задавайте вопросы о фактах и о том, "
                 "какое решение нужно клиенту.",
+                "why_texts": [_text("why.clarify")],
             },
         ],
         "alerts": [_alert("churn_risk", "Клиент говорит об уходе или расторжении.")],
@@ -169,6 +185,7 @@ GUIDANCE: list[dict[str, Any]] = [
         "end_call_reason": (
             "Клиент сейчас не оскорбляет: одно раздражение не повод прерывать разговор."
         ),
+        "end_call_text": _text("end_call_reasons.not_abusive"),
         "signals": {
             "lang": "ru",
             "anger": 0.302,
@@ -211,6 +228,7 @@ GUIDANCE: list[dict[str, Any]] = [
                 "text": "I can see I'm not managing to help you the way you need. I'll transfer "
                 "you to a colleague who can take this on; please stay on the line.",
                 "why": "The customer asks for a supervisor: that request is always honoured.",
+                "why_texts": [_text("supervisor_why")],
             }
         ],
         "alerts": [_alert("supervisor_requested", "The customer asks for a supervisor.")],
@@ -218,6 +236,7 @@ GUIDANCE: list[dict[str, Any]] = [
         "end_call_reason": (
             "The customer is not abusive now: anger alone is no reason to end a call."
         ),
+        "end_call_text": _text("end_call_reasons.not_abusive"),
         "signals": {
             "lang": "en",
             "anger": 0.863,
@@ -335,6 +354,10 @@ HEARD: list[dict[str, Any]] = [
         ),
         "action": "warning_given",
         "undone": False,
+        "text": {
+            "key": "heard.warning",
+            "params": {"evidence": "Przy kolejnej obeldze będę zmuszony zakończyć rozmowę."},
+        },
     },
     {
         "turn": 4,
@@ -343,6 +366,7 @@ HEARD: list[dict[str, Any]] = [
         "message": "Отменено: граница. Подсказки идут дальше так, будто этого не было сказано.",
         "action": "boundary_stated",
         "undone": True,
+        "text": {"key": "heard_undone", "params": {"step": "boundary"}},
     },
     {
         "turn": 2,
@@ -351,6 +375,7 @@ HEARD: list[dict[str, Any]] = [
         "message": "Facts restated: “ticket #4417”",
         "action": None,
         "undone": False,
+        "text": {"key": "heard.restate", "params": {"evidence": "ticket #4417"}},
     },
 ]
 for _guidance in GUIDANCE:  # the examples answer customers' lines: nothing heard from the agent
@@ -461,6 +486,7 @@ ALERT_MESSAGES: list[dict[str, Any]] = [
         "contact_id": g["contact_id"],
         "kind": g["alerts"][0]["kind"],
         "message": g["alerts"][0]["message"],
+        "text": g["alerts"][0]["text"],
         "agent": agent,
         "agent_name": name,
         "seq": g["seq"],
@@ -494,6 +520,7 @@ RUNG_CLIMBS: list[dict[str, Any]] = [
         "contact_id": 1,
         "kind": "rung_climbed",
         "message": "",
+        "text": None,
         "agent": "bartek",
         "agent_name": "Bartek",
         "seq": 5,

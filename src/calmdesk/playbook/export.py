@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from jinja2 import Environment, StrictUndefined
 
+from calmdesk.i18n import PERCENT, format_money
 from calmdesk.playbook.labels import days_text, duration_text, labels, with_slots
 from calmdesk.playbook.schema import (
     WEEKDAYS,
@@ -97,17 +98,17 @@ class _Texts:
         return self.playbook.team(key).name[self.lang]
 
     def amount(self, value: Decimal, kind: CompensationKind) -> str:
-        if kind == CompensationKind.DISCOUNT_PERCENT:
-            return f"{value.normalize():f}%"
-        return f"{value.normalize():f} {self.playbook.currency}"
+        """Money as a reader of the export's language writes it (``2 000,00 zł``, ``15 %``)."""
+        unit = PERCENT if kind == CompensationKind.DISCOUNT_PERCENT else self.playbook.currency
+        return format_money(value, unit, self.lang)
 
     def option(self, option: CompensationOption) -> str:
         kind = self.words[option.kind.value]
         if option.min == option.max:
             amount = self.amount(option.max, option.kind)
         else:
-            low = f"{option.min.normalize():f}"
-            amount = f"{low}-{self.amount(option.max, option.kind)}"
+            low = self.amount(option.min, option.kind)
+            amount = f"{low} – {self.amount(option.max, option.kind)}"
         described = f" ({option.description[self.lang]})" if option.description else ""
         return f"{kind}{described}: {amount}"
 

@@ -8,8 +8,6 @@ from contextlib import asynccontextmanager
 from typing import Literal
 
 from fastapi import Depends, FastAPI
-from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel, ConfigDict
 from starlette.concurrency import run_in_threadpool
 
@@ -32,11 +30,13 @@ from calmdesk.settings import Settings, get_settings
 from calmdesk.social.views import router as social_router
 from calmdesk.storage.db import make_engine, make_session_factory
 from calmdesk.storage.migrate import upgrade
-from calmdesk.users.deps import CurrentUser, get_current_user
+from calmdesk.users.deps import get_current_user
 from calmdesk.users.limits import limiter_from_settings
 from calmdesk.users.passwords import VERIFICATION_TIME, configure_hashing
 from calmdesk.users.views import auth_router, users_router
+from calmdesk.web.apidocs import install_api_docs
 from calmdesk.web.errors import install_error_handlers
+from calmdesk.web.head import HeadAsGet
 from calmdesk.web.openapi import install_openapi
 from calmdesk.web.pages import install_pages
 from calmdesk.webhooks.views import router as webhooks_router
@@ -122,18 +122,6 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.engine.dispose()
 
 
-def _install_signed_in_docs(app: FastAPI) -> None:
-    """``/docs`` and ``/openapi.json`` for signed-in users only (production)."""
-
-    @app.get("/openapi.json", include_in_schema=False)
-    def openapi(_: CurrentUser) -> JSONResponse:
-        return JSONResponse(app.openapi())
-
-    @app.get("/docs", include_in_schema=False)
-    def docs(_: CurrentUser) -> HTMLResponse:
-        return get_swagger_ui_html(openapi_url="/openapi.json", title=f"{app.title} API")
-
-
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     production = settings.env == "production"
@@ -146,8 +134,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ),
         lifespan=_lifespan,
         # In production the API's map is for signed-in users (below); development keeps it open.
-        docs_url=None if production else "/docs",
-        redoc_url=None if production else "/redoc",
+        # /docs and /redoc come from web/apidocs.py, with their assets served locally.
+        docs_url=None,
+        redoc_url=None,
         openapi_url=None if production else "/openapi.json",
     )
     app.state.settings = settings
@@ -162,8 +151,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = make_engine(settings.effective_database_url)
     app.state.session_factory = make_session_factory(app.state.engine)
     install_error_handlers(app)
-    if production:
-        _install_signed_in_docs(app)
+    install_api_docs(app, signed_in=production)
     app.include_router(auth_router)
     app.include_router(users_router)
     app.include_router(cases_router)
@@ -182,4 +170,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return Health(status="ok", version=__version__)
 
     install_openapi(app)  # last: it documents the errors of every route above
+    app.add_middleware(HeadAsGet)  # HEAD wherever GET is answered
     return app

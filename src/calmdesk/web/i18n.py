@@ -12,8 +12,9 @@ from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
-from babel.support import NullTranslations, Translations
+from babel.support import NullTranslations
 
+from calmdesk.i18n import catalog
 from calmdesk.languages import LANGUAGES, NATIVE_NAMES
 
 LOCALE_DIR = Path(__file__).parent / "locale"
@@ -27,13 +28,17 @@ LANGUAGE_NAMES = NATIVE_NAMES
 @lru_cache(maxsize=len(SUPPORTED))
 def translations(lang: str) -> NullTranslations:
     """The compiled catalog of ``lang`` (an empty one for English, the source language)."""
-    if lang not in SUPPORTED or lang == FALLBACK:
-        return NullTranslations()
-    return Translations.load(str(LOCALE_DIR), [lang], domain="messages")
+    return catalog(str(LOCALE_DIR), "messages", lang)
 
 
 def gettext_for(lang: str) -> Callable[[str], str]:
     return translations(lang).gettext
+
+
+def ngettext_for(lang: str) -> Callable[[str, str, int], str]:
+    """``ngettext(singular, plural, n)``: the form ``n`` takes in ``lang`` (three in Polish and
+    Russian, by the catalog's ``Plural-Forms``)."""
+    return translations(lang).ngettext
 
 
 def parse_accept_language(header: str | None) -> list[str]:

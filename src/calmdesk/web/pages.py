@@ -8,29 +8,33 @@ needs a signed-in user redirects to ``/login``; 403 and 404 render a page, the A
 from __future__ import annotations
 
 import inspect
+import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, FastAPI, Form, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from calmdesk.errors import CalmDeskError, NotAuthenticated
+from calmdesk.errors import CalmDeskError, InvalidInput, NotAuthenticated
 from calmdesk.languages import Language
 from calmdesk.playbook.deps import request_playbook
+from calmdesk.storage.db import session_scope
 from calmdesk.users import service as users_service
 from calmdesk.users.deps import CurrentUser, OptionalUser, SessionDep
 from calmdesk.users.errors import PasswordHashingBusy, TooManyAttempts
 from calmdesk.users.passwords import login_turn
 from calmdesk.users.schemas import UserUpdate
-from calmdesk.users.sessions import SESSION_COOKIE, end_session, start_session
+from calmdesk.users.sessions import SESSION_COOKIE, end_session, start_session, user_from_cookie
 from calmdesk.users.throttle import LoginLimits
 from calmdesk.web import (
+    page_errors,
     pages_board,
     pages_cases,
     pages_chat,
@@ -41,9 +45,14 @@ from calmdesk.web import (
     pages_webhooks,
 )
 from calmdesk.web.csrf import CsrfChecked
-from calmdesk.web.errors import error_message, http_error_headers, retry_after_header
+from calmdesk.web.errors import (
+    error_message,
+    http_error_headers,
+    retry_after_header,
+    validation_errors,
+)
 from calmdesk.web.i18n import LANGUAGE_COOKIE, SUPPORTED, gettext_for
-from calmdesk.web.pages_common import home_for, page_language, render, settings_of
+from calmdesk.web.pages_common import Viewer, home_for, page_language, render, settings_of
 
 STATIC_DIR = Path(__file__).parent / "static"
 LANGUAGE_COOKIE_MAX_AGE = 365 * 24 * 3600
@@ -52,6 +61,7 @@ LANGUAGE_COOKIE_MAX_AGE = 365 * 24 * 3600
 NON_PAGE_PREFIXES = ("/api", "/ws", "/static", "/healthz", "/openapi")
 
 router = APIRouter(include_in_schema=False)
+log = logging.getLogger(__name__)
 
 
 def safe_next(target: str | None, default: str = "/") -> str:
@@ -149,6 +159,7 @@ def choose_language(
     if lang not in SUPPORTED:
         raise CalmDeskError(
             f"unknown language {lang!r}; choose one of {', '.join(SUPPORTED)}",
+            value=lang,
             code="unknown_language",
             http_status=422,
         )
@@ -197,8 +208,27 @@ async def _call(handler: Handler, request: Request, error: Exception) -> Respons
     return await result if inspect.isawaitable(result) else result
 
 
-def _error_page(request: Request, status: int, message: str) -> Response:
-    gettext = gettext_for(page_language(request, None))
+def _viewer_of(request: Request) -> Viewer | None:
+    """The person signed in with the request's session cookie, for the error page's menu and
+    language; ``None`` when there is none (or the database cannot tell)."""
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if not cookie:
+        return None
+    try:
+        with session_scope(request.app.state.session_factory, reads_first=True) as session:
+            user = user_from_cookie(session, cookie, settings_of(request))
+            return Viewer.of(user) if user is not None else None
+    except Exception:  # the error page must render even when the database is the problem
+        log.warning("cannot tell who sees an error page", exc_info=True)
+        return None
+
+
+async def _error_page(
+    request: Request, status: int, error: CalmDeskError | None = None
+) -> Response:
+    viewer = await run_in_threadpool(_viewer_of, request)
+    lang = page_language(request, viewer)
+    gettext = gettext_for(lang)
     headings = {
         403: gettext("You may not open this page"),
         404: gettext("This page does not exist"),
@@ -207,11 +237,17 @@ def _error_page(request: Request, status: int, message: str) -> Response:
     return render(
         request,
         "error.html",
-        user=None,
+        user=viewer,
         status_code=status,
         title=heading,
         heading=heading,
-        message=message,
+        message=(
+            page_errors.error_text(error, status, lang, gettext)
+            if error is not None
+            else page_errors.generic_text(status, gettext)
+        ),
+        fields=page_errors.field_labels(error, gettext) if error is not None else [],
+        value=page_errors.typed_value(error) if error is not None else None,
     )
 
 
@@ -219,6 +255,7 @@ def install_error_pages(app: FastAPI) -> None:
     """Wrap the JSON error handlers: pages get a redirect to sign in or an HTML page."""
     api_domain: Handler = app.exception_handlers[CalmDeskError]
     api_http: Handler = app.exception_handlers[StarletteHTTPException]
+    api_validation: Handler = app.exception_handlers[RequestValidationError]
 
     async def domain_error(request: Request, error: Exception) -> Response:
         assert isinstance(error, CalmDeskError)
@@ -231,22 +268,42 @@ def install_error_pages(app: FastAPI) -> None:
         if isinstance(error, NotAuthenticated):
             target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
             return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
-        return _error_page(request, error.http_status, error_message(request, error))
+        page = await _error_page(request, error.http_status, error)
+        page.headers.update(retry_after_header(error) or {})
+        return page
 
     async def http_error(request: Request, error: Exception) -> Response:
         assert isinstance(error, StarletteHTTPException)
         if not _is_page(request):
             return await _call(api_http, request, error)
-        gettext = gettext_for(page_language(request, None))
-        message = str(error.detail)
-        if error.status_code == 404:
-            message = gettext("Check the address, or go back to the start page.")
-        page = _error_page(request, error.status_code, message)
+        page = await _error_page(request, error.status_code)
         page.headers.update(http_error_headers(request, error) or {})
         return page
 
+    async def validation_error(request: Request, error: Exception) -> Response:
+        assert isinstance(error, RequestValidationError)
+        # A page's form (its route is not in the API's schema); /playbook/export and the API
+        # keep their JSON answer naming each field.
+        route = request.scope.get("route")
+        if not _is_page(request) or getattr(route, "include_in_schema", True):
+            return await _call(api_validation, request, error)
+        fields = validation_errors(list(error.errors()))
+        refused = InvalidInput("; ".join(f["problem"] for f in fields), fields=fields)
+        return await _error_page(request, 422, refused)
+
+    async def server_error(request: Request, error: Exception) -> Response:
+        # A bug: Starlette logs it and re-raises it after this answer. A page still shows the
+        # menu and "sign out", in the reader's language; the API gets its JSON error.
+        if not _is_page(request):
+            return JSONResponse(
+                {"code": "internal_error", "message": "Internal server error."}, status_code=500
+            )
+        return await _error_page(request, 500)
+
     app.add_exception_handler(CalmDeskError, domain_error)
     app.add_exception_handler(StarletteHTTPException, http_error)
+    app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(Exception, server_error)
 
 
 def install_pages(app: FastAPI) -> None:

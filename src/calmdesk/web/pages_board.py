@@ -31,6 +31,7 @@ from calmdesk.live import permissions as live_permissions
 from calmdesk.live import service as live_service
 from calmdesk.live.bus import BOARD_CHANNEL
 from calmdesk.live.fanout import publish_soon
+from calmdesk.live.localize import localized, localized_record
 from calmdesk.live.messages import Outgoing
 from calmdesk.live.models import Contact, EventKind
 from calmdesk.live.wire import BoardChangedMessage, BoardSection
@@ -136,7 +137,7 @@ def _cases_context(request: Request, session: Session, user: User, lang: str) ->
         "legal_risk": cases(CaseFilters(legal_risk=True)),
         "legal_missed": cases(CaseFilters(legal_missed=True)),
         "legal_of": legal_viewer(playbook, lang, gettext, now),
-        "fmt": moment_formatter(playbook),
+        "fmt": moment_formatter(playbook, lang),
         "kind_labels": labels.translated(labels.COMPENSATION_KINDS, gettext),
     }
 
@@ -174,7 +175,9 @@ def board_page(request: Request, session: SessionDep, user: BoardWatcher) -> Res
             "severity": live_alerts.SEVERITY,
             "critical": live_alerts.CRITICAL,
             "unlisted": live_alerts.UNLISTED,
-            "alerts": [m.model_dump(mode="json") for m in live_alerts.messages_of(today)],
+            "alerts": [
+                localized(m, lang).model_dump(mode="json") for m in live_alerts.messages_of(today)
+            ],
             "me": user.username,
             # board.js writes the times of live alerts in the company's zone, the page's language
             "timezone": timezone,
@@ -202,6 +205,14 @@ def board_section(
     )
 
 
+def _all_keyed(guidance: dict[str, Any] | None) -> bool:
+    """Whether every explanation of a stored guidance is a message (rendered for the reader)."""
+    if not guidance:
+        return True
+    suggestions = guidance.get("suggestions") or []
+    return bool(guidance.get("end_call_text")) and all(s.get("why_texts") for s in suggestions)
+
+
 @router.get("/board/contacts/{contact_id}")
 def monitor_page(
     request: Request, session: SessionDep, user: BoardWatcher, contact_id: int
@@ -217,7 +228,7 @@ def monitor_page(
     writers = live_service.agent_names(session, [contact])
     agent = writers[contact.agent_id]
     taker = live_service.taken_over_by(session, contact)
-    fmt = moment_formatter(request_playbook(request))
+    fmt = moment_formatter(request_playbook(request), lang)
     names = _names(session, {e.actor_id for e in events if e.actor_id is not None})
     state = {
         "events": [
@@ -230,7 +241,7 @@ def monitor_page(
             }
             for e in events
         ],
-        "guidance": guidance,
+        "guidance": localized_record(guidance, lang),
         "summary": contact.summary,
         "live": contact.is_live,
     }
@@ -250,9 +261,9 @@ def monitor_page(
             "contact_id": contact.id,
             "state": state,
             "labels": monitor_labels(gettext),
-            # The coach's explanations are written in the agent's language: shown only to a
-            # reader of that language (the others read the kinds and verdicts in their own).
-            "explanations": lang == agent.language.value,
+            # The coach's explanations are stored as messages and put into the reader's words
+            # (a guidance stored before that keeps the agent's: shown to that language only).
+            "explanations": lang == agent.language.value or _all_keyed(guidance),
         },
     )
 

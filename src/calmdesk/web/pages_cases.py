@@ -24,6 +24,7 @@ from calmdesk.cases.enums import (
     CompensationKind,
     CustomerAnswer,
 )
+from calmdesk.cases.errors import CompensationNotAllowed
 from calmdesk.cases.flows import ALLOWED
 from calmdesk.cases.models import Case
 from calmdesk.cases.schemas import (
@@ -34,6 +35,7 @@ from calmdesk.cases.schemas import (
     PageParams,
 )
 from calmdesk.errors import InvalidInput
+from calmdesk.i18n import PERCENT, format_day, format_moment, format_money
 from calmdesk.live import permissions as live_permissions
 from calmdesk.live import service as live_service
 from calmdesk.live.refusals import localize_error
@@ -49,8 +51,10 @@ from calmdesk.users.models import User
 from calmdesk.users.permissions import Permission, can
 from calmdesk.web import pages_labels as labels
 from calmdesk.web.csrf import CsrfChecked
+from calmdesk.web.errors import validation_errors
 from calmdesk.web.i18n import LANGUAGE_NAMES, gettext_for
 from calmdesk.web.pages_common import page_language, render
+from calmdesk.web.pages_labels import N_
 from calmdesk.web.pages_legal import legal_viewer
 
 router = APIRouter(include_in_schema=False)
@@ -65,18 +69,29 @@ def localized(text: dict[str, str], lang: str, playbook: Playbook) -> str:
     return text.get(lang) or text.get(playbook.default_language) or next(iter(text.values()), "")
 
 
-def moment_formatter(playbook: Playbook) -> Callable[[datetime | date | None], str]:
-    """Times shown in the company's time zone (the playbook calendar's), to the minute."""
-    zone = ZoneInfo(playbook.calendar.timezone)
+def moment_formatter(
+    playbook: Playbook, lang: str
+) -> Callable[[datetime | date | str | None], str]:
+    """Times shown in the company's time zone (the playbook calendar's), to the minute, as a
+    reader of ``lang`` writes them (``12 lis 2026, 16:00``); a stored ISO text is read first."""
+    zone = playbook.calendar.timezone
 
-    def format_moment(value: datetime | date | None) -> str:
-        if value is None:
+    def show(value: datetime | date | str | None) -> str:
+        if value is None or value == "":
             return "—"
+        if isinstance(value, str):
+            text = value
+            try:
+                value = datetime.fromisoformat(text)
+            except ValueError:
+                return text
+            if value.tzinfo is None:
+                value = value.replace(tzinfo=ZoneInfo(zone))
         if isinstance(value, datetime):
-            return value.astimezone(zone).strftime("%Y-%m-%d %H:%M")
-        return value.isoformat()
+            return format_moment(value, lang, zone)
+        return format_day(value, lang)
 
-    return format_moment
+    return show
 
 
 def invalid_form(error: ValidationError) -> InvalidInput:
@@ -84,7 +99,9 @@ def invalid_form(error: ValidationError) -> InvalidInput:
     problems = "; ".join(
         f"{'.'.join(str(p) for p in e['loc']) or 'form'}: {e['msg']}" for e in error.errors()
     )
-    return InvalidInput(problems, code="invalid_form")
+    return InvalidInput(
+        problems, code="invalid_form", fields=validation_errors([dict(e) for e in error.errors()])
+    )
 
 
 def _common(request: Request, user: User) -> dict[str, Any]:
@@ -95,7 +112,7 @@ def _common(request: Request, user: User) -> dict[str, Any]:
         "gettext": gettext,
         "lang": lang,
         "playbook": playbook,
-        "fmt": moment_formatter(playbook),
+        "fmt": moment_formatter(playbook, lang),
         "status_labels": labels.translated(labels.CASE_STATUSES, gettext),
         "channel_labels": labels.translated(labels.CHANNELS, gettext),
         "category_names": {c.key: localized(c.name, lang, playbook) for c in playbook.categories},
@@ -144,7 +161,7 @@ def _filters_from_query(
     except (ValidationError, ValueError) as error:
         if isinstance(error, ValidationError):
             raise invalid_form(error) from None
-        raise InvalidInput(str(error), code="invalid_filter") from None
+        raise InvalidInput(str(error), code="invalid_filter", value=status or due) from None
 
 
 @router.get("/cases")
@@ -506,6 +523,24 @@ def localized_error(error: InvalidInput, request: Request, user: User) -> str:
     return localize_error(error, page_language(request, user))
 
 
+def compensation_limits(playbook: Playbook, case: Case, lang: str) -> dict[str, dict[str, str]]:
+    """What the playbook allows for the case, by kind, in the reader's words: the range of each
+    option (``0,00 zł – 500,00 zł``) and what an agent grants alone."""
+    rule = playbook.compensation_rule(case.category, case.severity)
+    if rule is None:
+        return {}
+    limits: dict[str, dict[str, str]] = {}
+    for option in rule.options:
+        unit = PERCENT if option.kind == CompensationKind.DISCOUNT_PERCENT else playbook.currency
+        alone = compensation_service.agent_limit(rule, CompensationKind(option.kind))
+        limits[str(option.kind)] = {
+            "min": format_money(option.min, unit, lang),
+            "max": format_money(option.max, unit, lang),
+            "alone": format_money(alone, unit, lang),
+        }
+    return limits
+
+
 @router.get("/cases/{case_id}")
 def case_page(request: Request, session: SessionDep, user: CaseWorker, case_id: int) -> Response:
     return _case_page(request, session, user, case_id)
@@ -519,8 +554,12 @@ def _case_page(
     *,
     note_problem: str = "",
     note_text: str = "",
+    offer: dict[str, Any] | None = None,
+    status_code: int = 200,
 ) -> Response:
-    """The case page; after a refused note, with the note as typed and the problem."""
+    """The case page; after a refused note, with the note as typed and the problem; ``offer``
+    is a compensation form refused (what was typed and each field's problem, shown beside it);
+    ``status_code`` the refusal's 422."""
     common = _common(request, user)
     case = case_permissions.case_for_user(session, case_id=case_id, user=user)
     events = cases_service.events_of(session, case_id=case.id)
@@ -585,6 +624,9 @@ def _case_page(
         ),
         now=utcnow(),
         mail=mail_panel(session, case_id=case.id, lang=common["lang"]),
+        limits=compensation_limits(common["playbook"], case, common["lang"]),
+        offer=offer or {"kind": "", "amount": "", "reason": "", "errors": {}},
+        status_code=status_code,
         **common,
     )
 
@@ -606,7 +648,7 @@ def transition_case(
         target = CaseStatus(to)
         answer = CustomerAnswer(customer_answer) if customer_answer else None
     except ValueError:
-        raise InvalidInput(f"unknown status {to!r}", code="unknown_status") from None
+        raise InvalidInput(f"unknown status {to!r}", code="unknown_status", value=to) from None
     if override_reason.strip():
         case_permissions.ensure_may_decide_compensation(user)
     cases_service.transition(
@@ -688,28 +730,48 @@ def propose_compensation(
     user: CaseWorker,
     _csrf: CsrfChecked,
     case_id: int,
-    kind: Annotated[str, Form(max_length=30)],
-    amount: Annotated[str, Form(max_length=20)],
-    reason: Annotated[str, Form(max_length=2000)],
-) -> RedirectResponse:
+    kind: Annotated[str, Form(max_length=30)] = "",
+    amount: Annotated[str, Form(max_length=20)] = "",
+    reason: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
     case = case_permissions.case_for_user(session, case_id=case_id, user=user)
     case_permissions.ensure_may_propose_compensation(user)
+    gettext = gettext_for(page_language(request, user))
+    typed = {"kind": kind, "amount": amount, "reason": reason}
+    errors: dict[str, str] = {}
     try:
         compensation_in = CompensationCreate(
             kind=kind,
-            amount=amount.replace(",", ".").strip(),
+            amount=amount.replace(" ", "").replace("\u00a0", "").replace(",", ".").strip(),
             reason=reason.strip(),
         )
+        compensation_service.propose(
+            session,
+            case=case,
+            compensation_in=compensation_in,
+            actor_id=user.id,
+            playbook=request_playbook(request),
+        )
     except ValidationError as error:
-        raise invalid_form(error) from None
-    compensation_service.propose(
-        session,
-        case=case,
-        compensation_in=compensation_in,
-        actor_id=user.id,
-        playbook=request_playbook(request),
-    )
+        for problem in error.errors():
+            field = str(problem["loc"][0]) if problem["loc"] else "amount"
+            errors.setdefault(field, gettext(OFFER_PROBLEMS.get(field, OFFER_PROBLEMS["amount"])))
+    except CompensationNotAllowed as error:
+        field = str(error.fields.get("field") or "amount")
+        key = "maximum" if "maximum" in error.fields else field
+        errors[field] = gettext(OFFER_PROBLEMS.get(key, OFFER_PROBLEMS["kind"]))
+    if errors:
+        offer = {**typed, "errors": errors}
+        return _case_page(request, session, user, case_id, offer=offer, status_code=422)
     return RedirectResponse(f"/cases/{case.id}#compensation", status_code=303)
+
+
+OFFER_PROBLEMS = {
+    "kind": N_("The playbook offers no compensation of this kind for this case."),
+    "amount": N_("Write the amount as a number, for example 150 or 150,50."),
+    "maximum": N_("This is above the maximum the playbook allows for this kind."),
+    "reason": N_("Say why the customer gets this compensation."),
+}
 
 
 @router.post("/compensations/{compensation_id}/appeal")

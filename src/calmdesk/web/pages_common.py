@@ -15,11 +15,19 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from calmdesk.i18n import format_duration, format_money
 from calmdesk.settings import Settings
 from calmdesk.users.labels import role_description, role_label
-from calmdesk.users.permissions import Permission, can
+from calmdesk.users.models import Role
+from calmdesk.users.permissions import Permission, can, permissions_of
 from calmdesk.web import csrf
-from calmdesk.web.i18n import LANGUAGE_COOKIE, LANGUAGE_NAMES, choose_language, gettext_for
+from calmdesk.web.i18n import (
+    LANGUAGE_COOKIE,
+    LANGUAGE_NAMES,
+    choose_language,
+    gettext_for,
+    ngettext_for,
+)
 from calmdesk.web.pages_labels import N_
 
 if TYPE_CHECKING:
@@ -78,13 +86,41 @@ def home_for(user: User) -> str:
     return "/playbook"
 
 
-def navigation_for(user: User | None, path: str, gettext: Callable[[str], str]) -> list[NavItem]:
+@dataclass(frozen=True, slots=True)
+class Viewer:
+    """What the layout needs of the signed-in person, copied out of the database session (an
+    error page renders after its request's session is gone)."""
+
+    username: str
+    display_name: str
+    role: Role
+    language: str
+    is_active: bool
+
+    @classmethod
+    def of(cls, user: User) -> Viewer:
+        return cls(
+            username=user.username,
+            display_name=user.display_name,
+            role=Role(user.role),
+            language=str(user.language),
+            is_active=user.is_active,
+        )
+
+
+def _may(user: User | Viewer, permission: Permission) -> bool:
+    return user.is_active and permission in permissions_of(Role(user.role))
+
+
+def navigation_for(
+    user: User | Viewer | None, path: str, gettext: Callable[[str], str]
+) -> list[NavItem]:
     if user is None:
         return []
     return [
         NavItem(item.href, gettext(item.label), item.permission)
         for item in NAVIGATION
-        if item.permission is None or can(user, item.permission)
+        if item.permission is None or _may(user, item.permission)
     ]
 
 
@@ -93,7 +129,7 @@ def settings_of(request: Request) -> Settings:
     return settings
 
 
-def page_language(request: Request, user: User | None) -> str:
+def page_language(request: Request, user: User | Viewer | None) -> str:
     return choose_language(
         user_language=getattr(user, "language", None),
         cookie=request.cookies.get(LANGUAGE_COOKIE),
@@ -105,7 +141,7 @@ def render(
     request: Request,
     template: str,
     *,
-    user: User | None,
+    user: User | Viewer | None,
     status_code: int = 200,
     language: str | None = None,
     **context: Any,
@@ -118,6 +154,9 @@ def render(
     nav = navigation_for(user, path, gettext)
     layout: dict[str, Any] = {
         "_": gettext,
+        "ngettext": ngettext_for(lang),
+        "money": lambda amount, currency: format_money(amount, currency, lang),
+        "duration": lambda delta: format_duration(delta, lang),
         "lang": lang,
         "page_languages": LANGUAGE_NAMES,
         "user": user,

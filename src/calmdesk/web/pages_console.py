@@ -16,6 +16,7 @@ from calmdesk.live import permissions as live_permissions
 from calmdesk.live import service as live_service
 from calmdesk.live.bus import BOARD_CHANNEL
 from calmdesk.live.fanout import publish_from_thread
+from calmdesk.live.localize import localized_record
 from calmdesk.live.messages import Outgoing
 from calmdesk.live.models import Contact, ContactEvent
 from calmdesk.playbook.deps import request_playbook
@@ -95,10 +96,10 @@ def console_labels(gettext: Any, lang: str) -> dict[str, Any]:
     }
 
 
-def _event_view(event: ContactEvent) -> dict[str, Any]:
+def _event_view(event: ContactEvent, lang: str) -> dict[str, Any]:
     """A stored event as ``console.js`` replays it: the line or action, when, and what of its
-    guidance decides which alerts stay on the card."""
-    guidance = event.guidance or {}
+    guidance decides which alerts stay on the card (their words in the reader's ``lang``)."""
+    guidance = localized_record(event.guidance, lang) or {}
     signals = guidance.get("signals") or {}
     return {
         "type": event.kind,
@@ -114,10 +115,10 @@ def _event_view(event: ContactEvent) -> dict[str, Any]:
     }
 
 
-def contact_state(session: Session, contact: Contact) -> dict[str, Any]:
+def contact_state(session: Session, contact: Contact, lang: str) -> dict[str, Any]:
     """What the console shows when opened: the lines so far (with what the card needs to know
-    which alerts are still on), the latest guidance, the customer's last heat and, once the
-    contact has ended, its summary."""
+    which alerts are still on), the latest guidance (in the reader's language ``lang``), the
+    customer's last heat and, once the contact has ended, its summary."""
     events = live_service.events_of(session, contact=contact)
     guidance = next((e.guidance for e in reversed(events) if e.guidance), None)
     heat = next(
@@ -129,8 +130,8 @@ def contact_state(session: Session, contact: Contact) -> dict[str, Any]:
         None,
     )
     return {
-        "events": [_event_view(e) for e in events],
-        "guidance": guidance,
+        "events": [_event_view(e, lang) for e in events],
+        "guidance": localized_record(guidance, lang),
         "heat": heat,
         "summary": contact.summary,
         "break_minutes": contact.break_minutes,
@@ -190,9 +191,9 @@ def start_contact(
     can_transfer: Annotated[bool, Form()] = False,
 ) -> RedirectResponse:
     if channel not in {c.value for c in CONTACT_CHANNELS}:
-        raise InvalidInput(f"unknown channel {channel!r}", code="unknown_channel")
+        raise InvalidInput(f"unknown channel {channel!r}", code="unknown_channel", value=channel)
     if lang != AUTOMATIC and lang not in LANGUAGE_NAMES:
-        raise InvalidInput(f"unknown language {lang!r}", code="unknown_language")
+        raise InvalidInput(f"unknown language {lang!r}", code="unknown_language", value=lang)
     playbook = request_playbook(request)
     contact = live_service.start_contact(
         session,
@@ -220,7 +221,7 @@ def console_page(
     if user.id not in (contact.agent_id, contact.taken_over_by_id):
         # A supervisor watches another agent's contact read only until taking it over.
         return RedirectResponse(f"/board/contacts/{contact.id}", status_code=303)
-    state = contact_state(session, contact)
+    state = contact_state(session, contact, lang)
     playbook = request_playbook(request)
     state["warnings_needed"] = playbook.conversation.warnings_before_end
     return render(

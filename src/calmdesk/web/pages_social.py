@@ -119,7 +119,7 @@ def social_page(
         chosen={"status": status, "platform": platform, "due": due},
         status_labels=labels.translated(POST_STATUSES, gettext),
         platform_labels=labels.translated(PLATFORMS, gettext),
-        fmt=moment_formatter(request_playbook(request)),
+        fmt=moment_formatter(request_playbook(request), page_language(request, user)),
     )
 
 
@@ -153,7 +153,7 @@ def post_page(
         error=error,
         may_escalate=can(user, Permission.WORK_CASES) and post.case_id is None,
         may_keep_any=can(user, Permission.OVERSEE_SOCIAL),
-        fmt=moment_formatter(playbook),
+        fmt=moment_formatter(playbook, page_language(request, user)),
     )
 
 

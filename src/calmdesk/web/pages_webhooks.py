@@ -114,7 +114,7 @@ def _page(
         status_labels=labels.translated(DELIVERY_STATUSES, gettext),
         problems=[gettext(p) for p in problems or []],
         form=form or {"name": "", "url": "", "event_kinds": []},
-        fmt=moment_formatter(request_playbook(request)),
+        fmt=moment_formatter(request_playbook(request), page_language(request, user)),
     )
 
 
@@ -255,7 +255,7 @@ def delivery_page(
         kind_labels=labels.translated(EVENT_KINDS, gettext),
         status_labels=labels.translated(DELIVERY_STATUSES, gettext),
         outcome_labels=labels.translated(ATTEMPT_OUTCOMES, gettext),
-        fmt=moment_formatter(request_playbook(request)),
+        fmt=moment_formatter(request_playbook(request), page_language(request, user)),
     )
 
 

@@ -81,12 +81,17 @@
 
   // -- alerts -------------------------------------------------------------------------------
 
+  const BOARD_WORDED = new Set(["break_recommended", "break_requested", "rung_climbed"]);
+
   function words(alert) {
     const details = [alert.agent_name || alert.agent];
     const params = alert.params || {};
     const minutes = alert.minutes ?? params.minutes;
     if (alert.kind === "break_recommended" && minutes) details.push(fill(L.break_recommended, { minutes }));
     if (alert.kind === "rung_climbed" && params.rung) details.push(fill(L.rung_climbed, { rung: L.stages[params.rung] || L.alert }));
+    // The coach's own message (already in this reader's language): a safety procedure's words,
+    // the abuse quoted, why an early end was not allowed. Breaks are said by the board itself.
+    if (alert.message && !BOARD_WORDED.has(alert.kind)) details.push(alert.message);
     return details.filter(Boolean).join(", ");
   }
 

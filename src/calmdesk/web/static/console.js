@@ -81,7 +81,7 @@
       const step = pick(suggestion, "step", "stage");
       list.append(el("li", { dataset: { step: step || "" } },
         el("span", { class: "text" },
-          el("span", { id, class: "phrase" }, text),
+          el("span", { id, class: "phrase", dir: "auto" }, text),
           el("span", { class: "why" }, [L.stages[step], pick(suggestion, "why")].filter(Boolean).join(" — "))),
         el("span", { class: "buttons" },
           el("button", { type: "button", class: "secondary", "data-copy-target": id,
@@ -134,8 +134,8 @@
         ? el("button", { type: "button", class: "secondary small", "data-handled": alert.kind }, L.handled) : null;
       list.append(el("li", { class: alert.active ? "active" : "held", dataset: { kind: alert.kind, held: alert.active ? "false" : "true" } },
         el("strong", {}, L.alerts[alert.kind] || alert.kind), " ", when,
-        alert.message ? el("span", { class: "message", title: alert.message }, alert.message) : null,
-        alert.alternative ? el("div", { class: "small" }, `${L.instead}: ${alert.alternative}`) : null,
+        alert.message ? el("bdi", { class: "message", title: alert.message }, alert.message) : null,
+        alert.alternative ? el("div", { class: "small" }, `${L.instead}: `, el("bdi", {}, alert.alternative)) : null,
         done));
     }
   }
