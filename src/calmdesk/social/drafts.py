@@ -26,6 +26,8 @@ from calmdesk.playbook.schema import (
     CompensationRule,
     Playbook,
 )
+from calmdesk.social.clock import PromisedTime, promised_time
+from calmdesk.storage.types import utcnow
 from calmdesk.texts import load_texts
 
 DEADLINE_FORMAT = "d MMMM, HH:mm"
@@ -42,6 +44,8 @@ GIFT_WORDS: dict[CompensationKind, dict[str, str]] = {
     for key, texts in load_texts("calmdesk.social").table("gift_words").items()
 }
 """How a reply names the gesture, per language (``social/texts/<lang>.yaml``)."""
+DEADLINE_NOTES = load_texts("calmdesk.social").table("deadline_notes")
+"""Why a draft promises another time than the post's resolution target, for the handler."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +81,11 @@ class ReplyDraft:
     steps: tuple[DraftStep, ...]
     gift: GiftSuggestion | None
     deadline: datetime
+    """What the draft promises: ahead of now and in the team's working hours."""
+    deadline_notes: tuple[str, ...] = ()
+    """Why ``deadline`` is not the post's resolution target, in the draft's language."""
+    deadline_moved_from: datetime | None = None
+    deadline_reasons: tuple[str, ...] = ()
 
     @property
     def text(self) -> str:
@@ -84,18 +93,25 @@ class ReplyDraft:
 
 
 def draft_reply(
-    playbook: Playbook, post: DraftPost, *, variant: int = 0, category: str | None = None
+    playbook: Playbook,
+    post: DraftPost,
+    *,
+    variant: int = 0,
+    category: str | None = None,
+    now: datetime | None = None,
 ) -> ReplyDraft:
     """The draft for ``post``; ``category`` (a case category key) picks the gift rule, else the
-    category is suggested from the text."""
+    category is suggested from the text. The promised deadline is computed at ``now`` (default:
+    the current time): never in the past, always in the team's working hours."""
     lang = post.lang if post.lang in playbook.languages else playbook.default_language
+    promised = promised_time(post.resolution_due, now or utcnow(), playbook)
     found = analyze(post.text, lang).facts
     facts = render_facts([f for f in found if f.kind in DRAFT_FACT_KINDS], lang)
     gift = suggest_gift(playbook, post.text, lang, category=category)
     values = {
         "author": post.author_handle,
         "facts": facts,
-        "deadline": _deadline(post.resolution_due, playbook, lang),
+        "deadline": _deadline(promised.at, playbook, lang),
         "gift": gift.text if gift else "",
     }
     steps = []
@@ -109,7 +125,22 @@ def draft_reply(
         variant=variant,
         steps=tuple(steps),
         gift=gift,
-        deadline=post.resolution_due,
+        deadline=promised.at,
+        deadline_notes=deadline_notes(promised, playbook, lang),
+        deadline_moved_from=promised.moved_from,
+        deadline_reasons=promised.reasons,
+    )
+
+
+def deadline_notes(promised: PromisedTime, playbook: Playbook, lang: str) -> tuple[str, ...]:
+    """The handler's notes on a moved promise, in ``lang`` (English when it has none)."""
+    values = {
+        "deadline": _deadline(promised.at, playbook, lang),
+        "moved_from": _deadline(promised.moved_from, playbook, lang) if promised.moved_from else "",
+    }
+    return tuple(
+        (DEADLINE_NOTES[reason].get(lang) or DEADLINE_NOTES[reason]["en"]).format_map(values)
+        for reason in promised.reasons
     )
 
 

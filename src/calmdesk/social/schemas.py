@@ -279,6 +279,11 @@ class DraftRead(BaseModel):
     """The five steps as one reply, for the responder to edit before posting."""
     gift: GiftRead | None
     deadline: datetime
+    """The time the draft promises: never before now, always in the team's working hours."""
+    deadline_notes: list[str] = []
+    """Why it is not the post's resolution target (passed, or outside working hours)."""
+    deadline_moved_from: datetime | None = None
+    """The time before it was moved into working hours."""
 
 
 class EscalationRead(BaseModel):

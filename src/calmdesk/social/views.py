@@ -15,7 +15,8 @@ from calmdesk.api_docs import errors, named_examples
 from calmdesk.fields import MAX_ID
 from calmdesk.playbook.deps import PlaybookDep
 from calmdesk.social import privacy, service
-from calmdesk.social.drafts import DraftPost, draft_reply
+from calmdesk.social.clock import PromisedTime
+from calmdesk.social.drafts import DraftPost, deadline_notes, draft_reply
 from calmdesk.social.models import Promise, PublicPost
 from calmdesk.social.permissions import (
     ensure_may_erase,
@@ -229,12 +230,26 @@ def escalate(
     return EscalationRead(post=summary, case_id=case.id)
 
 
-def draft_for(post: PublicPost, playbook: PlaybookDep, variant: int) -> DraftRead:
+def draft_for(
+    post: PublicPost,
+    playbook: PlaybookDep,
+    variant: int,
+    *,
+    now: datetime | None = None,
+    notes_lang: str | None = None,
+) -> DraftRead:
+    """The draft as the API shows it; ``notes_lang`` (default: the draft's) for the handler's
+    notes on a moved deadline."""
     draft = draft_reply(
         playbook,
         DraftPost(post.id, post.lang, post.author_handle, post.text, post.resolution_due),
         variant=variant,
+        now=now,
     )
+    notes = list(draft.deadline_notes)
+    if notes_lang is not None and notes_lang != draft.lang:
+        promised = PromisedTime(draft.deadline, draft.deadline_reasons, draft.deadline_moved_from)
+        notes = list(deadline_notes(promised, playbook, notes_lang))
     gift = draft.gift
     return DraftRead(
         post_id=post.id,
@@ -251,6 +266,8 @@ def draft_for(post: PublicPost, playbook: PlaybookDep, variant: int) -> DraftRea
         if gift
         else None,
         deadline=draft.deadline,
+        deadline_notes=notes,
+        deadline_moved_from=draft.deadline_moved_from,
     )
 
 

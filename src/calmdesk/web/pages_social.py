@@ -132,7 +132,8 @@ def post_page(
     variant: Annotated[int, Query(ge=0, le=1_000)] = 0,
     error: Annotated[str, Query(max_length=20)] = "",
 ) -> Response:
-    gettext = gettext_for(page_language(request, user))
+    lang = page_language(request, user)
+    gettext = gettext_for(lang)
     post = _post_or_404(session, post_id)
     playbook = request_playbook(request)
     now = utcnow()
@@ -143,7 +144,7 @@ def post_page(
         title=gettext("Public post #{number}").format(number=post.id),
         post=post,
         overdue=service.is_overdue(post, now),
-        draft=draft_for(post, playbook, variant),
+        draft=draft_for(post, playbook, variant, now=now, notes_lang=lang),
         promises=[promise_read(p, now) for p in service.promises_of(session, post_id=post.id)],
         events=service.events_of(session, post_id=post.id),
         status_labels=labels.translated(POST_STATUSES, gettext),
