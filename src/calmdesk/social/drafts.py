@@ -103,17 +103,10 @@ def draft_reply(
     """The draft for ``post``; ``category`` (a case category key) picks the gift rule, else the
     category is suggested from the text. The promised deadline is computed at ``now`` (default:
     the current time): never in the past, always in the team's working hours."""
-    lang = post.lang if post.lang in playbook.languages else playbook.default_language
+    lang = draft_language(playbook, post)
     promised = promised_time(post.resolution_due, now or utcnow(), playbook)
-    found = analyze(post.text, lang).facts
-    facts = render_facts([f for f in found if f.kind in DRAFT_FACT_KINDS], lang)
     gift = suggest_gift(playbook, post.text, lang, category=category)
-    values = {
-        "author": post.author_handle,
-        "facts": facts,
-        "deadline": _deadline(promised.at, playbook, lang),
-        "gift": gift.text if gift else "",
-    }
+    values = _values(playbook, post, lang, promised, gift)
     steps = []
     for step in PUBLIC_REPLY_STEPS:
         template = _choose(_variants(playbook, step, lang), values, f"{post.id}:{variant}:{step}")
@@ -142,6 +135,42 @@ def deadline_notes(promised: PromisedTime, playbook: Playbook, lang: str) -> tup
         (DEADLINE_NOTES[reason].get(lang) or DEADLINE_NOTES[reason]["en"]).format_map(values)
         for reason in promised.reasons
     )
+
+
+def draft_language(playbook: Playbook, post: DraftPost) -> str:
+    return post.lang if post.lang in playbook.languages else playbook.default_language
+
+
+def _values(
+    playbook: Playbook,
+    post: DraftPost,
+    lang: str,
+    promised: PromisedTime,
+    gift: GiftSuggestion | None,
+) -> dict[str, str]:
+    found = analyze(post.text, lang).facts
+    return {
+        "author": post.author_handle,
+        "facts": render_facts([f for f in found if f.kind in DRAFT_FACT_KINDS], lang),
+        "deadline": _deadline(promised.at, playbook, lang),
+        "gift": gift.text if gift else "",
+    }
+
+
+def every_draft_sentence(
+    playbook: Playbook, post: DraftPost, *, now: datetime | None = None
+) -> list[str]:
+    """Every sentence any variant of the post's draft can use at ``now``, filled in: a reply
+    made of them is the draft unedited, whichever variant it came from."""
+    lang = draft_language(playbook, post)
+    promised = promised_time(post.resolution_due, now or utcnow(), playbook)
+    values = _values(playbook, post, lang, promised, suggest_gift(playbook, post.text, lang))
+    sentences = []
+    for step in PUBLIC_REPLY_STEPS:
+        for template in _variants(playbook, step, lang):
+            if all(values.get(name) for name in _placeholders(template)):
+                sentences.append(template.format_map(values))
+    return sentences
 
 
 def _variants(playbook: Playbook, step: str, lang: str) -> list[str]:

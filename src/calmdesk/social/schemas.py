@@ -86,6 +86,9 @@ class ReplyCreate(BaseModel):
     text: ReplyText
     resolves: Flag = False
     """This reply closes the matter (refused while a public promise is still open)."""
+    confirm_template: Flag = False
+    """Publish it even though it reads as a pasted template (409 ``reply_reads_as_template``
+    otherwise); the confirmation is recorded."""
 
 
 class PromiseCreate(BaseModel):

@@ -134,18 +134,27 @@ def read_post(post_id: PostId, session: SessionDep, user: CurrentUser) -> PostDe
 @router.post(
     "/posts/{post_id}/replies",
     response_model=PostDetail,
-    responses=errors((409, "`open_promises`: a resolving reply while a public promise is open")),
+    responses=errors(
+        (
+            409,
+            "`open_promises`: a resolving reply while a public promise is open; "
+            "`reply_reads_as_template`: the draft unedited or a copy of a recent public reply "
+            "(`reason`, `similarity`, `other_post_id`), send again with `confirm_template`",
+        )
+    ),
 )
 def reply(
     post_id: PostId,
     reply_in: Annotated[ReplyCreate, Body(openapi_examples=named_examples(ReplyCreate))],
     session: SessionDep,
     user: CurrentUser,
+    playbook: PlaybookDep,
 ) -> PostDetail:
-    """Record a public answer; ``resolves`` closes the post once every promise is kept."""
+    """Record a public answer, closed by the handler's name (or the team's signature);
+    ``resolves`` closes the post once every promise is kept."""
     ensure_may_work_social(user)
     post = service.get_or_raise(session, post_id=post_id)
-    service.reply(session, post=post, reply_in=reply_in, actor=user)
+    service.reply(session, post=post, reply_in=reply_in, actor=user, playbook=playbook)
     return post_detail(session, post)
 
 
