@@ -239,6 +239,10 @@ class PostRead(BaseModel):
     anger: float
     abuse: float
     intents: list[str]
+    source: str | None = None
+    external_id: str | None = None
+    deleted_on_platform_at: datetime | None = None
+    """Removed on the platform by its author; recorded here, never applied."""
     overdue: bool = False
     open_promises: int = 0
     overdue_promises: int = 0
