@@ -76,8 +76,15 @@ class GenericConnector:
         check(self.secret, request.body, request.headers.get(HEADER.lower()), name=HEADER)
 
     def parse(self, payload: bytes) -> list[PostChange]:
+        return self.parse_values(payload)
+
+    def parse_values(self, payload: bytes | list[dict[str, str]]) -> list[PostChange]:
+        """The changes of a JSON body, or of already-read ``changes`` (the CSV import's rows)."""
         try:
-            body = GenericPayload.model_validate_json(payload)
+            if isinstance(payload, bytes):
+                body = GenericPayload.model_validate_json(payload)
+            else:
+                body = GenericPayload.model_validate({"changes": payload})
         except ValidationError as error:
             problem = problem_of(error)
             raise PayloadInvalid(
