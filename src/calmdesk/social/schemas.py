@@ -248,6 +248,18 @@ class PostRead(BaseModel):
     overdue_promises: int = 0
 
 
+class PublicationRead(BaseModel):
+    """A reply published back through the post's connector (or its failed attempts)."""
+
+    reply_event_id: int
+    state: str
+    """``published`` or ``failed`` (retried until the attempts run out)."""
+    attempts: int
+    platform_id: str | None = None
+    url: str | None = None
+    error: str | None = None
+
+
 class PostDetail(PostRead):
     model_config = ConfigDict(
         from_attributes=True,
@@ -256,6 +268,7 @@ class PostDetail(PostRead):
 
     promises: list[PromiseRead]
     events: list[PostEventRead]
+    publications: list[PublicationRead] = []
 
 
 class PostPage(BaseModel):

@@ -14,8 +14,10 @@ from sqlalchemy.orm import Session
 from calmdesk.api_docs import errors, named_examples
 from calmdesk.fields import MAX_ID
 from calmdesk.playbook.deps import PlaybookDep
-from calmdesk.social import privacy, service
+from calmdesk.settings import Settings
+from calmdesk.social import privacy, publishing, service
 from calmdesk.social.clock import PromisedTime
+from calmdesk.social.connectors.views import PUBLISHING_SOURCES, connector_for
 from calmdesk.social.drafts import DraftPost, deadline_notes, draft_reply
 from calmdesk.social.models import Promise, PublicPost
 from calmdesk.social.permissions import (
@@ -42,6 +44,7 @@ from calmdesk.social.schemas import (
     PromiseCreate,
     PromiseKeep,
     PromiseRead,
+    PublicationRead,
     ReplyCreate,
 )
 from calmdesk.storage.scrub import commit_and_forget
@@ -88,7 +91,30 @@ def post_detail(session: Session, post: PublicPost) -> PostDetail:
         events=[
             PostEventRead.model_validate(e) for e in service.events_of(session, post_id=post.id)
         ],
+        publications=[
+            publication_read(p) for p in publishing.publications(session, post_id=post.id).values()
+        ],
     )
+
+
+def publication_read(publication: publishing.Publication) -> PublicationRead:
+    return PublicationRead(
+        reply_event_id=publication.reply_event_id,
+        state=publication.state,
+        attempts=publication.attempts,
+        platform_id=publication.platform_id,
+        url=publication.url,
+        error=publication.error,
+    )
+
+
+def publish_new_reply(session: Session, post: PublicPost, settings: Settings) -> None:
+    """Publish the post's last reply through its connector, when that connector publishes."""
+    if post.source not in PUBLISHING_SOURCES or not post.external_id:
+        return
+    reply = [e for e in service.events_of(session, post_id=post.id) if e.kind == "replied"][-1]
+    connector = connector_for(settings, post.source)
+    publishing.publish(session, post=post, reply=reply, connector=connector)
 
 
 @router.post(
@@ -149,13 +175,43 @@ def reply(
     session: SessionDep,
     user: CurrentUser,
     playbook: PlaybookDep,
+    settings: SettingsDep,
 ) -> PostDetail:
-    """Record a public answer, closed by the handler's name (or the team's signature);
+    """Record a public answer (published back when the post came from Facebook), closed by the
+    handler's name (or the team's signature);
     ``resolves`` closes the post once every promise is kept."""
     ensure_may_work_social(user)
     post = service.get_or_raise(session, post_id=post_id)
     service.reply(session, post=post, reply_in=reply_in, actor=user, playbook=playbook)
+    publish_new_reply(session, post, settings)
     return post_detail(session, post)
+
+
+@router.post(
+    "/posts/{post_id}/replies/{event_id}/publish",
+    response_model=PublicationRead,
+    responses=errors(
+        404,
+        (409, "`already_published`; `not_publishable`: the post came from no publishing connector"),
+    ),
+)
+def publish_reply(
+    post_id: PostId,
+    event_id: PostId,
+    session: SessionDep,
+    user: CurrentUser,
+    settings: SettingsDep,
+) -> PublicationRead:
+    """Try again to publish a reply whose publication failed; the attempt is recorded."""
+    ensure_may_work_social(user)
+    post = service.get_or_raise(session, post_id=post_id)
+    reply = publishing.reply_event(session, post=post, event_id=event_id)
+    if post.source not in PUBLISHING_SOURCES:
+        raise publishing.NotPublishable(f"Post {post.id} came from no publishing connector.")
+    connector = connector_for(settings, post.source or "")
+    return publication_read(
+        publishing.publish(session, post=post, reply=reply, connector=connector)
+    )
 
 
 @router.post(

@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 
 from calmdesk.analysis.line import MAX_TEXT_CHARS
 from calmdesk.playbook.deps import request_playbook
-from calmdesk.social import service, voice
+from calmdesk.social import publishing, service, voice
+from calmdesk.social.connectors.views import connector_for
 from calmdesk.social.enums import Platform, PostStatus
 from calmdesk.social.errors import (
     InvalidSocialInput,
@@ -27,7 +28,7 @@ from calmdesk.social.errors import (
 from calmdesk.social.models import PublicPost
 from calmdesk.social.permissions import ensure_may_escalate, ensure_may_keep
 from calmdesk.social.schemas import EscalateRequest, PostFilters, PromiseCreate, ReplyCreate
-from calmdesk.social.views import draft_for, promise_read
+from calmdesk.social.views import draft_for, promise_read, publish_new_reply
 from calmdesk.storage.types import utcnow
 from calmdesk.users.deps import SessionDep, require_permission
 from calmdesk.users.models import User
@@ -78,6 +79,10 @@ EVENTS: dict[str, str] = {
     "note": N_("Note"),
     "resolved": N_("Resolved"),
     "social_sla_breached": N_("Response target missed"),
+    "edited_on_platform": N_("Edited by its author on the platform"),
+    "deleted_on_platform": N_("Deleted on the platform (kept here)"),
+    "published": N_("Published on the platform"),
+    "publish_failed": N_("Publishing failed"),
 }
 
 TEMPLATE_REASONS: dict[str, str] = {
@@ -184,6 +189,7 @@ def _post_page(
         signature=voice.signature_for(playbook, user, post.lang),
         promises=[promise_read(p, now) for p in service.promises_of(session, post_id=post.id)],
         events=service.events_of(session, post_id=post.id),
+        publications=publishing.publications(session, post_id=post.id),
         status_labels=labels.translated(POST_STATUSES, gettext),
         platform_labels=labels.translated(PLATFORMS, gettext),
         step_labels=labels.translated(STEPS, gettext),
@@ -216,11 +222,31 @@ def reply(
     playbook = request_playbook(request)
     try:
         service.reply(session, post=post, reply_in=reply_in, actor=user, playbook=playbook)
+        publish_new_reply(session, post, request.app.state.settings)
     except ReplyReadsAsTemplate as flagged:
         reason = str(flagged.fields.get("reason", "same_as_recent_reply"))
         return _post_page(
             request, session, user, post, typed=text, template=reason, status_code=409
         )
+    return RedirectResponse(f"/social/{post.id}", status_code=303)
+
+
+@router.post("/social/{post_id}/replies/{event_id}/publish")
+def retry_publish(
+    request: Request,
+    session: SessionDep,
+    user: SocialWorker,
+    _csrf: CsrfChecked,
+    post_id: int,
+    event_id: int,
+) -> RedirectResponse:
+    """Try a failed publication again; the attempt shows in the history."""
+    post = _post_or_404(session, post_id)
+    if not 1 <= event_id <= MAX_ID:
+        raise publishing.ReplyNotFound(f"Post {post.id} has no reply {event_id}.")
+    reply_event = publishing.reply_event(session, post=post, event_id=event_id)
+    connector = connector_for(request.app.state.settings, post.source or "")
+    publishing.publish(session, post=post, reply=reply_event, connector=connector)
     return RedirectResponse(f"/social/{post.id}", status_code=303)
 
 

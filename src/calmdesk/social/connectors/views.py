@@ -22,6 +22,8 @@ from calmdesk.social.connectors.ingest import apply_changes
 
 router = APIRouter(prefix="/api/social/webhooks", tags=["social webhooks"])
 MAX_BODY_BYTES = 1_000_000
+PUBLISHING_SOURCES = frozenset({"facebook"})
+"""Connectors whose posts' replies go back to the platform."""
 OUTCOMES = ("created", "unchanged", "edited", "deleted", "unknown")
 
 
