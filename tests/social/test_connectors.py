@@ -235,3 +235,19 @@ def test_a_generic_delivery_signed_with_another_secret_is_refused(
     change = {"id": "1", "author": "a", "text": "Where is my parcel?"}
     answer = deliver_generic(client, {"changes": [change]}, secret="not-the-shared-one")
     assert answer.status_code == 401
+
+
+def test_erasing_the_author_also_erases_the_text_before_an_edit(
+    client: TestClient, login: LoginHelper, configured: Settings
+) -> None:
+    deliver_facebook(client, fixture("facebook_comment_add"))
+    deliver_facebook(client, fixture("facebook_comment_edited"))
+    login(client, "admin")
+    body = {"platform": "facebook", "author_handle": "Marta Kowalczyk"}
+    erased = client.post("/api/social/authors/erase", json=body)
+    assert erased.status_code == 200, erased.text
+    [post_id] = erased.json()["erased_posts"]
+    client.cookies.clear()
+    login(client, "supervisor")
+    detail = client.get(f"/api/social/posts/{post_id}").json()
+    assert "Skandal" not in json.dumps(detail) and "wreszcie" not in json.dumps(detail)
