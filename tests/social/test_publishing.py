@@ -10,14 +10,17 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session, sessionmaker
 
 from calmdesk.settings import Settings
+from calmdesk.social.worker import retry_publications
 from tests.conftest import LoginHelper, TokenGetter
 from tests.social.test_connectors import APP_SECRET, deliver_facebook, fixture
 
@@ -148,3 +151,24 @@ def test_a_typed_in_post_is_not_publishable(client: TestClient, login: LoginHelp
     assert refused.status_code == 409 and refused.json()["code"] == "not_publishable"
     missing = client.post(f"/api/social/posts/{post['id']}/replies/999999/publish", json={})
     assert missing.status_code == 404
+
+
+def test_the_worker_retries_a_failed_publication_after_its_back_off(
+    client: TestClient,
+    facebook_post: dict[str, Any],
+    graph: tuple[FakeGraph, str],
+    settings: Settings,
+    session_factory: sessionmaker[Session],
+) -> None:
+    fake, _ = graph
+    fake.failures_left = 1
+    post_id = facebook_post["id"]
+    client.post(f"/api/social/posts/{post_id}/replies", json={"text": OWN_WORDS})
+    [failed] = client.get(f"/api/social/posts/{post_id}").json()["publications"]
+    assert failed["state"] == "failed"
+    assert retry_publications(session_factory, settings) == 0  # within the first minute
+    later = datetime.now(UTC) + timedelta(minutes=2)
+    assert retry_publications(session_factory, settings, now=later) == 1
+    [done] = client.get(f"/api/social/posts/{post_id}").json()["publications"]
+    assert done["state"] == "published" and done["attempts"] == 2
+    assert retry_publications(session_factory, settings, now=later) == 0

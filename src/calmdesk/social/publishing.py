@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Literal
 
 from sqlalchemy import select
@@ -24,6 +24,7 @@ from calmdesk.social.service import record
 from calmdesk.storage.types import utcnow
 
 State = Literal["published", "failed"]
+FIRST_RETRY = timedelta(minutes=1)
 PUBLISH_KINDS = (str(PostEventKind.PUBLISHED), str(PostEventKind.PUBLISH_FAILED))
 
 
@@ -49,6 +50,8 @@ class Publication:
     platform_id: str | None = None
     url: str | None = None
     error: str | None = None
+    last_at: datetime | None = None
+    """When the last attempt was made."""
 
 
 def publications(session: Session, *, post_id: int) -> dict[int, Publication]:
@@ -69,10 +72,12 @@ def publications(session: Session, *, post_id: int) -> dict[int, Publication]:
                 attempts,
                 event.data.get("platform_id"),
                 event.data.get("url"),
+                last_at=event.at,
             )
         else:
+            error = str(event.data.get("error", ""))
             found[reply_id] = Publication(
-                reply_id, "failed", attempts, error=str(event.data.get("error", ""))
+                reply_id, "failed", attempts, error=error, last_at=event.at
             )
     return found
 
@@ -126,6 +131,14 @@ def publish(
     return Publication(reply.id, "published", attempt, answer.platform_id, answer.url)
 
 
+def retry_due(publication: Publication, now: datetime) -> bool:
+    """A failed attempt ``n`` is tried again :data:`FIRST_RETRY` * 2^(n-1) later (1, 2, 4...
+    minutes)."""
+    if publication.last_at is None:
+        return True
+    return now >= publication.last_at + FIRST_RETRY * (1 << max(publication.attempts - 1, 0))
+
+
 def retry_failed(
     session: Session,
     *,
@@ -134,7 +147,9 @@ def retry_failed(
     now: datetime | None = None,
     limit: int = 50,
 ) -> list[Publication]:
-    """Try again every reply whose last attempt failed and has attempts left (a worker step)."""
+    """Try again every reply whose last attempt failed, has attempts left and waited its
+    back-off (a worker step)."""
+    now = now or utcnow()
     query = (
         select(PostEvent.post_id)
         .where(PostEvent.kind == str(PostEventKind.PUBLISH_FAILED))
@@ -148,7 +163,7 @@ def retry_failed(
         if post is None or connector is None:
             continue
         for reply_id, state in publications(session, post_id=post_id).items():
-            if state.state == "failed" and state.attempts < attempts:
+            if state.state == "failed" and state.attempts < attempts and retry_due(state, now):
                 event = reply_event(session, post=post, event_id=reply_id)
                 try:
                     done.append(
