@@ -20,7 +20,8 @@ from calmdesk.social.connectors.facebook import FacebookConnector
 from calmdesk.social.connectors.generic import GenericConnector
 from calmdesk.social.connectors.ingest import apply_changes
 
-router = APIRouter(prefix="/api/social/webhooks", tags=["social webhooks"])
+# Signed by the platforms, not by a user; documented in docs/social.md like Chatwoot's webhook.
+router = APIRouter(prefix="/api/social/webhooks", include_in_schema=False)
 MAX_BODY_BYTES = 1_000_000
 PUBLISHING_SOURCES = frozenset({"facebook"})
 """Connectors whose posts' replies go back to the platform."""
