@@ -215,6 +215,12 @@ def outbox_cleanup_due(at: float) -> bool:
 
 def _logged_deliveries(factory: sessionmaker[Session], settings: Settings | None) -> None:
     try:
+        retried = social_worker.retry_publications(factory, settings or get_settings())
+        if retried:
+            log.info("social: %d failed publications tried again", retried)
+    except Exception:
+        log.exception("social publications failed; retrying on the next tick")
+    try:
         report = deliver_outbox(factory, settings)
     except Exception:
         log.exception("outbox deliveries failed; retrying on the next tick")

@@ -208,6 +208,20 @@ class Settings(BaseSettings):
     audiosocket_port: int | None = Field(default=None, ge=0, le=65535)
     """Set: ``calmdesk serve`` also takes Asterisk AudioSocket legs (customer; the agent's +1)."""
 
+    social_webhook_secret: str | None = None
+    """The shared secret of the generic social webhook (``X-CalmDesk-Signature``, HMAC-SHA256 of
+    the body). Unset, ``/api/social/webhooks/generic`` answers 503 ``connector_not_configured``."""
+    facebook_app_secret: str | None = None
+    """The Facebook app's secret: each delivery's ``X-Hub-Signature-256`` is checked with it."""
+    facebook_verify_token: str | None = None
+    """The token typed into the app's webhook settings, echoed back at the subscription check."""
+    facebook_page_token: str | None = None
+    """A Page access token with ``pages_manage_engagement``: publishes replies."""
+    facebook_graph_url: str = "https://graph.facebook.com/v19.0"
+    """The Graph API's address (tests point it at a local server)."""
+    social_publish_attempts: int = Field(default=5, ge=1)
+    """Attempts to publish one reply through a connector before it is shown as failed."""
+
     chatwoot_url: str | None = None
     """Chatwoot's address (``https://chat.example.com``): the API the private notes go to, and
     the one origin that may frame the dashboard app and send it the conversation."""

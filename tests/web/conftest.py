@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 # --- Browser tests: a real `calmdesk serve` on a demo database, driven by Debian's Chromium ---
 
 DEMO_PASSWORD = "demo-password-for-tests"
+SOCIAL_WEBHOOK_SECRET = "social-webhook-secret-for-browser-tests"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
@@ -49,6 +50,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         "CALMDESK_SECRET_KEY": "browser-test-secret",
         "CALMDESK_EMBEDDED_WORKER": "false",
         "CALMDESK_PLAYBOOK": "pl",
+        "CALMDESK_SOCIAL_WEBHOOK_SECRET": SOCIAL_WEBHOOK_SECRET,
     }
     env.pop("CALMDESK_REDIS_URL", None)
     calmdesk = str(Path(sys.executable).with_name("calmdesk"))

@@ -21,6 +21,7 @@ from calmdesk.cli import (
     playbook,
     serve,
     simulate,
+    social,
     users,
     worker,
 )
@@ -54,6 +55,7 @@ for module in (
     playbook,
     serve,
     simulate,
+    social,
     users,
     worker,
 ):

@@ -364,6 +364,11 @@ class PublicComplaints(Strict):
         default_factory=dict,
         description="public reply variants: 5P step -> language -> variants",
     )
+    signature: LocalizedText = Field(
+        default_factory=dict,
+        description="the team's signature closing every public reply (language -> text); "
+        "without it the handler's name closes each reply",
+    )
 
     @field_validator("first_response", "resolution", mode="before")
     @classmethod

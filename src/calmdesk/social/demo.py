@@ -101,7 +101,7 @@ def add_posts(session: Session, *, playbook: Playbook, responder: User) -> list[
                 if demo.keep_and_resolve:
                     done = due - timedelta(minutes=30)
                     service.keep_promise(session, promise=promise, actor=responder, now=done)
-                    final = ReplyCreate(text=demo.reply, resolves=True)
+                    final = ReplyCreate(text=demo.reply, resolves=True, confirm_template=True)
                     service.reply(session, post=post, reply_in=final, actor=responder, now=done)
         posts.append(post)
     return posts

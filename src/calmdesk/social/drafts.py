@@ -26,6 +26,8 @@ from calmdesk.playbook.schema import (
     CompensationRule,
     Playbook,
 )
+from calmdesk.social.clock import PromisedTime, promised_time
+from calmdesk.storage.types import utcnow
 from calmdesk.texts import load_texts
 
 DEADLINE_FORMAT = "d MMMM, HH:mm"
@@ -42,6 +44,8 @@ GIFT_WORDS: dict[CompensationKind, dict[str, str]] = {
     for key, texts in load_texts("calmdesk.social").table("gift_words").items()
 }
 """How a reply names the gesture, per language (``social/texts/<lang>.yaml``)."""
+DEADLINE_NOTES = load_texts("calmdesk.social").table("deadline_notes")
+"""Why a draft promises another time than the post's resolution target, for the handler."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +81,11 @@ class ReplyDraft:
     steps: tuple[DraftStep, ...]
     gift: GiftSuggestion | None
     deadline: datetime
+    """What the draft promises: ahead of now and in the team's working hours."""
+    deadline_notes: tuple[str, ...] = ()
+    """Why ``deadline`` is not the post's resolution target, in the draft's language."""
+    deadline_moved_from: datetime | None = None
+    deadline_reasons: tuple[str, ...] = ()
 
     @property
     def text(self) -> str:
@@ -84,20 +93,20 @@ class ReplyDraft:
 
 
 def draft_reply(
-    playbook: Playbook, post: DraftPost, *, variant: int = 0, category: str | None = None
+    playbook: Playbook,
+    post: DraftPost,
+    *,
+    variant: int = 0,
+    category: str | None = None,
+    now: datetime | None = None,
 ) -> ReplyDraft:
     """The draft for ``post``; ``category`` (a case category key) picks the gift rule, else the
-    category is suggested from the text."""
-    lang = post.lang if post.lang in playbook.languages else playbook.default_language
-    found = analyze(post.text, lang).facts
-    facts = render_facts([f for f in found if f.kind in DRAFT_FACT_KINDS], lang)
+    category is suggested from the text. The promised deadline is computed at ``now`` (default:
+    the current time): never in the past, always in the team's working hours."""
+    lang = draft_language(playbook, post)
+    promised = promised_time(post.resolution_due, now or utcnow(), playbook)
     gift = suggest_gift(playbook, post.text, lang, category=category)
-    values = {
-        "author": post.author_handle,
-        "facts": facts,
-        "deadline": _deadline(post.resolution_due, playbook, lang),
-        "gift": gift.text if gift else "",
-    }
+    values = _values(playbook, post, lang, promised, gift)
     steps = []
     for step in PUBLIC_REPLY_STEPS:
         template = _choose(_variants(playbook, step, lang), values, f"{post.id}:{variant}:{step}")
@@ -109,8 +118,59 @@ def draft_reply(
         variant=variant,
         steps=tuple(steps),
         gift=gift,
-        deadline=post.resolution_due,
+        deadline=promised.at,
+        deadline_notes=deadline_notes(promised, playbook, lang),
+        deadline_moved_from=promised.moved_from,
+        deadline_reasons=promised.reasons,
     )
+
+
+def deadline_notes(promised: PromisedTime, playbook: Playbook, lang: str) -> tuple[str, ...]:
+    """The handler's notes on a moved promise, in ``lang`` (English when it has none)."""
+    values = {
+        "deadline": _deadline(promised.at, playbook, lang),
+        "moved_from": _deadline(promised.moved_from, playbook, lang) if promised.moved_from else "",
+    }
+    return tuple(
+        (DEADLINE_NOTES[reason].get(lang) or DEADLINE_NOTES[reason]["en"]).format_map(values)
+        for reason in promised.reasons
+    )
+
+
+def draft_language(playbook: Playbook, post: DraftPost) -> str:
+    return post.lang if post.lang in playbook.languages else playbook.default_language
+
+
+def _values(
+    playbook: Playbook,
+    post: DraftPost,
+    lang: str,
+    promised: PromisedTime,
+    gift: GiftSuggestion | None,
+) -> dict[str, str]:
+    found = analyze(post.text, lang).facts
+    return {
+        "author": post.author_handle,
+        "facts": render_facts([f for f in found if f.kind in DRAFT_FACT_KINDS], lang),
+        "deadline": _deadline(promised.at, playbook, lang),
+        "gift": gift.text if gift else "",
+    }
+
+
+def every_draft_sentence(
+    playbook: Playbook, post: DraftPost, *, now: datetime | None = None
+) -> list[str]:
+    """Every sentence any variant of the post's draft can use at ``now``, filled in: a reply
+    made of them is the draft unedited, whichever variant it came from."""
+    lang = draft_language(playbook, post)
+    promised = promised_time(post.resolution_due, now or utcnow(), playbook)
+    values = _values(playbook, post, lang, promised, suggest_gift(playbook, post.text, lang))
+    sentences = []
+    for step in PUBLIC_REPLY_STEPS:
+        for template in _variants(playbook, step, lang):
+            if all(values.get(name) for name in _placeholders(template)):
+                sentences.append(template.format_map(values))
+    return sentences
 
 
 def _variants(playbook: Playbook, step: str, lang: str) -> list[str]:

@@ -36,3 +36,10 @@ class OpenPromises(Conflict):
     """A post cannot be closed while something promised in public is still undone."""
 
     code = "open_promises"
+
+
+class ReplyReadsAsTemplate(Conflict):
+    """A reply that is the 5P draft unedited or a copy of another recent public reply; the
+    handler edits it or sends it again with ``confirm_template``."""
+
+    code = "reply_reads_as_template"

@@ -30,7 +30,10 @@ from calmdesk.storage.types import JsonType, UTCDateTime, utcnow
 
 class PublicPost(Base):
     __tablename__ = "social_posts"
-    __table_args__ = (Index("ix_social_posts_status_resolution_due", "status", "resolution_due"),)
+    __table_args__ = (
+        Index("ix_social_posts_status_resolution_due", "status", "resolution_due"),
+        Index("uq_social_posts_platform_external_id", "platform", "external_id", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     platform: Mapped[str] = mapped_column(String(32), index=True)
@@ -52,6 +55,13 @@ class PublicPost(Base):
     # deleted, so the link cannot dangle.
     case_id: Mapped[int | None] = mapped_column(Integer, index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    source: Mapped[str | None] = mapped_column(String(32))
+    """The connector it came through (``facebook``, ``generic``, ``csv``); empty: typed in."""
+    external_id: Mapped[str | None] = mapped_column(String(200))
+    """The platform's id of the post or comment: a retried or edited delivery finds it."""
+    deleted_on_platform_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    """The author (or the platform) removed it there; recorded, never applied here."""
 
     # What the analysis saw when the post came in.
     level: Mapped[str] = mapped_column(String(16))

@@ -30,6 +30,10 @@ class AuthorNotFound(NotFound):
     code = "social_author_not_found"
 
 
+WORDS = ("text", "note", "previous_text")
+"""Event data that holds someone's words (``previous_text``: a post's text before an edit)."""
+
+
 def erase_post(session: Session, *, post: PublicPost, actor_id: int | None, now: datetime) -> None:
     if post.author_handle == ERASED:
         return
@@ -37,8 +41,8 @@ def erase_post(session: Session, *, post: PublicPost, actor_id: int | None, now:
     post.text = ERASED
     post.url = None
     for event in session.scalars(select(PostEvent).where(PostEvent.post_id == post.id)):
-        if "text" in event.data or "note" in event.data:
-            scrubbed = {k: v for k, v in event.data.items() if k not in ("text", "note")}
+        if any(key in event.data for key in WORDS):
+            scrubbed = {k: v for k, v in event.data.items() if k not in WORDS}
             session.execute(update(PostEvent).where(PostEvent.id == event.id).values(data=scrubbed))
     session.execute(update(Promise).where(Promise.post_id == post.id).values(text=ERASED))
     session.execute(delete(PostKey).where(PostKey.post_id == post.id))

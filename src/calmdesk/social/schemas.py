@@ -86,6 +86,9 @@ class ReplyCreate(BaseModel):
     text: ReplyText
     resolves: Flag = False
     """This reply closes the matter (refused while a public promise is still open)."""
+    confirm_template: Flag = False
+    """Publish it even though it reads as a pasted template (409 ``reply_reads_as_template``
+    otherwise); the confirmation is recorded."""
 
 
 class PromiseCreate(BaseModel):
@@ -236,9 +239,25 @@ class PostRead(BaseModel):
     anger: float
     abuse: float
     intents: list[str]
+    source: str | None = None
+    external_id: str | None = None
+    deleted_on_platform_at: datetime | None = None
+    """Removed on the platform by its author; recorded here, never applied."""
     overdue: bool = False
     open_promises: int = 0
     overdue_promises: int = 0
+
+
+class PublicationRead(BaseModel):
+    """A reply published back through the post's connector (or its failed attempts)."""
+
+    reply_event_id: int
+    state: str
+    """``published`` or ``failed`` (retried until the attempts run out)."""
+    attempts: int
+    platform_id: str | None = None
+    url: str | None = None
+    error: str | None = None
 
 
 class PostDetail(PostRead):
@@ -249,6 +268,7 @@ class PostDetail(PostRead):
 
     promises: list[PromiseRead]
     events: list[PostEventRead]
+    publications: list[PublicationRead] = []
 
 
 class PostPage(BaseModel):
@@ -279,6 +299,11 @@ class DraftRead(BaseModel):
     """The five steps as one reply, for the responder to edit before posting."""
     gift: GiftRead | None
     deadline: datetime
+    """The time the draft promises: never before now, always in the team's working hours."""
+    deadline_notes: list[str] = []
+    """Why it is not the post's resolution target (passed, or outside working hours)."""
+    deadline_moved_from: datetime | None = None
+    """The time before it was moved into working hours."""
 
 
 class EscalationRead(BaseModel):

@@ -24,6 +24,7 @@ from calmdesk.cases.schemas import CaseCreate
 from calmdesk.fields import CLOCK_SKEW
 from calmdesk.languages import is_supported
 from calmdesk.playbook.schema import Playbook
+from calmdesk.social import voice
 from calmdesk.social.clock import clock_for
 from calmdesk.social.enums import PostEventKind, PostStatus
 from calmdesk.social.errors import (
@@ -34,6 +35,7 @@ from calmdesk.social.errors import (
     PostResolved,
     PromiseAlreadyKept,
     PromiseNotFound,
+    ReplyReadsAsTemplate,
 )
 from calmdesk.social.models import PostEvent, PostKey, Promise, PublicPost
 from calmdesk.social.schemas import (
@@ -261,20 +263,41 @@ def reply(
     post: PublicPost,
     reply_in: ReplyCreate,
     actor: User | None,
+    playbook: Playbook | None = None,
     now: datetime | None = None,
 ) -> PublicPost:
-    """Record a public answer. The first one stops the first-response clock; one that
-    ``resolves`` closes the post, refused (409 ``open_promises``) while a promise is open."""
+    """Record a public answer, closed by the team's signature or the handler's name. The first
+    one stops the first-response clock; one that ``resolves`` closes the post, refused (409
+    ``open_promises``) while a promise is open. A reply that reads as a pasted template (the
+    draft unedited, with ``playbook``; a copy of a recent reply) is refused (409
+    ``reply_reads_as_template``) unless ``confirm_template``."""
     now = now or utcnow()
     if reply_in.resolves:
         _ensure_can_resolve(session, post)
+    signature = voice.signature_for(playbook, actor, post.lang)
+    body = voice.unsigned(reply_in.text, signature)
+    finding = voice.find_template(session, post=post, text=body, playbook=playbook, now=now)
+    if finding is not None and not reply_in.confirm_template:
+        raise ReplyReadsAsTemplate(
+            "This reply reads as a pasted template: put it in your own words, or confirm it.",
+            reason=finding.reason,
+            similarity=finding.similarity,
+            other_post_id=finding.other_post_id,
+        )
+    data: dict[str, Any] = {"text": voice.signed(reply_in.text, signature), "signature": signature}
+    if finding is not None:
+        data["template_confirmed"] = {
+            "reason": finding.reason,
+            "similarity": finding.similarity,
+            "other_post_id": finding.other_post_id,
+        }
     record(
         session,
         post=post,
         kind=PostEventKind.REPLIED,
         actor_id=_actor_id(actor),
         at=now,
-        data={"text": reply_in.text},
+        data=data,
     )
     if post.first_replied_at is None:
         post.first_replied_at = now

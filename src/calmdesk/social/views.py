@@ -14,8 +14,11 @@ from sqlalchemy.orm import Session
 from calmdesk.api_docs import errors, named_examples
 from calmdesk.fields import MAX_ID
 from calmdesk.playbook.deps import PlaybookDep
-from calmdesk.social import privacy, service
-from calmdesk.social.drafts import DraftPost, draft_reply
+from calmdesk.settings import Settings
+from calmdesk.social import privacy, publishing, service
+from calmdesk.social.clock import PromisedTime
+from calmdesk.social.connectors.views import PUBLISHING_SOURCES, connector_for
+from calmdesk.social.drafts import DraftPost, deadline_notes, draft_reply
 from calmdesk.social.models import Promise, PublicPost
 from calmdesk.social.permissions import (
     ensure_may_erase,
@@ -41,6 +44,7 @@ from calmdesk.social.schemas import (
     PromiseCreate,
     PromiseKeep,
     PromiseRead,
+    PublicationRead,
     ReplyCreate,
 )
 from calmdesk.storage.scrub import commit_and_forget
@@ -87,7 +91,30 @@ def post_detail(session: Session, post: PublicPost) -> PostDetail:
         events=[
             PostEventRead.model_validate(e) for e in service.events_of(session, post_id=post.id)
         ],
+        publications=[
+            publication_read(p) for p in publishing.publications(session, post_id=post.id).values()
+        ],
     )
+
+
+def publication_read(publication: publishing.Publication) -> PublicationRead:
+    return PublicationRead(
+        reply_event_id=publication.reply_event_id,
+        state=publication.state,
+        attempts=publication.attempts,
+        platform_id=publication.platform_id,
+        url=publication.url,
+        error=publication.error,
+    )
+
+
+def publish_new_reply(session: Session, post: PublicPost, settings: Settings) -> None:
+    """Publish the post's last reply through its connector, when that connector publishes."""
+    if post.source not in PUBLISHING_SOURCES or not post.external_id:
+        return
+    reply = [e for e in service.events_of(session, post_id=post.id) if e.kind == "replied"][-1]
+    connector = connector_for(settings, post.source)
+    publishing.publish(session, post=post, reply=reply, connector=connector)
 
 
 @router.post(
@@ -133,19 +160,58 @@ def read_post(post_id: PostId, session: SessionDep, user: CurrentUser) -> PostDe
 @router.post(
     "/posts/{post_id}/replies",
     response_model=PostDetail,
-    responses=errors((409, "`open_promises`: a resolving reply while a public promise is open")),
+    responses=errors(
+        (
+            409,
+            "`open_promises`: a resolving reply while a public promise is open; "
+            "`reply_reads_as_template`: the draft unedited or a copy of a recent public reply "
+            "(`reason`, `similarity`, `other_post_id`), send again with `confirm_template`",
+        )
+    ),
 )
 def reply(
     post_id: PostId,
     reply_in: Annotated[ReplyCreate, Body(openapi_examples=named_examples(ReplyCreate))],
     session: SessionDep,
     user: CurrentUser,
+    playbook: PlaybookDep,
+    settings: SettingsDep,
 ) -> PostDetail:
-    """Record a public answer; ``resolves`` closes the post once every promise is kept."""
+    """Record a public answer (published back when the post came from Facebook), closed by the
+    handler's name (or the team's signature);
+    ``resolves`` closes the post once every promise is kept."""
     ensure_may_work_social(user)
     post = service.get_or_raise(session, post_id=post_id)
-    service.reply(session, post=post, reply_in=reply_in, actor=user)
+    service.reply(session, post=post, reply_in=reply_in, actor=user, playbook=playbook)
+    publish_new_reply(session, post, settings)
     return post_detail(session, post)
+
+
+@router.post(
+    "/posts/{post_id}/replies/{event_id}/publish",
+    response_model=PublicationRead,
+    responses=errors(
+        404,
+        (409, "`already_published`; `not_publishable`: the post came from no publishing connector"),
+    ),
+)
+def publish_reply(
+    post_id: PostId,
+    event_id: PostId,
+    session: SessionDep,
+    user: CurrentUser,
+    settings: SettingsDep,
+) -> PublicationRead:
+    """Try again to publish a reply whose publication failed; the attempt is recorded."""
+    ensure_may_work_social(user)
+    post = service.get_or_raise(session, post_id=post_id)
+    reply = publishing.reply_event(session, post=post, event_id=event_id)
+    if post.source not in PUBLISHING_SOURCES:
+        raise publishing.NotPublishable(f"Post {post.id} came from no publishing connector.")
+    connector = connector_for(settings, post.source or "")
+    return publication_read(
+        publishing.publish(session, post=post, reply=reply, connector=connector)
+    )
 
 
 @router.post(
@@ -229,12 +295,26 @@ def escalate(
     return EscalationRead(post=summary, case_id=case.id)
 
 
-def draft_for(post: PublicPost, playbook: PlaybookDep, variant: int) -> DraftRead:
+def draft_for(
+    post: PublicPost,
+    playbook: PlaybookDep,
+    variant: int,
+    *,
+    now: datetime | None = None,
+    notes_lang: str | None = None,
+) -> DraftRead:
+    """The draft as the API shows it; ``notes_lang`` (default: the draft's) for the handler's
+    notes on a moved deadline."""
     draft = draft_reply(
         playbook,
         DraftPost(post.id, post.lang, post.author_handle, post.text, post.resolution_due),
         variant=variant,
+        now=now,
     )
+    notes = list(draft.deadline_notes)
+    if notes_lang is not None and notes_lang != draft.lang:
+        promised = PromisedTime(draft.deadline, draft.deadline_reasons, draft.deadline_moved_from)
+        notes = list(deadline_notes(promised, playbook, notes_lang))
     gift = draft.gift
     return DraftRead(
         post_id=post.id,
@@ -251,6 +331,8 @@ def draft_for(post: PublicPost, playbook: PlaybookDep, variant: int) -> DraftRea
         if gift
         else None,
         deadline=draft.deadline,
+        deadline_notes=notes,
+        deadline_moved_from=draft.deadline_moved_from,
     )
 
 

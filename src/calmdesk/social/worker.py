@@ -12,7 +12,9 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from calmdesk.settings import Settings
 from calmdesk.social import privacy
+from calmdesk.social.connectors import Connector
 from calmdesk.social.enums import PostEventKind, PostStatus
 from calmdesk.social.models import PublicPost
 from calmdesk.social.service import record
@@ -72,3 +74,24 @@ def run_step(
         with factory() as session, session.begin():
             erased = privacy.apply_retention(session, retention_days=retention_days, now=now)
     return flagged, erased
+
+
+def retry_publications(
+    factory: sessionmaker[Session], settings: Settings, *, now: datetime | None = None
+) -> int:
+    """Publish again the replies whose publication failed and whose back-off has passed (run
+    beside the outbox's deliveries); how many were tried."""
+    from calmdesk.social import publishing
+    from calmdesk.social.connectors.views import PUBLISHING_SOURCES, connector_for
+
+    def connector(source: str) -> Connector | None:
+        return connector_for(settings, source) if source in PUBLISHING_SOURCES else None
+
+    with factory() as session, session.begin():
+        tried = publishing.retry_failed(
+            session,
+            connector_for=connector,
+            attempts=settings.social_publish_attempts,
+            now=now,
+        )
+    return len(tried)

@@ -27,6 +27,7 @@ from calmdesk.maintenance import run_embedded
 from calmdesk.playbook.load import load_playbook
 from calmdesk.playbook.views import router as playbook_router
 from calmdesk.settings import Settings, get_settings
+from calmdesk.social.connectors.views import router as social_webhooks_router
 from calmdesk.social.views import router as social_router
 from calmdesk.storage.db import make_engine, make_session_factory
 from calmdesk.storage.migrate import upgrade
@@ -157,6 +158,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(cases_router)
     app.include_router(customers_router)
     app.include_router(social_router)
+    app.include_router(social_webhooks_router)
     app.include_router(webhooks_router)
     install_live(app)  # /api/contacts and the /ws/contacts/{id}, /ws/board sockets
     install_chat(app)  # /api/chat: Chatwoot's webhook and card, the generic adapter

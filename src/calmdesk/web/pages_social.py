@@ -16,13 +16,19 @@ from sqlalchemy.orm import Session
 
 from calmdesk.analysis.line import MAX_TEXT_CHARS
 from calmdesk.playbook.deps import request_playbook
-from calmdesk.social import service
+from calmdesk.social import publishing, service, voice
+from calmdesk.social.connectors.views import connector_for
 from calmdesk.social.enums import Platform, PostStatus
-from calmdesk.social.errors import InvalidSocialInput, PostNotFound, PromiseNotFound
+from calmdesk.social.errors import (
+    InvalidSocialInput,
+    PostNotFound,
+    PromiseNotFound,
+    ReplyReadsAsTemplate,
+)
 from calmdesk.social.models import PublicPost
 from calmdesk.social.permissions import ensure_may_escalate, ensure_may_keep
 from calmdesk.social.schemas import EscalateRequest, PostFilters, PromiseCreate, ReplyCreate
-from calmdesk.social.views import draft_for, promise_read
+from calmdesk.social.views import draft_for, promise_read, publish_new_reply
 from calmdesk.storage.types import utcnow
 from calmdesk.users.deps import SessionDep, require_permission
 from calmdesk.users.models import User
@@ -73,6 +79,21 @@ EVENTS: dict[str, str] = {
     "note": N_("Note"),
     "resolved": N_("Resolved"),
     "social_sla_breached": N_("Response target missed"),
+    "edited_on_platform": N_("Edited by its author on the platform"),
+    "deleted_on_platform": N_("Deleted on the platform (kept here)"),
+    "published": N_("Published on the platform"),
+    "publish_failed": N_("Publishing failed"),
+}
+
+TEMPLATE_REASONS: dict[str, str] = {
+    "unedited_draft": N_(
+        "This reply is the suggested draft unedited: it reads as a pasted template. "
+        "Put it in your own words, or confirm that it goes out as it is."
+    ),
+    "same_as_recent_reply": N_(
+        "This reply is nearly the same as another public reply of the last 30 days: it reads as "
+        "a pasted template. Put it in your own words, or confirm that it goes out as it is."
+    ),
 }
 
 
@@ -132,20 +153,43 @@ def post_page(
     variant: Annotated[int, Query(ge=0, le=1_000)] = 0,
     error: Annotated[str, Query(max_length=20)] = "",
 ) -> Response:
-    gettext = gettext_for(page_language(request, user))
-    post = _post_or_404(session, post_id)
+    return _post_page(request, session, user, _post_or_404(session, post_id), variant, error)
+
+
+def _post_page(
+    request: Request,
+    session: Session,
+    user: User,
+    post: PublicPost,
+    variant: int = 0,
+    error: str = "",
+    *,
+    typed: str | None = None,
+    template: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    """The post page; ``typed`` keeps the reply being written, ``template`` the reason it was
+    flagged as reading like a pasted template."""
+    lang = page_language(request, user)
+    gettext = gettext_for(lang)
     playbook = request_playbook(request)
     now = utcnow()
     return render(
         request,
         "social_post.html",
         user=user,
+        status_code=status_code,
         title=gettext("Public post #{number}").format(number=post.id),
         post=post,
         overdue=service.is_overdue(post, now),
-        draft=draft_for(post, playbook, variant),
+        draft=draft_for(post, playbook, variant, now=now, notes_lang=lang),
+        typed=typed,
+        template_reason=template,
+        template_reasons=labels.translated(TEMPLATE_REASONS, gettext),
+        signature=voice.signature_for(playbook, user, post.lang),
         promises=[promise_read(p, now) for p in service.promises_of(session, post_id=post.id)],
         events=service.events_of(session, post_id=post.id),
+        publications=publishing.publications(session, post_id=post.id),
         status_labels=labels.translated(POST_STATUSES, gettext),
         platform_labels=labels.translated(PLATFORMS, gettext),
         step_labels=labels.translated(STEPS, gettext),
@@ -159,19 +203,50 @@ def post_page(
 
 @router.post("/social/{post_id}/reply")
 def reply(
+    request: Request,
     session: SessionDep,
     user: SocialWorker,
     _csrf: CsrfChecked,
     post_id: int,
     text: Annotated[str, Form(max_length=MAX_TEXT_CHARS)] = "",
     resolves: Annotated[str, Form(max_length=5)] = "",
-) -> RedirectResponse:
+    confirm_template: Annotated[str, Form(max_length=5)] = "",
+) -> Response:
     post = _post_or_404(session, post_id)
     try:
-        reply_in = ReplyCreate(text=text.strip(), resolves=resolves == "on")
+        reply_in = ReplyCreate(
+            text=text.strip(), resolves=resolves == "on", confirm_template=confirm_template == "on"
+        )
     except ValidationError:
         return RedirectResponse(f"/social/{post.id}?error=empty", status_code=303)
-    service.reply(session, post=post, reply_in=reply_in, actor=user)
+    playbook = request_playbook(request)
+    try:
+        service.reply(session, post=post, reply_in=reply_in, actor=user, playbook=playbook)
+        publish_new_reply(session, post, request.app.state.settings)
+    except ReplyReadsAsTemplate as flagged:
+        reason = str(flagged.fields.get("reason", "same_as_recent_reply"))
+        return _post_page(
+            request, session, user, post, typed=text, template=reason, status_code=409
+        )
+    return RedirectResponse(f"/social/{post.id}", status_code=303)
+
+
+@router.post("/social/{post_id}/replies/{event_id}/publish")
+def retry_publish(
+    request: Request,
+    session: SessionDep,
+    user: SocialWorker,
+    _csrf: CsrfChecked,
+    post_id: int,
+    event_id: int,
+) -> RedirectResponse:
+    """Try a failed publication again; the attempt shows in the history."""
+    post = _post_or_404(session, post_id)
+    if not 1 <= event_id <= MAX_ID:
+        raise publishing.ReplyNotFound(f"Post {post.id} has no reply {event_id}.")
+    reply_event = publishing.reply_event(session, post=post, event_id=event_id)
+    connector = connector_for(request.app.state.settings, post.source or "")
+    publishing.publish(session, post=post, reply=reply_event, connector=connector)
     return RedirectResponse(f"/social/{post.id}", status_code=303)
 
 
