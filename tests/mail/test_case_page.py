@@ -82,7 +82,10 @@ def test_the_case_page_shows_the_mail_and_a_failed_notice(
     session.refresh(notice)
     assert notice.status == "pending" and notice.attempts == 0
     again = client.post(path, data={"csrf_token": token}, follow_redirects=False)
-    assert again.status_code == 409 and "only a failed notice is sent again" in again.text
+    assert (
+        again.status_code == 409
+        and "Only a notice whose sending failed can be sent again." in again.text
+    )
     other = client.post(f"/cases/{case.id}/mail/notices/999999/retry", data={"csrf_token": token})
     assert other.status_code == 404
 

@@ -57,7 +57,7 @@ def test_a_handler_takes_a_case_and_finds_it_in_their_own_queue(
     assert rows(client.get("/cases?view=mine").text) == [mine]
     assert rows(client.get("/cases?view=unassigned").text) == [other]
     page = client.get(f"/cases/{mine}").text
-    assert re.search(r'data-testid="case-owner">Helen Handler', page)
+    assert re.search(r'data-testid="case-owner"><bdi>Helen Handler</bdi>', page)
     events = cases_service.events_of(session, case_id=mine)
     assert events[-1].data["changes"]["owner_id"] == users["handler"].id
 

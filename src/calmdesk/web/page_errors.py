@@ -41,6 +41,8 @@ CODES: dict[str, str] = {
     "unknown_status": N_("Choose one of the statuses offered."),
     "unknown_decision": N_("Approve or reject: there is no other decision."),
     "invalid_filter": N_("A filter of the list has a value it does not know."),
+    "notice_not_found": N_("This case has no such e-mail notice."),
+    "notice_not_failed": N_("Only a notice whose sending failed can be sent again."),
 }
 
 FIELDS: dict[str, str] = {
