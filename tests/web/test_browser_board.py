@@ -28,7 +28,6 @@ INSULT = "Ty #$&^&%@! idioto, gdzie jest mój laptop?!"
 
 def _customer_says(console: Page, text: str) -> None:
     before = console.locator("body").get_attribute("data-guidance-seq") or "0"
-    console.locator("input[name=speaker][value=customer]").check()
     console.locator("#utterance-text").fill(text)
     console.locator("#utterance-text").press("Enter")
     expect(console.locator("body")).to_have_attribute(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -73,7 +74,9 @@ def test_the_embedded_worker_delivers_between_its_deadline_steps(
             with factory() as session:
                 subscribe(session, receiver.url)
                 breach(session)
-            assert asyncio.run(run_until_delivered())
+            # In a thread of its own: a browser test's Playwright may hold this thread's loop.
+            with concurrent.futures.ThreadPoolExecutor(1) as pool:
+                assert pool.submit(asyncio.run, run_until_delivered()).result(timeout=120)
         assert len(receiver.requests) == 1
     finally:
         engine.dispose()

@@ -78,6 +78,9 @@ class AudioSocketServer:
         self.host = host
         self.ports = {"customer": port, "agent": agent_port}
         self._servers: list[asyncio.Server] = []
+        # Legs open one at a time: the two legs of a call arrive together and each looks the
+        # contact up; one at a time keeps the lookups (and a test's one shared connection) apart.
+        self._opening = asyncio.Lock()
 
     async def start(self) -> dict[str, int]:
         """Listen on both ports (0: any free one); returns the ports taken."""
@@ -140,7 +143,8 @@ class AudioSocketServer:
         contact_id = contact_of_uuid(self.app.state.settings.secret_key, payload)
         if contact_id is None:
             raise Refused("not_authenticated: a UUID CalmDesk did not issue")
-        target = await run_in_threadpool(_target, self.app, contact_id)
+        async with self._opening:
+            target = await run_in_threadpool(_target, self.app, contact_id)
         call = hub_of(self.app).call(target.contact_id, target.agent_id, target.lang)
         existing = call.legs.get(leg)
         if existing is not None and existing.open:

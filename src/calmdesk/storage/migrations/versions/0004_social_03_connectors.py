@@ -35,7 +35,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index("uq_social_posts_platform_external_id", "social_posts")
-    with op.batch_alter_table("social_posts") as batch:
-        batch.drop_column("deleted_on_platform_at")
-        batch.drop_column("external_id")
-        batch.drop_column("source")
+    # In place (SQLite 3.35+ drops a column itself): a batch copy of social_posts would have to
+    # drop the table its events and promises point at.
+    op.drop_column("social_posts", "deleted_on_platform_at")
+    op.drop_column("social_posts", "external_id")
+    op.drop_column("social_posts", "source")
