@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from calmdesk.cases import service as cases
-from calmdesk.cases.enums import CaseEventKind, CaseStatus, CustomerAnswer
+from calmdesk.cases.enums import CaseEventKind
 from calmdesk.cases.models import Case
 from calmdesk.mail.intake import Limits, Outcome, receive
 from calmdesk.mail.models import MailAttachment, MailMessage
@@ -18,6 +18,7 @@ from calmdesk.playbook.load import default_playbook
 from calmdesk.playbook.schema import Playbook
 from calmdesk.storage.types import utcnow
 from tests.mail import corpus
+from tests.mail.helpers import walk
 
 PLAYBOOK = default_playbook("pl")
 
@@ -58,16 +59,7 @@ def test_the_same_message_twice_makes_one_case(session: Session) -> None:
 def test_a_reply_by_subject_tag_is_attached_and_reopens_a_closed_case(session: Session) -> None:
     case = take(session, corpus.complaint("en"))
     assert case is not None
-    for status in ("acknowledged", "in_progress", "resolved", "closed"):
-        cases.transition(
-            session,
-            case=case,
-            to=CaseStatus(status),
-            actor_id=None,
-            note=None,
-            playbook=PLAYBOOK,
-            customer_answer=CustomerAnswer.ACCEPTED,
-        )
+    walk(session, case, PLAYBOOK, "acknowledged", "in_progress", "resolved", "closed")
     reply = corpus.complaint(
         "en",
         subject=f"Re: Your complaint [#{case.id}]",
@@ -240,16 +232,7 @@ def test_a_case_with_replies_and_a_reopening_rebuilds_from_its_events(session: S
 
     case = take(session, corpus.complaint("pl"))
     assert case is not None
-    for status in ("acknowledged", "in_progress", "resolved"):
-        cases.transition(
-            session,
-            case=case,
-            to=CaseStatus(status),
-            actor_id=None,
-            note=None,
-            playbook=PLAYBOOK,
-            customer_answer=CustomerAnswer.ACCEPTED,
-        )
+    walk(session, case, PLAYBOOK, "acknowledged", "in_progress", "resolved")
     take(session, corpus.complaint("pl", subject=f"Re: [#{case.id}]", text="Nadal nie działa."))
     assert case.status == "in_progress"
     assert differences(case, cases.events_of(session, case_id=case.id)) == {}

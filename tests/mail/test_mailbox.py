@@ -24,6 +24,7 @@ from calmdesk.mail.models import MailMessage
 from calmdesk.mail.send import SmtpConfig
 from calmdesk.playbook.load import default_playbook
 from tests.mail import corpus
+from tests.mail.helpers import walk
 from tests.mail.servers import Dovecot, Outbox, dovecot, smtp_server
 
 PLAYBOOK = default_playbook("pl")
@@ -209,16 +210,7 @@ def test_notice_round_trip_acknowledgement_reply_reopen(
         assert ack["In-Reply-To"] == "<first-pl@example>"
         assert f"[#{case.id}]" in str(ack["Subject"])
         # the case is resolved and closed; the customer answers the acknowledgement
-        for status in ("in_progress", "resolved", "closed"):
-            cases.transition(
-                session,
-                case=case,
-                to=CaseStatus(status),
-                actor_id=None,
-                note=None,
-                playbook=PLAYBOOK,
-                customer_answer=CustomerAnswer.ACCEPTED,
-            )
+        walk(session, case, PLAYBOOK, "in_progress", "resolved", "closed")
         session.commit()
         once(session_factory, runtime)  # sends the resolution
         assert "rozpatrzone" in str(_sent(outbox)["Subject"])

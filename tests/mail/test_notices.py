@@ -23,6 +23,7 @@ from calmdesk.playbook.load import PlaybookError, default_playbook, load_playboo
 from calmdesk.playbook.schema import Playbook
 from calmdesk.storage.types import utcnow
 from tests.mail import corpus
+from tests.mail.helpers import walk
 from tests.mail.servers import Outbox, smtp_server
 
 PLAYBOOK = default_playbook("pl")
@@ -156,16 +157,7 @@ def test_a_survey_link_from_the_hook_goes_into_the_resolution(
 ) -> None:
     monkeypatch.setattr(notices, "survey_link", lambda _s, c: f"https://survey.test/{c.id}")
     case = mail_case(session, "ru")
-    for status in ("acknowledged", "in_progress", "resolved"):
-        cases.transition(
-            session,
-            case=case,
-            to=CaseStatus(status),
-            actor_id=None,
-            note=None,
-            playbook=PLAYBOOK,
-            customer_answer=CustomerAnswer.ACCEPTED,
-        )
+    walk(session, case, PLAYBOOK, "acknowledged", "in_progress", "resolved")
     made = queued(session)
     resolution = next(n for n in made if n.kind == "resolution")
     assert f"https://survey.test/{case.id}" in resolution.body
@@ -345,16 +337,7 @@ def test_the_resolution_carries_the_cases_own_signed_survey_link(
         lambda: SimpleNamespace(public_url="https://cd.test/", secret_key=secret),
     )
     case = mail_case(session, "pl")
-    for status in ("acknowledged", "in_progress", "resolved"):
-        cases.transition(
-            session,
-            case=case,
-            to=CaseStatus(status),
-            actor_id=None,
-            note=None,
-            playbook=PLAYBOOK,
-            customer_answer=CustomerAnswer.ACCEPTED,
-        )
+    walk(session, case, PLAYBOOK, "acknowledged", "in_progress", "resolved")
     resolution = next(n for n in queued(session) if n.kind == "resolution")
     survey = surveys.survey_of_case(session, case_id=case.id)
     assert survey is not None

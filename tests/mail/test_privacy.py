@@ -21,6 +21,7 @@ from calmdesk.playbook.load import default_playbook
 from calmdesk.storage.types import utcnow
 from tests.conftest import LoginHelper
 from tests.mail import corpus
+from tests.mail.helpers import walk
 
 PLAYBOOK = default_playbook("pl")
 CUSTOMER = "anna.nowak@example.pl"
@@ -92,16 +93,7 @@ def test_the_retention_period_takes_the_mail_with_the_case(
 ) -> None:
     case_id = a_customers_mail(session)
     case = cases.get_or_raise(session, case_id=case_id)
-    for status in ("in_progress", "resolved", "closed"):
-        cases.transition(
-            session,
-            case=case,
-            to=CaseStatus(status),
-            actor_id=None,
-            note=None,
-            playbook=PLAYBOOK,
-            customer_answer=CustomerAnswer.ACCEPTED,
-        )
+    walk(session, case, PLAYBOOK, "in_progress", "resolved", "closed")
     case.closed_at = utcnow() - timedelta(days=400)
     session.commit()
     maintenance._next_mail_sweep[0] = 0.0
